@@ -1,0 +1,2 @@
+//! The Heymarket HTTP client: credentials, one shared rate limiter, retries,
+//! one function per endpoint.

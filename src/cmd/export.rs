@@ -1,0 +1,13 @@
+//! `hmbulk export`: not built yet.
+
+use crate::error::{Error, Exit, Result};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub api: crate::cli::ApiArgs,
+}
+
+pub fn run(_args: Args) -> Result<Exit> {
+    Err(Error::NotBuilt("export"))
+}

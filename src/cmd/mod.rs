@@ -1,0 +1,7 @@
+//! One module per subcommand, each opening with its usage, then its `Args`,
+//! then `run`.
+
+pub mod export;
+pub mod fields;
+pub mod import;
+pub mod status;

@@ -1,0 +1,28 @@
+//! hmbulk: move contacts between CSV files and the Heymarket contacts API.
+//!
+//! The import pipeline, one module per stage, data flowing one way:
+//!
+//! ```text
+//! input (encoding, delimiter, records) -> mapping (header -> field)
+//!   -> contact (normalise + validate, with phone) -> dedupe
+//!   -> batch (chunk, upsert plan, split on 400) -> api (auth, rate limit, retries)
+//!   -> report (results, errors, summary)
+//! ```
+//!
+//! Export pages through the API (`export`) and writes CSV or JSON lines.
+//! `sim` is heymarket-sim, the local simulator every test talks to.
+
+pub mod api;
+pub mod catalog;
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod contact;
+pub mod dedupe;
+pub mod error;
+pub mod formula;
+pub mod input;
+pub mod mapping;
+pub mod outcome;
+pub mod phone;
+pub mod sim;

@@ -1,0 +1,149 @@
+//! What happened to one input row: the single record every stage hands to the
+//! report writer. Every data row read ends in exactly one [`RowOutcome`]; the
+//! report module writes `Done` outcomes to the results report and `Failed` ones
+//! to the errors report, which is how `rows_read == rows_ok + rows_failed` holds.
+
+use std::fmt;
+
+/// What the API did (or, in a dry run, would do) with a row that succeeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Created,
+    Updated,
+    /// Dry run: the row is valid and would be sent.
+    Valid,
+    /// Nothing to do: `--mode create` and the phone exists, `--mode update` and it
+    /// does not, or `--on-duplicate skip`.
+    Skipped,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Created => "created",
+            Action::Updated => "updated",
+            Action::Valid => "valid",
+            Action::Skipped => "skipped",
+        }
+    }
+}
+
+/// Stable reason codes of the error report's `_error_code` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ErrorCode {
+    /// The row has fewer or more cells than the header.
+    RowShape,
+    PhoneMissing,
+    PhoneInvalid,
+    PhoneSpreadsheetDamaged,
+    EmailInvalid,
+    TooManyTags,
+    UnknownTag,
+    UnknownAssignee,
+    OptedOutInvalid,
+    UuidInvalid,
+    DuplicateInFile,
+    /// The API refused this row (per-item failure or a 400 that splitting
+    /// narrowed down to this row).
+    ApiRejected,
+    /// The row was valid but the run stopped before it could be sent.
+    NotSent,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::RowShape => "row_shape",
+            ErrorCode::PhoneMissing => "phone_missing",
+            ErrorCode::PhoneInvalid => "phone_invalid",
+            ErrorCode::PhoneSpreadsheetDamaged => "phone_spreadsheet_damaged",
+            ErrorCode::EmailInvalid => "email_invalid",
+            ErrorCode::TooManyTags => "too_many_tags",
+            ErrorCode::UnknownTag => "unknown_tag",
+            ErrorCode::UnknownAssignee => "unknown_assignee",
+            ErrorCode::OptedOutInvalid => "opted_out_invalid",
+            ErrorCode::UuidInvalid => "uuid_invalid",
+            ErrorCode::DuplicateInFile => "duplicate_in_file",
+            ErrorCode::ApiRejected => "api_rejected",
+            ErrorCode::NotSent => "not_sent",
+        }
+    }
+
+    pub const ALL: [ErrorCode; 13] = [
+        ErrorCode::RowShape,
+        ErrorCode::PhoneMissing,
+        ErrorCode::PhoneInvalid,
+        ErrorCode::PhoneSpreadsheetDamaged,
+        ErrorCode::EmailInvalid,
+        ErrorCode::TooManyTags,
+        ErrorCode::UnknownTag,
+        ErrorCode::UnknownAssignee,
+        ErrorCode::OptedOutInvalid,
+        ErrorCode::UuidInvalid,
+        ErrorCode::DuplicateInFile,
+        ErrorCode::ApiRejected,
+        ErrorCode::NotSent,
+    ];
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a row failed: a stable code and a message for a person (what is wrong,
+/// which column, what would be accepted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl RowError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        RowError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+/// The final word on one input row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowOutcome {
+    /// 1-based data row of the input (header not counted, blank lines skipped).
+    pub row: u64,
+    /// The phone cell as it stood in the file.
+    pub phone_raw: String,
+    pub result: RowResult,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowResult {
+    Done {
+        action: Action,
+        /// Normalised phone (E.164 digits, no `+`).
+        phone: String,
+        /// Contact id and uuid, when the API told us.
+        id: Option<i64>,
+        uuid: Option<String>,
+    },
+    Failed {
+        error: RowError,
+        /// The row's original cells, written back unchanged to the errors report.
+        cells: Vec<String>,
+    },
+}
+
+impl RowOutcome {
+    pub fn is_ok(&self) -> bool {
+        matches!(self.result, RowResult::Done { .. })
+    }
+}
