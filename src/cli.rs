@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::cmd;
-use crate::error::Exit;
 
 const ABOUT: &str =
     "Move contacts between CSV files and the Heymarket contacts API, in bulk, safely.";
@@ -85,6 +84,3 @@ pub struct ApiArgs {
     #[arg(long)]
     pub json: bool,
 }
-
-#[allow(dead_code)]
-fn _exit_is_used(_: Exit) {}

@@ -13,6 +13,7 @@
 //! `sim` is heymarket-sim, the local simulator every test talks to.
 
 pub mod api;
+pub mod batch;
 pub mod catalog;
 pub mod cli;
 pub mod cmd;
@@ -25,4 +26,8 @@ pub mod input;
 pub mod mapping;
 pub mod outcome;
 pub mod phone;
+pub mod pipeline;
+pub mod progress;
+pub mod report;
+pub mod sandbox;
 pub mod sim;

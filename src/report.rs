@@ -1,0 +1,282 @@
+//! The three reports of a run (DESIGN.md, "Reports"): results
+//! (`row,phone_raw,phone,action,id,uuid`), errors (the input's own columns,
+//! then `_row,_error_code,_error`) and `summary.json`. Takes [`RowOutcome`]s in
+//! any order; writes them in row order (a small reorder buffer holds rows that
+//! finish early), through the formula guard, into temporary files that are
+//! renamed into place at the end, so a reader never sees half a report.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tempfile::NamedTempFile;
+
+use crate::error::{Error, Result};
+use crate::formula::guard;
+use crate::outcome::{Action, ErrorCode, RowOutcome, RowResult};
+
+/// Columns of an input that an error report adds and a re-import ignores.
+pub const META_COLUMNS: [&str; 3] = ["_row", "_error_code", "_error"];
+
+/// Where a run's reports go.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportPaths {
+    pub results: PathBuf,
+    pub errors: PathBuf,
+    pub summary: PathBuf,
+}
+
+impl ReportPaths {
+    /// `<stem>.results.csv`, `<stem>.errors.csv`, `<stem>.summary.json` in
+    /// `dir`, or next to the input file.
+    pub fn for_input(input: &Path, dir: Option<&Path>) -> ReportPaths {
+        let stem = input
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "import".into());
+        let dir = dir
+            .map(Path::to_path_buf)
+            .or_else(|| input.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        ReportPaths {
+            results: dir.join(format!("{stem}.results.csv")),
+            errors: dir.join(format!("{stem}.errors.csv")),
+            summary: dir.join(format!("{stem}.summary.json")),
+        }
+    }
+}
+
+/// Counts of a run, as `summary.json` reports them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Summary {
+    pub rows_read: u64,
+    pub rows_ok: u64,
+    pub rows_failed: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub skipped: u64,
+    /// Dry run: rows that would be sent.
+    pub valid: u64,
+    pub duplicates: u64,
+    pub batches: u64,
+    pub requests: u64,
+    pub retries: u64,
+    pub rate_limited: u64,
+    pub elapsed_s: f64,
+    pub rows_per_s: f64,
+    pub errors_by_code: BTreeMap<String, u64>,
+    pub dry_run: bool,
+    pub mode: String,
+    pub api: String,
+    pub encoding: String,
+    pub delimiter: String,
+    pub blank_lines: u64,
+    /// Why the run stopped early, when it did.
+    pub stopped: Option<String>,
+    /// What a dry run could not check (no credentials: tag and member names).
+    pub notes: Vec<String>,
+    pub reports: Option<ReportPaths>,
+}
+
+/// Writes results and errors as outcomes arrive.
+pub struct Reporter {
+    paths: ReportPaths,
+    results: csv::Writer<BufWriter<NamedTempFile>>,
+    errors: csv::Writer<BufWriter<NamedTempFile>>,
+    /// Input columns kept in the error report (report meta columns dropped).
+    kept_columns: Vec<usize>,
+    header_len: usize,
+    next_row: u64,
+    waiting: HashMap<u64, RowOutcome>,
+    pub summary: Summary,
+}
+
+impl Reporter {
+    /// Open temporary report files next to their final places. `headers` are
+    /// the input's; `bom` starts each CSV with a UTF-8 BOM for Excel.
+    pub fn create(paths: ReportPaths, headers: &[String], bom: bool) -> Result<Reporter> {
+        let kept_columns: Vec<usize> = (0..headers.len())
+            .filter(|&i| !META_COLUMNS.contains(&headers[i].as_str()))
+            .collect();
+        let mut results = csv_temp(&paths.results, bom)?;
+        let mut errors = csv_temp(&paths.errors, bom)?;
+        results.write_record(["row", "phone_raw", "phone", "action", "id", "uuid"])?;
+        let mut header: Vec<String> = kept_columns
+            .iter()
+            .map(|&i| guard(&headers[i]).into_owned())
+            .collect();
+        header.extend(META_COLUMNS.iter().map(|s| s.to_string()));
+        errors.write_record(&header)?;
+        Ok(Reporter {
+            paths,
+            results,
+            errors,
+            kept_columns,
+            header_len: headers.len(),
+            next_row: 1,
+            waiting: HashMap::new(),
+            summary: Summary::default(),
+        })
+    }
+
+    pub fn paths(&self) -> &ReportPaths {
+        &self.paths
+    }
+
+    /// Rows decided but waiting for an earlier row.
+    pub fn waiting(&self) -> usize {
+        self.waiting.len()
+    }
+
+    /// Take the final word on one row.
+    pub fn record(&mut self, outcome: RowOutcome) -> Result<()> {
+        if outcome.row < self.next_row || self.waiting.contains_key(&outcome.row) {
+            return Err(Error::Fatal(format!(
+                "internal error: row {} was decided twice; the reports would be wrong",
+                outcome.row
+            )));
+        }
+        self.waiting.insert(outcome.row, outcome);
+        while let Some(o) = self.waiting.remove(&self.next_row) {
+            self.write(o)?;
+            self.next_row += 1;
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, o: RowOutcome) -> Result<()> {
+        let s = &mut self.summary;
+        s.rows_read += 1;
+        match o.result {
+            RowResult::Done {
+                action,
+                phone,
+                id,
+                uuid,
+            } => {
+                s.rows_ok += 1;
+                match action {
+                    Action::Created => s.created += 1,
+                    Action::Updated => s.updated += 1,
+                    Action::Skipped => s.skipped += 1,
+                    Action::Valid => s.valid += 1,
+                }
+                let id = id.map(|i| i.to_string()).unwrap_or_default();
+                let row = o.row.to_string();
+                self.results.write_record([
+                    row.as_str(),
+                    &guard(&o.phone_raw),
+                    &phone,
+                    action.as_str(),
+                    &id,
+                    uuid.as_deref().unwrap_or(""),
+                ])?;
+            }
+            RowResult::Failed { error, cells } => {
+                s.rows_failed += 1;
+                *s.errors_by_code.entry(error.code.to_string()).or_default() += 1;
+                // Short rows are padded so the meta columns line up; a long
+                // row's extra cells follow the meta columns: nothing is lost.
+                let mut record: Vec<String> = self
+                    .kept_columns
+                    .iter()
+                    .map(|&i| {
+                        cells
+                            .get(i)
+                            .map(|c| guard(c).into_owned())
+                            .unwrap_or_default()
+                    })
+                    .collect();
+                record.push(o.row.to_string());
+                record.push(error.code.to_string());
+                record.push(guard(&error.message).into_owned());
+                record.extend(
+                    cells
+                        .iter()
+                        .skip(self.header_len)
+                        .map(|c| guard(c).into_owned()),
+                );
+                self.errors.write_record(&record)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Count a duplicate (it is also recorded as skipped or failed).
+    pub fn count_duplicate(&mut self) {
+        self.summary.duplicates += 1;
+    }
+
+    /// Flush, check that every row was decided, rename the reports into place
+    /// and write the summary. Returns the summary.
+    pub fn finish(mut self) -> Result<Summary> {
+        if !self.waiting.is_empty() {
+            return Err(Error::Fatal(format!(
+                "internal error: row {} was never decided but later rows were; reports not written",
+                self.next_row
+            )));
+        }
+        self.summary.reports = Some(self.paths.clone());
+        if self.summary.rows_per_s == 0.0 && self.summary.elapsed_s > 0.0 {
+            self.summary.rows_per_s = self.summary.rows_read as f64 / self.summary.elapsed_s;
+        }
+        persist(self.results, &self.paths.results)?;
+        persist(self.errors, &self.paths.errors)?;
+        write_json_atomic(&self.paths.summary, &self.summary)?;
+        Ok(self.summary)
+    }
+}
+
+fn csv_temp(path: &Path, bom: bool) -> Result<csv::Writer<BufWriter<NamedTempFile>>> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = NamedTempFile::new_in(dir)
+        .map_err(|e| Error::usage(format!("cannot write a report in {}: {e}", dir.display())))?;
+    let mut w = BufWriter::with_capacity(256 * 1024, tmp);
+    if bom {
+        w.write_all("\u{feff}".as_bytes())?;
+    }
+    Ok(csv::WriterBuilder::new().flexible(true).from_writer(w))
+}
+
+fn persist(writer: csv::Writer<BufWriter<NamedTempFile>>, path: &Path) -> Result<()> {
+    let buffered = writer
+        .into_inner()
+        .map_err(|e| Error::usage(format!("cannot write {}: {}", path.display(), e.error())))?;
+    let tmp = buffered
+        .into_inner()
+        .map_err(|e| Error::usage(format!("cannot write {}: {}", path.display(), e.error())))?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path)
+        .map_err(|e| Error::usage(format!("cannot write {}: {}", path.display(), e.error)))?;
+    Ok(())
+}
+
+/// Write `value` as pretty JSON to `path` atomically.
+pub fn write_json_atomic<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = NamedTempFile::new_in(dir)?;
+    serde_json::to_writer_pretty(&mut tmp, value).map_err(std::io::Error::from)?;
+    tmp.write_all(b"\n")?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path)
+        .map_err(|e| Error::usage(format!("cannot write {}: {}", path.display(), e.error)))?;
+    Ok(())
+}
+
+impl From<csv::Error> for Error {
+    fn from(e: csv::Error) -> Self {
+        Error::Usage(format!("cannot write a report: {e}"))
+    }
+}
+
+/// Error codes listed for the README and `--help`.
+pub fn error_codes() -> impl Iterator<Item = &'static str> {
+    ErrorCode::ALL.iter().map(|c| c.as_str())
+}
