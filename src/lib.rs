@@ -21,6 +21,7 @@ pub mod config;
 pub mod contact;
 pub mod dedupe;
 pub mod error;
+pub mod export;
 pub mod formula;
 pub mod input;
 pub mod mapping;

@@ -14,6 +14,10 @@ impl Sandbox {
         Err(Error::NotBuilt("--sandbox"))
     }
 
+    pub fn start_with_demo_contacts() -> Result<Sandbox> {
+        Err(Error::NotBuilt("--sandbox"))
+    }
+
     pub fn client(&self, _options: ClientOptions) -> Result<Client> {
         Err(Error::NotBuilt("--sandbox"))
     }

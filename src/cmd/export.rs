@@ -1,13 +1,338 @@
-//! `hmbulk export`: not built yet.
+//! `hmbulk export`: every contact, exactly once, to CSV or JSON lines.
 
+use std::collections::HashSet;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+use tempfile::NamedTempFile;
+
+use crate::api::{ApiVersion, Client, ClientOptions, Credentials};
+use crate::cli::ApiArgs;
 use crate::error::{Error, Exit, Result};
+use crate::export::columns::Columns;
+use crate::export::{Pager, PagerStats, Since, parse_time};
+use crate::formula::guard;
+use crate::progress::Progress;
+use crate::report::write_json_atomic;
+use crate::sandbox::Sandbox;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(flatten)]
-    pub api: crate::cli::ApiArgs,
+pub const USAGE: &str = "\
+Examples:
+  hmbulk export --out contacts.csv                      every contact, once each
+  hmbulk export --out contacts.jsonl --format jsonl
+  hmbulk export --out changed.csv --updated-since 2026-11-01T00:00:00Z
+  hmbulk export --out nightly.csv --state nightly.state.json   (cron: only what changed since last run)
+  hmbulk export --out slim.csv --columns phone,first,last,tags
+
+The file is written to a temporary name and renamed when complete: a run that
+dies leaves the previous file in place. Exit codes: 0 complete; 1 the count
+check came up short; 2 usage error; 3 stopped by the API.";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Csv,
+    Jsonl,
 }
 
-pub fn run(_args: Args) -> Result<Exit> {
-    Err(Error::NotBuilt("export"))
+#[derive(Debug, clap::Args)]
+#[command(after_help = USAGE)]
+pub struct Args {
+    /// Where to write the contacts.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    pub format: Format,
+    /// API generation to list with.
+    #[arg(long, value_enum, default_value_t = ApiVersion::V2)]
+    pub api: ApiVersion,
+    /// Only contacts updated at or after this time (RFC 3339 or YYYY-MM-DD, UTC).
+    #[arg(long, value_name = "TS")]
+    pub updated_since: Option<String>,
+    /// Remember the newest `updated` in this file; the next run with it
+    /// exports only what changed since.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Comma-separated columns, in the order wanted (default: all).
+    #[arg(long, value_delimiter = ',')]
+    pub columns: Option<Vec<String>>,
+    /// Do not guard formula-like cells with a leading '.
+    #[arg(long)]
+    pub raw: bool,
+    /// Start the CSV with a UTF-8 BOM (for Excel).
+    #[arg(long)]
+    pub bom: bool,
+    /// Requests per minute (the API allows 500).
+    #[arg(long, default_value_t = 500)]
+    pub rate: u32,
+    /// Show progress even when stderr is not a terminal.
+    #[arg(long)]
+    pub progress: bool,
+    #[command(flatten)]
+    pub api_args: ApiArgs,
+}
+
+/// What `--state` remembers between runs.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct State {
+    /// Newest `updated` exported.
+    high_water: Option<String>,
+    /// (id, rev) of the contacts exported at exactly that second.
+    at_high_water: Vec<(i64, i64)>,
+    exported_at: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct ExportSummary {
+    out: PathBuf,
+    format: &'static str,
+    contacts: u64,
+    requests: u64,
+    retries: u64,
+    rate_limited: u64,
+    elapsed_s: f64,
+    contacts_per_s: f64,
+    /// `/v1/contacts/count` at the end, for a full export.
+    api_count: Option<u64>,
+    /// "complete", "short by N", or why it was not checked.
+    count_check: String,
+    high_water: Option<String>,
+    #[serde(flatten)]
+    paging: PagerStats,
+}
+
+pub fn run(args: Args) -> Result<Exit> {
+    let started = Instant::now();
+    let sandbox = if args.api_args.sandbox {
+        Some(Sandbox::start_with_demo_contacts()?)
+    } else {
+        None
+    };
+    let options = ClientOptions {
+        rate_per_minute: args.rate,
+        ..ClientOptions::default()
+    };
+    let client = match &sandbox {
+        Some(sb) => sb.client(options)?,
+        None => {
+            let credentials = Credentials::load(args.api_args.credentials.as_deref())?;
+            Client::new(&args.api_args.base_url, credentials, options)?
+        }
+    };
+    let state = match &args.state {
+        Some(path) if path.exists() => read_state(path)?,
+        _ => State::default(),
+    };
+    let since = since(&args, &state)?;
+    let incremental = since.updated_at_or_after.is_some();
+
+    let catalog = client.catalog()?;
+    let columns = Columns::new(&catalog, args.columns.as_deref())?;
+    let total = if incremental {
+        None
+    } else {
+        Some(client.count()?)
+    };
+    let progress = Progress::new("export", total, args.progress, args.api_args.quiet);
+
+    let mut out = OutFile::create(&args.out, args.format, args.bom)?;
+    if args.format == Format::Csv {
+        out.csv_row(&columns.header(), true)?;
+    }
+    let mut pager = Pager::new(&client, args.api, since);
+    let mut write = |c: &crate::api::ContactRecord| -> Result<()> {
+        progress.inc(1);
+        match args.format {
+            Format::Csv => out.csv_row(&columns.cells(c, &catalog), args.raw),
+            Format::Jsonl => out.json_line(&columns.json(c, &catalog)),
+        }
+    };
+    pager.run(&mut write)?;
+
+    let (api_count, count_check) = if incremental {
+        (None, "not checked (incremental export)".to_string())
+    } else {
+        let mut count = client.count()?;
+        if pager.exported() < count {
+            // Something slipped past (contacts moved while we paged): sweep again.
+            pager.repair(&mut write)?;
+            count = client.count()?;
+        }
+        let check = match count.checked_sub(pager.exported()) {
+            None | Some(0) => "complete".to_string(),
+            Some(n) => format!("short by {n}"),
+        };
+        (Some(count), check)
+    };
+    drop(write);
+    progress.finish();
+    out.persist(&args.out)?;
+
+    let stats = pager.stats.clone();
+    let high_water = stats
+        .high_water
+        .or(state.high_water.as_deref().and_then(parse_time));
+    if let Some(path) = &args.state {
+        let at_high_water = if stats.high_water.is_some() {
+            stats.at_high_water.clone()
+        } else {
+            state.at_high_water
+        };
+        let new_state = State {
+            high_water: high_water.map(fmt_time),
+            at_high_water,
+            exported_at: Some(fmt_time(Utc::now())),
+        };
+        write_json_atomic(path, &new_state)?;
+    }
+    let elapsed_s = started.elapsed().as_secs_f64();
+    let summary = ExportSummary {
+        out: args.out.clone(),
+        format: match args.format {
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+        },
+        contacts: stats.exported,
+        requests: client.requests(),
+        retries: client
+            .stats
+            .retries
+            .load(std::sync::atomic::Ordering::Relaxed),
+        rate_limited: client
+            .stats
+            .rate_limited
+            .load(std::sync::atomic::Ordering::Relaxed),
+        elapsed_s,
+        contacts_per_s: if elapsed_s > 0.0 {
+            stats.exported as f64 / elapsed_s
+        } else {
+            0.0
+        },
+        api_count,
+        count_check: count_check.clone(),
+        high_water: high_water.map(fmt_time),
+        paging: stats,
+    };
+    if args.api_args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&summary).map_err(std::io::Error::from)?
+        );
+    }
+    if !args.api_args.quiet {
+        eprintln!(
+            "exported {} contacts to {} in {:.1}s ({} requests); count check: {}",
+            summary.contacts,
+            args.out.display(),
+            elapsed_s,
+            summary.requests,
+            count_check
+        );
+    }
+    Ok(if count_check.starts_with("short") {
+        Exit::RowsFailed
+    } else {
+        Exit::Ok
+    })
+}
+
+fn since(args: &Args, state: &State) -> Result<Since> {
+    if let Some(ts) = &args.updated_since {
+        let t = parse_time(ts).ok_or_else(|| {
+            Error::usage(format!(
+                "--updated-since {ts:?} is not a time: write 2026-11-01T00:00:00Z or 2026-11-01"
+            ))
+        })?;
+        return Ok(Since {
+            updated_at_or_after: Some(t),
+            already_exported: HashSet::new(),
+        });
+    }
+    Ok(Since {
+        updated_at_or_after: state.high_water.as_deref().and_then(parse_time),
+        already_exported: state.at_high_water.iter().copied().collect(),
+    })
+}
+
+fn read_state(path: &Path) -> Result<State> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::usage(format!(
+            "cannot read the state file {}: {e}",
+            path.display()
+        ))
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        Error::usage(format!(
+            "the state file {} is damaged ({e}); delete it to export everything again",
+            path.display()
+        ))
+    })
+}
+
+fn fmt_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The output, written to a temporary file beside its final place.
+enum OutFile {
+    Csv(csv::Writer<BufWriter<NamedTempFile>>),
+    Jsonl(BufWriter<NamedTempFile>),
+}
+
+impl OutFile {
+    fn create(path: &Path, format: Format, bom: bool) -> Result<OutFile> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp = NamedTempFile::new_in(dir)
+            .map_err(|e| Error::usage(format!("cannot write in {}: {e}", dir.display())))?;
+        let mut w = BufWriter::with_capacity(256 * 1024, tmp);
+        Ok(match format {
+            Format::Csv => {
+                if bom {
+                    w.write_all("\u{feff}".as_bytes())?;
+                }
+                OutFile::Csv(csv::Writer::from_writer(w))
+            }
+            Format::Jsonl => OutFile::Jsonl(w),
+        })
+    }
+
+    /// A CSV row, formula-guarded unless `raw`.
+    fn csv_row(&mut self, cells: &[String], raw: bool) -> Result<()> {
+        if let OutFile::Csv(w) = self {
+            if raw {
+                w.write_record(cells)?;
+            } else {
+                w.write_record(cells.iter().map(|c| guard(c).into_owned()))?;
+            }
+        }
+        Ok(())
+    }
+
+    fn json_line(&mut self, v: &serde_json::Value) -> Result<()> {
+        if let OutFile::Jsonl(w) = self {
+            serde_json::to_writer(&mut *w, v).map_err(std::io::Error::from)?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    fn persist(self, path: &Path) -> Result<()> {
+        let failed = |e: String| Error::usage(format!("cannot write {}: {e}", path.display()));
+        let buffered = match self {
+            OutFile::Csv(w) => w.into_inner().map_err(|e| failed(e.error().to_string()))?,
+            OutFile::Jsonl(w) => w,
+        };
+        let tmp = buffered
+            .into_inner()
+            .map_err(|e| failed(e.error().to_string()))?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| failed(e.error.to_string()))?;
+        Ok(())
+    }
 }

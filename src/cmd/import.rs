@@ -52,6 +52,10 @@ pub struct Args {
     /// Requests per minute, shared by all workers (the API allows 500).
     #[arg(long, default_value_t = 500)]
     pub rate: u32,
+    /// Retries of a failed request (5xx, timeout, dropped connection) before
+    /// the run stops; 429s wait for Retry-After and count apart.
+    #[arg(long, default_value_t = 8)]
+    pub retries: u32,
     /// Batches in flight at once.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
@@ -124,6 +128,7 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
     };
     let options = ClientOptions {
         rate_per_minute: args.rate,
+        max_retries: args.retries,
         ..ClientOptions::default()
     };
     let client = match &sandbox {

@@ -1,0 +1,8 @@
+//! End-to-end tests of the `hmbulk` binary against heymarket-sim over
+//! loopback. One test binary (xsv style) so the suite links once.
+
+mod workdir;
+
+mod test_import;
+mod test_import_faults;
+mod test_validate;
