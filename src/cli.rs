@@ -77,10 +77,27 @@ pub struct ApiArgs {
     /// Start a local simulator (seeded from samples/) and talk to it instead.
     #[arg(long)]
     pub sandbox: bool,
+    /// Requests per minute, shared by all workers (the API allows 500; 0 = no limit).
+    #[arg(long, default_value_t = 500)]
+    pub rate: u32,
+    /// Retries of a failed request (5xx, timeout, dropped connection) before
+    /// the run stops; 429s wait for Retry-After and are counted apart.
+    #[arg(long, default_value_t = 8)]
+    pub retries: u32,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
     /// Print the summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+impl ApiArgs {
+    pub fn client_options(&self) -> crate::api::ClientOptions {
+        crate::api::ClientOptions {
+            rate_per_minute: self.rate,
+            max_retries: self.retries,
+            ..crate::api::ClientOptions::default()
+        }
+    }
 }

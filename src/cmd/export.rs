@@ -9,7 +9,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use tempfile::NamedTempFile;
 
-use crate::api::{ApiVersion, Client, ClientOptions, Credentials};
+use crate::api::{ApiVersion, Client, Credentials};
 use crate::cli::ApiArgs;
 use crate::error::{Error, Exit, Result};
 use crate::export::columns::Columns;
@@ -65,9 +65,6 @@ pub struct Args {
     /// Start the CSV with a UTF-8 BOM (for Excel).
     #[arg(long)]
     pub bom: bool,
-    /// Requests per minute (the API allows 500).
-    #[arg(long, default_value_t = 500)]
-    pub rate: u32,
     /// Show progress even when stderr is not a terminal.
     #[arg(long)]
     pub progress: bool,
@@ -111,10 +108,7 @@ pub fn run(args: Args) -> Result<Exit> {
     } else {
         None
     };
-    let options = ClientOptions {
-        rate_per_minute: args.rate,
-        ..ClientOptions::default()
-    };
+    let options = args.api_args.client_options();
     let client = match &sandbox {
         Some(sb) => sb.client(options)?,
         None => {

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::api::{ApiVersion, Client, ClientOptions, Credentials};
+use crate::api::{ApiVersion, Client, Credentials};
 use crate::batch::Mode;
 use crate::catalog::Catalog;
 use crate::cli::ApiArgs;
@@ -49,13 +49,6 @@ pub struct Args {
     /// Contacts per write call (at most 1000).
     #[arg(long, default_value_t = MAX_BATCH as u16, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub batch_size: u16,
-    /// Requests per minute, shared by all workers (the API allows 500).
-    #[arg(long, default_value_t = 500)]
-    pub rate: u32,
-    /// Retries of a failed request (5xx, timeout, dropped connection) before
-    /// the run stops; 429s wait for Retry-After and count apart.
-    #[arg(long, default_value_t = 8)]
-    pub retries: u32,
     /// Batches in flight at once.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
@@ -126,11 +119,7 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
     } else {
         None
     };
-    let options = ClientOptions {
-        rate_per_minute: args.rate,
-        max_retries: args.retries,
-        ..ClientOptions::default()
-    };
+    let options = args.api_args.client_options();
     let client = match &sandbox {
         Some(sb) => Some(sb.client(options)?),
         None => {

@@ -3,6 +3,7 @@
 
 mod workdir;
 
+mod test_export;
 mod test_import;
 mod test_import_faults;
 mod test_validate;
