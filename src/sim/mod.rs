@@ -1,3 +1,190 @@
 //! heymarket-sim: a faithful local simulator of the Heymarket contacts API.
+//!
+//! Takes a [`SimConfig`] (credentials, limits, fault switches, seed catalog) and
+//! gives a real HTTP server on loopback that implements the endpoints of
+//! `heymarket-api.md` with the behaviour its "Simulator profile" fixes. Tests,
+//! benches and `hmbulk --sandbox` start it in-process with [`Sim::start`]; the
+//! `heymarket-sim` binary runs it from the command line ([`cli`]).
+//!
+//! Layout, one job per file:
+//! - [`handle`]: the blocking in-process [`Sim`] handle;
+//! - [`server`]: the listener, the router, connection resets;
+//! - [`state`]: the shared state and the counters;
+//! - [`auth`], [`faults`]: credentials, rate limit, injected failures, latency;
+//! - [`store`], [`write`], [`view`]: the in-memory contact store, write
+//!   validation and read shapes;
+//! - [`contacts`], [`listing`], [`status`], [`channels`], [`account`]: the
+//!   `/v1` and `/v2` routes;
+//! - [`admin`]: the `/_sim` routes tests use to read the store and counters;
+//! - [`wire`]: JSON bodies in, errors and timestamps out.
+//!
+//! Nothing is global: every route reaches its state through one `Arc<State>`.
 
+pub mod account;
+pub mod admin;
+pub mod auth;
+pub mod channels;
 pub mod cli;
+pub mod contacts;
+pub mod faults;
+pub mod handle;
+pub mod listing;
+pub mod server;
+pub mod state;
+pub mod status;
+pub mod store;
+pub mod view;
+pub mod wire;
+pub mod write;
+
+use serde::{Deserialize, Serialize};
+
+pub use handle::Sim;
+pub use server::serve;
+
+/// A custom field as `/v1/contact-fields` answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldDef {
+    pub id: i64,
+    pub title: String,
+}
+
+/// A tag as `/v1/tags` answers it (`tag` is its name).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagDef {
+    pub id: i64,
+    pub tag: String,
+    pub color: String,
+}
+
+/// A team member as `/v1/team` answers it; `id` is what `assignee_id` takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberDef {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+}
+
+/// The team as `/v1/team` answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamDef {
+    pub id: i64,
+    pub name: String,
+    pub members: Vec<MemberDef>,
+}
+
+impl Default for TeamDef {
+    fn default() -> Self {
+        TeamDef {
+            id: 1,
+            name: "heymarket-sim".to_string(),
+            members: Vec::new(),
+        }
+    }
+}
+
+/// Everything the simulator can be told. Unknowns of the real API are switches
+/// here, so a client can be tested under each reading.
+#[derive(Debug, Clone)]
+pub struct SimConfig {
+    /// Legacy team API key, accepted as `Authorization: Bearer <key>`.
+    pub api_key: Option<String>,
+    /// `(secret_id, secret_key)`: HS256 JWTs signed with `"ID||KEY"` are accepted.
+    pub secret: Option<(String, String)>,
+    /// How long after its `iat` a JWT is accepted.
+    pub jwt_ttl_secs: u64,
+    /// Requests per rolling 60 s per credential; 0 = unlimited.
+    pub rate_limit: u32,
+    /// Whether a 429 carries `Retry-After`.
+    pub retry_after: bool,
+    /// Probability of an injected 500, decided before anything is written.
+    pub fail_rate: f64,
+    /// Probability that a request is processed and its connection then closed
+    /// without an answer.
+    pub reset_rate: f64,
+    /// Seed of the generator behind fail and reset decisions.
+    pub seed: u64,
+    /// Delay before every `/v1` and `/v2` answer.
+    pub latency_ms: u64,
+    /// Most items per bulk write, batch, search or delete call.
+    pub max_batch: usize,
+    /// `date` cursor bound: `false` = exclusive (`<`/`>`), `true` = inclusive.
+    pub cursor_inclusive: bool,
+    /// v1 batch answers the array of all input contacts instead of `"ok"`.
+    pub v1_answer_array: bool,
+    pub fields: Vec<FieldDef>,
+    pub tags: Vec<TagDef>,
+    pub team: TeamDef,
+}
+
+impl Default for SimConfig {
+    fn default() -> Self {
+        SimConfig {
+            api_key: None,
+            secret: None,
+            jwt_ttl_secs: 300,
+            rate_limit: 500,
+            retry_after: true,
+            fail_rate: 0.0,
+            reset_rate: 0.0,
+            seed: 0,
+            latency_ms: 0,
+            max_batch: 1000,
+            cursor_inclusive: false,
+            v1_answer_array: false,
+            fields: Vec::new(),
+            tags: Vec::new(),
+            team: TeamDef::default(),
+        }
+    }
+}
+
+/// The seed files in `samples/`, compiled in so they work from any directory.
+pub mod samples {
+    use super::{FieldDef, TagDef, TeamDef};
+
+    pub const FIELDS_JSON: &str = include_str!("../../samples/fields.json");
+    pub const TAGS_JSON: &str = include_str!("../../samples/tags.json");
+    pub const TEAM_JSON: &str = include_str!("../../samples/team.json");
+
+    pub fn fields() -> Vec<FieldDef> {
+        serde_json::from_str(FIELDS_JSON).expect("samples/fields.json is valid")
+    }
+
+    pub fn tags() -> Vec<TagDef> {
+        serde_json::from_str(TAGS_JSON).expect("samples/tags.json is valid")
+    }
+
+    pub fn team() -> TeamDef {
+        serde_json::from_str(TEAM_JSON).expect("samples/team.json is valid")
+    }
+}
+
+impl SimConfig {
+    /// Seeds custom fields, tags and the team from `samples/*.json`.
+    pub fn with_samples(mut self) -> Self {
+        self.fields = samples::fields();
+        self.tags = samples::tags();
+        self.team = samples::team();
+        self
+    }
+
+    /// Checks what a flag or a struct literal could get wrong.
+    pub fn check(&self) -> Result<(), String> {
+        for (name, p) in [
+            ("fail_rate", self.fail_rate),
+            ("reset_rate", self.reset_rate),
+        ] {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(format!("{name} must be between 0 and 1, got {p}"));
+            }
+        }
+        if self.max_batch == 0 {
+            return Err("max_batch must be at least 1".to_string());
+        }
+        if self.api_key.as_deref() == Some("") {
+            return Err("the API key must not be empty".to_string());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,132 @@
+//! Admin routes under `/_sim` for tests and benches: no auth, never rate
+//! limited, never faulted, never counted in `requests`. Takes JSON and gives
+//! - `GET /_sim/contacts` → every stored contact by id (v2 read shape plus
+//!   `blocked` and `avatar`);
+//! - `GET /_sim/stats` → `{requests: {"METHOD /route": n}, requests_total,
+//!   rate_limited, failures_injected, resets_injected, writes, deleted, contacts}`;
+//! - `POST /_sim/seed` `{"contacts": [write-shaped], "same_second": bool}` →
+//!   the stored contacts. All or nothing: any invalid item or taken phone is a
+//!   400 naming it. `same_second: true` gives every contact the same `updated`
+//!   second (now); otherwise item i of n gets `now − (n − 1 − i)` seconds, so
+//!   the seed spans n distinct seconds ending now;
+//! - `POST /_sim/touch` `{"ids": [int]}` → `{"touched": n}`: each existing
+//!   contact gets `updated` = now and `rev` + 1.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    extract::State as StateOf,
+    routing::{get, post},
+};
+use serde_json::json;
+
+use super::contacts::check_items;
+use super::state::State;
+use super::view::{Shape, contact_views};
+use super::wire::{
+    ApiError, ApiResult, JsonBody, array_field, body_object, now_secs, ok_json, opt_bool, shown,
+};
+use super::write::{ItemCheck, Surface};
+
+pub fn routes() -> Router<Arc<State>> {
+    Router::new()
+        .route("/_sim/contacts", get(contacts))
+        .route("/_sim/stats", get(stats))
+        .route("/_sim/seed", post(seed))
+        .route("/_sim/touch", post(touch))
+}
+
+async fn contacts(StateOf(state): StateOf<Arc<State>>) -> ApiResult {
+    let store = state.read();
+    Ok(ok_json(&contact_views(
+        store.all(),
+        &store.catalog,
+        Shape::Admin,
+    )))
+}
+
+async fn stats(StateOf(state): StateOf<Arc<State>>) -> ApiResult {
+    let contacts = state.read().len();
+    let stats = state.stats();
+    Ok(ok_json(&json!({
+        "requests": stats.requests,
+        "requests_total": stats.requests_total,
+        "rate_limited": stats.rate_limited,
+        "failures_injected": stats.failures_injected,
+        "resets_injected": stats.resets_injected,
+        "writes": stats.writes,
+        "deleted": stats.deleted,
+        "contacts": contacts,
+    })))
+}
+
+async fn seed(StateOf(state): StateOf<Arc<State>>, JsonBody(body): JsonBody) -> ApiResult {
+    let shape = "{\"contacts\": [...], \"same_second\": bool}";
+    let items = array_field(&body, "contacts", shape)?;
+    let obj = body_object(&body, shape)?;
+    let same_second = opt_bool(obj, "same_second")?.unwrap_or(false);
+
+    let mut store = state.write();
+    let mut writes = Vec::with_capacity(items.len());
+    let mut phones = HashSet::new();
+    for (i, check) in check_items("contacts", items, &store, Surface::V1)?
+        .into_iter()
+        .enumerate()
+    {
+        let write = match check {
+            ItemCheck::Valid(write) => write,
+            ItemCheck::Invalid(message) => {
+                return Err(ApiError::bad_data(format!("contacts[{i}]: {message}")));
+            }
+        };
+        let phone = write.phone.clone().unwrap_or_default();
+        if let Some(taken) = store.phone_taken(&phone, None) {
+            return Err(ApiError::bad_data(format!("contacts[{i}]: {taken}")));
+        }
+        if !phones.insert(phone) {
+            return Err(ApiError::bad_data(format!(
+                "contacts[{i}]: phone {} appears twice in this seed",
+                shown(&items[i]["phone"])
+            )));
+        }
+        writes.push(write);
+    }
+
+    let now = now_secs();
+    let last = writes.len() as i64 - 1;
+    let mut ids = Vec::with_capacity(writes.len());
+    for (i, write) in writes.iter().enumerate() {
+        let id = store.create(write, now).map_err(ApiError::bad_data)?;
+        if !same_second {
+            store.backdate(id, now - (last - i as i64));
+        }
+        ids.push(id);
+    }
+    let stored = contact_views(
+        ids.iter().filter_map(|&id| store.get(id)),
+        &store.catalog,
+        Shape::Admin,
+    );
+    Ok(ok_json(&stored))
+}
+
+async fn touch(StateOf(state): StateOf<Arc<State>>, JsonBody(body): JsonBody) -> ApiResult {
+    let ids = array_field(&body, "ids", "{\"ids\": [int]}")?;
+    let ids = ids
+        .iter()
+        .map(|v| {
+            v.as_i64().ok_or_else(|| {
+                ApiError::bad_data(format!("ids must be integers, got {}", shown(v)))
+            })
+        })
+        .collect::<ApiResult<Vec<i64>>>()?;
+    let now = now_secs();
+    let mut store = state.write();
+    let touched = ids
+        .into_iter()
+        .filter(|&id| store.modify(id, now, |_| {}))
+        .count();
+    Ok(ok_json(&json!({ "touched": touched })))
+}

@@ -1,0 +1,86 @@
+//! Credentials: takes the `Authorization` header and the configured key and
+//! secret, and gives the credential a request runs under (what the rate limit
+//! counts against) or the reason for a 401.
+//!
+//! Accepted: `Bearer <API key>`, or `Bearer <JWT>` where the JWT is HS256,
+//! its payload is `{"iss": SECRET_ID, "iat": unix seconds}`, it is signed with
+//! the string `"SECRET_ID||SECRET_KEY"`, `now - iat <= jwt_ttl` and `iat` is at
+//! most 60 s in the future (clock skew).
+
+use axum::http::HeaderValue;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
+use serde::Deserialize;
+
+use super::SimConfig;
+
+/// How far in the future a JWT's `iat` may be.
+const MAX_CLOCK_SKEW_SECS: i64 = 60;
+
+#[derive(Debug, Deserialize)]
+struct Claims {
+    iss: String,
+    iat: i64,
+}
+
+/// The credential of a request: `"api-key"` or `"jwt:<iss>"`, or why it has none.
+pub fn credential(
+    config: &SimConfig,
+    authorization: Option<&HeaderValue>,
+    now: i64,
+) -> Result<String, String> {
+    let header = authorization
+        .ok_or("missing Authorization header: send Authorization: Bearer <API key or JWT>")?
+        .to_str()
+        .map_err(|_| "the Authorization header is not text")?;
+    let token = header
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
+        .ok_or("the Authorization header must be Bearer <API key or JWT>")?;
+    if config.api_key.as_deref() == Some(token) {
+        return Ok("api-key".to_string());
+    }
+    if token.split('.').count() != 3 {
+        return Err("invalid API key".to_string());
+    }
+    let (secret_id, secret_key) = config
+        .secret
+        .as_ref()
+        .ok_or("JWTs are not accepted: no API secret is configured")?;
+    let iss = check_jwt(token, secret_id, secret_key, config.jwt_ttl_secs, now)?;
+    Ok(format!("jwt:{iss}"))
+}
+
+/// Checks signature, issuer and age of `token`; gives its issuer.
+fn check_jwt(
+    token: &str,
+    secret_id: &str,
+    secret_key: &str,
+    ttl_secs: u64,
+    now: i64,
+) -> Result<String, String> {
+    let signing_key = format!("{secret_id}||{secret_key}");
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_required_spec_claims(&["iss"]);
+    validation.set_issuer(&[secret_id]);
+    validation.validate_exp = false;
+    validation.validate_aud = false;
+    let claims = decode::<Claims>(
+        token,
+        &DecodingKey::from_secret(signing_key.as_bytes()),
+        &validation,
+    )
+    .map_err(|e| format!("invalid JWT: {e}"))?
+    .claims;
+    let age = now.saturating_sub(claims.iat);
+    let ttl = i64::try_from(ttl_secs).unwrap_or(i64::MAX);
+    if age > ttl {
+        return Err(format!(
+            "JWT expired: iat is {age} s old and tokens live {ttl} s; mint a fresh one"
+        ));
+    }
+    if age < -MAX_CLOCK_SKEW_SECS {
+        return Err(format!("JWT iat is {} s in the future", -age));
+    }
+    Ok(claims.iss)
+}

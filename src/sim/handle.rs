@@ -1,0 +1,149 @@
+//! The in-process simulator: takes a [`SimConfig`] and gives a running server
+//! on `127.0.0.1:<free port>` behind a blocking handle, for tests, benches and
+//! `hmbulk --sandbox`.
+//!
+//! [`Sim::start`] binds the port, then runs the server on its own
+//! multi-thread tokio runtime in a background thread; the port accepts
+//! connections by the time it returns. Dropping the [`Sim`] stops the server.
+//! The admin conveniences call the `/_sim` routes over real HTTP with a
+//! blocking reqwest client (no proxy), so call them from synchronous code, not
+//! from inside an async runtime; they panic with the server's message when a
+//! call fails, as a test helper should.
+
+use std::sync::OnceLock;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use reqwest::blocking::Client;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+use super::SimConfig;
+use super::server::serve;
+
+pub struct Sim {
+    url: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+    admin: OnceLock<Client>,
+}
+
+impl Sim {
+    /// Starts a simulator on a free loopback port; returns once it listens.
+    pub fn start(config: SimConfig) -> std::io::Result<Sim> {
+        config
+            .check()
+            .map_err(|m| std::io::Error::new(std::io::ErrorKind::InvalidInput, m))?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("heymarket-sim")
+            .enable_all()
+            .build()?;
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+        listener.set_nonblocking(true)?;
+        let url = format!("http://{}", listener.local_addr()?);
+        let listener = {
+            let _context = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
+        };
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("heymarket-sim".to_string())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    tokio::select! {
+                        result = serve(listener, config) => {
+                            if let Err(e) = result {
+                                eprintln!("heymarket-sim: server stopped: {e}");
+                            }
+                        }
+                        _ = stopped => {}
+                    }
+                });
+                runtime.shutdown_timeout(Duration::from_secs(1));
+            })?;
+        Ok(Sim {
+            url,
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+            admin: OnceLock::new(),
+        })
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    /// Every stored contact, by id (`GET /_sim/contacts`).
+    pub fn contacts(&self) -> Vec<Value> {
+        as_array(self.admin_call(reqwest::Method::GET, "/_sim/contacts", None))
+    }
+
+    /// The counters (`GET /_sim/stats`).
+    pub fn stats(&self) -> Value {
+        self.admin_call(reqwest::Method::GET, "/_sim/stats", None)
+    }
+
+    /// Stores `contacts` directly (`POST /_sim/seed`); gives them as stored.
+    pub fn seed(&self, contacts: &[Value], same_second: bool) -> Vec<Value> {
+        let body = json!({"contacts": contacts, "same_second": same_second});
+        as_array(self.admin_call(reqwest::Method::POST, "/_sim/seed", Some(body)))
+    }
+
+    /// Bumps `updated` and `rev` of the contacts `ids` (`POST /_sim/touch`);
+    /// gives how many existed.
+    pub fn touch(&self, ids: &[i64]) -> usize {
+        let answer = self.admin_call(
+            reqwest::Method::POST,
+            "/_sim/touch",
+            Some(json!({ "ids": ids })),
+        );
+        answer["touched"].as_u64().unwrap_or(0) as usize
+    }
+
+    fn admin_call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let client = self.admin.get_or_init(|| {
+            Client::builder()
+                .no_proxy()
+                .timeout(Duration::from_secs(300))
+                .build()
+                .expect("heymarket-sim: could not build the admin HTTP client")
+        });
+        let mut request = client.request(method.clone(), format!("{}{path}", self.url));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request
+            .send()
+            .unwrap_or_else(|e| panic!("heymarket-sim: {method} {path} failed: {e}"));
+        let status = response.status();
+        let text = response
+            .text()
+            .unwrap_or_else(|e| panic!("heymarket-sim: {method} {path}: unreadable answer: {e}"));
+        assert!(
+            status.is_success(),
+            "heymarket-sim: {method} {path} answered {status}: {text}"
+        );
+        serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("heymarket-sim: {method} {path}: answer is not JSON: {e}"))
+    }
+}
+
+fn as_array(value: Value) -> Vec<Value> {
+    match value {
+        Value::Array(items) => items,
+        other => panic!("heymarket-sim: expected a JSON array, got {other}"),
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

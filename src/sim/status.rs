@@ -1,0 +1,92 @@
+//! Messaging status: takes `{id}` or `{phone}` and gives
+//! `POST /v1/contact/status` → `{id, phone, unsubscribed, blocked}`; takes
+//! `{id or phone, status}` and gives `POST /v1/contact/set_status` → `"success"`.
+//!
+//! `active` clears both flags; `blocked`/`unblocked` set or clear `blocked`;
+//! `subscribed`/`unsubscribed` clear or set `is_opted_out` (the unsubscribed
+//! flag). A status change is a write: `updated` and `rev` move. An unknown
+//! contact is 404, an unknown status 400.
+
+use std::sync::Arc;
+
+use axum::extract::State as StateOf;
+use serde_json::{Map, Value, json};
+
+use super::state::State;
+use super::store::{Contact, Store};
+use super::wire::{
+    ApiError, ApiResult, JsonBody, body_object, now_secs, ok_json, opt_int, opt_str,
+};
+
+type StatusChange = fn(&mut Contact);
+
+/// The statuses `set_status` takes, and what each does to a contact.
+const STATUSES: [(&str, StatusChange); 5] = [
+    ("active", |c| {
+        c.blocked = false;
+        c.is_opted_out = false;
+    }),
+    ("blocked", |c| c.blocked = true),
+    ("unblocked", |c| c.blocked = false),
+    ("subscribed", |c| c.is_opted_out = false),
+    ("unsubscribed", |c| c.is_opted_out = true),
+];
+
+/// The contact a body names by `id` (preferred) or `phone`.
+fn named_contact(store: &Store, obj: &Map<String, Value>) -> ApiResult<i64> {
+    if let Some(id) = opt_int(obj, "id")? {
+        return store
+            .get(id)
+            .map(|c| c.id)
+            .ok_or_else(|| ApiError::not_found(format!("contact not found: id {id}")));
+    }
+    if let Some(phone) = opt_str(obj, "phone")? {
+        return store
+            .id_by_phone(phone)
+            .ok_or_else(|| ApiError::not_found(format!("contact not found: phone {phone:?}")));
+    }
+    Err(ApiError::bad_data(
+        "name the contact with \"id\" (integer) or \"phone\" (digits)",
+    ))
+}
+
+/// `POST /v1/contact/status`.
+pub async fn status(StateOf(state): StateOf<Arc<State>>, JsonBody(body): JsonBody) -> ApiResult {
+    let obj = body_object(&body, "{\"id\": ...} or {\"phone\": ...}")?;
+    let store = state.read();
+    let id = named_contact(&store, obj)?;
+    let contact = store
+        .get(id)
+        .ok_or_else(|| ApiError::not_found(format!("contact not found: id {id}")))?;
+    Ok(ok_json(&json!({
+        "id": contact.id,
+        "phone": contact.phone,
+        "unsubscribed": contact.is_opted_out,
+        "blocked": contact.blocked,
+    })))
+}
+
+/// `POST /v1/contact/set_status`.
+pub async fn set_status(
+    StateOf(state): StateOf<Arc<State>>,
+    JsonBody(body): JsonBody,
+) -> ApiResult {
+    let obj = body_object(&body, "{\"id\" or \"phone\", \"status\"}")?;
+    let status = opt_str(obj, "status")?.unwrap_or("");
+    let change = STATUSES
+        .iter()
+        .find(|(name, _)| *name == status)
+        .map(|(_, change)| *change)
+        .ok_or_else(|| {
+            let names: Vec<&str> = STATUSES.iter().map(|(name, _)| *name).collect();
+            ApiError::bad_data(format!(
+                "status must be one of {}, got {status:?}",
+                names.join(", ")
+            ))
+        })?;
+    let mut store = state.write();
+    let id = named_contact(&store, obj)?;
+    store.modify(id, now_secs(), change);
+    state.count_writes(1);
+    Ok(ok_json(&"success"))
+}
