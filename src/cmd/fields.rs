@@ -1,13 +1,55 @@
-//! `hmbulk fields`: not built yet.
+//! `hmbulk fields`: the account's custom fields, tags and team members with
+//! their ids — what a `--map` file or a `custom:<id>` header needs.
 
-use crate::error::{Error, Exit, Result};
+use crate::api::{Client, Credentials};
+use crate::cli::ApiArgs;
+use crate::error::{Exit, Result};
+use crate::sandbox::Sandbox;
+
+pub const USAGE: &str = "\
+Examples:
+  hmbulk fields                 custom fields, tags and members, with ids
+  hmbulk fields --json          the same as JSON
+  hmbulk fields --sandbox       what the local simulator knows";
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = USAGE)]
 pub struct Args {
     #[command(flatten)]
-    pub api: crate::cli::ApiArgs,
+    pub api: ApiArgs,
 }
 
-pub fn run(_args: Args) -> Result<Exit> {
-    Err(Error::NotBuilt("fields"))
+pub fn run(args: Args) -> Result<Exit> {
+    let sandbox = if args.api.sandbox { Some(Sandbox::start()?) } else { None };
+    let client = match &sandbox {
+        Some(sb) => sb.client(args.api.client_options())?,
+        None => Client::new(
+            &args.api.base_url,
+            Credentials::load(args.api.credentials.as_deref())?,
+            args.api.client_options(),
+        )?,
+    };
+    let catalog = client.catalog()?;
+    if args.api.json {
+        let json = serde_json::json!({
+            "custom_fields": catalog.fields,
+            "tags": catalog.tags,
+            "members": catalog.members,
+        });
+        println!("{}", serde_json::to_string_pretty(&json).map_err(std::io::Error::from)?);
+        return Ok(Exit::Ok);
+    }
+    println!("custom fields (a column titled like the field, or custom:<id>):");
+    for f in &catalog.fields {
+        println!("  {:>8}  {}", f.id, f.title);
+    }
+    println!("tags (names or ids in a `tags` column, separated by ; or ,):");
+    for t in &catalog.tags {
+        println!("  {:>8}  {}", t.id, t.name);
+    }
+    println!("members (names or ids in an `owner` / `assignee` column):");
+    for m in &catalog.members {
+        println!("  {:>8}  {}", m.id, m.name);
+    }
+    Ok(Exit::Ok)
 }
