@@ -36,7 +36,7 @@ fi
 
 if [[ $what == rate || $what == all ]]; then
   echo "== import against a simulator limited to 500 requests/min (about 90 s)"
-  python3 benches/gen_contacts.py "$work/rate.csv" 36000 --seed 7
+  python3 benches/gen_contacts.py "$work/rate.csv" 18000 --seed 7
   start_sim --rate-limit 500
   HEYMARKET_BASE_URL=$SIM_URL HEYMARKET_API_KEY=bench-key "$bin/hmbulk" import "$work/rate.csv" \
     --batch-size 50 --concurrency 4 --rate 500 --quiet --json >"$work/rate.json" || true
