@@ -13,8 +13,8 @@ use axum::extract::State as StateOf;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
+use super::catalog::TagRecord;
 use super::state::State;
-use super::store::TagRecord;
 use super::wire::{
     ApiError, ApiResult, JsonBody, body_object, now_secs, ok_json, opt_str, parse_date, rfc3339,
 };

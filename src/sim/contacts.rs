@@ -250,7 +250,7 @@ fn channel_lookups(body: &Value, max: usize) -> ApiResult<Vec<(ChannelKind, Stri
 fn find(store: &Store, kind: ChannelKind, channel_id: &str) -> Vec<i64> {
     match kind {
         ChannelKind::Phone => store.id_by_phone(channel_id).into_iter().collect(),
-        ChannelKind::Email => store.ids_by_email(channel_id).to_vec(),
+        ChannelKind::Email => store.ids_by_email(channel_id),
         ChannelKind::Id => Uuid::parse_str(channel_id)
             .ok()
             .and_then(|uuid| store.id_by_uuid(&uuid))

@@ -11,8 +11,8 @@
 //! - [`server`]: the listener, the router, connection resets;
 //! - [`state`]: the shared state and the counters;
 //! - [`auth`], [`faults`]: credentials, rate limit, injected failures, latency;
-//! - [`store`], [`write`], [`view`]: the in-memory contact store, write
-//!   validation and read shapes;
+//! - [`store`], [`catalog`], [`write`], [`view`]: the in-memory contact store,
+//!   the account's fields, tags and team, write validation and read shapes;
 //! - [`contacts`], [`listing`], [`status`], [`channels`], [`account`]: the
 //!   `/v1` and `/v2` routes;
 //! - [`admin`]: the `/_sim` routes tests use to read the store and counters;
@@ -23,6 +23,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod catalog;
 pub mod channels;
 pub mod cli;
 pub mod contacts;

@@ -1,20 +1,52 @@
 //! The in-memory contact store: takes checked writes ([`ContactWrite`]) and
 //! gives contacts by id, phone, UUID or email, and in `updated` order for
-//! listing, plus the account's catalog (custom fields, tags, team).
+//! listing; it also holds the account's [`Catalog`].
 //!
 //! Contacts live in a vector indexed by id − 1 (ids count up from 1 and are
 //! never reused; a deleted contact leaves `None`). Indexes: phone → id,
-//! UUID → id, lowercased email → ids, and an ordered set of
-//! `(updated seconds, id)` so a cursor is a range query and ties on `updated`
-//! are ordered by id. Timestamps are whole seconds since the epoch.
+//! UUID → id, email → ids, and an ordered set of `(updated seconds, id)` so a
+//! cursor is a range query and ties on `updated` are ordered by id. The
+//! phone and email indexes hold small numeric keys ([`phone_key`],
+//! [`email_key`]) rather than copies of the text, which keeps a store of a
+//! million contacts near 1 KB each. Timestamps are whole seconds since the
+//! epoch.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Bound;
 
+use serde::{Serialize, Serializer};
 use uuid::Uuid;
 
+use super::SimConfig;
+use super::catalog::Catalog;
 use super::write::ContactWrite;
-use super::{FieldDef, SimConfig, TagDef, TeamDef};
+
+/// A contact's custom values: `(field id, value)` sorted by field id, no empty
+/// values. Shown as a JSON object keyed by the field id as a string
+/// (`{"101": "Acme"}`). A short vector, since an account has few fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomValues(Vec<(i64, String)>);
+
+impl CustomValues {
+    /// Sets field `id` to `value`; an empty value removes it.
+    pub fn set(&mut self, id: i64, value: &str) {
+        match self.0.binary_search_by_key(&id, |(field, _)| *field) {
+            Ok(at) if value.is_empty() => {
+                self.0.remove(at);
+            }
+            Ok(at) => self.0[at].1 = value.to_string(),
+            Err(_) if value.is_empty() => {}
+            Err(at) => self.0.insert(at, (id, value.to_string())),
+        }
+    }
+}
+
+impl Serialize for CustomValues {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(id, value)| (id.to_string(), value)))
+    }
+}
 
 /// The last operation on a contact (the read shape's `op`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +86,7 @@ pub struct Contact {
     pub email: String,
     pub avatar: String,
     /// Custom values keyed by field id as a string.
-    pub custom: BTreeMap<String, String>,
+    pub custom: CustomValues,
     pub tags: Vec<i64>,
     pub assigned_user_id: Option<i64>,
     pub is_opted_out: bool,
@@ -92,12 +124,8 @@ impl Contact {
             None => {}
         }
         if let Some(custom) = &write.custom {
-            for (key, value) in custom {
-                if value.is_empty() {
-                    self.custom.remove(key);
-                } else {
-                    self.custom.insert(key.clone(), value.clone());
-                }
+            for (id, value) in custom {
+                self.custom.set(*id, value);
             }
         }
         if let Some(tags) = &write.tags {
@@ -109,62 +137,6 @@ impl Contact {
         if let Some(opted_out) = write.is_opted_out {
             self.is_opted_out = opted_out;
         }
-    }
-}
-
-/// A tag as stored: the seed's `{id, tag, color}` plus what `/v1/tag` answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TagRecord {
-    pub id: i64,
-    pub tag: String,
-    pub color: String,
-    pub uuid: Uuid,
-    pub rev: i64,
-    pub created: i64,
-    pub updated: i64,
-}
-
-/// The account's names for things, which writes are checked against.
-#[derive(Debug, Clone, Default)]
-pub struct Catalog {
-    pub fields: Vec<FieldDef>,
-    pub tags: Vec<TagRecord>,
-    pub team: TeamDef,
-}
-
-impl Catalog {
-    pub fn new(fields: Vec<FieldDef>, tags: Vec<TagDef>, team: TeamDef, now: i64) -> Self {
-        let tags = tags
-            .into_iter()
-            .map(|t| TagRecord {
-                id: t.id,
-                tag: t.tag,
-                color: t.color,
-                uuid: Uuid::new_v4(),
-                rev: 1,
-                created: now,
-                updated: now,
-            })
-            .collect();
-        Catalog { fields, tags, team }
-    }
-
-    /// Whether `key` is the id of a custom field, written as on the wire ("101").
-    pub fn has_field(&self, key: &str) -> bool {
-        self.fields.iter().any(|f| f.id.to_string() == key)
-    }
-
-    pub fn has_tag(&self, id: i64) -> bool {
-        self.tags.iter().any(|t| t.id == id)
-    }
-
-    pub fn has_member(&self, id: i64) -> bool {
-        self.team.members.iter().any(|m| m.id == id)
-    }
-
-    /// The user contacts are created by: the team's first member (0 without one).
-    pub fn creator_id(&self) -> i64 {
-        self.team.members.first().map_or(0, |m| m.id)
     }
 }
 
@@ -209,9 +181,10 @@ impl Window {
 pub struct Store {
     contacts: Vec<Option<Contact>>,
     live: usize,
-    by_phone: HashMap<String, i64>,
+    by_phone: HashMap<u64, i64>,
     by_uuid: HashMap<Uuid, i64>,
-    by_email: HashMap<String, Vec<i64>>,
+    /// `(email_key, id)`.
+    by_email: BTreeSet<(u64, i64)>,
     by_updated: BTreeSet<OrderKey>,
     next_channel_id: i64,
     pub catalog: Catalog,
@@ -251,7 +224,7 @@ impl Store {
     }
 
     pub fn id_by_phone(&self, phone: &str) -> Option<i64> {
-        self.by_phone.get(phone).copied()
+        self.by_phone.get(&phone_key(phone)?).copied()
     }
 
     pub fn id_by_uuid(&self, uuid: &Uuid) -> Option<i64> {
@@ -259,10 +232,19 @@ impl Store {
     }
 
     /// Contacts whose email is `email`, compared without case.
-    pub fn ids_by_email(&self, email: &str) -> &[i64] {
+    pub fn ids_by_email(&self, email: &str) -> Vec<i64> {
+        let Some(key) = email_key(email) else {
+            return Vec::new();
+        };
+        let wanted = email.to_lowercase();
         self.by_email
-            .get(&email.to_lowercase())
-            .map_or(&[], Vec::as_slice)
+            .range((key, i64::MIN)..=(key, i64::MAX))
+            .map(|&(_, id)| id)
+            .filter(|&id| {
+                self.get(id)
+                    .is_some_and(|c| c.email.to_lowercase() == wanted)
+            })
+            .collect()
     }
 
     /// Every contact, by id.
@@ -304,10 +286,9 @@ impl Store {
     /// Creates a contact from `write` (whose phone must be set) at time `now`.
     /// Fails with `phone exists: <uuid>` when another contact holds the phone.
     pub fn create(&mut self, write: &ContactWrite, now: i64) -> Result<i64, String> {
-        let phone = write
-            .phone
-            .clone()
-            .ok_or_else(|| "phone is required to create a contact".to_string())?;
+        let phone = write.phone.clone().unwrap_or_default();
+        let key = phone_key(&phone)
+            .ok_or_else(|| format!("phone must be 8 to 15 digits, got {phone:?}"))?;
         if let Some(taken) = self.phone_taken(&phone, None) {
             return Err(taken);
         }
@@ -321,7 +302,7 @@ impl Store {
             display_name: String::new(),
             email: String::new(),
             avatar: String::new(),
-            custom: BTreeMap::new(),
+            custom: CustomValues::default(),
             tags: Vec::new(),
             assigned_user_id: None,
             is_opted_out: false,
@@ -335,9 +316,8 @@ impl Store {
         };
         self.next_channel_id += 1;
         contact.apply(write);
-        self.by_phone.insert(contact.phone.clone(), id);
+        self.index(Some(key), email_key(&contact.email), id);
         self.by_uuid.insert(contact.uuid, id);
-        self.index_email(&contact.email, id);
         self.by_updated.insert((now, id));
         self.contacts.push(Some(contact));
         self.live += 1;
@@ -373,23 +353,17 @@ impl Store {
         let Some(contact) = self.get_mut(id) else {
             return false;
         };
-        let (old_phone, old_email, old_updated) = (
-            contact.phone.clone(),
-            contact.email.clone(),
-            contact.updated,
-        );
+        let old_phone = phone_key(&contact.phone);
+        let old_email = email_key(&contact.email);
+        let old_updated = contact.updated;
         change(contact);
         contact.updated = now;
         contact.rev += 1;
         contact.op = Op::Update;
-        let (phone, email) = (contact.phone.clone(), contact.email.clone());
-        if phone != old_phone {
-            self.by_phone.remove(&old_phone);
-            self.by_phone.insert(phone, id);
-        }
-        if email != old_email {
-            self.unindex_email(&old_email, id);
-            self.index_email(&email, id);
+        let (phone, email) = (phone_key(&contact.phone), email_key(&contact.email));
+        if (phone, email) != (old_phone, old_email) {
+            self.unindex(old_phone, old_email, id);
+            self.index(phone, email, id);
         }
         self.by_updated.remove(&(old_updated, id));
         self.by_updated.insert((now, id));
@@ -419,9 +393,8 @@ impl Store {
         let Some(contact) = slot.take() else {
             return false;
         };
-        self.by_phone.remove(&contact.phone);
+        self.unindex(phone_key(&contact.phone), email_key(&contact.email), id);
         self.by_uuid.remove(&contact.uuid);
-        self.unindex_email(&contact.email, id);
         self.by_updated.remove(&(contact.updated, id));
         self.live -= 1;
         true
@@ -451,22 +424,125 @@ impl Store {
         self.next_channel_id += 1;
     }
 
-    fn index_email(&mut self, email: &str, id: i64) {
-        if !email.is_empty() {
-            self.by_email
-                .entry(email.to_lowercase())
-                .or_default()
-                .push(id);
+    /// Takes contact `id` out of the phone and email indexes under these keys.
+    fn unindex(&mut self, phone: Option<u64>, email: Option<u64>, id: i64) {
+        if let Some(key) = phone {
+            self.by_phone.remove(&key);
+        }
+        if let Some(key) = email {
+            self.by_email.remove(&(key, id));
         }
     }
 
-    fn unindex_email(&mut self, email: &str, id: i64) {
-        let key = email.to_lowercase();
-        if let Some(ids) = self.by_email.get_mut(&key) {
-            ids.retain(|&other| other != id);
-            if ids.is_empty() {
-                self.by_email.remove(&key);
-            }
+    /// Puts contact `id` in the phone and email indexes under these keys.
+    fn index(&mut self, phone: Option<u64>, email: Option<u64>, id: i64) {
+        if let Some(key) = phone {
+            self.by_phone.insert(key, id);
         }
+        if let Some(key) = email {
+            self.by_email.insert((key, id));
+        }
+    }
+}
+
+/// Key of the phone index: the digits as a number, with their count in the
+/// top bits so that "0123…" and "123…" differ (15 digits need 50 bits).
+/// `None` unless `phone` is 1 to 15 ASCII digits.
+pub fn phone_key(phone: &str) -> Option<u64> {
+    if phone.is_empty() || phone.len() > 15 || !phone.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let digits: u64 = phone.parse().ok()?;
+    Some(((phone.len() as u64) << 50) | digits)
+}
+
+/// Key of the email index: a hash of the lowercased address (`None` for an
+/// empty one). Lookups compare the contacts' own emails, so two addresses
+/// that share a hash never mix.
+pub fn email_key(email: &str) -> Option<u64> {
+    if email.is_empty() {
+        return None;
+    }
+    let mut hasher = DefaultHasher::new();
+    email.to_lowercase().hash(&mut hasher);
+    Some(hasher.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(phone: &str, email: &str) -> ContactWrite {
+        ContactWrite {
+            phone: Some(phone.to_string()),
+            email: Some(email.to_string()),
+            ..ContactWrite::default()
+        }
+    }
+
+    #[test]
+    fn phone_keys_keep_leading_zeros_apart() {
+        assert_ne!(phone_key("0123456789"), phone_key("123456789"));
+        assert_eq!(phone_key("999999999999999").map(|k| k >> 50), Some(15));
+        assert_eq!(phone_key("1234567890123456"), None);
+        assert_eq!(phone_key("+1510555"), None);
+        assert_eq!(phone_key(""), None);
+    }
+
+    #[test]
+    fn indexes_follow_updates_and_deletes() {
+        let mut store = Store::default();
+        let a = store.create(&write("15105550001", "A@x.com"), 100).unwrap();
+        let b = store.create(&write("15105550002", "a@X.com"), 100).unwrap();
+        assert_eq!(store.ids_by_email("a@x.com"), [a, b]);
+        assert!(store.create(&write("15105550001", ""), 100).is_err());
+
+        store
+            .update(a, &write("15105550003", "c@x.com"), 200)
+            .unwrap();
+        assert_eq!(store.id_by_phone("15105550001"), None);
+        assert_eq!(store.id_by_phone("15105550003"), Some(a));
+        assert_eq!(store.ids_by_email("a@x.com"), [b]);
+        assert_eq!(store.get(a).map(|c| (c.updated, c.rev)), Some((200, 2)));
+        let newest = Window {
+            ascending: false,
+            date: None,
+            inclusive: false,
+        };
+        let order: Vec<i64> = store.page(newest, 0, 10).iter().map(|c| c.id).collect();
+        assert_eq!(order, [a, b]);
+
+        assert!(store.delete(b));
+        assert!(!store.delete(b));
+        assert_eq!(store.len(), 1);
+        assert_eq!(store.id_by_phone("15105550002"), None);
+        assert!(store.ids_by_email("a@x.com").is_empty());
+        assert_eq!(store.count(newest), 1);
+    }
+
+    #[test]
+    fn windows_bound_by_whole_seconds() {
+        let mut store = Store::default();
+        for (i, t) in [10, 20, 20, 30].into_iter().enumerate() {
+            let id = store
+                .create(&write(&format!("1510555000{i}"), ""), t)
+                .unwrap();
+            assert_eq!(id, i as i64 + 1);
+        }
+        let ids = |ascending, date, inclusive| -> Vec<i64> {
+            let window = Window {
+                ascending,
+                date: Some(date),
+                inclusive,
+            };
+            store.page(window, 0, 10).iter().map(|c| c.id).collect()
+        };
+        assert_eq!(ids(false, (20, 0), false), [1]);
+        assert_eq!(ids(false, (20, 0), true), [3, 2, 1]);
+        assert_eq!(ids(false, (20, 5), false), [3, 2, 1]);
+        assert_eq!(ids(true, (20, 0), false), [4]);
+        assert_eq!(ids(true, (20, 0), true), [2, 3, 4]);
+        assert_eq!(ids(true, (19, 5), false), [2, 3, 4]);
+        assert_eq!(ids(true, (19, 5), true), [2, 3, 4]);
     }
 }

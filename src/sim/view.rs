@@ -10,11 +10,10 @@
 //! Channels (`/v2/contact/{uuid}/channels`): the phone first, then the
 //! channels added to the contact.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
-use super::store::{Catalog, Contact};
+use super::catalog::Catalog;
+use super::store::{Contact, CustomValues};
 use super::wire::rfc3339;
 
 /// Which read shape to give.
@@ -35,7 +34,7 @@ pub struct ContactView<'a> {
     last: &'a str,
     display_name: &'a str,
     email: &'a str,
-    custom: &'a BTreeMap<String, String>,
+    custom: &'a CustomValues,
     tags: &'a [i64],
     assigned_user_id: Option<i64>,
     is_opted_out: bool,

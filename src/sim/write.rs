@@ -10,12 +10,10 @@
 //! ignored (the write name is `assignee_id`); an empty string clears a text
 //! field.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::store::Catalog;
+use super::catalog::Catalog;
 use super::wire::{ApiError, kind_of, shown};
 
 /// Most tags a contact may carry.
@@ -32,8 +30,8 @@ pub struct ContactWrite {
     pub display_name: Option<String>,
     pub email: Option<String>,
     pub avatar: Option<String>,
-    /// Custom values to merge in; an empty value removes the key.
-    pub custom: Option<BTreeMap<String, String>>,
+    /// Custom values `(field id, value)` to merge in; an empty value removes one.
+    pub custom: Option<Vec<(i64, String)>>,
     /// The contact's whole tag list, deduplicated.
     pub tags: Option<Vec<i64>>,
     /// A member id, or -1 to unassign.
@@ -200,7 +198,7 @@ impl<'a> Checker<'a> {
         &mut self,
         path: &str,
         catalog: &Catalog,
-    ) -> Result<Option<BTreeMap<String, String>>, ApiError> {
+    ) -> Result<Option<Vec<(i64, String)>>, ApiError> {
         let Some(map) = self.parsed(
             "custom",
             "an object keyed by custom field id",
@@ -208,17 +206,15 @@ impl<'a> Checker<'a> {
         ) else {
             return Ok(None);
         };
-        let mut custom = BTreeMap::new();
+        let mut custom = Vec::new();
         for (key, v) in map {
-            if !catalog.has_field(key) {
+            let Some(field_id) = catalog.field_id(key) else {
                 return Err(ApiError::bad_data(format!(
                     "{path}.custom: unknown custom field id {key:?} (custom keys are field ids from POST /v1/contact-fields)"
                 )));
-            }
+            };
             match v {
-                Value::String(text) => {
-                    custom.insert(key.clone(), text.clone());
-                }
+                Value::String(text) => custom.push((field_id, text.clone())),
                 Value::Null => self.fail(null_message(&format!("custom.{key}"))),
                 other => self.fail(format!(
                     "custom.{key} must be a string, got {}",
