@@ -4,27 +4,13 @@
 
 use std::io::Write;
 
-use hmbulk::catalog::{Catalog, CustomField, Member, Tag};
+use hmbulk::catalog::Catalog;
 use hmbulk::error::Error;
 use hmbulk::mapping::{Field, MapFile, Mapping, Target, normalise_header};
 
-/// The simulator's seed catalog (samples/*.json), as the API would give it.
-fn catalog() -> Catalog {
-    #[derive(serde::Deserialize)]
-    struct Team {
-        members: Vec<Member>,
-    }
-    let fields: Vec<CustomField> =
-        serde_json::from_str(include_str!("../samples/fields.json")).unwrap();
-    let tags: Vec<Tag> = serde_json::from_str(include_str!("../samples/tags.json")).unwrap();
-    let team: Team = serde_json::from_str(include_str!("../samples/team.json")).unwrap();
-    Catalog {
-        fields,
-        tags,
-        members: team.members,
-        online: true,
-    }
-}
+#[path = "test_input_seed.rs"]
+mod seed;
+use seed::catalog;
 
 fn headers(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
