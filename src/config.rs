@@ -1,11 +1,30 @@
-//! Reader and writer set-up that every command shares (xsv's `Config`):
+//! Reader set-up that every command shares (xsv's `Config`):
 //! `Config::new(path).delimiter(Some(b';')).reader()?` opens an input file with
-//! its encoding detected and its delimiter sniffed.
+//! its encoding detected from its byte-order mark and its delimiter sniffed
+//! from its first lines, and gives a streaming [`RowReader`].
+//!
+//! Only a fixed-size prefix of the file is looked at before streaming starts,
+//! and it is replayed into the reader, so memory stays constant.
 
+use std::fs::File;
+use std::io::{self, Cursor, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::error::Result;
-use crate::input::RowReader;
+use encoding_rs_io::DecodeReaderBytesBuilder;
+
+use crate::error::{Error, Result};
+use crate::input::{Encoding, RowReader};
+
+/// The delimiters sniffed, in the order that breaks a complete tie.
+pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// How much of the (decoded) file the delimiter sniffer sees.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// Lines after the header that break a tie between delimiters.
+const SNIFF_LINES: usize = 5;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -34,6 +53,211 @@ impl Config {
     /// Open the file: detect its encoding, sniff its delimiter, read its header.
     /// A missing, empty or undecodable file is a usage error naming the file.
     pub fn reader(&self) -> Result<RowReader> {
-        todo!()
+        let shown = self.path.display();
+        if let Some(d) = self.delimiter
+            && (!d.is_ascii() || matches!(d, b'"' | b'\r' | b'\n'))
+        {
+            return Err(Error::usage(format!(
+                "--delimiter for {shown} must be one ASCII character other than a quote or a \
+                 line break, such as , ; | or a tab"
+            )));
+        }
+        let file = File::open(&self.path).map_err(|e| {
+            Error::usage(format!(
+                "cannot open {shown}: {e}; check the path and that you may read the file"
+            ))
+        })?;
+        let bytes_read = Arc::new(AtomicU64::new(0));
+        let counted = Counting {
+            inner: file,
+            count: Arc::clone(&bytes_read),
+        };
+        let read_error = |e: io::Error| Error::usage(format!("cannot read {shown}: {e}"));
+        let raw = peek(counted, 4).map_err(read_error)?;
+        let (encoding, decoded): (Encoding, Box<dyn Read + Send>) = match peeked(&raw) {
+            [0xFF, 0xFE, ..] => (Encoding::Utf16Le, utf16(raw, encoding_rs::UTF_16LE)),
+            [0xFE, 0xFF, ..] => (Encoding::Utf16Be, utf16(raw, encoding_rs::UTF_16BE)),
+            [0xEF, 0xBB, 0xBF, ..] => (Encoding::Utf8Bom, Box::new(skip(raw, 3))),
+            _ => (Encoding::Utf8, Box::new(raw)),
+        };
+        let stream = peek(decoded, SNIFF_BYTES).map_err(read_error)?;
+        let delimiter = self
+            .delimiter
+            .unwrap_or_else(|| sniff_delimiter(peeked(&stream)));
+        RowReader::start(
+            self.path.clone(),
+            Box::new(stream),
+            delimiter,
+            encoding,
+            bytes_read,
+        )
+    }
+}
+
+/// Transcode a UTF-16 stream (BOM included, and removed by the decoder) to UTF-8;
+/// malformed code units become U+FFFD instead of stopping the read.
+fn utf16<R: Read + Send + 'static>(
+    raw: R,
+    encoding: &'static encoding_rs::Encoding,
+) -> Box<dyn Read + Send> {
+    Box::new(
+        DecodeReaderBytesBuilder::new()
+            .encoding(Some(encoding))
+            .build(raw),
+    )
+}
+
+fn skip<R: Read>(mut reader: R, n: u64) -> impl Read {
+    let _ = io::copy(&mut (&mut reader).take(n), &mut io::sink());
+    reader
+}
+
+type Peeked<R> = io::Chain<Cursor<Vec<u8>>, R>;
+
+/// Read up to `n` bytes (fewer only at end of file) into a reader that yields
+/// them again, then the rest; [`peeked`] shows them.
+fn peek<R: Read>(mut reader: R, n: usize) -> io::Result<Peeked<R>> {
+    let mut head = Vec::with_capacity(n);
+    (&mut reader).take(n as u64).read_to_end(&mut head)?;
+    Ok(Cursor::new(head).chain(reader))
+}
+
+fn peeked<R>(reader: &Peeked<R>) -> &[u8] {
+    reader.get_ref().0.get_ref()
+}
+
+/// Counts the bytes read from the file, for progress (`RowReader::bytes_read`).
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Pick the delimiter of a file from its first bytes: the candidate that
+/// occurs most often in the header line outside quotes; a tie goes to the one
+/// whose count the next few lines repeat most often, then to the order of
+/// [`DELIMITERS`]. A header with none of them (one column) gives `,`.
+pub fn sniff_delimiter(sample: &[u8]) -> u8 {
+    let lines = count_per_line(sample);
+    let Some((header, rest)) = lines.split_first() else {
+        return b',';
+    };
+    let best = header.iter().copied().max().unwrap_or(0);
+    if best == 0 {
+        return b',';
+    }
+    let consistency = |i: usize| rest.iter().filter(|line| line[i] == header[i]).count();
+    let mut winner = None::<(usize, usize)>;
+    for i in (0..DELIMITERS.len()).filter(|&i| header[i] == best) {
+        let score = consistency(i);
+        if winner.is_none_or(|(_, s)| score > s) {
+            winner = Some((i, score));
+        }
+    }
+    winner.map_or(b',', |(i, _)| DELIMITERS[i])
+}
+
+/// For the first `1 + SNIFF_LINES` complete, non-blank lines of `sample`, how
+/// often each of [`DELIMITERS`] occurs outside double quotes.
+fn count_per_line(sample: &[u8]) -> Vec<[usize; 4]> {
+    let mut lines = Vec::new();
+    let mut counts = [0usize; 4];
+    let mut in_quotes = false;
+    let mut has_text = false;
+    for &b in sample {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' | b'\r' if !in_quotes => {
+                if has_text {
+                    lines.push(counts);
+                    if lines.len() > SNIFF_LINES {
+                        break;
+                    }
+                }
+                counts = [0; 4];
+                has_text = false;
+                continue;
+            }
+            _ if in_quotes => {}
+            _ => {
+                if let Some(i) = DELIMITERS.iter().position(|&d| d == b) {
+                    counts[i] += 1;
+                }
+            }
+        }
+        has_text |= !b.is_ascii_whitespace();
+    }
+    // The last line counts only when the sample holds the whole file: it may
+    // have been cut anywhere otherwise. A header without a newline is whole.
+    if has_text && (lines.is_empty() || sample.len() < SNIFF_BYTES) {
+        lines.push(counts);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_delimiter_is_sniffed() {
+        for d in DELIMITERS {
+            let d = d as char;
+            let text = format!("phone{d}first{d}last\n4155553434{d}Ada{d}Lovelace\n");
+            assert_eq!(sniff_delimiter(text.as_bytes()) as char, d);
+        }
+    }
+
+    #[test]
+    fn delimiters_inside_quotes_do_not_count() {
+        let text = b"\"Name, full\";\"a,b\";phone\n\"x,y\";1;2\n";
+        assert_eq!(sniff_delimiter(text), b';');
+    }
+
+    #[test]
+    fn european_excel_with_decimal_commas() {
+        let text = b"phone;first;amount\n4155553434;Ada;3,50\n4155553435;Bob;4,75\n";
+        assert_eq!(sniff_delimiter(text), b';');
+    }
+
+    #[test]
+    fn ties_are_broken_by_the_next_lines() {
+        // One `,` and one `;` in the header; the rows agree with `;`.
+        let text = b"phone;first,last\n1;Ada,Lovelace\n2;Bob\n3;Cy\n";
+        assert_eq!(sniff_delimiter(text), b';');
+        let text = b"phone;first,last\n1,Ada;x,y\n2,Bob\n3,Cy\n";
+        assert_eq!(sniff_delimiter(text), b',');
+        // A complete tie: `,` first.
+        assert_eq!(sniff_delimiter(b"a,b;c\n"), b',');
+    }
+
+    #[test]
+    fn one_column_or_nothing_gives_comma() {
+        assert_eq!(sniff_delimiter(b"phone\n4155553434\n"), b',');
+        assert_eq!(sniff_delimiter(b""), b',');
+        assert_eq!(sniff_delimiter(b"\n\n"), b',');
+    }
+
+    #[test]
+    fn blank_lines_before_the_header_are_passed_over() {
+        assert_eq!(sniff_delimiter(b"\r\n\r\nphone|first\r\n1|a\r\n"), b'|');
+    }
+
+    #[test]
+    fn bad_forced_delimiter_is_a_usage_error() {
+        let err = Config::new("whatever.csv")
+            .delimiter(Some(b'"'))
+            .reader()
+            .err()
+            .unwrap();
+        assert!(matches!(err, Error::Usage(_)));
+        assert!(err.to_string().contains("whatever.csv"));
     }
 }

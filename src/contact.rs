@@ -1,16 +1,32 @@
 //! The contact model and row validation: one input [`Record`] plus its
 //! [`Mapping`] becomes a [`Draft`] (a contact ready to send) or a [`RowError`].
 //! Validation runs on rayon, a chunk of records at a time, order kept.
+//!
+//! A row gets one error, the first found: its shape, then its phone, then
+//! the other columns left to right. Every message names the column as the
+//! file writes it, the value, and what would be accepted.
+//!
+//! With an offline catalog (a dry run without credentials) tag and member
+//! names cannot be checked: they are accepted and kept in
+//! [`Draft::unchecked_tags`] / [`Draft::unchecked_assignee`] so the report can
+//! say "not checked"; numeric ids are taken as they are.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 use crate::catalog::Catalog;
 use crate::input::Record;
-use crate::mapping::Mapping;
-use crate::outcome::RowError;
+use crate::mapping::{Field, Mapping, Target};
+use crate::outcome::{ErrorCode, RowError};
 use crate::phone::PhoneNormaliser;
+
+/// The API takes at most this many tags on a contact.
+pub const MAX_TAGS: usize = 5;
+
+/// How many names an unknown-tag or unknown-member message lists.
+const NAMES_LISTED: usize = 20;
 
 /// What a blank cell means on a write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -41,9 +57,24 @@ pub struct Draft {
     /// Member id; `-1` unassigns.
     pub assignee: Option<i64>,
     pub opted_out: Option<bool>,
+    /// An extension found in the phone cell (`x123`). The API has no place for
+    /// it, so it is not sent; the report may show it.
+    pub extension: Option<String>,
+    /// Tag names that could not be checked (offline catalog). When there are
+    /// any, `tags` is `None`: the draft is for a dry run and must not be sent.
+    pub unchecked_tags: Vec<String>,
+    /// An assignee name that could not be checked (offline catalog); `assignee`
+    /// is then `None`.
+    pub unchecked_assignee: Option<String>,
 }
 
 impl Draft {
+    /// True when names in this row could not be checked against the account
+    /// (offline catalog): fine for a dry run, not to be sent.
+    pub fn has_unchecked_names(&self) -> bool {
+        !self.unchecked_tags.is_empty() || self.unchecked_assignee.is_some()
+    }
+
     /// The write body of this contact in the API's shape (`/v2/contacts` item or
     /// `/v1/batch/contacts` element): only the fields the row sets, never a
     /// `null`. `contact_id` (a UUID) makes a v2 item an update.
@@ -88,27 +119,342 @@ impl Draft {
 
 /// Validates records of one file against its mapping.
 pub struct Validator {
-    _todo: (),
+    mapping: Mapping,
+    catalog: Catalog,
+    phones: PhoneNormaliser,
+    blank: BlankPolicy,
+    tags: Directory,
+    members: Directory,
+}
+
+/// Names and ids of one kind of catalog entry (tags, team members), for
+/// lookups that stay fast whatever the catalog's size.
+struct Directory {
+    /// By name, ASCII-lower-cased and trimmed (as [`Catalog`] compares names).
+    by_name: HashMap<String, i64>,
+    ids: HashSet<i64>,
+    online: bool,
+}
+
+impl Directory {
+    fn new<'a>(entries: impl Iterator<Item = (&'a str, i64)> + Clone, online: bool) -> Self {
+        Directory {
+            by_name: entries
+                .clone()
+                .map(|(name, id)| (name.trim().to_ascii_lowercase(), id))
+                .collect(),
+            ids: entries.map(|(_, id)| id).collect(),
+            online,
+        }
+    }
+
+    /// The id `text` stands for: a name, or an id the catalog has (any id
+    /// when the catalog is offline and nothing can be checked).
+    fn find(&self, text: &str) -> Option<i64> {
+        let by_name = self.by_name.get(&text.to_ascii_lowercase()).copied();
+        by_name.or_else(|| {
+            text.parse()
+                .ok()
+                .filter(|id| !self.online || self.ids.contains(id))
+        })
+    }
 }
 
 impl Validator {
     pub fn new(
-        _mapping: Mapping,
-        _catalog: Catalog,
-        _phones: PhoneNormaliser,
-        _blank: BlankPolicy,
+        mapping: Mapping,
+        catalog: Catalog,
+        phones: PhoneNormaliser,
+        blank: BlankPolicy,
     ) -> Self {
-        todo!()
+        let tags = catalog.tags.iter().map(|t| (t.name.as_str(), t.id));
+        let members = catalog.members.iter().map(|m| (m.name.as_str(), m.id));
+        Validator {
+            tags: Directory::new(tags, catalog.online),
+            members: Directory::new(members, catalog.online),
+            mapping,
+            catalog,
+            phones,
+            blank,
+        }
+    }
+
+    /// The mapping the records are read with.
+    pub fn mapping(&self) -> &Mapping {
+        &self.mapping
     }
 
     /// Validate one record: row shape, phone, email, tags, assignee, opted-out,
     /// uuid, custom fields. The message names the column and what is accepted.
-    pub fn validate(&self, _record: &Record) -> Result<Draft, RowError> {
-        todo!()
+    pub fn validate(&self, record: &Record) -> Result<Draft, RowError> {
+        let cells = &record.cells;
+        if cells.len() != self.mapping.len() {
+            return Err(row_shape(cells.len(), self.mapping.len()));
+        }
+        let mut draft = Draft {
+            row: record.row,
+            ..Draft::default()
+        };
+        if let Some(i) = self.mapping.column(Field::Phone) {
+            draft.phone_raw = cells[i].clone();
+            let phone = self.phones.normalise(&cells[i]).map_err(|e| {
+                RowError::new(e.code, in_column(self.mapping.header(i), &e.message))
+            })?;
+            draft.phone = phone.digits;
+            draft.extension = phone.extension;
+        }
+        for (i, cell) in cells.iter().enumerate() {
+            let Target::Field(field) = self.mapping.target(i) else {
+                continue;
+            };
+            let header = self.mapping.header(i);
+            match field {
+                Field::Phone => {}
+                Field::First => draft.first = self.text(cell),
+                Field::Last => draft.last = self.text(cell),
+                Field::DisplayName => draft.display_name = self.text(cell),
+                Field::Email => draft.email = self.email(header, cell)?,
+                Field::Tags => self.tags(header, cell, &mut draft)?,
+                Field::OptedOut => draft.opted_out = opted_out(header, cell)?,
+                Field::Assignee => self.assignee(header, cell, &mut draft)?,
+                Field::Uuid => draft.uuid = uuid(header, cell)?,
+                Field::Custom(id) => {
+                    if let Some(value) = self.text(cell) {
+                        draft.custom.insert(id, value);
+                    }
+                }
+            }
+        }
+        Ok(draft)
     }
 
     /// Validate a chunk in parallel (rayon), results in input order.
-    pub fn validate_chunk(&self, _records: &[Record]) -> Vec<Result<Draft, RowError>> {
-        todo!()
+    pub fn validate_chunk(&self, records: &[Record]) -> Vec<Result<Draft, RowError>> {
+        records.par_iter().map(|r| self.validate(r)).collect()
     }
+
+    /// A text cell, trimmed; blank is "leave as is" or "clear" by the policy.
+    fn text(&self, cell: &str) -> Option<String> {
+        let cell = cell.trim();
+        if !cell.is_empty() {
+            Some(cell.to_string())
+        } else if self.blank == BlankPolicy::Clear {
+            Some(String::new())
+        } else {
+            None
+        }
+    }
+
+    fn email(&self, header: &str, cell: &str) -> Result<Option<String>, RowError> {
+        let Some(email) = self.text(cell) else {
+            return Ok(None);
+        };
+        if email.is_empty() || is_email(&email) {
+            return Ok(Some(email));
+        }
+        let why = if email.matches('@').count() > 1 {
+            "holds more than one address; keep one address per cell"
+        } else {
+            "is not an email address; write one address like name@example.com \
+             (no spaces, one @, a domain with a dot)"
+        };
+        Err(RowError::new(
+            ErrorCode::EmailInvalid,
+            in_column(header, &format!("\"{}\" {why}", cell.trim())),
+        ))
+    }
+
+    /// Tag names (case-insensitive) or ids, split on `;` or `,`.
+    fn tags(&self, header: &str, cell: &str, draft: &mut Draft) -> Result<(), RowError> {
+        let mut ids: Vec<i64> = Vec::new();
+        let mut unknown: Vec<&str> = Vec::new();
+        for name in cell
+            .split([';', ','])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            match self.tags.find(name) {
+                Some(id) if !ids.contains(&id) => ids.push(id),
+                Some(_) => {}
+                None if self.catalog.online => unknown.push(name),
+                None if !draft
+                    .unchecked_tags
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(name)) =>
+                {
+                    draft.unchecked_tags.push(name.to_string())
+                }
+                None => {}
+            }
+        }
+        if !unknown.is_empty() {
+            let known = names(self.catalog.tags.iter().map(|t| t.name.as_str()), "tags");
+            let what = if unknown.len() == 1 {
+                "an unknown tag"
+            } else {
+                "unknown tags"
+            };
+            return Err(RowError::new(
+                ErrorCode::UnknownTag,
+                in_column(
+                    header,
+                    &format!(
+                        "{what} {}; this account's tags are {known} (names, any case, or \
+                         ids; separate tags with ; or ,)",
+                        quoted(&unknown)
+                    ),
+                ),
+            ));
+        }
+        let count = ids.len() + draft.unchecked_tags.len();
+        if count > MAX_TAGS {
+            return Err(RowError::new(
+                ErrorCode::TooManyTags,
+                in_column(
+                    header,
+                    &format!(
+                        "\"{}\" names {count} different tags, and a contact can have at most \
+                         {MAX_TAGS}; keep {MAX_TAGS} or fewer",
+                        cell.trim()
+                    ),
+                ),
+            ));
+        }
+        // Unchecked names: nothing to send. A blank cell: as the policy says.
+        let unchecked = !draft.unchecked_tags.is_empty();
+        let keep_blank = ids.is_empty() && self.blank == BlankPolicy::Keep;
+        draft.tags = (!unchecked && !keep_blank).then_some(ids);
+        Ok(())
+    }
+
+    /// A team member by name (case-insensitive) or id.
+    fn assignee(&self, header: &str, cell: &str, draft: &mut Draft) -> Result<(), RowError> {
+        let name = cell.trim();
+        if name.is_empty() {
+            draft.assignee = (self.blank == BlankPolicy::Clear).then_some(-1);
+            return Ok(());
+        }
+        match self.members.find(name) {
+            Some(id) => draft.assignee = Some(id),
+            None if !self.catalog.online => draft.unchecked_assignee = Some(name.to_string()),
+            None => {
+                let members = self
+                    .catalog
+                    .members
+                    .iter()
+                    .map(|m| format!("{} ({})", m.name, m.id));
+                return Err(RowError::new(
+                    ErrorCode::UnknownAssignee,
+                    in_column(
+                        header,
+                        &format!(
+                            "\"{name}\" is not a member of this team; write a member's name \
+                             or id: {}",
+                            names(members, "members")
+                        ),
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn row_shape(cells: usize, width: usize) -> RowError {
+    let check = if cells > width {
+        "check for an unquoted delimiter in this row (a cell that holds the delimiter \
+         must be in double quotes)"
+    } else {
+        "check for missing cells, or a line break inside a cell that is not in double quotes"
+    };
+    RowError::new(
+        ErrorCode::RowShape,
+        format!("row has {cells} cells but the header has {width}; {check}"),
+    )
+}
+
+fn in_column(header: &str, message: &str) -> String {
+    format!("column \"{header}\": {message}")
+}
+
+/// `something@domain.tld`: one `@`, no spaces, a dotted domain of non-empty
+/// labels ending in a top-level domain of two or more letters.
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let labels: Vec<&str> = domain.split('.').collect();
+    let tld = labels.last().copied().unwrap_or("");
+    !local.is_empty()
+        && !s.chars().any(|c| c.is_whitespace() || c == ',' || c == ';')
+        && !domain.contains('@')
+        && labels.len() >= 2
+        && labels.iter().all(|l| !l.is_empty())
+        && tld.chars().count() >= 2
+        && tld.chars().all(char::is_alphabetic)
+}
+
+fn opted_out(header: &str, cell: &str) -> Result<Option<bool>, RowError> {
+    match cell.trim().to_ascii_lowercase().as_str() {
+        "" => Ok(None),
+        "yes" | "y" | "true" | "1" | "x" => Ok(Some(true)),
+        "no" | "n" | "false" | "0" => Ok(Some(false)),
+        _ => Err(RowError::new(
+            ErrorCode::OptedOutInvalid,
+            in_column(
+                header,
+                &format!(
+                    "\"{}\" is not a yes/no value; write yes, no, true, false, 1, 0, y, n \
+                     or x (x = opted out), or leave it blank to keep the contact's setting",
+                    cell.trim()
+                ),
+            ),
+        )),
+    }
+}
+
+/// A contact UUID in any of its usual spellings, given back hyphenated and
+/// lower-case.
+fn uuid(header: &str, cell: &str) -> Result<Option<String>, RowError> {
+    let cell = cell.trim();
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    match uuid::Uuid::try_parse(cell) {
+        Ok(id) => Ok(Some(id.hyphenated().to_string())),
+        Err(_) => Err(RowError::new(
+            ErrorCode::UuidInvalid,
+            in_column(
+                header,
+                &format!(
+                    "\"{cell}\" is not a contact UUID; write it as an export gives it, like \
+                     3f2504e0-4f89-41d3-9a0c-0305e82c3301, or leave it blank to match the \
+                     contact by phone"
+                ),
+            ),
+        )),
+    }
+}
+
+/// `"VIP", "Lead"`.
+fn quoted(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("\"{s}\"")).collect();
+    quoted.join(", ")
+}
+
+/// Names for a message, at most [`NAMES_LISTED`] of them.
+fn names<S: AsRef<str>>(all: impl Iterator<Item = S>, what: &str) -> String {
+    let all: Vec<S> = all.collect();
+    if all.is_empty() {
+        return format!("(none: this account has no {what})");
+    }
+    let shown: Vec<&str> = all.iter().take(NAMES_LISTED).map(AsRef::as_ref).collect();
+    let mut text = shown.join(", ");
+    if all.len() > NAMES_LISTED {
+        text.push_str(&format!(
+            " and {} more (see `hmbulk {what}`)",
+            all.len() - NAMES_LISTED
+        ));
+    }
+    text
 }

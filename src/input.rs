@@ -3,8 +3,30 @@
 //! streaming iterator of data records numbered as the reports number them.
 //! Takes a path (through [`crate::config::Config`]); gives [`Record`]s.
 //! Memory stays constant whatever the file size.
+//!
+//! Rules:
+//! - Windows-1252 is detected cell by cell: a cell that is not valid UTF-8 is
+//!   read as Windows-1252 (Excel's "CSV" on Windows; such text with accents is
+//!   practically never valid UTF-8), and [`RowReader::encoding`] says so from
+//!   then on. Files with a BOM are decoded as the BOM says, with U+FFFD for
+//!   malformed bytes.
+//! - A blank line is a record whose every cell is empty or whitespace: an empty
+//!   line, spaces only, or `,,,` of any width. Blank lines are skipped, counted
+//!   in [`RowReader::blank_lines`], and take no row number. Lines may end in
+//!   LF, CRLF or a bare CR (classic Mac).
+//! - Ragged records (fewer or more cells than the header) are yielded as they
+//!   are; validation reports them.
+//! - Every cell and header passes through [`crate::formula::unguard`].
 
-use crate::error::Result;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use csv_core::ReadRecordResult;
+
+use crate::error::{Error, Result};
+use crate::formula;
 
 /// The text encoding the file turned out to be in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,33 +62,334 @@ pub struct Record {
 
 /// Streaming reader over a CSV file's data records.
 pub struct RowReader {
-    _todo: (),
+    path: PathBuf,
+    records: RawRecords,
+    headers: Vec<String>,
+    delimiter: u8,
+    encoding: Encoding,
+    blank_lines: u64,
+    rows: u64,
+    bytes_read: Arc<AtomicU64>,
+    done: bool,
 }
 
 impl RowReader {
+    /// Start reading a decoded stream (UTF-8, or bytes that may be
+    /// Windows-1252): read and check the header. Called by [`crate::config::Config::reader`].
+    pub(crate) fn start(
+        path: PathBuf,
+        stream: Box<dyn Read + Send>,
+        delimiter: u8,
+        encoding: Encoding,
+        bytes_read: Arc<AtomicU64>,
+    ) -> Result<RowReader> {
+        let mut reader = RowReader {
+            path,
+            records: RawRecords::new(stream, delimiter),
+            headers: Vec::new(),
+            delimiter,
+            encoding,
+            blank_lines: 0,
+            rows: 0,
+            bytes_read,
+            done: false,
+        };
+        if !reader.read_nonblank()? {
+            return Err(Error::usage(format!(
+                "{} is empty: it has no header line and no rows; export the sheet again \
+                 with a header row naming the columns, e.g. `phone,first,last,email`",
+                reader.path.display()
+            )));
+        }
+        let mut headers = reader.decode_record();
+        if let Some(first) = headers.first_mut()
+            && let Some(rest) = first.strip_prefix('\u{feff}')
+        {
+            *first = rest.to_string();
+        }
+        check_headers(&reader.path.display().to_string(), &headers)?;
+        reader.headers = headers;
+        Ok(reader)
+    }
+
     /// The header cells, decoded, BOM removed, formula guard undone.
     pub fn headers(&self) -> &[String] {
-        todo!()
+        &self.headers
     }
 
     pub fn delimiter(&self) -> u8 {
-        todo!()
+        self.delimiter
     }
 
     /// The encoding detected so far.
     pub fn encoding(&self) -> Encoding {
-        todo!()
+        self.encoding
     }
 
     /// Blank lines skipped so far.
     pub fn blank_lines(&self) -> u64 {
-        todo!()
+        self.blank_lines
+    }
+
+    /// Bytes of the file read so far, counting the reader's read-ahead (at most
+    /// 64 KiB ahead of the last record): for a progress bar against the file size.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read.load(Ordering::Relaxed)
+    }
+
+    /// Read the next record that is not blank, counting the blank lines
+    /// passed over. `false` at end of file.
+    fn read_nonblank(&mut self) -> Result<bool> {
+        loop {
+            match self.records.read(&mut self.blank_lines) {
+                Ok(true) if self.records.is_blank() => self.blank_lines += 1,
+                Ok(found) => return Ok(found),
+                Err(e) => {
+                    return Err(Error::usage(format!(
+                        "cannot read {} after data row {} (near line {}): {e}",
+                        self.path.display(),
+                        self.rows,
+                        self.records.core.line()
+                    )));
+                }
+            }
+        }
+    }
+
+    fn decode_record(&mut self) -> Vec<String> {
+        let mut cells = Vec::with_capacity(self.records.len());
+        for field in self.records.fields() {
+            let mut cell = match std::str::from_utf8(field) {
+                Ok(text) => text.to_owned(),
+                Err(_)
+                    if self.encoding == Encoding::Utf8
+                        || self.encoding == Encoding::Windows1252 =>
+                {
+                    self.encoding = Encoding::Windows1252;
+                    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(field);
+                    text.into_owned()
+                }
+                Err(_) => String::from_utf8_lossy(field).into_owned(),
+            };
+            if formula::unguard(&cell).len() < cell.len() {
+                cell.remove(0);
+            }
+            cells.push(cell);
+        }
+        cells
     }
 }
 
 impl Iterator for RowReader {
     type Item = Result<Record>;
     fn next(&mut self) -> Option<Self::Item> {
-        todo!()
+        if self.done {
+            return None;
+        }
+        match self.read_nonblank() {
+            Ok(true) => {
+                self.rows += 1;
+                let cells = self.decode_record();
+                Some(Ok(Record {
+                    row: self.rows,
+                    cells,
+                }))
+            }
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                // An I/O error is not retried: the rest of the file is unread.
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// The record layer: `csv_core` (RFC 4180 quoting, CR/LF/CRLF line ends,
+/// records of any length) fed by hand, because the `csv` crate skips empty
+/// lines without a trace and reports positions too coarsely to count them
+/// (a CRLF record leaves its LF to the next read). Here every byte the parser
+/// passes over in front of a record is seen, so empty lines are counted exactly.
+struct RawRecords {
+    input: BufReader<Box<dyn Read + Send>>,
+    core: csv_core::Reader,
+    /// The current record's field bytes, and where each field ends in them.
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    len: usize,
+    /// The last byte consumed, so that the LF of a CRLF is not an empty line.
+    last: u8,
+}
+
+impl RawRecords {
+    fn new(stream: Box<dyn Read + Send>, delimiter: u8) -> Self {
+        RawRecords {
+            input: BufReader::with_capacity(64 * 1024, stream),
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            bytes: vec![0; 4096],
+            ends: vec![0; 64],
+            len: 0,
+            last: b'\n',
+        }
+    }
+
+    /// Read the next record; add the empty lines in front of it (or, at the
+    /// end, after the last one) to `empty_lines`. `false` at end of input.
+    fn read(&mut self, empty_lines: &mut u64) -> io::Result<bool> {
+        let (mut nbytes, mut nends) = (0, 0);
+        let mut leading = true;
+        loop {
+            let input = self.input.fill_buf()?;
+            let (result, nin, nout, nend) =
+                self.core
+                    .read_record(input, &mut self.bytes[nbytes..], &mut self.ends[nends..]);
+            // In front of a record the parser passes over line ends only.
+            for &b in input[..nin].iter() {
+                if !leading {
+                    break;
+                }
+                match b {
+                    b'\r' => *empty_lines += 1,
+                    b'\n' if self.last != b'\r' => *empty_lines += 1,
+                    b'\n' => {}
+                    _ => leading = false,
+                }
+                self.last = b;
+            }
+            if let Some(&b) = input[..nin].last() {
+                self.last = b;
+            }
+            self.input.consume(nin);
+            nbytes += nout;
+            nends += nend;
+            match result {
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => self.bytes.resize(self.bytes.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                ReadRecordResult::Record => {
+                    self.len = nends;
+                    return Ok(true);
+                }
+                ReadRecordResult::End => return Ok(false),
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn fields(&self) -> impl Iterator<Item = &[u8]> {
+        let ends = &self.ends[..self.len];
+        ends.iter().scan(0, |start, &end| {
+            let field = &self.bytes[*start..end];
+            *start = end;
+            Some(field)
+        })
+    }
+
+    /// Every field empty or whitespace.
+    fn is_blank(&self) -> bool {
+        self.bytes[..self.ends[..self.len].last().copied().unwrap_or(0)]
+            .iter()
+            .all(u8::is_ascii_whitespace)
+    }
+}
+
+/// A header must name every column, once, and be a header at all.
+fn check_headers(file: &str, headers: &[String]) -> Result<()> {
+    for (i, h) in headers.iter().enumerate() {
+        if h.trim().is_empty() {
+            return Err(Error::usage(format!(
+                "{file}: column {} (number {}) has no name in the header line; name it, \
+                 or delete the column if it holds nothing",
+                column_letter(i),
+                i + 1
+            )));
+        }
+        if let Some(j) = headers[..i]
+            .iter()
+            .position(|other| other.trim().eq_ignore_ascii_case(h.trim()))
+        {
+            return Err(Error::usage(format!(
+                "{file}: the header line names \"{}\" twice (columns {} and {}); rename or \
+                 delete one of them",
+                h.trim(),
+                column_letter(j),
+                column_letter(i)
+            )));
+        }
+    }
+    if let Some(data) = headers.iter().find(|h| looks_like_data(h)) {
+        return Err(Error::usage(format!(
+            "{file} has no header line: its first line holds \"{data}\", which looks like \
+             data, not a column name; add a first line naming the columns, e.g. \
+             `phone,first,last,email`"
+        )));
+    }
+    Ok(())
+}
+
+/// A phone number or an email address where a column name should be.
+fn looks_like_data(cell: &str) -> bool {
+    let cell = cell.trim();
+    let digits = cell.bytes().filter(u8::is_ascii_digit).count();
+    let phone_like = digits >= 7 && cell.bytes().all(|b| b"0123456789+-(). ".contains(&b));
+    let email_like = cell
+        .split_once('@')
+        .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
+    phone_like || email_like
+}
+
+/// Spreadsheet column name: 0 -> A, 25 -> Z, 26 -> AA.
+fn column_letter(mut i: usize) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_are_spreadsheet_names() {
+        let names: Vec<String> = [0, 1, 25, 26, 27, 51, 52, 701, 702]
+            .into_iter()
+            .map(column_letter)
+            .collect();
+        assert_eq!(names, ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]);
+    }
+
+    #[test]
+    fn data_in_the_header_is_recognised() {
+        for cell in [
+            "4155553434",
+            "(415) 555-3434",
+            "+44 20 7946 0958",
+            "ada@example.com",
+        ] {
+            assert!(looks_like_data(cell), "{cell:?}");
+        }
+        for cell in [
+            "phone",
+            "Phone 2",
+            "E-mail",
+            "@handle",
+            "custom:101",
+            "Tags",
+        ] {
+            assert!(!looks_like_data(cell), "{cell:?}");
+        }
     }
 }

@@ -1,0 +1,283 @@
+use proptest::prelude::*;
+
+use super::*;
+
+fn us() -> PhoneNormaliser {
+    PhoneNormaliser::new("US").unwrap()
+}
+
+fn digits(n: &PhoneNormaliser, raw: &str) -> String {
+    match n.normalise(raw) {
+        Ok(p) => p.digits,
+        Err(e) => panic!("{raw:?}: {e}"),
+    }
+}
+
+fn error(n: &PhoneNormaliser, raw: &str) -> RowError {
+    match n.normalise(raw) {
+        Ok(p) => panic!("{raw:?} normalised to {p:?}"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn vendored_metadata_parses() {
+    assert!(Database::parse(METADATA_XML).is_ok());
+}
+
+#[test]
+fn the_ways_people_write_a_us_number() {
+    let n = us();
+    for raw in [
+        "(415) 555-3434",
+        "415-555-3434",
+        "415.555.3434",
+        "415 555 3434",
+        "4155553434",
+        "14155553434",
+        "1-415-555-3434",
+        "+1 415 555 3434",
+        "+1 (415) 555-3434",
+        "+14155553434",
+        "  (415) 555-3434  ",
+        "011 1 415 555 3434",
+        "tel:+1-415-555-3434",
+        "tel:4155553434",
+    ] {
+        assert_eq!(digits(&n, raw), "14155553434", "{raw:?}");
+    }
+}
+
+#[test]
+fn international_numbers_need_no_region() {
+    let n = us();
+    assert_eq!(digits(&n, "+44 20 7946 0958"), "442079460958");
+    assert_eq!(digits(&n, "011 44 20 7946 0958"), "442079460958");
+    // With a default region the crate would strip that region's national
+    // prefix (US: 1) from the foreign number; `+CC` is read region-free.
+    assert_eq!(digits(&n, "+44 121 755 0998"), "441217550998");
+    assert_eq!(digits(&n, "011 44 121 755 0998"), "441217550998");
+    // Italy keeps its leading zero after the country code.
+    assert_eq!(digits(&n, "+39 02 1234 5678"), "390212345678");
+}
+
+#[test]
+fn default_region_reads_national_numbers() {
+    let gb = PhoneNormaliser::new("gb").unwrap();
+    assert_eq!(gb.region(), "GB");
+    assert_eq!(digits(&gb, "07911 123456"), "447911123456");
+    assert_eq!(digits(&gb, "020 7946 0958"), "442079460958");
+    assert_eq!(digits(&gb, "+1 415 555 3434"), "14155553434");
+    // The same national number is no US number.
+    let e = error(&us(), "07911 123456");
+    assert_eq!(e.code, ErrorCode::PhoneInvalid);
+    assert!(e.message.contains("region US"), "{}", e.message);
+}
+
+#[test]
+fn unknown_region_is_a_usage_error() {
+    for region in ["XX", "", "USA", "1"] {
+        let err = PhoneNormaliser::new(region).unwrap_err();
+        assert!(matches!(err, Error::Usage(_)), "{region:?}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("ISO 3166") && msg.contains("US, CA, GB"),
+            "{msg}"
+        );
+    }
+}
+
+#[test]
+fn trunk_zero_after_the_country_code_is_dropped() {
+    let n = us();
+    assert_eq!(digits(&n, "+44 (0)121 755 0998"), "441217550998");
+    assert_eq!(digits(&n, "+44 0121 755 0998"), "441217550998");
+    assert_eq!(digits(&n, "+44 (0)20 7946 0958"), "442079460958");
+    assert_eq!(digits(&n, "0044 (0)20 7946 0958"), "442079460958");
+    // `00` is the international prefix most of the world dials, even though
+    // the US one is 011: a US-default file may still hold it.
+    assert_eq!(digits(&n, "0044 20 7946 0958"), "442079460958");
+}
+
+#[test]
+fn full_width_digits_and_plus() {
+    let n = us();
+    assert_eq!(digits(&n, "＋１ ４１５ ５５５ ３４３４"), "14155553434");
+    assert_eq!(digits(&n, "（４１５）５５５－３４３４"), "14155553434");
+    // `00` + 1 is how Europe dials the US.
+    assert_eq!(digits(&n, "００１ 415 555 3434"), "14155553434");
+    assert_eq!(digits(&n, "415\u{2013}555\u{2013}3434"), "14155553434");
+}
+
+#[test]
+fn extensions_are_kept_apart() {
+    let n = us();
+    for (raw, ext) in [
+        ("415-555-3434 x123", "123"),
+        ("(415) 555-3434 ext. 45", "45"),
+        ("+1 415 555 3434 #12", "12"),
+        ("415.555.3434 extension 7", "7"),
+        ("tel:+1-415-555-3434;ext=9", "9"),
+    ] {
+        let phone = n.normalise(raw).unwrap();
+        assert_eq!(phone.digits, "14155553434", "{raw:?}");
+        assert_eq!(phone.extension.as_deref(), Some(ext), "{raw:?}");
+    }
+    assert_eq!(n.normalise("4155553434").unwrap().extension, None);
+}
+
+#[test]
+fn letters_of_a_vanity_number_are_dialled() {
+    assert_eq!(digits(&us(), "1-800-FLOWERS"), "18003569377");
+}
+
+#[test]
+fn exact_spreadsheet_numbers_are_recovered() {
+    let n = us();
+    assert_eq!(digits(&n, "1.4155553434E+10"), "14155553434");
+    assert_eq!(digits(&n, "1.4155553434e+10"), "14155553434");
+    assert_eq!(digits(&n, "4.155553434E+09"), "14155553434");
+    assert_eq!(digits(&n, "14155553434.0"), "14155553434");
+    assert_eq!(digits(&n, "4155553434.00"), "14155553434");
+    // Excel kept 12 digits of a UK number written without its `+`: exact,
+    // but still a number without a country code sign, read for region GB.
+    let gb = PhoneNormaliser::new("GB").unwrap();
+    assert_eq!(digits(&gb, "4.47911123456E+11"), "447911123456");
+}
+
+#[test]
+fn rounded_spreadsheet_numbers_are_damage() {
+    let n = us();
+    for (raw, significant) in [
+        ("4.15555E+09", 6),
+        ("1.41555E+10", 6),
+        ("1.415555343E+10", 10),
+        ("4.47900E+11", 6),
+    ] {
+        let e = error(&n, raw);
+        assert_eq!(e.code, ErrorCode::PhoneSpreadsheetDamaged, "{raw:?}");
+        let msg = &e.message;
+        assert!(msg.contains(raw), "{msg}");
+        assert!(
+            msg.contains(&format!("{significant} significant digits")),
+            "{msg}"
+        );
+        assert!(
+            msg.contains("digits of the phone number were lost"),
+            "{msg}"
+        );
+        assert!(msg.contains("as Text") && msg.contains("export"), "{msg}");
+    }
+    assert_eq!(error(&n, "1.41555534345E+10").code, ErrorCode::PhoneInvalid);
+}
+
+#[test]
+fn blank_is_missing() {
+    for raw in ["", "   ", "\t"] {
+        let e = error(&us(), raw);
+        assert_eq!(e.code, ErrorCode::PhoneMissing);
+        assert_eq!(
+            e.message,
+            "the phone column is empty; every contact needs a phone number"
+        );
+    }
+}
+
+#[test]
+fn invalid_numbers_say_what_is_accepted() {
+    let n = us();
+    for raw in [
+        "555-1234",
+        "+1 415 555 34345",
+        "abc",
+        "+0 123",
+        "12",
+        "415-555-343",
+        "000",
+    ] {
+        let e = error(&n, raw);
+        assert_eq!(e.code, ErrorCode::PhoneInvalid, "{raw:?}");
+        let msg = &e.message;
+        assert!(msg.starts_with(&format!("\"{raw}\" ")), "{msg}");
+        assert!(msg.contains("default region US"), "{msg}");
+        assert!(
+            msg.contains(
+                "+1 415 555 3434, (415) 555-3434, or +44 20 7946 0958 with the country code"
+            ),
+            "{msg}"
+        );
+    }
+    assert!(error(&n, "+0 123").message.contains("country code"));
+    assert!(error(&n, "abc").message.contains("holds no phone number"));
+    let long = "4".repeat(65);
+    assert!(error(&n, &long).message.contains("too long"));
+}
+
+#[test]
+fn other_regions_offer_their_own_example() {
+    let gb = PhoneNormaliser::new("GB").unwrap();
+    let msg = error(&gb, "12345").message;
+    assert!(msg.contains("default region GB"), "{msg}");
+    assert!(msg.contains("+44 7400 123456, 07400 123456"), "{msg}");
+    assert!(
+        msg.contains("+1 415 555 3434 with the country code"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_dropped_plus_is_hinted_not_guessed() {
+    let e = error(&us(), "447911123456");
+    assert_eq!(e.code, ErrorCode::PhoneInvalid);
+    assert!(e.message.contains("+447911123456"), "{}", e.message);
+    assert!(e.message.contains("dropped"), "{}", e.message);
+}
+
+#[test]
+fn numbers_the_api_cannot_take_are_invalid() {
+    // Niue's 4-digit numbers are valid, but 683 + 4 digits is under the API's 8.
+    let e = error(&us(), "+683 7012");
+    assert_eq!(e.code, ErrorCode::PhoneInvalid);
+    assert!(e.message.contains("has 7 digits"), "{}", e.message);
+    assert!(e.message.contains("8 to 15"), "{}", e.message);
+}
+
+#[test]
+fn each_thread_has_its_own_database() {
+    let n = us();
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let n = n.clone();
+            std::thread::spawn(move || digits(&n, "(415) 555-3434"))
+        })
+        .collect();
+    for h in handles {
+        assert_eq!(h.join().unwrap(), "14155553434");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn any_text_never_panics(raw in any::<String>()) {
+        let _ = us().normalise(&raw);
+    }
+
+    #[test]
+    fn phone_like_text_never_panics(
+        raw in "[0-9０-９+＋()（） .,;:#xXeEtT=*/\\-–a-z(0)]{0,40}"
+    ) {
+        if let Ok(phone) = us().normalise(&raw) {
+            prop_assert!(API_DIGITS.contains(&phone.digits.len()));
+            prop_assert!(phone.digits.bytes().all(|b| b.is_ascii_digit()));
+        }
+    }
+
+    #[test]
+    fn scientific_text_never_panics(
+        m in "[0-9]{1,3}[.,]?[0-9]{0,16}", e in "[eE][+-]?[0-9]{1,3}"
+    ) {
+        let _ = us().normalise(&format!("{m}{e}"));
+    }
+}
