@@ -453,3 +453,76 @@ fn delete_removes_by_uuid_for_good() {
     .assert_bad_data("contact UUID");
     assert_eq!(api.sim.stats()["deleted"], 1);
 }
+
+#[test]
+fn odd_bodies_get_4xx_and_never_break_the_server() {
+    let api = Api::new();
+    let stored = api.create(vec![person("15105551101", "Odd")]);
+    let uuid = stored[0]["uuid"].as_str().unwrap();
+    let deep = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
+    let raw_bodies = [
+        "null".to_string(),
+        "1".to_string(),
+        "\"x\"".to_string(),
+        "[]".to_string(),
+        "{}".to_string(),
+        "[null]".to_string(),
+        "[1e400]".to_string(),
+        deep,
+        r#"{"contacts": [null]}"#.to_string(),
+        r#"{"contacts": [{"phone": {"a": 1}, "tags": {"tag_id": 11}, "custom": []}]}"#.to_string(),
+        r#"{"contacts": [{"contact_id": 12, "tags": [{"tag_id": 1e30}]}]}"#.to_string(),
+        r#"{"contact_channels": [null, {"channel_ids": null}]}"#.to_string(),
+        r#"{"limit": -5, "page": 9e18, "date": "", "ascending": null}"#.to_string(),
+        r#"{"id": -9223372036854775808, "phone": 5, "status": 7}"#.to_string(),
+        r#"{"channel_type": null, "channel_id": []}"#.to_string(),
+        r#"{"tag": 5, "color": null, "date": "2026-13-45T99:00:00Z"}"#.to_string(),
+        "\u{feff}{}".to_string(),
+    ];
+    let routes = [
+        "/v2/contacts",
+        "/v1/batch/contacts?overwrite=true",
+        "/v2/contacts/search",
+        "/v2/contacts/list",
+        "/v1/contacts",
+        "/v1/contacts/count",
+        "/v1/contact/status",
+        "/v1/contact/set_status",
+        "/v1/tags",
+        "/v1/tag",
+        "/v1/contact-fields",
+        &format!("/v2/contact/{uuid}/channel"),
+    ];
+    for route in routes {
+        for body in &raw_bodies {
+            let reply = api.send(
+                api.client
+                    .post(api.url(route))
+                    .header("content-type", "application/json")
+                    .body(body.clone()),
+            );
+            assert!(
+                [200, 400, 404].contains(&reply.status),
+                "{route} {body:.40}: {} {:?}",
+                reply.status,
+                reply.body
+            );
+            if reply.status != 200 {
+                assert!(
+                    reply.body["message"].is_string(),
+                    "{route}: {:?}",
+                    reply.body
+                );
+            }
+        }
+    }
+    let delete = api.send(
+        api.client
+            .delete(api.url("/v2/contacts"))
+            .header("content-type", "application/json")
+            .body(r#"{"contact_channels": [{"channel_ids": [1]}]}"#),
+    );
+    assert_eq!(delete.status, 400);
+    assert_eq!(api.get("/v1/team").status, 200);
+    assert_eq!(api.sim.contacts().len(), 1);
+}

@@ -105,7 +105,14 @@ pub async fn create_tag(
     }
     let now = now_secs();
     let tag = TagRecord {
-        id: store.catalog.tags.iter().map(|t| t.id).max().unwrap_or(0) + 1,
+        id: store
+            .catalog
+            .tags
+            .iter()
+            .map(|t| t.id)
+            .max()
+            .unwrap_or(0)
+            .saturating_add(1),
         tag: name.to_string(),
         color: color.to_string(),
         uuid: Uuid::new_v4(),

@@ -48,8 +48,9 @@ pub async fn serve(listener: TcpListener, config: SimConfig) -> io::Result<()> {
     .await
 }
 
-/// Every route of the simulator over `state`.
-pub fn router(state: Arc<State>) -> Router {
+/// Every route of the simulator over `state`. Resets need the connection
+/// handles that [`serve`] installs, so this stays private to it.
+fn router(state: Arc<State>) -> Router {
     let api = Router::new()
         .route("/v1/inboxes", get(account::inboxes))
         .route("/v1/team", get(account::team))

@@ -85,7 +85,6 @@ pub struct Contact {
     pub display_name: String,
     pub email: String,
     pub avatar: String,
-    /// Custom values keyed by field id as a string.
     pub custom: CustomValues,
     pub tags: Vec<i64>,
     pub assigned_user_id: Option<i64>,
@@ -384,13 +383,10 @@ impl Store {
 
     /// Deletes contact `id` for good. False when there is no such contact.
     pub fn delete(&mut self, id: i64) -> bool {
-        let Some(slot) = usize::try_from(id - 1)
+        let slot = usize::try_from(id.saturating_sub(1))
             .ok()
-            .and_then(|i| self.contacts.get_mut(i))
-        else {
-            return false;
-        };
-        let Some(contact) = slot.take() else {
+            .and_then(|index| self.contacts.get_mut(index));
+        let Some(contact) = slot.and_then(Option::take) else {
             return false;
         };
         self.unindex(phone_key(&contact.phone), email_key(&contact.email), id);
