@@ -51,8 +51,6 @@ enum Plan {
 struct Item {
     pending: Pending,
     plan: Plan,
-    /// Already retried once as an update after "phone exists".
-    retried: bool,
 }
 
 /// The fatal stop of a batch: the error and the rows it left undecided.
@@ -117,11 +115,7 @@ impl<'a> Sender<'a> {
         let mut items = Vec::new();
         for pending in batch {
             match self.plan(&pending, &found) {
-                Ok(Some(plan)) => items.push(Item {
-                    pending,
-                    plan,
-                    retried: false,
-                }),
+                Ok(Some(plan)) => items.push(Item { pending, plan }),
                 Ok(None) => {
                     let existing = found.get(&pending.draft.phone);
                     out.push(done(pending, Action::Skipped, existing));
@@ -223,39 +217,29 @@ impl<'a> Sender<'a> {
         };
         let mut again = Vec::new();
         for mut item in retry {
-            match found.get(&item.pending.draft.phone) {
-                Some(rec) if self.mode == Mode::Create => {
-                    // Not there at the search, there now with nothing but our write: ours.
-                    let action = if rec.rev() == Some(1) {
-                        Action::Created
-                    } else {
-                        Action::Skipped
-                    };
-                    out.push(done(item.pending, action, Some(rec)));
-                }
-                Some(rec) => {
-                    item.plan = Plan::Update(rec.clone());
-                    item.retried = true;
-                    again.push(item);
-                }
-                None => out.push(fail(
+            let Some(rec) = found.get(&item.pending.draft.phone) else {
+                out.push(fail(
                     item.pending,
                     ErrorCode::ApiRejected,
                     "the API said the phone exists, but no contact has it; try again later",
-                )),
+                ));
+                continue;
+            };
+            if already_holds(&item.pending.draft, rec) {
+                // Not there at the search, there now with exactly this row's
+                // data: our own earlier attempt, whose answer was lost.
+                out.push(done(item.pending, Action::Created, Some(rec)));
+            } else if self.mode == Mode::Create {
+                out.push(done(item.pending, Action::Skipped, Some(rec)));
+            } else {
+                item.plan = Plan::Update(rec.clone());
+                again.push(item);
             }
         }
-        let mut unexpected = Vec::new();
+        // Updates never come back for a retry: one more round at most.
         self.split_calls(again, out, &mut |sender, chunk, out| {
-            sender.write_v2_call(chunk, out, &mut unexpected)
+            sender.write_v2_call(chunk, out, &mut Vec::new())
         })?;
-        out.extend(unexpected.into_iter().map(|i| {
-            fail(
-                i.pending,
-                ErrorCode::ApiRejected,
-                "the API kept saying the phone exists; the contact may have changed during the run",
-            )
-        }));
         Ok(())
     }
 
@@ -306,7 +290,7 @@ impl<'a> Sender<'a> {
                 .and_then(|u| failed_by_key.get(u))
                 .or_else(|| failed_by_key.get(&draft.phone));
             if let Some(reason) = failure {
-                if matches!(item.plan, Plan::Create) && !item.retried && reason.contains("exist") {
+                if matches!(item.plan, Plan::Create) && reason.contains("exist") {
                     retry.push(item);
                 } else {
                     let message = format!("the API refused this contact: {reason}");
@@ -319,12 +303,6 @@ impl<'a> Sender<'a> {
                 .and_then(|u| ok_by_uuid.get(u))
                 .or_else(|| ok_by_phone.get(&draft.phone))
                 .copied();
-            let action = if item.retried && stored.and_then(|c| c.rev()) == Some(2) {
-                // Our lost first attempt created it; this call only repeated it.
-                Action::Created
-            } else {
-                action
-            };
             match (stored, &item.plan) {
                 (Some(rec), _) => out.push(done(item.pending, action, Some(rec))),
                 (None, Plan::Update(rec)) => out.push(done(item.pending, action, Some(rec))),
@@ -464,6 +442,46 @@ impl<'a> Sender<'a> {
             }
         }
     }
+}
+
+/// Whether the stored contact already holds every field the row sets (so a
+/// write of the row would change nothing).
+fn already_holds(d: &Draft, rec: &ContactRecord) -> bool {
+    let text = |key: &str, want: &Option<String>| {
+        want.as_ref()
+            .is_none_or(|w| rec.str_field(key).unwrap_or("") == w)
+    };
+    let custom = rec.raw.get("custom");
+    let custom_ok = d.custom.iter().all(|(id, v)| {
+        let stored = custom
+            .and_then(|c| c.get(id.to_string()))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        stored == v
+    });
+    let tags_ok = d.tags.as_ref().is_none_or(|want| {
+        let mut want = want.clone();
+        let mut have = rec.tag_ids();
+        want.sort_unstable();
+        want.dedup();
+        have.sort_unstable();
+        want == have
+    });
+    let assignee_ok = d.assignee.is_none_or(|a| {
+        let have = rec.raw.get("assigned_user_id").and_then(Value::as_i64);
+        have == Some(a) || (a == -1 && have.is_none())
+    });
+    let opted_ok = d
+        .opted_out
+        .is_none_or(|o| rec.raw.get("is_opted_out").and_then(Value::as_bool) == Some(o));
+    text("first", &d.first)
+        && text("last", &d.last)
+        && text("display_name", &d.display_name)
+        && text("email", &d.email)
+        && custom_ok
+        && tags_ok
+        && assignee_ok
+        && opted_ok
 }
 
 /// Contacts found by a search, by phone and by uuid.

@@ -23,7 +23,8 @@ impl Sandbox {
             ..SimConfig::default()
         }
         .with_samples();
-        let sim = Sim::start(config).map_err(|e| Error::usage(format!("cannot start the sandbox simulator: {e}")))?;
+        let sim = Sim::start(config)
+            .map_err(|e| Error::usage(format!("cannot start the sandbox simulator: {e}")))?;
         Ok(Sandbox { sim, key })
     }
 
@@ -35,7 +36,11 @@ impl Sandbox {
     }
 
     pub fn client(&self, options: ClientOptions) -> Result<Client> {
-        Client::new(&self.sim.url(), Credentials::ApiKey(self.key.clone()), options)
+        Client::new(
+            &self.sim.url(),
+            Credentials::ApiKey(self.key.clone()),
+            options,
+        )
     }
 
     pub fn url(&self) -> String {
@@ -48,8 +53,12 @@ impl Sandbox {
 }
 
 fn demo_contacts(n: usize) -> Vec<Value> {
-    const FIRST: [&str; 8] = ["Ava", "Ben", "Chloé", "Dev", "Emma", "Farid", "Grace", "Hugo"];
-    const LAST: [&str; 8] = ["Nguyen", "Smith", "García", "Okafor", "Müller", "Rossi", "Kim", "Silva"];
+    const FIRST: [&str; 8] = [
+        "Ava", "Ben", "Chloé", "Dev", "Emma", "Farid", "Grace", "Hugo",
+    ];
+    const LAST: [&str; 8] = [
+        "Nguyen", "Smith", "García", "Okafor", "Müller", "Rossi", "Kim", "Silva",
+    ];
     (0..n)
         .map(|i| {
             let (first, last) = (FIRST[i % 8], LAST[(i / 8) % 8]);

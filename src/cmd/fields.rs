@@ -20,7 +20,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Exit> {
-    let sandbox = if args.api.sandbox { Some(Sandbox::start()?) } else { None };
+    let sandbox = if args.api.sandbox {
+        Some(Sandbox::start()?)
+    } else {
+        None
+    };
     let client = match &sandbox {
         Some(sb) => sb.client(args.api.client_options())?,
         None => Client::new(
@@ -36,7 +40,10 @@ pub fn run(args: Args) -> Result<Exit> {
             "tags": catalog.tags,
             "members": catalog.members,
         });
-        println!("{}", serde_json::to_string_pretty(&json).map_err(std::io::Error::from)?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).map_err(std::io::Error::from)?
+        );
         return Ok(Exit::Ok);
     }
     println!("custom fields (a column titled like the field, or custom:<id>):");

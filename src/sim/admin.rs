@@ -9,8 +9,11 @@
 //!   400 naming it. `same_second: true` gives every contact the same `updated`
 //!   second (now); otherwise item i of n gets `now − (n − 1 − i)` seconds, so
 //!   the seed spans n distinct seconds ending now;
+//!   An item may carry `updated` (RFC 3339) to be stored with that time;
 //! - `POST /_sim/touch` `{"ids": [int]}` → `{"touched": n}`: each existing
-//!   contact gets `updated` = now and `rev` + 1.
+//!   contact gets `updated` = now and `rev` + 1;
+//! - `POST /_sim/faults` `{"fail_rate": p, "reset_rate": p}` (either or both)
+//!   → the rates now in force: an API that goes down (or recovers) mid-run.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -36,6 +39,7 @@ pub fn routes() -> Router<Arc<State>> {
         .route("/_sim/stats", get(stats))
         .route("/_sim/seed", post(seed))
         .route("/_sim/touch", post(touch))
+        .route("/_sim/faults", post(faults))
 }
 
 async fn contacts(StateOf(state): StateOf<Arc<State>>) -> ApiResult {
@@ -99,7 +103,15 @@ async fn seed(StateOf(state): StateOf<Arc<State>>, JsonBody(body): JsonBody) -> 
     let mut ids = Vec::with_capacity(writes.len());
     for (i, write) in writes.iter().enumerate() {
         let id = store.create(write, now).map_err(ApiError::bad_data)?;
-        if !same_second {
+        let explicit = items[i].get("updated").and_then(|u| u.as_str());
+        if let Some(updated) = explicit {
+            let t = chrono::DateTime::parse_from_rfc3339(updated).map_err(|e| {
+                ApiError::bad_data(format!(
+                    "contacts[{i}].updated: {updated:?} is not RFC 3339: {e}"
+                ))
+            })?;
+            store.backdate(id, t.timestamp());
+        } else if !same_second {
             store.backdate(id, now - (last - i as i64));
         }
         ids.push(id);
@@ -129,4 +141,30 @@ async fn touch(StateOf(state): StateOf<Arc<State>>, JsonBody(body): JsonBody) ->
         .filter(|&id| store.modify(id, now, |_| {}))
         .count();
     Ok(ok_json(&json!({ "touched": touched })))
+}
+
+async fn faults(StateOf(state): StateOf<Arc<State>>, JsonBody(body): JsonBody) -> ApiResult {
+    let shape = "{\"fail_rate\": p, \"reset_rate\": p}";
+    let obj = body_object(&body, shape)?;
+    let (mut fail_rate, mut reset_rate) = state.dice.rates();
+    for (key, rate) in [
+        ("fail_rate", &mut fail_rate),
+        ("reset_rate", &mut reset_rate),
+    ] {
+        if let Some(v) = obj.get(key) {
+            match v.as_f64() {
+                Some(p) if (0.0..=1.0).contains(&p) => *rate = p,
+                _ => {
+                    return Err(ApiError::bad_data(format!(
+                        "{key} must be a number from 0 to 1, got {}",
+                        shown(v)
+                    )));
+                }
+            }
+        }
+    }
+    state.dice.set_rates(fail_rate, reset_rate);
+    Ok(ok_json(
+        &json!({ "fail_rate": fail_rate, "reset_rate": reset_rate }),
+    ))
 }

@@ -51,6 +51,9 @@ struct Args {
     /// Requests per rolling minute per credential; 0 = unlimited.
     #[arg(long, default_value_t = 500)]
     rate_limit: u32,
+    /// Length in seconds of the rate limit's rolling window.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    rate_window: u64,
     /// Answer 429 without a Retry-After header.
     #[arg(long)]
     no_retry_after: bool,
@@ -113,6 +116,7 @@ impl Args {
             secret: self.secret_id.clone().zip(self.secret_key.clone()),
             jwt_ttl_secs: self.jwt_ttl,
             rate_limit: self.rate_limit,
+            rate_window_secs: self.rate_window,
             retry_after: !self.no_retry_after,
             fail_rate: self.fail_rate,
             reset_rate: self.reset_rate,

@@ -88,25 +88,35 @@ pub enum Fault {
 /// order requests arrive in.
 pub struct Dice {
     rng: Mutex<StdRng>,
-    fail_rate: f64,
-    reset_rate: f64,
+    /// (fail_rate, reset_rate); `/_sim/faults` changes them at run time.
+    rates: Mutex<(f64, f64)>,
 }
 
 impl Dice {
     pub fn new(seed: u64, fail_rate: f64, reset_rate: f64) -> Self {
         Dice {
             rng: Mutex::new(StdRng::seed_from_u64(seed)),
-            fail_rate,
-            reset_rate,
+            rates: Mutex::new((fail_rate, reset_rate)),
         }
+    }
+
+    /// The current (fail_rate, reset_rate).
+    pub fn rates(&self) -> (f64, f64) {
+        *self.rates.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Change the rates from now on (an API that goes down mid-run).
+    pub fn set_rates(&self, fail_rate: f64, reset_rate: f64) {
+        *self.rates.lock().unwrap_or_else(PoisonError::into_inner) = (fail_rate, reset_rate);
     }
 
     pub fn roll(&self) -> Fault {
         let mut rng = self.rng.lock().unwrap_or_else(PoisonError::into_inner);
         let (fail, reset): (f64, f64) = (rng.random(), rng.random());
-        if fail < self.fail_rate {
+        let (fail_rate, reset_rate) = self.rates();
+        if fail < fail_rate {
             Fault::Fail
-        } else if reset < self.reset_rate {
+        } else if reset < reset_rate {
             Fault::Reset
         } else {
             Fault::None

@@ -102,6 +102,12 @@ impl Sim {
         answer["touched"].as_u64().unwrap_or(0) as usize
     }
 
+    /// Changes the fault rates from now on (`POST /_sim/faults`), e.g.
+    /// `{"fail_rate": 1.0}` to take the API down mid-run.
+    pub fn set_faults(&self, rates: &Value) -> Value {
+        self.admin_call(reqwest::Method::POST, "/_sim/faults", Some(rates.clone()))
+    }
+
     fn admin_call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
         let client = self.admin.get_or_init(|| {
             Client::builder()

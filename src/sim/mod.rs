@@ -94,8 +94,11 @@ pub struct SimConfig {
     pub secret: Option<(String, String)>,
     /// How long after its `iat` a JWT is accepted.
     pub jwt_ttl_secs: u64,
-    /// Requests per rolling 60 s per credential; 0 = unlimited.
+    /// Requests per rolling window per credential; 0 = unlimited.
     pub rate_limit: u32,
+    /// Length of the rate limit's rolling window (the API's is a minute;
+    /// tests shorten it so a 429 storm passes in seconds).
+    pub rate_window_secs: u64,
     /// Whether a 429 carries `Retry-After`.
     pub retry_after: bool,
     /// Probability of an injected 500, decided before anything is written.
@@ -125,6 +128,7 @@ impl Default for SimConfig {
             secret: None,
             jwt_ttl_secs: 300,
             rate_limit: 500,
+            rate_window_secs: 60,
             retry_after: true,
             fail_rate: 0.0,
             reset_rate: 0.0,
@@ -179,6 +183,9 @@ impl SimConfig {
             if !(0.0..=1.0).contains(&p) {
                 return Err(format!("{name} must be between 0 and 1, got {p}"));
             }
+        }
+        if self.rate_window_secs == 0 {
+            return Err("rate_window_secs must be at least 1".to_string());
         }
         if self.max_batch == 0 {
             return Err("max_batch must be at least 1".to_string());

@@ -11,9 +11,6 @@ use super::faults::{Dice, RateLimiter};
 use super::store::Store;
 use super::wire::now_secs;
 
-/// The rolling window of the rate limit.
-pub const RATE_WINDOW: Duration = Duration::from_secs(60);
-
 /// Counters for `/_sim/stats`.
 #[derive(Debug, Default)]
 pub struct Stats {
@@ -42,7 +39,10 @@ impl State {
         State {
             store: RwLock::new(Store::new(&config, now_secs())),
             stats: Mutex::new(Stats::default()),
-            limiter: RateLimiter::new(config.rate_limit, RATE_WINDOW),
+            limiter: RateLimiter::new(
+                config.rate_limit,
+                Duration::from_secs(config.rate_window_secs),
+            ),
             dice: Dice::new(config.seed, config.fail_rate, config.reset_rate),
             config,
         }

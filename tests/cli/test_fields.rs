@@ -13,7 +13,10 @@ fn fields_lists_custom_fields_tags_and_members_with_ids() {
     }
     let out = wd.run(&["fields", "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["custom_fields"][0], serde_json::json!({"id": 101, "title": "Company"}));
+    assert_eq!(
+        json["custom_fields"][0],
+        serde_json::json!({"id": 101, "title": "Company"})
+    );
     assert_eq!(json["tags"].as_array().unwrap().len(), 7);
 }
 

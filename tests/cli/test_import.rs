@@ -150,10 +150,11 @@ fn create_and_update_modes_skip_what_they_must_not_touch() {
     wd.create("all.csv", &as_refs(&rows));
     let out = wd.run(&["import", "all.csv", "--mode", "create"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
+    // first.csv held contacts 0..5; all.csv holds 0..10.
     let actions = column(&wd.read_csv("all.results.csv"), "action");
     assert_eq!(actions.iter().filter(|a| *a == "skipped").count(), 5);
-    assert_eq!(actions.iter().filter(|a| *a == "created").count(), 4);
-    assert_eq!(wd.sim().contacts().len(), 9);
+    assert_eq!(actions.iter().filter(|a| *a == "created").count(), 5);
+    assert_eq!(wd.sim().contacts().len(), 10);
 
     let mut more = clean_rows(12);
     more[1][0] = "Changed".into();
@@ -161,9 +162,9 @@ fn create_and_update_modes_skip_what_they_must_not_touch() {
     let out = wd.run(&["import", "more.csv", "--mode", "update"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let actions = column(&wd.read_csv("more.results.csv"), "action");
-    assert_eq!(actions.iter().filter(|a| *a == "updated").count(), 9);
-    assert_eq!(actions.iter().filter(|a| *a == "skipped").count(), 3);
-    assert_eq!(wd.sim().contacts().len(), 9, "update never creates");
+    assert_eq!(actions.iter().filter(|a| *a == "updated").count(), 10);
+    assert_eq!(actions.iter().filter(|a| *a == "skipped").count(), 2);
+    assert_eq!(wd.sim().contacts().len(), 10, "update never creates");
     let c0 = wd
         .sim()
         .contacts()
@@ -271,10 +272,21 @@ fn sample_file_imports_into_the_simulator() {
         again["rows_read"].as_u64().unwrap() as usize,
         errors.len() - 1
     );
+    // Unfixed rows fail again for the same reasons, but for the in-file
+    // duplicate: alone in this file, it now updates the contact it repeated.
+    let codes = column(&errors, "_error_code");
+    let dups = codes.iter().filter(|c| *c == "duplicate_in_file").count() as u64;
+    assert_eq!(again["updated"], dups);
     assert_eq!(
-        again["rows_failed"], again["rows_read"],
-        "unfixed rows fail again, for the same reasons"
+        again["rows_failed"].as_u64().unwrap(),
+        codes.len() as u64 - dups
     );
+    let again_codes = column(&wd.read_csv("contacts.errors.errors.csv"), "_error_code");
+    let mut before: Vec<&String> = codes.iter().filter(|c| *c != "duplicate_in_file").collect();
+    let mut after: Vec<&String> = again_codes.iter().collect();
+    before.sort();
+    after.sort();
+    assert_eq!(before, after);
 }
 
 #[test]

@@ -151,7 +151,7 @@ fn an_expired_jwt_mid_run_is_replaced() {
 fn an_api_that_goes_down_mid_run_stops_it_with_exit_3_and_every_row_read_reported() {
     let wd = Workdir::with_sim(Workdir::sim_config());
     wd.create("people.csv", &as_refs(&clean_rows(40)));
-    let mut child = wd
+    let child = wd
         .command(&[
             "import",
             "people.csv",
