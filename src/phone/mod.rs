@@ -143,7 +143,7 @@ impl PhoneNormaliser {
         };
         let Some(pn) = found else {
             let reason = match &first {
-                Ok(pn) => self.not_valid_reason(pn),
+                Ok(pn) => not_valid_reason(pn),
                 Err(e) => parse_failure(e).to_string(),
             };
             return Err(self.invalid(raw, &reason, &lost_plus_hint(number, valid)));
@@ -168,18 +168,6 @@ impl PhoneNormaliser {
         phonenumber::parse_with(db, region, text)
     }
 
-    fn not_valid_reason(&self, pn: &PhoneNumber) -> String {
-        match pn.code().source() {
-            Source::Plus | Source::Idd | Source::Number => format!(
-                "is not a valid number for country code +{}",
-                pn.code().value()
-            ),
-            Source::Default => {
-                format!("is not a valid national number of region {}", self.region())
-            }
-        }
-    }
-
     fn invalid(&self, raw: &str, reason: &str, hint: &str) -> RowError {
         RowError::new(
             ErrorCode::PhoneInvalid,
@@ -189,6 +177,16 @@ impl PhoneNormaliser {
                 accepted = self.accepted,
             ),
         )
+    }
+}
+
+fn not_valid_reason(pn: &PhoneNumber) -> String {
+    match pn.code().source() {
+        Source::Plus | Source::Idd | Source::Number => format!(
+            "is not a valid number for country code +{}",
+            pn.code().value()
+        ),
+        Source::Default => "is not a valid national phone number".to_string(),
     }
 }
 
