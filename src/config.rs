@@ -81,6 +81,17 @@ impl Config {
             _ => (Encoding::Utf8, Box::new(raw)),
         };
         let stream = peek(decoded, SNIFF_BYTES).map_err(read_error)?;
+        if peeked(&stream).contains(&0) {
+            let what = if peeked(&stream).starts_with(b"PK\x03\x04") {
+                "a zip file (an .xlsx or .ods workbook?)"
+            } else {
+                "binary, or UTF-16 text without a byte-order mark"
+            };
+            return Err(Error::usage(format!(
+                "{shown} is not CSV text: it looks like {what}; save the sheet as \
+                 \"CSV UTF-8\" (or \"Unicode Text\") and import that file"
+            )));
+        }
         let delimiter = self
             .delimiter
             .unwrap_or_else(|| sniff_delimiter(peeked(&stream)));

@@ -107,7 +107,9 @@ impl PhoneNormaliser {
             ));
         }
         if cell.chars().count() > MAX_CELL_CHARS {
-            return Err(self.invalid(raw, "is too long to be a phone number", ""));
+            let start: String = cell.chars().take(24).collect();
+            let reason = "is too long to be a phone number";
+            return Err(self.invalid(&format!("{start}…"), reason, ""));
         }
         let folded = clean::fold(cell);
         let (number, extension) = clean::split_extension(clean::strip_tel(folded.trim()));
