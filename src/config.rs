@@ -73,14 +73,28 @@ impl Config {
             count: Arc::clone(&bytes_read),
         };
         let read_error = |e: io::Error| Error::usage(format!("cannot read {shown}: {e}"));
-        let raw = peek(counted, 4).map_err(read_error)?;
+        let mut raw = peek(counted, 4).map_err(read_error)?;
         let (encoding, decoded): (Encoding, Box<dyn Read + Send>) = match peeked(&raw) {
             [0xFF, 0xFE, ..] => (Encoding::Utf16Le, utf16(raw, encoding_rs::UTF_16LE)),
             [0xFE, 0xFF, ..] => (Encoding::Utf16Be, utf16(raw, encoding_rs::UTF_16BE)),
-            [0xEF, 0xBB, 0xBF, ..] => (Encoding::Utf8Bom, Box::new(skip(raw, 3))),
+            [0xEF, 0xBB, 0xBF, ..] => {
+                raw.get_mut().0.set_position(3);
+                (Encoding::Utf8Bom, Box::new(raw))
+            }
             _ => (Encoding::Utf8, Box::new(raw)),
         };
         let stream = peek(decoded, SNIFF_BYTES).map_err(read_error)?;
+        if peeked(&stream).contains(&0) {
+            let what = if peeked(&stream).starts_with(b"PK\x03\x04") {
+                "a zip file (an .xlsx or .ods workbook?)"
+            } else {
+                "binary, or UTF-16 text without a byte-order mark"
+            };
+            return Err(Error::usage(format!(
+                "{shown} is not CSV text: it looks like {what}; save the sheet as \
+                 \"CSV UTF-8\" (or \"Unicode Text\") and import that file"
+            )));
+        }
         let delimiter = self
             .delimiter
             .unwrap_or_else(|| sniff_delimiter(peeked(&stream)));
@@ -105,11 +119,6 @@ fn utf16<R: Read + Send + 'static>(
             .encoding(Some(encoding))
             .build(raw),
     )
-}
-
-fn skip<R: Read>(mut reader: R, n: u64) -> impl Read {
-    let _ = io::copy(&mut (&mut reader).take(n), &mut io::sink());
-    reader
 }
 
 type Peeked<R> = io::Chain<Cursor<Vec<u8>>, R>;

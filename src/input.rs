@@ -208,6 +208,14 @@ impl Iterator for RowReader {
     }
 }
 
+/// A record longer than this is not a contact: almost always a double quote
+/// that opens a cell and never closes, swallowing the rest of the file. The
+/// read stops there instead of holding the file in memory.
+const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// Cells per record past which the read stops, for the same reason.
+const MAX_RECORD_CELLS: usize = 1 << 16;
+
 /// The record layer: `csv_core` (RFC 4180 quoting, CR/LF/CRLF line ends,
 /// records of any length) fed by hand, because the `csv` crate skips empty
 /// lines without a trace and reports positions too coarsely to count them
@@ -267,6 +275,18 @@ impl RawRecords {
             nends += nend;
             match result {
                 ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull if self.bytes.len() >= MAX_RECORD_BYTES => {
+                    return Err(io::Error::other(
+                        "a row runs past 1 MiB; a cell probably opens a double quote that \
+                         never closes: put the closing quote in, or double a quote inside \
+                         a quoted cell (\"\")",
+                    ));
+                }
+                ReadRecordResult::OutputEndsFull if self.ends.len() >= MAX_RECORD_CELLS => {
+                    return Err(io::Error::other(format!(
+                        "a row has more than {MAX_RECORD_CELLS} cells; is this a CSV file?"
+                    )));
+                }
                 ReadRecordResult::OutputFull => self.bytes.resize(self.bytes.len() * 2, 0),
                 ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
                 ReadRecordResult::Record => {

@@ -372,3 +372,42 @@ fn a_long_file_streams() {
     assert_eq!(records[49_999].row, 50_000);
     assert_eq!(records[49_999].cells, ["4155599999", "Name 49999"]);
 }
+
+#[test]
+fn a_workbook_or_binary_file_is_a_usage_error() {
+    let msg = usage_error(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00");
+    assert!(
+        msg.contains("not CSV text") && msg.contains(".xlsx"),
+        "{msg}"
+    );
+    // UTF-16 without its byte-order mark.
+    let msg = usage_error(b"p\x00h\x00o\x00n\x00e\x00\n\x00");
+    assert!(
+        msg.contains("UTF-16 text without a byte-order mark"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn an_unclosed_quote_stops_the_read_instead_of_filling_memory() {
+    let mut text = b"phone,note\n4155550101,\"never closed\n".to_vec();
+    for _ in 0..40_000 {
+        text.extend_from_slice(b"4155550102,some more text in the runaway cell\n");
+    }
+    let file = file_with(&text);
+    let mut reader = Config::new(file.path()).reader().unwrap();
+    match reader.next() {
+        Some(Err(Error::Usage(msg))) => {
+            assert!(msg.contains("after data row 0"), "{msg}");
+            assert!(msg.contains("double quote that never closes"), "{msg}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(reader.next().is_none());
+}
+
+#[test]
+fn an_unclosed_quote_in_a_small_file_is_one_ragged_row() {
+    let (_, records) = read(b"phone,note,city\n1,\"open,x\n2,y,z\n");
+    assert_eq!(cells(&records), [vec!["1", "open,x\n2,y,z\n"]]);
+}
