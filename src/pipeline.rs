@@ -116,6 +116,7 @@ pub fn run(
 
         // The reading side, on this thread.
         let mut dedupe = Dedupe::new();
+        let mut unchecked_names = 0u64;
         let mut batch: Vec<Pending> = Vec::with_capacity(settings.batch_size);
         let mut chunk: Vec<Record> = Vec::with_capacity(CHUNK_ROWS);
         let mut input_error: Option<Error> = None;
@@ -136,7 +137,7 @@ pub fn run(
                     }
                 }
             }
-            progress.rows_read(chunk.len() as u64);
+            progress.rows_read(chunk.len() as u64, reader.bytes_read());
             let validated = validator.validate_chunk(&chunk);
             for (rec, result) in chunk.drain(..).zip(validated) {
                 let draft = match result {
@@ -146,7 +147,7 @@ pub fn run(
                         continue;
                     }
                 };
-                if let Some(first) = dedupe.check(&draft) {
+                if let Some(dup) = dedupe.find(&draft) {
                     reporter
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
@@ -163,18 +164,15 @@ pub fn run(
                             },
                         }),
                         OnDuplicate::Error => {
-                            let message = format!(
-                                "same contact as row {first} (phone {}); only the first is imported — merge the \
-                                 rows, or pass --on-duplicate skip",
-                                draft.phone
-                            );
-                            record(failed(
-                                rec,
-                                RowError::new(ErrorCode::DuplicateInFile, message),
-                            ));
+                            let mut error = dup.row_error(&draft);
+                            error.message += " (or pass --on-duplicate skip)";
+                            record(failed(rec, error));
                         }
                     }
                     continue;
+                }
+                if draft.has_unchecked_names() {
+                    unchecked_names += 1;
                 }
                 if client.is_none() {
                     record(RowOutcome {
@@ -223,8 +221,9 @@ pub fn run(
             }
         }
         drop(tx);
-        input_error
+        (input_error, unchecked_names)
     });
+    let (read_result, unchecked_names) = read_result;
 
     if let Some(e) = report_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Err(e);
@@ -246,6 +245,11 @@ pub fn run(
         s.requests = client.stats.requests.load(Ordering::Relaxed);
         s.retries = client.stats.retries.load(Ordering::Relaxed);
         s.rate_limited = client.stats.rate_limited.load(Ordering::Relaxed);
+    }
+    if unchecked_names > 0 {
+        s.notes.push(format!(
+            "{unchecked_names} valid rows name tags or members that could not be checked offline"
+        ));
     }
     if let Some(e) = &fatal {
         s.stopped = Some(format!("{e}; rows after row {} were not read", s.rows_read));

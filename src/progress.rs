@@ -4,7 +4,7 @@
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -13,11 +13,13 @@ pub struct Progress {
     read: AtomicU64,
     done: AtomicU64,
     failed: AtomicU64,
+    started: Instant,
 }
 
 impl Progress {
     /// `forced` shows it even when stderr is not a terminal; `quiet` never.
-    /// `total` is the number of rows when known (export), for an ETA.
+    /// `total` is what the bar counts to, for an ETA: contacts (export) or
+    /// the input file's bytes (import).
     pub fn new(label: &str, total: Option<u64>, forced: bool, quiet: bool) -> Progress {
         let show = !quiet && (forced || std::io::stderr().is_terminal());
         let bar = show.then(|| {
@@ -26,7 +28,7 @@ impl Progress {
                 None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()),
             };
             let template = if total.is_some() {
-                "{prefix} [{bar:30}] {pos}/{len} {per_sec} ETA {eta} {msg}"
+                "{prefix} [{bar:30}] {percent:>3}% ETA {eta} {msg}"
             } else {
                 "{prefix} {spinner} {pos} rows {per_sec} {elapsed} {msg}"
             };
@@ -42,6 +44,7 @@ impl Progress {
             read: AtomicU64::new(0),
             done: AtomicU64::new(0),
             failed: AtomicU64::new(0),
+            started: Instant::now(),
         }
     }
 
@@ -50,23 +53,24 @@ impl Progress {
         Progress::new("", None, false, true)
     }
 
-    pub fn rows_read(&self, n: u64) {
+    /// `n` more rows read; the file is read up to byte `bytes`.
+    pub fn rows_read(&self, n: u64, bytes: u64) {
         let read = self.read.fetch_add(n, Ordering::Relaxed) + n;
         if let Some(bar) = &self.bar {
+            bar.set_position(bytes);
             bar.set_message(self.message(read));
         }
     }
 
     pub fn row_done(&self, ok: bool) {
-        self.done.fetch_add(1, Ordering::Relaxed);
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
         if !ok {
             self.failed.fetch_add(1, Ordering::Relaxed);
         }
-        if let Some(bar) = &self.bar {
-            bar.inc(1);
-            if bar.position() % 256 == 0 {
-                bar.set_message(self.message(self.read.load(Ordering::Relaxed)));
-            }
+        if let Some(bar) = &self.bar
+            && done.is_multiple_of(256)
+        {
+            bar.set_message(self.message(self.read.load(Ordering::Relaxed)));
         }
     }
 
@@ -78,10 +82,12 @@ impl Progress {
     }
 
     fn message(&self, read: u64) -> String {
+        let done = self.done.load(Ordering::Relaxed);
+        let secs = self.started.elapsed().as_secs_f64().max(0.001);
         format!(
-            "read {read} · done {} · failed {}",
-            self.done.load(Ordering::Relaxed),
-            self.failed.load(Ordering::Relaxed)
+            "read {read} · sent/decided {done} · failed {} · {:.0} rows/s",
+            self.failed.load(Ordering::Relaxed),
+            done as f64 / secs
         )
     }
 

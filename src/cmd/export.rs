@@ -161,7 +161,6 @@ pub fn run(args: Args) -> Result<Exit> {
         };
         (Some(count), check)
     };
-    drop(write);
     progress.finish();
     out.persist(&args.out)?;
 
@@ -272,7 +271,7 @@ fn fmt_time(t: DateTime<Utc>) -> String {
 
 /// The output, written to a temporary file beside its final place.
 enum OutFile {
-    Csv(csv::Writer<BufWriter<NamedTempFile>>),
+    Csv(Box<csv::Writer<BufWriter<NamedTempFile>>>),
     Jsonl(BufWriter<NamedTempFile>),
 }
 
@@ -290,7 +289,7 @@ impl OutFile {
                 if bom {
                     w.write_all("\u{feff}".as_bytes())?;
                 }
-                OutFile::Csv(csv::Writer::from_writer(w))
+                OutFile::Csv(Box::new(csv::Writer::from_writer(w)))
             }
             Format::Jsonl => OutFile::Jsonl(w),
         })
@@ -319,7 +318,9 @@ impl OutFile {
     fn persist(self, path: &Path) -> Result<()> {
         let failed = |e: String| Error::usage(format!("cannot write {}: {e}", path.display()));
         let buffered = match self {
-            OutFile::Csv(w) => w.into_inner().map_err(|e| failed(e.error().to_string()))?,
+            OutFile::Csv(w) => (*w)
+                .into_inner()
+                .map_err(|e| failed(e.error().to_string()))?,
             OutFile::Jsonl(w) => w,
         };
         let tmp = buffered

@@ -111,6 +111,7 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
     }
     let phones = PhoneNormaliser::new(&args.default_region)?;
     let map_file = args.map.as_deref().map(MapFile::load).transpose()?;
+    let in_file = |e: Error| Error::usage(format!("{}: {e}", args.file.display()));
 
     // A client when sending, and for a dry run when credentials are at hand
     // (to check custom field, tag and member names; it never writes).
@@ -145,12 +146,12 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
     )
     .map_err(|e| {
         if catalog.online {
-            e
+            in_file(e)
         } else {
-            Error::usage(format!(
+            in_file(Error::usage(format!(
                 "{e}\n(no credentials, so custom field names could not be read from the API: set \
                  HEYMARKET_API_KEY or HEYMARKET_SECRET_ID/KEY, or name columns custom:<id>)"
-            ))
+            )))
         }
     })?;
     let mut reporter = Reporter::create(paths, reader.headers(), args.bom)?;
@@ -171,7 +172,8 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
         on_duplicate: args.on_duplicate,
     };
     let label = if dry_run { "validate" } else { "import" };
-    let progress = Progress::new(label, None, args.progress, args.api_args.quiet);
+    let file_size = std::fs::metadata(&args.file).map(|m| m.len()).ok();
+    let progress = Progress::new(label, file_size, args.progress, args.api_args.quiet);
     let sending = if dry_run { None } else { client.as_ref() };
     let result = pipeline::run(reader, &validator, sending, &settings, reporter, &progress)?;
     progress.finish();

@@ -5,7 +5,7 @@ mod workdir;
 
 mod test_export;
 mod test_fields;
-mod test_properties;
 mod test_import;
 mod test_import_faults;
+mod test_properties;
 mod test_validate;

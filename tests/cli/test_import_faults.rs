@@ -97,7 +97,7 @@ fn an_item_the_api_refuses_fails_alone_and_oversized_batches_are_split() {
     // Niue's +683 numbers are valid by libphonenumber but have 7 digits; the
     // simulator (like its profile of the API) wants 8 to 15.
     let mut rows = clean_rows(11);
-    rows[6][2] = "+683 4002".into();
+    rows[6][2] = "+683 7012".into();
     wd.create("people.csv", &as_refs(&rows));
     let out = wd.run(&["import", "people.csv", "--batch-size", "10"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));

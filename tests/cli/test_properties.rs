@@ -28,7 +28,10 @@ fn file() -> impl Strategy<Value = (Vec<Vec<String>>, u8)> {
         1 => prop::collection::vec(cell(), 2..6),
         1 => Just(vec![]),
     ];
-    (prop::collection::vec(row, 1..40), prop::sample::select(vec![b',', b';', b'\t', b'|']))
+    (
+        prop::collection::vec(row, 1..40),
+        prop::sample::select(vec![b',', b';', b'\t', b'|']),
+    )
 }
 
 fn write_file(wd: &Workdir, rows: &[Vec<String>], delimiter: u8) -> usize {
@@ -37,7 +40,8 @@ fn write_file(wd: &Workdir, rows: &[Vec<String>], delimiter: u8) -> usize {
         .flexible(true)
         .from_path(wd.path("gen.csv"))
         .unwrap();
-    w.write_record(["First Name", "Mobile", "Email", "Last Name"]).unwrap();
+    w.write_record(["First Name", "Mobile", "Email", "Last Name"])
+        .unwrap();
     let mut data_rows = 0;
     for r in rows {
         if r.is_empty() {
@@ -62,14 +66,24 @@ fn check_reports(wd: &Workdir, expect_at_most: usize) {
         .map(|r| r.parse().unwrap())
         .collect();
     rows.sort_unstable();
-    assert_eq!(rows, (1..=read).collect::<Vec<_>>(), "each row exactly once");
+    assert_eq!(
+        rows,
+        (1..=read).collect::<Vec<_>>(),
+        "each row exactly once"
+    );
     assert_eq!(
         summary["rows_ok"].as_u64().unwrap() + summary["rows_failed"].as_u64().unwrap(),
         read as u64
     );
-    assert_eq!(results.len() - 1, summary["rows_ok"].as_u64().unwrap() as usize);
+    assert_eq!(
+        results.len() - 1,
+        summary["rows_ok"].as_u64().unwrap() as usize
+    );
     // Rows whose cells are all empty are blank lines, skipped; never more rows than written.
-    assert!(read <= expect_at_most, "{read} rows read, {expect_at_most} written");
+    assert!(
+        read <= expect_at_most,
+        "{read} rows read, {expect_at_most} written"
+    );
 }
 
 proptest! {
