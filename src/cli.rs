@@ -93,6 +93,33 @@ pub struct ApiArgs {
 }
 
 impl ApiArgs {
+    /// A client for the `--sandbox` simulator or the configured API. With
+    /// `optional` (dry runs), missing credentials give `None`, not an error.
+    pub fn client(
+        &self,
+        sandbox: Option<&crate::sandbox::Sandbox>,
+        optional: bool,
+    ) -> crate::error::Result<Option<crate::api::Client>> {
+        if let Some(sb) = sandbox {
+            return sb.client(self.client_options()).map(Some);
+        }
+        let credentials = match crate::api::Credentials::load(self.credentials.as_deref()) {
+            Ok(c) => c,
+            Err(_) if optional => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        crate::api::Client::new(&self.base_url, credentials, self.client_options()).map(Some)
+    }
+
+    /// [`client`](Self::client) when credentials are required.
+    pub fn required_client(
+        &self,
+        sandbox: Option<&crate::sandbox::Sandbox>,
+    ) -> crate::error::Result<crate::api::Client> {
+        self.client(sandbox, false)?
+            .ok_or_else(|| crate::error::Error::usage("no credentials"))
+    }
+
     pub fn client_options(&self) -> crate::api::ClientOptions {
         crate::api::ClientOptions {
             rate_per_minute: self.rate,

@@ -13,6 +13,7 @@
 //! `sim` is heymarket-sim, the local simulator every test talks to.
 
 pub mod api;
+pub mod atomic_file;
 pub mod batch;
 pub mod catalog;
 pub mod cli;

@@ -6,12 +6,11 @@
 //! renamed into place at the end, so a reader never sees half a report.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use tempfile::NamedTempFile;
 
+use crate::atomic_file::{AtomicFile, commit_csv, write_json};
 use crate::error::{Error, Result};
 use crate::formula::guard;
 use crate::outcome::{Action, ErrorCode, RowOutcome, RowResult};
@@ -82,8 +81,8 @@ pub struct Summary {
 /// Writes results and errors as outcomes arrive.
 pub struct Reporter {
     paths: ReportPaths,
-    results: csv::Writer<BufWriter<NamedTempFile>>,
-    errors: csv::Writer<BufWriter<NamedTempFile>>,
+    results: csv::Writer<AtomicFile>,
+    errors: csv::Writer<AtomicFile>,
     /// Input columns kept in the error report (report meta columns dropped).
     kept_columns: Vec<usize>,
     header_len: usize,
@@ -221,53 +220,16 @@ impl Reporter {
         if self.summary.rows_per_s == 0.0 && self.summary.elapsed_s > 0.0 {
             self.summary.rows_per_s = self.summary.rows_read as f64 / self.summary.elapsed_s;
         }
-        persist(self.results, &self.paths.results)?;
-        persist(self.errors, &self.paths.errors)?;
-        write_json_atomic(&self.paths.summary, &self.summary)?;
+        commit_csv(self.results)?;
+        commit_csv(self.errors)?;
+        write_json(&self.paths.summary, &self.summary)?;
         Ok(self.summary)
     }
 }
 
-fn csv_temp(path: &Path, bom: bool) -> Result<csv::Writer<BufWriter<NamedTempFile>>> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = NamedTempFile::new_in(dir)
-        .map_err(|e| Error::usage(format!("cannot write a report in {}: {e}", dir.display())))?;
-    let mut w = BufWriter::with_capacity(256 * 1024, tmp);
-    if bom {
-        w.write_all("\u{feff}".as_bytes())?;
-    }
-    Ok(csv::WriterBuilder::new().flexible(true).from_writer(w))
-}
-
-fn persist(writer: csv::Writer<BufWriter<NamedTempFile>>, path: &Path) -> Result<()> {
-    let buffered = writer
-        .into_inner()
-        .map_err(|e| Error::usage(format!("cannot write {}: {}", path.display(), e.error())))?;
-    let tmp = buffered
-        .into_inner()
-        .map_err(|e| Error::usage(format!("cannot write {}: {}", path.display(), e.error())))?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path)
-        .map_err(|e| Error::usage(format!("cannot write {}: {}", path.display(), e.error)))?;
-    Ok(())
-}
-
-/// Write `value` as pretty JSON to `path` atomically.
-pub fn write_json_atomic<T: Serialize>(path: &Path, value: &T) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = NamedTempFile::new_in(dir)?;
-    serde_json::to_writer_pretty(&mut tmp, value).map_err(std::io::Error::from)?;
-    tmp.write_all(b"\n")?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path)
-        .map_err(|e| Error::usage(format!("cannot write {}: {}", path.display(), e.error)))?;
-    Ok(())
+fn csv_temp(path: &Path, bom: bool) -> Result<csv::Writer<AtomicFile>> {
+    let file = AtomicFile::create(path, bom)?;
+    Ok(csv::WriterBuilder::new().flexible(true).from_writer(file))
 }
 
 impl From<csv::Error> for Error {

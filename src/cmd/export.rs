@@ -1,22 +1,21 @@
 //! `hmbulk export`: every contact, exactly once, to CSV or JSON lines.
 
 use std::collections::HashSet;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
-use tempfile::NamedTempFile;
 
-use crate::api::{ApiVersion, Client, Credentials};
+use crate::api::ApiVersion;
+use crate::atomic_file::{AtomicFile, commit_csv, write_json};
 use crate::cli::ApiArgs;
 use crate::error::{Error, Exit, Result};
 use crate::export::columns::Columns;
 use crate::export::{Pager, PagerStats, Since, parse_time};
 use crate::formula::guard;
 use crate::progress::Progress;
-use crate::report::write_json_atomic;
 use crate::sandbox::Sandbox;
 
 pub const USAGE: &str = "\
@@ -108,14 +107,7 @@ pub fn run(args: Args) -> Result<Exit> {
     } else {
         None
     };
-    let options = args.api_args.client_options();
-    let client = match &sandbox {
-        Some(sb) => sb.client(options)?,
-        None => {
-            let credentials = Credentials::load(args.api_args.credentials.as_deref())?;
-            Client::new(&args.api_args.base_url, credentials, options)?
-        }
-    };
+    let client = args.api_args.required_client(sandbox.as_ref())?;
     let state = match &args.state {
         Some(path) if path.exists() => read_state(path)?,
         _ => State::default(),
@@ -162,7 +154,7 @@ pub fn run(args: Args) -> Result<Exit> {
         (Some(count), check)
     };
     progress.finish();
-    out.persist(&args.out)?;
+    out.commit()?;
 
     let stats = pager.stats.clone();
     let high_water = stats
@@ -179,7 +171,7 @@ pub fn run(args: Args) -> Result<Exit> {
             at_high_water,
             exported_at: Some(fmt_time(Utc::now())),
         };
-        write_json_atomic(path, &new_state)?;
+        write_json(path, &new_state)?;
     }
     let elapsed_s = started.elapsed().as_secs_f64();
     let summary = ExportSummary {
@@ -269,29 +261,19 @@ fn fmt_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// The output, written to a temporary file beside its final place.
+/// The output, written under a temporary name beside its final place.
 enum OutFile {
-    Csv(Box<csv::Writer<BufWriter<NamedTempFile>>>),
-    Jsonl(BufWriter<NamedTempFile>),
+    Csv(Box<csv::Writer<AtomicFile>>),
+    Jsonl(AtomicFile),
 }
 
 impl OutFile {
     fn create(path: &Path, format: Format, bom: bool) -> Result<OutFile> {
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let tmp = NamedTempFile::new_in(dir)
-            .map_err(|e| Error::usage(format!("cannot write in {}: {e}", dir.display())))?;
-        let mut w = BufWriter::with_capacity(256 * 1024, tmp);
         Ok(match format {
-            Format::Csv => {
-                if bom {
-                    w.write_all("\u{feff}".as_bytes())?;
-                }
-                OutFile::Csv(Box::new(csv::Writer::from_writer(w)))
-            }
-            Format::Jsonl => OutFile::Jsonl(w),
+            Format::Csv => OutFile::Csv(Box::new(csv::Writer::from_writer(AtomicFile::create(
+                path, bom,
+            )?))),
+            Format::Jsonl => OutFile::Jsonl(AtomicFile::create(path, false)?),
         })
     }
 
@@ -315,19 +297,10 @@ impl OutFile {
         Ok(())
     }
 
-    fn persist(self, path: &Path) -> Result<()> {
-        let failed = |e: String| Error::usage(format!("cannot write {}: {e}", path.display()));
-        let buffered = match self {
-            OutFile::Csv(w) => (*w)
-                .into_inner()
-                .map_err(|e| failed(e.error().to_string()))?,
-            OutFile::Jsonl(w) => w,
-        };
-        let tmp = buffered
-            .into_inner()
-            .map_err(|e| failed(e.error().to_string()))?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(path).map_err(|e| failed(e.error.to_string()))?;
-        Ok(())
+    fn commit(self) -> Result<()> {
+        match self {
+            OutFile::Csv(w) => commit_csv(*w),
+            OutFile::Jsonl(f) => f.commit(),
+        }
     }
 }

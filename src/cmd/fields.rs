@@ -1,7 +1,6 @@
 //! `hmbulk fields`: the account's custom fields, tags and team members with
 //! their ids — what a `--map` file or a `custom:<id>` header needs.
 
-use crate::api::{Client, Credentials};
 use crate::cli::ApiArgs;
 use crate::error::{Exit, Result};
 use crate::sandbox::Sandbox;
@@ -25,14 +24,7 @@ pub fn run(args: Args) -> Result<Exit> {
     } else {
         None
     };
-    let client = match &sandbox {
-        Some(sb) => sb.client(args.api.client_options())?,
-        None => Client::new(
-            &args.api.base_url,
-            Credentials::load(args.api.credentials.as_deref())?,
-            args.api.client_options(),
-        )?,
-    };
+    let client = args.api.required_client(sandbox.as_ref())?;
     let catalog = client.catalog()?;
     if args.api.json {
         let json = serde_json::json!({

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::api::{ApiVersion, Client, Credentials};
+use crate::api::ApiVersion;
 use crate::batch::Mode;
 use crate::catalog::Catalog;
 use crate::cli::ApiArgs;
@@ -120,20 +120,7 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
     } else {
         None
     };
-    let options = args.api_args.client_options();
-    let client = match &sandbox {
-        Some(sb) => Some(sb.client(options)?),
-        None => {
-            let credentials = if dry_run {
-                Credentials::load(args.api_args.credentials.as_deref()).ok()
-            } else {
-                Some(Credentials::load(args.api_args.credentials.as_deref())?)
-            };
-            credentials
-                .map(|c| Client::new(&args.api_args.base_url, c, options))
-                .transpose()?
-        }
-    };
+    let client = args.api_args.client(sandbox.as_ref(), dry_run)?;
     let catalog = match &client {
         Some(c) => c.catalog()?,
         None => Catalog::offline(),
