@@ -36,7 +36,7 @@ pub enum Command {
     Validate(cmd::import::Args),
     /// Export every contact to CSV or JSON lines.
     Export(cmd::export::Args),
-    /// Set opt-out / block status in bulk.
+    /// Set opt-out / block status in bulk (not built yet).
     Status(cmd::status::Args),
     /// List custom fields (ids and titles), for mapping files.
     Fields(cmd::fields::Args),

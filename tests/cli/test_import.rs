@@ -410,3 +410,42 @@ fn no_credentials_is_a_usage_error_that_says_what_to_do() {
         stderr(&out)
     );
 }
+
+#[test]
+fn blank_cells_keep_the_field_unless_blank_clear() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    wd.create("people.csv", &as_refs(&clean_rows(3)));
+    assert_eq!(code(&wd.run(&["import", "people.csv"])), 0);
+
+    let mut rows = clean_rows(3);
+    for row in rows.iter_mut().skip(1) {
+        row[1] = String::new();
+        row[3] = String::new();
+    }
+    wd.create("blanks.csv", &as_refs(&rows));
+    assert_eq!(code(&wd.run(&["import", "blanks.csv"])), 0);
+    let c = wd
+        .sim()
+        .contacts()
+        .into_iter()
+        .find(|c| c["phone"] == digits(1))
+        .unwrap();
+    assert_eq!(
+        (c["last"].as_str(), c["email"].as_str()),
+        (Some("Last1"), Some("p1@example.com"))
+    );
+
+    let out = wd.run(&["import", "blanks.csv", "--blank", "clear"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let c = wd
+        .sim()
+        .contacts()
+        .into_iter()
+        .find(|c| c["phone"] == digits(1))
+        .unwrap();
+    assert_eq!(
+        (c["last"].as_str(), c["email"].as_str()),
+        (Some(""), Some(""))
+    );
+    assert_eq!(c["first"], "First1", "only blank cells are cleared");
+}
