@@ -449,3 +449,33 @@ fn blank_cells_keep_the_field_unless_blank_clear() {
     );
     assert_eq!(c["first"], "First1", "only blank cells are cleared");
 }
+
+#[test]
+fn credentials_can_come_from_a_file_and_are_never_echoed() {
+    let wd = Workdir::with_sim(hmbulk::sim::SimConfig {
+        api_key: None,
+        secret: Some(("file-id".into(), "file-secret-value".into())),
+        ..Workdir::sim_config()
+    });
+    wd.create("people.csv", &as_refs(&clean_rows(2)));
+    std::fs::write(
+        wd.path("creds.env"),
+        "# from the vault\nHEYMARKET_SECRET_ID=file-id\nHEYMARKET_SECRET_KEY=\"file-secret-value\"\n",
+    )
+    .unwrap();
+    let out = wd
+        .command(&["import", "people.csv", "--credentials", "creds.env", "--json"])
+        .env_remove("HEYMARKET_API_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(wd.sim().contacts().len(), 2);
+    let everything = format!(
+        "{}{}{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr(&out),
+        wd.read("people.results.csv"),
+        wd.read("people.summary.json")
+    );
+    assert!(!everything.contains("file-secret-value"));
+}
