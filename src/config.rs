@@ -95,9 +95,18 @@ impl Config {
                  \"CSV UTF-8\" (or \"Unicode Text\") and import that file"
             )));
         }
+        let mut stream = stream;
+        let sep_line = excel_sep_line(peeked(&stream));
+        if let Some((_, len)) = sep_line {
+            stream.get_mut().0.set_position(len as u64);
+        }
         let delimiter = self
             .delimiter
-            .unwrap_or_else(|| sniff_delimiter(peeked(&stream)));
+            .or(sep_line.map(|(d, _)| d))
+            .unwrap_or_else(|| {
+                let rest = &peeked(&stream)[sep_line.map_or(0, |(_, len)| len)..];
+                sniff_delimiter(rest)
+            });
         RowReader::start(
             self.path.clone(),
             Box::new(stream),
@@ -106,6 +115,22 @@ impl Config {
             bytes_read,
         )
     }
+}
+
+/// Excel's `sep=;` first line names the delimiter and is not part of the
+/// data: gives the delimiter and the line's length (with its line break).
+fn excel_sep_line(head: &[u8]) -> Option<(u8, usize)> {
+    let prefix = head.get(..4)?;
+    if !prefix.eq_ignore_ascii_case(b"sep=") {
+        return None;
+    }
+    let delimiter = *head.get(4)?;
+    let len = match head.get(5..) {
+        Some([b'\r', b'\n', ..]) => 7,
+        Some([b'\n' | b'\r', ..]) => 6,
+        _ => return None,
+    };
+    (delimiter.is_ascii() && !matches!(delimiter, b'"' | b'\r' | b'\n')).then_some((delimiter, len))
 }
 
 /// Transcode a UTF-16 stream (BOM included, and removed by the decoder) to UTF-8;
@@ -257,6 +282,23 @@ mod tests {
     #[test]
     fn blank_lines_before_the_header_are_passed_over() {
         assert_eq!(sniff_delimiter(b"\r\n\r\nphone|first\r\n1|a\r\n"), b'|');
+    }
+
+    #[test]
+    fn excel_sep_line_names_the_delimiter_and_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sep.csv");
+        std::fs::write(&path, "sep=;\r\nPhone;First\r\n(415) 200-0001;Ann, B.\r\n").unwrap();
+        let mut reader = Config::new(&path).reader().unwrap();
+        assert_eq!(reader.delimiter(), b';');
+        assert_eq!(reader.headers(), ["Phone", "First"]);
+        let rec = reader.next().unwrap().unwrap();
+        assert_eq!(
+            (rec.row, rec.cells),
+            (1, vec!["(415) 200-0001".to_string(), "Ann, B.".to_string()])
+        );
+        assert_eq!(excel_sep_line(b"sep=|\nx"), Some((b'|', 6)));
+        assert_eq!(excel_sep_line(b"separator,x\n"), None);
     }
 
     #[test]

@@ -248,7 +248,8 @@ pub fn run(
     }
     if unchecked_names > 0 {
         s.notes.push(format!(
-            "{unchecked_names} valid rows name tags or members that could not be checked offline"
+            "{unchecked_names} valid rows name tags or members that could not be checked without \
+             credentials; run validate with credentials (or --sandbox) to check them"
         ));
     }
     if let Some(e) = &fatal {

@@ -369,10 +369,18 @@ impl Client {
     }
 
     /// `POST /v1/batch/contacts`. The answer (`"ok"`, or an array whose meaning
-    /// the docs disagree on) is returned raw; callers verify by searching.
-    pub fn batch_v1(&self, items: &[Value], overwrite: bool) -> Result<Value, ApiError> {
+    /// the docs disagree on, perhaps not even JSON) is not read: callers
+    /// verify each contact by searching afterwards.
+    pub fn batch_v1(&self, items: &[Value], overwrite: bool) -> Result<(), ApiError> {
         let path = format!("/v1/batch/contacts?overwrite={overwrite}");
-        self.call(Method::POST, &path, Some(&Value::Array(items.to_vec())))
+        let endpoint = "POST /v1/batch/contacts";
+        self.send(
+            Method::POST,
+            &path,
+            Some(&Value::Array(items.to_vec())),
+            endpoint,
+        )
+        .map(drop)
     }
 
     /// One page of `POST /v1/contacts` (v1) or `POST /v2/contacts/list` (v2).

@@ -145,11 +145,6 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
     reporter.summary.dry_run = dry_run;
     reporter.summary.mode = format!("{:?}", args.mode).to_lowercase();
     reporter.summary.api = format!("{:?}", args.api).to_lowercase();
-    if !catalog.online {
-        reporter.summary.notes.push(
-            "offline dry run: tag and member names were not checked against the account".into(),
-        );
-    }
     let validator = Validator::new(mapping, catalog, phones, args.blank);
     let settings = ImportSettings {
         mode: args.mode,

@@ -464,7 +464,13 @@ fn credentials_can_come_from_a_file_and_are_never_echoed() {
     )
     .unwrap();
     let out = wd
-        .command(&["import", "people.csv", "--credentials", "creds.env", "--json"])
+        .command(&[
+            "import",
+            "people.csv",
+            "--credentials",
+            "creds.env",
+            "--json",
+        ])
         .env_remove("HEYMARKET_API_KEY")
         .output()
         .unwrap();
