@@ -4,7 +4,12 @@
 
 use std::process::ExitCode;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use clap::{Parser, Subcommand};
+
+use crate::error::Exit;
 
 use crate::cmd;
 
@@ -127,4 +132,21 @@ impl ApiArgs {
             ..crate::api::ClientOptions::default()
         }
     }
+}
+
+/// A flag the first Ctrl-C sets (the run then stops cleanly and writes its
+/// reports); a second Ctrl-C quits at once.
+pub fn interrupt_on_ctrl_c() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let set = Arc::clone(&flag);
+    let installed = ctrlc::set_handler(move || {
+        if set.swap(true, Ordering::SeqCst) {
+            std::process::exit(Exit::Interrupted as i32);
+        }
+        eprintln!("\nhmbulk: stopping cleanly (Ctrl-C again to quit at once)");
+    });
+    if let Err(e) = installed {
+        eprintln!("hmbulk: warning: Ctrl-C will not stop the run cleanly: {e}");
+    }
+    flag
 }

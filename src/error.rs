@@ -1,7 +1,8 @@
 //! The library's error type and the exit codes it maps to (DESIGN.md):
 //! 0 every row succeeded; 1 the run finished but some rows failed; 2 usage,
 //! configuration or input-file error (nothing sent); 3 a fatal API condition
-//! stopped the run (bad key, 403, remote down past retries).
+//! stopped the run (bad key, 403, remote down past retries); 130 the user
+//! interrupted it (Ctrl-C) — the reports cover every row read.
 
 use std::process::ExitCode;
 
@@ -12,6 +13,7 @@ pub enum Exit {
     RowsFailed = 1,
     Usage = 2,
     Fatal = 3,
+    Interrupted = 130,
 }
 
 impl From<Exit> for ExitCode {
@@ -30,6 +32,9 @@ pub enum Error {
     /// stayed down past every retry.
     #[error("{0}")]
     Fatal(String),
+    /// The user pressed Ctrl-C; what was begun was abandoned cleanly.
+    #[error("interrupted (Ctrl-C); nothing was written")]
+    Interrupted,
     /// A feature that is not built yet.
     #[error("`hmbulk {0}` is not built yet; see the README for the commands that are")]
     NotBuilt(&'static str),
@@ -48,6 +53,7 @@ impl Error {
         match self {
             Error::Usage(_) | Error::NotBuilt(_) => Exit::Usage,
             Error::Fatal(_) => Exit::Fatal,
+            Error::Interrupted => Exit::Interrupted,
         }
     }
 }

@@ -49,10 +49,14 @@ pub struct RunResult {
     pub summary: Summary,
     /// The fatal error that stopped the run, if one did.
     pub fatal: Option<ApiError>,
+    /// The user interrupted the run (Ctrl-C).
+    pub interrupted: bool,
 }
 
 /// Run the pipeline. `client` is `None` for a dry run: valid rows are
-/// reported as `valid` and nothing is sent.
+/// reported as `valid` and nothing is sent. When `interrupt` turns true
+/// (Ctrl-C), reading stops, the batches in flight finish, and the rows read
+/// but not sent are reported as `not_sent`.
 pub fn run(
     mut reader: RowReader,
     validator: &Validator,
@@ -60,6 +64,7 @@ pub fn run(
     settings: &ImportSettings,
     reporter: Reporter,
     progress: &Progress,
+    interrupt: &AtomicBool,
 ) -> Result<RunResult> {
     let started = Instant::now();
     let reporter = Mutex::new(reporter);
@@ -94,8 +99,8 @@ pub fn run(
                 scope.spawn(move || {
                     let sender = Sender::new(client, settings.mode, settings.api, max_items);
                     while let Some(batch) = next_batch(&rx) {
-                        if stop.load(Ordering::SeqCst) {
-                            let reason = stopped_reason(fatal);
+                        if stop.load(Ordering::SeqCst) || interrupt.load(Ordering::SeqCst) {
+                            let reason = stopped_reason(fatal, interrupt);
                             batch.into_iter().for_each(|p| record(not_sent(p, &reason)));
                             continue;
                         }
@@ -196,7 +201,7 @@ pub fn run(
                         std::mem::replace(&mut batch, Vec::with_capacity(settings.batch_size));
                     if let Err(unsent) = tx.send(full) {
                         // Every worker is gone: nothing can be sent.
-                        let reason = stopped_reason(&fatal);
+                        let reason = stopped_reason(&fatal, interrupt);
                         unsent
                             .0
                             .into_iter()
@@ -204,16 +209,16 @@ pub fn run(
                     }
                 }
             }
-            if stop.load(Ordering::SeqCst) {
+            if stop.load(Ordering::SeqCst) || interrupt.load(Ordering::SeqCst) {
                 break;
             }
         }
         if !batch.is_empty() {
-            if stop.load(Ordering::SeqCst) || client.is_none() {
-                let reason = stopped_reason(&fatal);
+            if stop.load(Ordering::SeqCst) || interrupt.load(Ordering::SeqCst) || client.is_none() {
+                let reason = stopped_reason(&fatal, interrupt);
                 batch.into_iter().for_each(|p| record(not_sent(p, &reason)));
             } else if let Err(unsent) = tx.send(batch) {
-                let reason = stopped_reason(&fatal);
+                let reason = stopped_reason(&fatal, interrupt);
                 unsent
                     .0
                     .into_iter()
@@ -252,8 +257,14 @@ pub fn run(
              credentials; run validate with credentials (or --sandbox) to check them"
         ));
     }
+    let interrupted = interrupt.load(Ordering::SeqCst);
     if let Some(e) = &fatal {
         s.stopped = Some(format!("{e}; rows after row {} were not read", s.rows_read));
+    } else if interrupted {
+        s.stopped = Some(format!(
+            "interrupted (Ctrl-C); rows after row {} were not read",
+            s.rows_read
+        ));
     }
     if let Some(e) = read_result {
         s.stopped = Some(format!("{e}; rows after row {} were not read", s.rows_read));
@@ -269,18 +280,25 @@ pub fn run(
         )));
     }
     let summary = reporter.finish()?;
-    Ok(RunResult { summary, fatal })
+    Ok(RunResult {
+        summary,
+        fatal,
+        interrupted,
+    })
 }
 
 fn next_batch(rx: &Mutex<Receiver<Vec<Pending>>>) -> Option<Vec<Pending>> {
     rx.lock().unwrap_or_else(|e| e.into_inner()).recv().ok()
 }
 
-fn stopped_reason(fatal: &Mutex<Option<ApiError>>) -> String {
+fn stopped_reason(fatal: &Mutex<Option<ApiError>>, interrupt: &AtomicBool) -> String {
     match &*fatal.lock().unwrap_or_else(|e| e.into_inner()) {
         Some(e) => format!(
             "not sent: the run stopped ({e}); import this error report again once that is fixed"
         ),
+        None if interrupt.load(Ordering::SeqCst) => {
+            "not sent: the run was interrupted (Ctrl-C); import this error report again".into()
+        }
         None => "not sent: the run stopped early; import this error report again".into(),
     }
 }

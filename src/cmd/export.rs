@@ -129,7 +129,12 @@ pub fn run(args: Args) -> Result<Exit> {
         out.csv_row(&columns.header(), true)?;
     }
     let mut pager = Pager::new(&client, args.api, since);
+    let interrupt = crate::cli::interrupt_on_ctrl_c();
     let mut write = |c: &crate::api::ContactRecord| -> Result<()> {
+        if interrupt.load(std::sync::atomic::Ordering::SeqCst) {
+            // Dropping the unfinished file removes it; yesterday's stays.
+            return Err(Error::Interrupted);
+        }
         progress.inc(1);
         match args.format {
             Format::Csv => out.csv_row(&columns.cells(c, &catalog), args.raw),

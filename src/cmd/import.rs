@@ -157,7 +157,10 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
     let file_size = std::fs::metadata(&args.file).map(|m| m.len()).ok();
     let progress = Progress::new(label, file_size, args.progress, args.api_args.quiet);
     let sending = if dry_run { None } else { client.as_ref() };
-    let result = pipeline::run(reader, &validator, sending, &settings, reporter, &progress)?;
+    let interrupt = crate::cli::interrupt_on_ctrl_c();
+    let result = pipeline::run(
+        reader, &validator, sending, &settings, reporter, &progress, &interrupt,
+    )?;
     progress.finish();
 
     print_summary(&args, &result.summary, sandbox.as_ref())?;
@@ -166,6 +169,7 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
             eprintln!("hmbulk: stopped: {e}");
             Exit::Fatal
         }
+        None if result.interrupted => Exit::Interrupted,
         None if result.summary.rows_failed > 0 => Exit::RowsFailed,
         None => Exit::Ok,
     })

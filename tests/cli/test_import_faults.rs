@@ -197,3 +197,55 @@ fn an_api_that_goes_down_mid_run_stops_it_with_exit_3_and_every_row_read_reporte
     );
     assert!(wd.read_json("people.summary.json")["stopped"].is_string());
 }
+
+#[test]
+fn ctrl_c_stops_cleanly_and_the_reports_cover_every_row_read() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    wd.create("people.csv", &as_refs(&clean_rows(40)));
+    let child = wd
+        .command(&[
+            "import",
+            "people.csv",
+            "--batch-size",
+            "2",
+            "--concurrency",
+            "1",
+            "--rate",
+            "120",
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t = std::time::Instant::now();
+    while wd.sim().contacts().len() < 4 {
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(30),
+            "the import never got going"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(code(&out), 130, "{}", stderr(&out));
+    assert!(stderr(&out).contains("stopping"), "{}", stderr(&out));
+
+    assert_each_row_once(&wd, "people", 40);
+    let errors = wd.read_csv("people.errors.csv");
+    assert!(
+        column(&errors, "_error_code")
+            .iter()
+            .all(|c| c == "not_sent")
+    );
+    assert!(column(&errors, "_error")[0].contains("interrupted"));
+    let sent = column(&wd.read_csv("people.results.csv"), "action").len();
+    assert!(sent >= 4 && sent < 40, "{sent}");
+    assert_eq!(
+        wd.sim().contacts().len(),
+        sent,
+        "every stored contact is in the results"
+    );
+}
