@@ -242,7 +242,7 @@ fn ctrl_c_stops_cleanly_and_the_reports_cover_every_row_read() {
     );
     assert!(column(&errors, "_error")[0].contains("interrupted"));
     let sent = column(&wd.read_csv("people.results.csv"), "action").len();
-    assert!(sent >= 4 && sent < 40, "{sent}");
+    assert!((4..40).contains(&sent), "{sent}");
     assert_eq!(
         wd.sim().contacts().len(),
         sent,
