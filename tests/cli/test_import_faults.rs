@@ -151,31 +151,9 @@ fn an_expired_jwt_mid_run_is_replaced() {
 fn an_api_that_goes_down_mid_run_stops_it_with_exit_3_and_every_row_read_reported() {
     let wd = Workdir::with_sim(Workdir::sim_config());
     wd.create("people.csv", &as_refs(&clean_rows(40)));
-    let child = wd
-        .command(&[
-            "import",
-            "people.csv",
-            "--batch-size",
-            "2",
-            "--concurrency",
-            "1",
-            "--rate",
-            "120",
-            "--retries",
-            "1",
-        ])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Let some batches land, then take the API down for good.
-    let t = std::time::Instant::now();
-    while wd.sim().contacts().len() < 4 {
-        assert!(
-            t.elapsed() < std::time::Duration::from_secs(30),
-            "the import never got going"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    // A slow import (two requests a second); once some batches have
+    // landed, take the API down for good.
+    let child = slow_import_under_way(&wd, &["--retries", "1"]);
     wd.sim()
         .set_faults(&serde_json::json!({ "fail_rate": 1.0 }));
     let out = child.wait_with_output().unwrap();
@@ -202,28 +180,7 @@ fn an_api_that_goes_down_mid_run_stops_it_with_exit_3_and_every_row_read_reporte
 fn ctrl_c_stops_cleanly_and_the_reports_cover_every_row_read() {
     let wd = Workdir::with_sim(Workdir::sim_config());
     wd.create("people.csv", &as_refs(&clean_rows(40)));
-    let child = wd
-        .command(&[
-            "import",
-            "people.csv",
-            "--batch-size",
-            "2",
-            "--concurrency",
-            "1",
-            "--rate",
-            "120",
-        ])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let t = std::time::Instant::now();
-    while wd.sim().contacts().len() < 4 {
-        assert!(
-            t.elapsed() < std::time::Duration::from_secs(30),
-            "the import never got going"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    let child = slow_import_under_way(&wd, &[]);
     let killed = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -248,4 +205,34 @@ fn ctrl_c_stops_cleanly_and_the_reports_cover_every_row_read() {
         sent,
         "every stored contact is in the results"
     );
+}
+
+/// `hmbulk import people.csv` at two requests a second, two rows a batch,
+/// returned once at least 4 contacts are stored.
+fn slow_import_under_way(wd: &Workdir, more: &[&str]) -> std::process::Child {
+    let mut args = vec![
+        "import",
+        "people.csv",
+        "--batch-size",
+        "2",
+        "--concurrency",
+        "1",
+        "--rate",
+        "120",
+    ];
+    args.extend_from_slice(more);
+    let child = wd
+        .command(&args)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let t = std::time::Instant::now();
+    while wd.sim().contacts().len() < 4 {
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(30),
+            "the import never got going"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child
 }
