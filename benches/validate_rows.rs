@@ -13,7 +13,7 @@ use hmbulk::input::Record;
 use hmbulk::mapping::Mapping;
 use hmbulk::phone::PhoneNormaliser;
 
-#[path = "../tests/test_input_seed.rs"]
+#[path = "../tests/input_common/mod.rs"]
 mod seed;
 use seed::catalog;
 

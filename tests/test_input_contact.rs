@@ -10,7 +10,7 @@ use hmbulk::outcome::{ErrorCode, RowError};
 use hmbulk::phone::PhoneNormaliser;
 use proptest::prelude::*;
 
-#[path = "test_input_seed.rs"]
+#[path = "input_common/mod.rs"]
 mod seed;
 use seed::catalog;
 

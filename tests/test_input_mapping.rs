@@ -8,7 +8,7 @@ use hmbulk::catalog::Catalog;
 use hmbulk::error::Error;
 use hmbulk::mapping::{Field, MapFile, Mapping, Target, normalise_header};
 
-#[path = "test_input_seed.rs"]
+#[path = "input_common/mod.rs"]
 mod seed;
 use seed::catalog;
 

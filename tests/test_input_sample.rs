@@ -11,7 +11,7 @@ use hmbulk::mapping::Mapping;
 use hmbulk::outcome::{ErrorCode, RowError};
 use hmbulk::phone::PhoneNormaliser;
 
-#[path = "test_input_seed.rs"]
+#[path = "input_common/mod.rs"]
 mod seed;
 
 fn sample() -> (Vec<Draft>, Vec<(u64, RowError)>) {

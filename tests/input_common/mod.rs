@@ -1,6 +1,6 @@
 //! The simulator's seed catalog (samples/fields.json, tags.json, team.json)
 //! as the API would give it, for the test_input_* tests, which include this
-//! file with `#[path = "test_input_seed.rs"] mod seed;`.
+//! file with `#[path = "input_common/mod.rs"] mod seed;`.
 
 #![allow(dead_code)]
 
@@ -12,9 +12,9 @@ pub fn catalog() -> Catalog {
         members: Vec<Member>,
     }
     let fields: Vec<CustomField> =
-        serde_json::from_str(include_str!("../samples/fields.json")).unwrap();
-    let tags: Vec<Tag> = serde_json::from_str(include_str!("../samples/tags.json")).unwrap();
-    let team: Team = serde_json::from_str(include_str!("../samples/team.json")).unwrap();
+        serde_json::from_str(include_str!("../../samples/fields.json")).unwrap();
+    let tags: Vec<Tag> = serde_json::from_str(include_str!("../../samples/tags.json")).unwrap();
+    let team: Team = serde_json::from_str(include_str!("../../samples/team.json")).unwrap();
     Catalog {
         fields,
         tags,
