@@ -45,6 +45,16 @@ pub fn as_refs(rows: &[Vec<String>]) -> Vec<Vec<&str>> {
         .collect()
 }
 
+/// The stored contact with this phone (E.164 digits).
+pub fn stored(wd: &Workdir, phone: &str) -> Value {
+    let found = wd
+        .sim()
+        .contacts()
+        .into_iter()
+        .find(|c| c["phone"] == phone);
+    found.unwrap_or_else(|| panic!("no contact with phone {phone} in the store"))
+}
+
 pub fn store_phones(wd: &Workdir) -> Vec<String> {
     let mut phones: Vec<String> = wd
         .sim()
@@ -165,12 +175,7 @@ fn create_and_update_modes_skip_what_they_must_not_touch() {
     assert_eq!(actions.iter().filter(|a| *a == "updated").count(), 10);
     assert_eq!(actions.iter().filter(|a| *a == "skipped").count(), 2);
     assert_eq!(wd.sim().contacts().len(), 10, "update never creates");
-    let c0 = wd
-        .sim()
-        .contacts()
-        .into_iter()
-        .find(|c| c["phone"] == digits(0))
-        .unwrap();
+    let c0 = stored(&wd, &digits(0));
     assert_eq!(c0["first"], "Changed");
 }
 
@@ -424,12 +429,7 @@ fn blank_cells_keep_the_field_unless_blank_clear() {
     }
     wd.create("blanks.csv", &as_refs(&rows));
     assert_eq!(code(&wd.run(&["import", "blanks.csv"])), 0);
-    let c = wd
-        .sim()
-        .contacts()
-        .into_iter()
-        .find(|c| c["phone"] == digits(1))
-        .unwrap();
+    let c = stored(&wd, &digits(1));
     assert_eq!(
         (c["last"].as_str(), c["email"].as_str()),
         (Some("Last1"), Some("p1@example.com"))
@@ -437,12 +437,7 @@ fn blank_cells_keep_the_field_unless_blank_clear() {
 
     let out = wd.run(&["import", "blanks.csv", "--blank", "clear"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let c = wd
-        .sim()
-        .contacts()
-        .into_iter()
-        .find(|c| c["phone"] == digits(1))
-        .unwrap();
+    let c = stored(&wd, &digits(1));
     assert_eq!(
         (c["last"].as_str(), c["email"].as_str()),
         (Some(""), Some(""))
