@@ -57,23 +57,7 @@ impl Catalog {
         self.tags.iter().find(|t| t.id == id)
     }
 
-    /// Tag by name, case-insensitively, ignoring surrounding spaces.
-    pub fn tag_by_name(&self, name: &str) -> Option<&Tag> {
-        let name = name.trim();
-        self.tags
-            .iter()
-            .find(|t| t.name.trim().eq_ignore_ascii_case(name))
-    }
-
     pub fn member_by_id(&self, id: i64) -> Option<&Member> {
         self.members.iter().find(|m| m.id == id)
-    }
-
-    /// Member by name, case-insensitively.
-    pub fn member_by_name(&self, name: &str) -> Option<&Member> {
-        let name = name.trim();
-        self.members
-            .iter()
-            .find(|m| m.name.trim().eq_ignore_ascii_case(name))
     }
 }

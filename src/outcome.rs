@@ -68,22 +68,6 @@ impl ErrorCode {
             ErrorCode::NotSent => "not_sent",
         }
     }
-
-    pub const ALL: [ErrorCode; 13] = [
-        ErrorCode::RowShape,
-        ErrorCode::PhoneMissing,
-        ErrorCode::PhoneInvalid,
-        ErrorCode::PhoneSpreadsheetDamaged,
-        ErrorCode::EmailInvalid,
-        ErrorCode::TooManyTags,
-        ErrorCode::UnknownTag,
-        ErrorCode::UnknownAssignee,
-        ErrorCode::OptedOutInvalid,
-        ErrorCode::UuidInvalid,
-        ErrorCode::DuplicateInFile,
-        ErrorCode::ApiRejected,
-        ErrorCode::NotSent,
-    ];
 }
 
 impl fmt::Display for ErrorCode {

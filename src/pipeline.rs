@@ -90,7 +90,7 @@ pub fn run(
     let (tx, rx) = sync_channel::<Vec<Pending>>(settings.concurrency.max(1));
     let rx = Arc::new(Mutex::new(rx));
 
-    let read_result = std::thread::scope(|scope| {
+    let (read_error, unchecked_names) = std::thread::scope(|scope| {
         if let Some(client) = client {
             for _ in 0..settings.concurrency.max(1) {
                 let rx = Arc::clone(&rx);
@@ -228,7 +228,6 @@ pub fn run(
         drop(tx);
         (input_error, unchecked_names)
     });
-    let (read_result, unchecked_names) = read_result;
 
     if let Some(e) = report_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
         return Err(e);
@@ -266,7 +265,7 @@ pub fn run(
             s.rows_read
         ));
     }
-    if let Some(e) = read_result {
+    if let Some(e) = read_error {
         s.stopped = Some(format!("{e}; rows after row {} were not read", s.rows_read));
         let summary = reporter.finish()?;
         return Err(Error::usage(format!(

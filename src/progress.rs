@@ -48,11 +48,6 @@ impl Progress {
         }
     }
 
-    /// A progress that never shows.
-    pub fn hidden() -> Progress {
-        Progress::new("", None, false, true)
-    }
-
     /// `n` more rows read; the file is read up to byte `bytes`.
     pub fn rows_read(&self, n: u64, bytes: u64) {
         let read = self.read.fetch_add(n, Ordering::Relaxed) + n;

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::atomic_file::{AtomicFile, commit_csv, write_json};
 use crate::error::{Error, Result};
 use crate::formula::guard;
-use crate::outcome::{Action, ErrorCode, RowOutcome, RowResult};
+use crate::outcome::{Action, RowOutcome, RowResult};
 
 /// Columns of an input that an error report adds and a re-import ignores.
 pub const META_COLUMNS: [&str; 3] = ["_row", "_error_code", "_error"];
@@ -117,15 +117,6 @@ impl Reporter {
             waiting: HashMap::new(),
             summary: Summary::default(),
         })
-    }
-
-    pub fn paths(&self) -> &ReportPaths {
-        &self.paths
-    }
-
-    /// Rows decided but waiting for an earlier row.
-    pub fn waiting(&self) -> usize {
-        self.waiting.len()
     }
 
     /// Take the final word on one row.
@@ -236,9 +227,4 @@ impl From<csv::Error> for Error {
     fn from(e: csv::Error) -> Self {
         Error::Usage(format!("cannot write a report: {e}"))
     }
-}
-
-/// Error codes listed for the README and `--help`.
-pub fn error_codes() -> impl Iterator<Item = &'static str> {
-    ErrorCode::ALL.iter().map(|c| c.as_str())
 }

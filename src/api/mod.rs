@@ -143,10 +143,6 @@ impl Client {
         })
     }
 
-    pub fn base_url(&self) -> &str {
-        &self.base_url
-    }
-
     pub fn requests(&self) -> u64 {
         self.stats.requests.load(Ordering::Relaxed)
     }

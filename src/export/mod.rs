@@ -108,14 +108,10 @@ impl<'a> Pager<'a> {
     /// Walk every contact, newest first, handing each new one to `write`
     /// once. Then catch up with the contacts changed meanwhile.
     pub fn run(&mut self, write: &mut dyn FnMut(&ContactRecord) -> Result<()>) -> Result<()> {
-        let top = self.fetch(None, 0)?;
-        let Some(newest) = top.first().and_then(updated_of) else {
-            for c in &top {
-                self.offer(c, write)?;
-            }
+        let Some(newest) = self.sweep(write)? else {
+            // No contact has an `updated`: nothing to catch up from.
             return Ok(());
         };
-        self.sweep(write)?;
         // Contacts created or updated since the export began sit at or above
         // `newest`. Read from the top until a pass turns up nothing new.
         for _ in 0..MAX_REPEATS {
@@ -129,17 +125,25 @@ impl<'a> Pager<'a> {
 
     /// Run one more full sweep (after a count check came up short).
     pub fn repair(&mut self, write: &mut dyn FnMut(&ContactRecord) -> Result<()>) -> Result<()> {
-        self.sweep(write)
+        self.sweep(write).map(drop)
     }
 
-    /// One pass over the whole listing with the cursor.
-    fn sweep(&mut self, write: &mut dyn FnMut(&ContactRecord) -> Result<()>) -> Result<()> {
+    /// One pass over the whole listing with the cursor; gives the newest
+    /// `updated` it saw first, where a catch-up pass must reach down to.
+    fn sweep(
+        &mut self,
+        write: &mut dyn FnMut(&ContactRecord) -> Result<()>,
+    ) -> Result<Option<DateTime<Utc>>> {
+        let mut newest: Option<DateTime<Utc>> = None;
         let mut cursor: Option<DateTime<Utc>> = None;
         let mut page = 0u32;
         // First page of the current tie group, when paging under one cursor.
         let mut tie_start: Option<u32> = None;
         loop {
             let items = self.fetch(cursor, page)?;
+            if cursor.is_none() && page == 0 {
+                newest = items.first().and_then(updated_of);
+            }
             let full = items.len() as u32 >= self.limit;
             let mut below_since = false;
             for c in &items {
@@ -163,7 +167,7 @@ impl<'a> Pager<'a> {
                 if let Some(start) = tie_start {
                     self.reread_tie_group(cursor, start, page, write)?;
                 }
-                return Ok(());
+                return Ok(newest);
             }
             let Some(last) = items.last().and_then(updated_of) else {
                 // Contacts without `updated` cannot be cursored: page on.
