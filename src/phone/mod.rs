@@ -53,6 +53,41 @@ pub struct Phone {
     pub digits: String,
     /// An extension found in the cell (`x123`, `ext. 45`), never part of `digits`.
     pub extension: Option<String>,
+    /// The region whose national format the cell was read in, when the cell
+    /// carried no country code of its own; `None` when it did (`+44…`,
+    /// `0044…`, or bare international digits).
+    pub national_in: Option<Region>,
+}
+
+/// A region the phone metadata knows, as an ISO 3166-1 alpha-2 code (`US`, `GB`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Region([u8; 2]);
+
+impl Region {
+    /// `us`, ` GB ` -> a region, when the phone metadata has numbers for it.
+    pub fn parse(code: &str) -> Option<Region> {
+        let code = code.trim().to_ascii_uppercase();
+        let bytes: [u8; 2] = code.as_bytes().try_into().ok()?;
+        let id = code.parse::<Id>().ok()?;
+        DATABASE
+            .with(|db| db.by_id(id.as_ref()).is_some())
+            .then_some(Region(bytes))
+    }
+
+    /// The ISO code, upper case.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+
+    fn id(self) -> Id {
+        self.as_str().parse().unwrap_or(Id::US)
+    }
+}
+
+impl std::fmt::Display for Region {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// Normalises phones for one default region. Cheap to share across threads:
@@ -98,9 +133,29 @@ impl PhoneNormaliser {
         self.region.as_ref()
     }
 
-    /// Normalise one cell. Errors: `phone_missing` (blank), `phone_invalid`,
-    /// `phone_spreadsheet_damaged`; the message names what would be accepted.
+    /// Normalise one cell read in the default region. Errors: `phone_missing`
+    /// (blank), `phone_invalid`, `phone_spreadsheet_damaged`; the message names
+    /// what would be accepted.
     pub fn normalise(&self, raw: &str) -> std::result::Result<Phone, RowError> {
+        self.normalise_in(raw, None)
+    }
+
+    /// Normalise one cell of a row whose own region (from a country column)
+    /// is `region`; `None` reads it in the default region.
+    pub fn normalise_in(
+        &self,
+        raw: &str,
+        region: Option<Region>,
+    ) -> std::result::Result<Phone, RowError> {
+        match region {
+            Some(r) if r.id() != self.region => PhoneNormaliser::new(r.as_str())
+                .map_err(|e| RowError::new(ErrorCode::PhoneInvalid, e.to_string()))?
+                .normalise_default(raw),
+            _ => self.normalise_default(raw),
+        }
+    }
+
+    fn normalise_default(&self, raw: &str) -> std::result::Result<Phone, RowError> {
         let cell = raw.trim();
         if cell.is_empty() {
             return Err(RowError::new(
@@ -170,7 +225,14 @@ impl PhoneNormaliser {
             return Err(self.invalid(raw, &reason, ""));
         }
         let extension = extension.or_else(|| pn.extension().map(|e| e.to_string()));
-        Ok(Phone { digits, extension })
+        let national_in = (pn.code().source() == Source::Default)
+            .then(|| Region::parse(self.region()))
+            .flatten();
+        Ok(Phone {
+            digits,
+            extension,
+            national_in,
+        })
     }
 
     /// `+CC…` with a foreign country code is read without a region: given

@@ -298,3 +298,19 @@ proptest! {
         let _ = us().normalise(&format!("{m}{e}"));
     }
 }
+
+#[test]
+fn a_rows_own_region_overrides_the_default() {
+    let n = us();
+    let pk = Region::parse("pk").unwrap();
+    let phone = n.normalise_in("0321 7654321", Some(pk)).unwrap();
+    assert_eq!(phone.digits, "923217654321");
+    assert_eq!(phone.national_in, Some(pk));
+    let intl = n.normalise_in("+44 20 7946 0958", Some(pk)).unwrap();
+    assert_eq!(intl.national_in, None);
+    assert_eq!(
+        n.normalise("(415) 555-3434").unwrap().national_in,
+        Region::parse("US")
+    );
+    assert_eq!(Region::parse("XX"), None);
+}
