@@ -172,9 +172,14 @@ fn read(
             column,
             value: country,
         } => {
-            let phone = normaliser.normalise(value)?;
-            if phone.national_in.is_none() {
-                return Ok(phone);
+            // A number with its own country code needs no country column.
+            let own_code = ["+", "00"]
+                .iter()
+                .any(|p| value.trim_start().starts_with(p));
+            match normaliser.normalise(value) {
+                Ok(phone) if phone.national_in.is_none() => return Ok(phone),
+                Err(e) if own_code => return Err(e),
+                _ => {}
             }
             Err(RowError::new(
                 ErrorCode::CountryUnknown,

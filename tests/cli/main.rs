@@ -3,6 +3,7 @@
 
 mod workdir;
 
+mod test_columns;
 mod test_export;
 mod test_fields;
 mod test_import;
