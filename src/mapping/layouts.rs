@@ -58,9 +58,8 @@ pub static LAYOUTS: &[Layout] = &[
     Layout {
         id: "google_contacts",
         name: "Google Contacts export (Google CSV, 2020 and later)",
-        source: "contacts.google.com → Export → Google CSV; header as in the Google \
-                 Contacts sample of mozilla-independent tools, e.g. a real export pinned \
-                 in a Go test (TestMergeFileGoogleCSVRealExport)",
+        source: "contacts.google.com → Export → Google CSV; the fixed columns a real \
+                 export writes, as public code quotes them (tests pinning real exports)",
         signature: &[
             "First Name",
             "Middle Name",

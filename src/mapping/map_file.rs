@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::guess::toml_string;
-use super::{Field, Mapping, Target, targets_hint};
+use super::targets::{custom_id, targets_hint};
+use super::{Field, Mapping, Target};
 use crate::error::{Error, Result};
 
 /// A target as a map file writes it, before the catalog is consulted.
@@ -114,7 +115,7 @@ fn parse_written(target: &str) -> std::result::Result<Written, String> {
     if text.eq_ignore_ascii_case("ignore") {
         return Ok(Written::Target(Target::Ignore));
     }
-    if let Some(id) = super::custom_id(text) {
+    if let Some(id) = custom_id(text) {
         return id.map(|id| Written::Target(Target::Field(Field::Custom(id))));
     }
     if let Some(field) = Field::built_in(text, false) {
