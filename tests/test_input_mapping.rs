@@ -451,8 +451,8 @@ fn the_mapping_file_a_run_writes_reads_back_to_the_same_mapping() {
     let again = again.unwrap();
     assert_eq!(again.settings.default_region.as_deref(), Some("GB"));
     let second = Mapping::build(&names, &catalog(), Some(&again), false).unwrap();
-    for i in 0..names.len() {
-        assert_eq!(first.target(i), second.target(i), "{}", names[i]);
+    for (i, name) in names.iter().enumerate() {
+        assert_eq!(first.target(i), second.target(i), "{name}");
     }
     assert_eq!(
         headers_of(&second, second.phones()),
