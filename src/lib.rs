@@ -20,6 +20,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod contact;
+pub mod country;
 pub mod dedupe;
 pub mod error;
 pub mod export;

@@ -36,6 +36,9 @@ pub enum ErrorCode {
     PhoneMissing,
     PhoneInvalid,
     PhoneSpreadsheetDamaged,
+    /// A country column holds a value no one can read, and the row's phone
+    /// has no country code of its own.
+    CountryUnknown,
     EmailInvalid,
     TooManyTags,
     UnknownTag,
@@ -57,6 +60,7 @@ impl ErrorCode {
             ErrorCode::PhoneMissing => "phone_missing",
             ErrorCode::PhoneInvalid => "phone_invalid",
             ErrorCode::PhoneSpreadsheetDamaged => "phone_spreadsheet_damaged",
+            ErrorCode::CountryUnknown => "country_unknown",
             ErrorCode::EmailInvalid => "email_invalid",
             ErrorCode::TooManyTags => "too_many_tags",
             ErrorCode::UnknownTag => "unknown_tag",

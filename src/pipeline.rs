@@ -8,6 +8,7 @@
 //! whatever the file size. A fatal API error stops the reading; rows read but
 //! not sent are reported as `not_sent`.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -120,6 +121,7 @@ pub fn run(
         }
 
         // The reading side, on this thread.
+        let mut columns = ColumnCounts::default();
         let mut dedupe = Dedupe::new();
         let mut unchecked_names = 0u64;
         let mut batch: Vec<Pending> = Vec::with_capacity(settings.batch_size);
@@ -152,6 +154,13 @@ pub fn run(
                         continue;
                     }
                 };
+                columns.count(&draft);
+                if let Some(source_row) = &draft.source_row {
+                    reporter
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .note_source_row(draft.row, source_row.clone());
+                }
                 if let Some(dup) = dedupe.find(&draft) {
                     reporter
                         .lock()
@@ -226,6 +235,8 @@ pub fn run(
             }
         }
         drop(tx);
+        let mut r = reporter.lock().unwrap_or_else(|e| e.into_inner());
+        columns.into_summary(&mut r.summary, validator.mapping());
         (input_error, unchecked_names)
     });
 
@@ -284,6 +295,41 @@ pub fn run(
         fatal,
         interrupted,
     })
+}
+
+/// Valid rows by the column their phone and email came from, and by the
+/// region a country column gave them.
+#[derive(Default)]
+struct ColumnCounts {
+    phones: HashMap<usize, u64>,
+    emails: HashMap<usize, u64>,
+    regions: HashMap<String, u64>,
+}
+
+impl ColumnCounts {
+    fn count(&mut self, draft: &crate::contact::Draft) {
+        *self.phones.entry(draft.phone_column).or_default() += 1;
+        if let Some(i) = draft.email_column {
+            *self.emails.entry(i).or_default() += 1;
+        }
+        if let Some(region) = &draft.country_region {
+            *self.regions.entry(region.clone()).or_default() += 1;
+        }
+    }
+
+    fn into_summary(self, s: &mut Summary, mapping: &crate::mapping::Mapping) {
+        for (i, n) in self.phones {
+            *s.phone_columns
+                .entry(mapping.header(i).to_string())
+                .or_default() += n;
+        }
+        for (i, n) in self.emails {
+            *s.email_columns
+                .entry(mapping.header(i).to_string())
+                .or_default() += n;
+        }
+        s.country_regions.extend(self.regions);
+    }
 }
 
 fn next_batch(rx: &Mutex<Receiver<Vec<Pending>>>) -> Option<Vec<Pending>> {

@@ -1,5 +1,5 @@
 //! The three reports of a run (DESIGN.md, "Reports"): results
-//! (`row,phone_raw,phone,action,id,uuid`), errors (the input's own columns,
+//! (`row,phone_raw,phone,action,id,uuid,source_row`), errors (the input's own columns,
 //! then `_row,_error_code,_error`) and `summary.json`. Takes [`RowOutcome`]s in
 //! any order; writes them in row order (a small reorder buffer holds rows that
 //! finish early), through the formula guard, into temporary files that are
@@ -24,6 +24,8 @@ pub struct ReportPaths {
     pub results: PathBuf,
     pub errors: PathBuf,
     pub summary: PathBuf,
+    /// The mapping the run used, in `--map` format (written by the command).
+    pub mapping: PathBuf,
 }
 
 impl ReportPaths {
@@ -42,6 +44,7 @@ impl ReportPaths {
             results: dir.join(format!("{stem}.results.csv")),
             errors: dir.join(format!("{stem}.errors.csv")),
             summary: dir.join(format!("{stem}.summary.json")),
+            mapping: dir.join(format!("{stem}.mapping.toml")),
         }
     }
 }
@@ -76,6 +79,28 @@ pub struct Summary {
     /// What a dry run could not check (no credentials: tag and member names).
     pub notes: Vec<String>,
     pub reports: Option<ReportPaths>,
+    /// The known layout the header was recognised as (its id), if any.
+    pub layout: Option<String>,
+    pub layout_name: Option<String>,
+    /// Valid rows by the column their phone came from.
+    pub phone_columns: BTreeMap<String, u64>,
+    /// Valid rows by the column their email came from.
+    pub email_columns: BTreeMap<String, u64>,
+    /// Valid rows whose region came from a country column, by region.
+    pub country_regions: BTreeMap<String, u64>,
+    /// Columns read but not used, and why.
+    pub ignored_columns: Vec<IgnoredColumn>,
+    /// Columns that could not be checked without credentials.
+    pub unchecked_columns: Vec<String>,
+    /// Tags `--create-tags` created (or, in a dry run, would create).
+    pub tags_created: Vec<String>,
+}
+
+/// A column the run did not use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IgnoredColumn {
+    pub column: String,
+    pub reason: String,
 }
 
 /// Writes results and errors as outcomes arrive.
@@ -88,6 +113,8 @@ pub struct Reporter {
     header_len: usize,
     next_row: u64,
     waiting: HashMap<u64, RowOutcome>,
+    /// `_row` of an error report fed back in, by row, for the results report.
+    source_rows: HashMap<u64, String>,
     pub summary: Summary,
 }
 
@@ -100,7 +127,15 @@ impl Reporter {
             .collect();
         let mut results = csv_temp(&paths.results, bom)?;
         let mut errors = csv_temp(&paths.errors, bom)?;
-        results.write_record(["row", "phone_raw", "phone", "action", "id", "uuid"])?;
+        results.write_record([
+            "row",
+            "phone_raw",
+            "phone",
+            "action",
+            "id",
+            "uuid",
+            "source_row",
+        ])?;
         let mut header: Vec<String> = kept_columns
             .iter()
             .map(|&i| guard(&headers[i]).into_owned())
@@ -115,6 +150,7 @@ impl Reporter {
             header_len: headers.len(),
             next_row: 1,
             waiting: HashMap::new(),
+            source_rows: HashMap::new(),
             summary: Summary::default(),
         })
     }
@@ -154,6 +190,7 @@ impl Reporter {
                 }
                 let id = id.map(|i| i.to_string()).unwrap_or_default();
                 let row = o.row.to_string();
+                let source_row = self.source_rows.remove(&o.row).unwrap_or_default();
                 self.results.write_record([
                     row.as_str(),
                     &guard(&o.phone_raw),
@@ -161,9 +198,11 @@ impl Reporter {
                     action.as_str(),
                     &id,
                     uuid.as_deref().unwrap_or(""),
+                    &guard(&source_row),
                 ])?;
             }
             RowResult::Failed { error, cells } => {
+                self.source_rows.remove(&o.row);
                 s.rows_failed += 1;
                 *s.errors_by_code.entry(error.code.to_string()).or_default() += 1;
                 // Short rows are padded so the meta columns line up; a long
@@ -191,6 +230,12 @@ impl Reporter {
             }
         }
         Ok(())
+    }
+
+    /// The original row (`_row` of an error report fed back in) of `row`,
+    /// for the results report's `source_row`.
+    pub fn note_source_row(&mut self, row: u64, source_row: String) {
+        self.source_rows.insert(row, source_row);
     }
 
     /// Count a duplicate (it is also recorded as skipped or failed).

@@ -293,6 +293,18 @@ impl Client {
         }
     }
 
+    /// `POST /v1/tag`: create a tag named `name`; gives its id.
+    pub fn create_tag(&self, name: &str) -> Result<i64, ApiError> {
+        let answer: Value = self.call(Method::POST, "/v1/tag", Some(&json!({ "tag": name })))?;
+        answer
+            .get("id")
+            .and_then(Value::as_i64)
+            .ok_or_else(|| ApiError::Decode {
+                endpoint: "POST /v1/tag".into(),
+                message: format!("no id in {answer}"),
+            })
+    }
+
     /// `GET /v1/team`: the members (ids for `assignee_id`).
     pub fn members(&self) -> Result<Vec<Member>, ApiError> {
         let team: Value = self.call(Method::GET, "/v1/team", None)?;

@@ -2,20 +2,24 @@
 //! Heymarket, with a results report, an error report that can be fixed and
 //! imported again as it is, and a JSON summary.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use crate::api::ApiVersion;
+use crate::api::{ApiError, Client};
+use crate::atomic_file::AtomicFile;
 use crate::batch::Mode;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Tag};
 use crate::cli::ApiArgs;
 use crate::config::Config;
+use crate::contact::tags::tag_names;
 use crate::contact::{BlankPolicy, Validator};
 use crate::error::{Error, Exit, Result};
-use crate::mapping::{MapFile, Mapping};
+use crate::mapping::{self, Field, MapFile, Mapping, Settings, quoted_list};
 use crate::phone::PhoneNormaliser;
 use crate::pipeline::{self, ImportSettings, OnDuplicate};
 use crate::progress::Progress;
-use crate::report::{ReportPaths, Reporter, Summary};
+use crate::report::{IgnoredColumn, ReportPaths, Reporter, Summary};
 use crate::sandbox::Sandbox;
 
 /// Most contacts one write call takes (the simulator's documented profile;
@@ -28,10 +32,12 @@ Examples:
   hmbulk import people.csv --sandbox              the same against a local simulator, no key needed
   hmbulk validate people.csv                      check every row; nothing is sent
   hmbulk import people.errors.csv                 re-import the fixed error report as it is
+                                                  (it finds people.mapping.toml beside it)
+  hmbulk import shopify.csv --create-tags         create the tags the file names that the account lacks
   hmbulk import crm.csv --map crm.toml --mode create --report-dir reports/
 
-Reports: <stem>.results.csv, <stem>.errors.csv, <stem>.summary.json next to the input
-(or in --report-dir). Exit codes: 0 all rows ok; 1 some rows failed; 2 usage or input
+Reports: <stem>.results.csv, <stem>.errors.csv, <stem>.summary.json and the mapping used,
+<stem>.mapping.toml, next to the input (or in --report-dir). Exit codes: 0 all rows ok; 1 some rows failed; 2 usage or input
 error, nothing sent; 3 stopped by the API (bad key, 403, down past retries).";
 
 #[derive(Debug, clap::Args)]
@@ -52,9 +58,10 @@ pub struct Args {
     /// Batches in flight at once.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
-    /// Region for phone numbers written without a country code (ISO code).
-    #[arg(long, default_value = "US")]
-    pub default_region: String,
+    /// Region for phone numbers written without a country code, when the row
+    /// has no country column (ISO code; default US, or the mapping file's).
+    #[arg(long, value_name = "CC")]
+    pub default_region: Option<String>,
     /// TOML file mapping column headers to fields: [columns] "Header" = "phone" | "custom:12" | "ignore" ...
     #[arg(long, value_name = "MAP.toml")]
     pub map: Option<PathBuf>,
@@ -73,9 +80,13 @@ pub struct Args {
     /// Field delimiter (default: sniffed among , ; tab |).
     #[arg(long, value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
-    /// Ignore columns that match no field instead of stopping.
+    /// Ignore columns that match no field instead of stopping (each is named).
     #[arg(long)]
     pub ignore_unknown: bool,
+    /// Create the tags the file names that the account does not have (once
+    /// each, before anything is sent); without it an unknown tag fails its row.
+    #[arg(long)]
+    pub create_tags: bool,
     /// Start the reports with a UTF-8 BOM (for Excel).
     #[arg(long)]
     pub bom: bool,
@@ -96,21 +107,46 @@ pub fn parse_delimiter(s: &str) -> std::result::Result<u8, String> {
     }
 }
 
+/// The region used when `--default-region` is not given and no mapping file says.
+const DEFAULT_REGION: &str = "US";
+
 pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
     let dry_run = args.dry_run || validate_only;
+    let quiet = args.api_args.quiet;
     let reader = Config::new(&args.file).delimiter(args.delimiter).reader()?;
     let paths = ReportPaths::for_input(&args.file, args.report_dir.as_deref());
-    if [&paths.results, &paths.errors, &paths.summary]
-        .iter()
-        .any(|p| same_file(p, &args.file))
+    if [
+        &paths.results,
+        &paths.errors,
+        &paths.summary,
+        &paths.mapping,
+    ]
+    .iter()
+    .any(|p| same_file(p, &args.file))
     {
         return Err(Error::usage(format!(
             "the reports would overwrite the input {}; pass --report-dir",
             args.file.display()
         )));
     }
-    let phones = PhoneNormaliser::new(&args.default_region)?;
-    let map_file = args.map.as_deref().map(MapFile::load).transpose()?;
+    // The map: --map, or the mapping file the run that wrote this error
+    // report left beside it.
+    let found_map = match &args.map {
+        Some(_) => None,
+        None => mapping::for_error_report(&args.file),
+    };
+    let map_file = args
+        .map
+        .as_deref()
+        .or(found_map.as_deref())
+        .map(MapFile::load)
+        .transpose()?;
+    let region = args
+        .default_region
+        .clone()
+        .or_else(|| map_file.as_ref()?.settings.default_region.clone())
+        .unwrap_or_else(|| DEFAULT_REGION.to_string());
+    let phones = PhoneNormaliser::new(&region)?;
     let in_file = |e: Error| Error::usage(format!("{}: {e}", args.file.display()));
 
     // A client when sending, and for a dry run when credentials are at hand
@@ -121,7 +157,7 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
         None
     };
     let client = args.api_args.client(sandbox.as_ref(), dry_run)?;
-    let catalog = match &client {
+    let mut catalog = match &client {
         Some(c) => c.catalog()?,
         None => Catalog::offline(),
     };
@@ -131,21 +167,42 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
         map_file.as_ref(),
         args.ignore_unknown,
     )
-    .map_err(|e| {
-        if catalog.online {
-            in_file(e)
-        } else {
-            in_file(Error::usage(format!(
-                "{e}\n(no credentials, so custom field names could not be read from the API: set \
-                 HEYMARKET_API_KEY or HEYMARKET_SECRET_ID/KEY, or name columns custom:<id>)"
-            )))
+    .map_err(in_file)?;
+    if !quiet {
+        print_mapping(&mapping, found_map.as_deref());
+    }
+    let tags_created = if args.create_tags && catalog.online {
+        let missing = missing_tags(&args, &mapping, &catalog)?;
+        match client.as_ref().filter(|_| !dry_run) {
+            Some(client) => create_tags(client, &mut catalog, &missing, quiet)?,
+            None => missing,
         }
-    })?;
+    } else {
+        Vec::new()
+    };
+    let settings = Settings {
+        default_region: Some(region.to_ascii_uppercase()),
+        layout: mapping.layout().map(|l| l.id.to_string()),
+        source: args
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
+    };
+    write_mapping(&paths.mapping, &mapping, &settings)?;
+
     let mut reporter = Reporter::create(paths, reader.headers(), args.bom)?;
-    reporter.summary.dry_run = dry_run;
-    reporter.summary.mode = format!("{:?}", args.mode).to_lowercase();
-    reporter.summary.api = format!("{:?}", args.api).to_lowercase();
-    let validator = Validator::new(mapping, catalog, phones, args.blank);
+    let s = &mut reporter.summary;
+    s.dry_run = dry_run;
+    s.mode = format!("{:?}", args.mode).to_lowercase();
+    s.api = format!("{:?}", args.api).to_lowercase();
+    describe(
+        s,
+        &mapping,
+        tags_created,
+        args.create_tags && !catalog.online,
+    );
+    let validator = Validator::new(mapping, catalog, phones, args.blank)
+        .with_create_tags(args.create_tags && dry_run);
     let settings = ImportSettings {
         mode: args.mode,
         api: args.api,
@@ -155,7 +212,7 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
     };
     let label = if dry_run { "validate" } else { "import" };
     let file_size = std::fs::metadata(&args.file).map(|m| m.len()).ok();
-    let progress = Progress::new(label, file_size, args.progress, args.api_args.quiet);
+    let progress = Progress::new(label, file_size, args.progress, quiet);
     let sending = if dry_run { None } else { client.as_ref() };
     let interrupt = crate::cli::interrupt_on_ctrl_c();
     let result = pipeline::run(
@@ -173,6 +230,186 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
         None if result.summary.rows_failed > 0 => Exit::RowsFailed,
         None => Exit::Ok,
     })
+}
+
+/// The first lines of output: the layout recognised and where each field
+/// comes from, the mapping file used, and every column not used.
+fn print_mapping(mapping: &Mapping, found_map: Option<&Path>) {
+    let header = |i: usize| mapping.header(i).to_string();
+    let phones: Vec<String> = mapping.phones().iter().map(|s| header(s.column)).collect();
+    let emails: Vec<String> = mapping.emails().iter().map(|s| header(s.column)).collect();
+    let countries: Vec<String> = mapping.countries().iter().map(|&i| header(i)).collect();
+    let mut from = vec![format!("phone from {}", in_order(&phones))];
+    if !emails.is_empty() {
+        from.push(format!("email from {}", in_order(&emails)));
+    }
+    if !countries.is_empty() {
+        from.push(format!("country from {}", in_order(&countries)));
+    }
+    if let Some(i) = mapping.column(Field::SmsConsent) {
+        from.push(format!(
+            "SMS consent from \"{}\" (no = opted out)",
+            header(i)
+        ));
+    }
+    match mapping.layout() {
+        Some(layout) => eprintln!("layout: {} — {}", layout.name, from.join("; ")),
+        None => eprintln!(
+            "layout: none recognised, columns matched by their names — {}",
+            from.join("; ")
+        ),
+    }
+    if let Some(path) = found_map {
+        eprintln!(
+            "mapping: using {}, which the run that wrote this error report left beside it",
+            path.display()
+        );
+    }
+    let mut reasons: Vec<&str> = Vec::new();
+    for ignored in mapping.ignored() {
+        if !reasons.contains(&ignored.reason.as_str()) {
+            reasons.push(&ignored.reason);
+        }
+    }
+    for reason in reasons {
+        let columns: Vec<&str> = mapping
+            .ignored()
+            .iter()
+            .filter(|c| c.reason == reason)
+            .map(|c| c.header.as_str())
+            .collect();
+        eprintln!("ignored ({reason}): {}", quoted_list(&columns));
+    }
+    if !mapping.unchecked().is_empty() {
+        eprintln!(
+            "not checked (no credentials, so custom field titles are unknown): {}",
+            quoted_list(mapping.unchecked())
+        );
+    }
+}
+
+/// `"A", then "B", then "C"`.
+fn in_order(headers: &[String]) -> String {
+    let quoted: Vec<String> = headers.iter().map(|h| format!("\"{h}\"")).collect();
+    quoted.join(", then ")
+}
+
+/// What the summary says about the mapping.
+fn describe(s: &mut Summary, mapping: &Mapping, tags_created: Vec<String>, tags_offline: bool) {
+    s.layout = mapping.layout().map(|l| l.id.to_string());
+    s.layout_name = mapping.layout().map(|l| l.name.to_string());
+    s.ignored_columns = mapping
+        .ignored()
+        .iter()
+        .map(|c| IgnoredColumn {
+            column: c.header.clone(),
+            reason: c.reason.clone(),
+        })
+        .collect();
+    s.unchecked_columns = mapping.unchecked().to_vec();
+    if !s.unchecked_columns.is_empty() {
+        s.notes.push(format!(
+            "{} could not be checked without credentials (they may be custom field titles): \
+             {}; run validate with credentials (or --sandbox) to check them",
+            if s.unchecked_columns.len() == 1 {
+                "1 column".to_string()
+            } else {
+                format!("{} columns", s.unchecked_columns.len())
+            },
+            quoted_list(&s.unchecked_columns)
+        ));
+    }
+    if s.dry_run && !tags_created.is_empty() {
+        s.notes.push(format!(
+            "--create-tags would create {} tags: {}",
+            tags_created.len(),
+            quoted_list(&tags_created)
+        ));
+    }
+    if tags_offline {
+        s.notes.push(
+            "--create-tags: without credentials no tag could be checked or created".to_string(),
+        );
+    }
+    s.tags_created = tags_created;
+}
+
+/// Tag names the file's tag column holds that the account does not have,
+/// in the order they first appear, each once (ignoring case).
+fn missing_tags(args: &Args, mapping: &Mapping, catalog: &Catalog) -> Result<Vec<String>> {
+    let Some(column) = mapping.column(Field::Tags) else {
+        return Ok(Vec::new());
+    };
+    let reader = Config::new(&args.file).delimiter(args.delimiter).reader()?;
+    let known = |name: &str| {
+        catalog
+            .tags
+            .iter()
+            .any(|t| t.name.trim().eq_ignore_ascii_case(name))
+            || name
+                .parse::<i64>()
+                .is_ok_and(|id| catalog.tag_by_id(id).is_some())
+    };
+    let mut missing: Vec<String> = Vec::new();
+    for record in reader {
+        let record = record?;
+        let Some(cell) = record.cells.get(column) else {
+            continue;
+        };
+        for name in tag_names(cell) {
+            if !known(&name) && !missing.iter().any(|m| m.eq_ignore_ascii_case(&name)) {
+                missing.push(name);
+            }
+        }
+    }
+    Ok(missing)
+}
+
+/// Create each missing tag once (`POST /v1/tag`) and add it to the catalog.
+/// A tag another writer created meanwhile is found by reading the tags again.
+fn create_tags(
+    client: &Client,
+    catalog: &mut Catalog,
+    missing: &[String],
+    quiet: bool,
+) -> Result<Vec<String>> {
+    let mut created = Vec::new();
+    for name in missing {
+        match client.create_tag(name) {
+            Ok(id) => {
+                catalog.tags.push(Tag {
+                    id,
+                    name: name.clone(),
+                });
+                created.push(name.clone());
+            }
+            Err(ApiError::Rejected { message, .. }) => {
+                catalog.tags = client.tags()?;
+                if !catalog
+                    .tags
+                    .iter()
+                    .any(|t| t.name.trim().eq_ignore_ascii_case(name))
+                {
+                    return Err(Error::Fatal(format!(
+                        "--create-tags: the API refused to create the tag \"{name}\": {message}; \
+                         nothing was sent"
+                    )));
+                }
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    if !quiet && !created.is_empty() {
+        eprintln!("created {} tags: {}", created.len(), quoted_list(&created));
+    }
+    Ok(created)
+}
+
+/// The mapping file beside the reports.
+fn write_mapping(path: &Path, mapping: &Mapping, settings: &Settings) -> Result<()> {
+    let mut file = AtomicFile::create(path, false)?;
+    file.write_all(mapping::render(mapping, settings).as_bytes())?;
+    file.commit()
 }
 
 fn print_summary(args: &Args, s: &Summary, sandbox: Option<&Sandbox>) -> Result<()> {
@@ -209,10 +446,16 @@ fn print_summary(args: &Args, s: &Summary, sandbox: Option<&Sandbox>) -> Result<
     for note in &s.notes {
         eprintln!("note: {note}");
     }
+    for (column, n) in &s.phone_columns {
+        if s.phone_columns.len() > 1 {
+            eprintln!("  {n:>7} rows took their phone from \"{column}\"");
+        }
+    }
     if let Some(r) = &s.reports {
         eprintln!("results: {}", r.results.display());
         eprintln!("errors:  {}", r.errors.display());
         eprintln!("summary: {}", r.summary.display());
+        eprintln!("mapping: {}", r.mapping.display());
     }
     if let Some(sb) = sandbox {
         eprintln!(

@@ -3,9 +3,11 @@
 
 mod workdir;
 
+mod test_columns;
 mod test_export;
 mod test_fields;
 mod test_import;
 mod test_import_faults;
+mod test_layouts;
 mod test_properties;
 mod test_validate;

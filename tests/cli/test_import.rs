@@ -77,7 +77,15 @@ fn clean_file_creates_every_contact() {
     let results = wd.read_csv("people.results.csv");
     assert_eq!(
         results[0],
-        ["row", "phone_raw", "phone", "action", "id", "uuid"]
+        [
+            "row",
+            "phone_raw",
+            "phone",
+            "action",
+            "id",
+            "uuid",
+            "source_row"
+        ]
     );
     assert!(column(&results, "action").iter().all(|a| a == "created"));
     assert_eq!(column(&results, "phone")[3], digits(3));

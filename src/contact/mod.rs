@@ -6,10 +6,16 @@
 //! the other columns left to right. Every message names the column as the
 //! file writes it, the value, and what would be accepted.
 //!
+//! Phones, emails and the row's region come from [`channels`] (several
+//! columns, in priority order); tag cells are split by [`tags`].
+//!
 //! With an offline catalog (a dry run without credentials) tag and member
 //! names cannot be checked: they are accepted and kept in
 //! [`Draft::unchecked_tags`] / [`Draft::unchecked_assignee`] so the report can
 //! say "not checked"; numeric ids are taken as they are.
+
+pub mod channels;
+pub mod tags;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -66,6 +72,19 @@ pub struct Draft {
     /// An assignee name that could not be checked (offline catalog); `assignee`
     /// is then `None`.
     pub unchecked_assignee: Option<String>,
+    /// The column the phone came from.
+    pub phone_column: usize,
+    /// The column the email came from, if any.
+    pub email_column: Option<usize>,
+    /// The row's other valid phones (E.164 digits) and emails, in priority
+    /// order: kept for a later release that adds them to the contact as
+    /// channels; not sent.
+    pub secondary_phones: Vec<String>,
+    pub secondary_emails: Vec<String>,
+    /// The region a country column gave this row.
+    pub country_region: Option<String>,
+    /// The row of the original file, when the input is an error report (`_row`).
+    pub source_row: Option<String>,
 }
 
 impl Draft {
@@ -125,6 +144,9 @@ pub struct Validator {
     blank: BlankPolicy,
     tags: Directory,
     members: Directory,
+    /// `--create-tags`: an unknown tag is one the run creates (or, in a dry
+    /// run, would create), not a row error.
+    create_tags: bool,
 }
 
 /// Names and ids of one kind of catalog entry (tags, team members), for
@@ -176,7 +198,14 @@ impl Validator {
             catalog,
             phones,
             blank,
+            create_tags: false,
         }
+    }
+
+    /// Accept tags the run creates (`--create-tags`).
+    pub fn with_create_tags(mut self, create_tags: bool) -> Self {
+        self.create_tags = create_tags;
+        self
     }
 
     /// The mapping the records are read with.
@@ -195,27 +224,45 @@ impl Validator {
             row: record.row,
             ..Draft::default()
         };
-        if let Some(i) = self.mapping.column(Field::Phone) {
-            draft.phone_raw = cells[i].clone();
-            let phone = self.phones.normalise(&cells[i]).map_err(|e| {
-                RowError::new(e.code, in_column(self.mapping.header(i), &e.message))
-            })?;
-            draft.phone = phone.digits;
-            draft.extension = phone.extension;
+        let mapping = &self.mapping;
+        let region = channels::row_region(mapping, cells);
+        if let channels::RowRegion::From { region, .. } = &region {
+            draft.country_region = Some(region.to_string());
         }
+        let phones = channels::phones(&self.phones, mapping, cells, &region)?;
+        draft.phone_raw = phones.raw;
+        draft.phone = phones.primary.digits;
+        draft.extension = phones.primary.extension;
+        draft.phone_column = phones.column;
+        draft.secondary_phones = phones.secondary;
+        let emails = channels::emails(mapping, cells, email_invalid)?;
+        draft.email = match emails.primary {
+            Some(email) => Some(email),
+            None if emails.blank && self.blank == BlankPolicy::Clear => {
+                (!mapping.emails().is_empty()).then(String::new)
+            }
+            None => None,
+        };
+        draft.email_column = emails.column;
+        draft.secondary_emails = emails.secondary;
+        draft.source_row = mapping
+            .source_row_column()
+            .map(|i| cells[i].trim().to_string())
+            .filter(|r| !r.is_empty());
+        let mut consent = None;
         for (i, cell) in cells.iter().enumerate() {
-            let Target::Field(field) = self.mapping.target(i) else {
+            let Target::Field(field) = mapping.target(i) else {
                 continue;
             };
-            let header = self.mapping.header(i);
+            let header = mapping.header(i);
             match field {
-                Field::Phone => {}
+                Field::Phone | Field::Email | Field::Country => {}
                 Field::First => draft.first = self.text(cell),
                 Field::Last => draft.last = self.text(cell),
                 Field::DisplayName => draft.display_name = self.text(cell),
-                Field::Email => draft.email = self.email(header, cell)?,
                 Field::Tags => self.tags(header, cell, &mut draft)?,
                 Field::OptedOut => draft.opted_out = opted_out(header, cell)?,
+                Field::SmsConsent => consent = sms_consent(header, cell)?,
                 Field::Assignee => self.assignee(header, cell, &mut draft)?,
                 Field::Uuid => draft.uuid = uuid(header, cell)?,
                 Field::Custom(id) => {
@@ -224,6 +271,11 @@ impl Validator {
                     }
                 }
             }
+        }
+        // SMS consent is opted-out inverted; an opted-out column of the same
+        // row has the last word.
+        if draft.opted_out.is_none() {
+            draft.opted_out = consent.map(|yes| !yes);
         }
         Ok(draft)
     }
@@ -245,38 +297,18 @@ impl Validator {
         }
     }
 
-    fn email(&self, header: &str, cell: &str) -> Result<Option<String>, RowError> {
-        let Some(email) = self.text(cell) else {
-            return Ok(None);
-        };
-        if email.is_empty() || is_email(&email) {
-            return Ok(Some(email));
-        }
-        let why = if email.matches('@').count() > 1 {
-            "holds more than one address; keep one address per cell"
-        } else {
-            "is not an email address; write one address like name@example.com \
-             (no spaces, one @, a domain with a dot)"
-        };
-        Err(RowError::new(
-            ErrorCode::EmailInvalid,
-            in_column(header, &format!("\"{}\" {why}", cell.trim())),
-        ))
-    }
-
-    /// Tag names (case-insensitive) or ids, split on `;` or `,`.
+    /// Tag names (case-insensitive) or ids, as [`tags::tag_names`] splits them.
     fn tags(&self, header: &str, cell: &str, draft: &mut Draft) -> Result<(), RowError> {
         let mut ids: Vec<i64> = Vec::new();
-        let mut unknown: Vec<&str> = Vec::new();
-        for name in cell
-            .split([';', ','])
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
+        let mut unknown: Vec<String> = Vec::new();
+        let mut to_create = 0;
+        for name in tags::tag_names(cell) {
+            let name = name.as_str();
             match self.tags.find(name) {
                 Some(id) if !ids.contains(&id) => ids.push(id),
                 Some(_) => {}
-                None if self.catalog.online => unknown.push(name),
+                None if self.catalog.online && self.create_tags => to_create += 1,
+                None if self.catalog.online => unknown.push(name.to_string()),
                 None if !draft
                     .unchecked_tags
                     .iter()
@@ -288,25 +320,9 @@ impl Validator {
             }
         }
         if !unknown.is_empty() {
-            let known = names(self.catalog.tags.iter().map(|t| t.name.as_str()), "tags");
-            let what = if unknown.len() == 1 {
-                "an unknown tag"
-            } else {
-                "unknown tags"
-            };
-            return Err(RowError::new(
-                ErrorCode::UnknownTag,
-                in_column(
-                    header,
-                    &format!(
-                        "{what} {}; this account's tags are {known} (names, any case, or \
-                         ids; separate tags with ; or ,)",
-                        quoted(&unknown)
-                    ),
-                ),
-            ));
+            return Err(self.unknown_tags(header, &unknown));
         }
-        let count = ids.len() + draft.unchecked_tags.len();
+        let count = ids.len() + draft.unchecked_tags.len() + to_create;
         if count > MAX_TAGS {
             return Err(RowError::new(
                 ErrorCode::TooManyTags,
@@ -321,10 +337,45 @@ impl Validator {
             ));
         }
         // Unchecked names: nothing to send. A blank cell: as the policy says.
-        let unchecked = !draft.unchecked_tags.is_empty();
+        let unchecked = !draft.unchecked_tags.is_empty() || to_create > 0;
         let keep_blank = ids.is_empty() && self.blank == BlankPolicy::Keep;
         draft.tags = (!unchecked && !keep_blank).then_some(ids);
         Ok(())
+    }
+
+    /// `unknown_tag`, naming the closest known tags and `--create-tags`.
+    fn unknown_tags(&self, header: &str, unknown: &[String]) -> RowError {
+        let known = || self.catalog.tags.iter().map(|t| t.name.as_str());
+        let mut near: Vec<&str> = Vec::new();
+        for name in unknown {
+            for k in tags::closest(name, known()) {
+                if !near.contains(&k) {
+                    near.push(k);
+                }
+            }
+        }
+        let hint = if near.is_empty() {
+            format!("this account's tags are {}", names(known(), "tags"))
+        } else {
+            format!("the closest known tags are {}", quoted(&near))
+        };
+        let unknown: Vec<&str> = unknown.iter().map(String::as_str).collect();
+        let what = if unknown.len() == 1 {
+            "an unknown tag"
+        } else {
+            "unknown tags"
+        };
+        RowError::new(
+            ErrorCode::UnknownTag,
+            in_column(
+                header,
+                &format!(
+                    "{what} {}; {hint}; pass --create-tags to create missing tags, or write \
+                     the account's names (any case) or ids",
+                    quoted(&unknown)
+                ),
+            ),
+        )
     }
 
     /// A team member by name (case-insensitive) or id.
@@ -377,21 +428,42 @@ fn in_column(header: &str, message: &str) -> String {
     format!("column \"{header}\": {message}")
 }
 
-/// `something@domain.tld`: one `@`, no spaces, a dotted domain of non-empty
-/// labels ending in a top-level domain of two or more letters.
-fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
+/// `email_invalid` for a value of column `header`.
+fn email_invalid(header: &str, value: &str) -> RowError {
+    let why = if value.matches('@').count() > 1 {
+        "holds more than one address; keep one address per cell"
+    } else {
+        "is not an email address; write one address like name@example.com \
+         (no spaces, one @, a domain with a dot)"
     };
-    let labels: Vec<&str> = domain.split('.').collect();
-    let tld = labels.last().copied().unwrap_or("");
-    !local.is_empty()
-        && !s.chars().any(|c| c.is_whitespace() || c == ',' || c == ';')
-        && !domain.contains('@')
-        && labels.len() >= 2
-        && labels.iter().all(|l| !l.is_empty())
-        && tld.chars().count() >= 2
-        && tld.chars().all(char::is_alphabetic)
+    RowError::new(
+        ErrorCode::EmailInvalid,
+        in_column(header, &format!("\"{value}\" {why}")),
+    )
+}
+
+/// SMS marketing consent: yes (consents, so not opted out), no, or blank.
+fn sms_consent(header: &str, cell: &str) -> Result<Option<bool>, RowError> {
+    let value = cell.trim().to_ascii_lowercase().replace(['_', '-'], " ");
+    match value.as_str() {
+        "" => Ok(None),
+        "yes" | "y" | "true" | "1" | "x" | "subscribed" | "opted in" | "optedin" | "granted"
+        | "confirmed" => Ok(Some(true)),
+        "no" | "n" | "false" | "0" | "unsubscribed" | "not subscribed" | "never subscribed"
+        | "opted out" | "optedout" | "denied" | "revoked" => Ok(Some(false)),
+        _ => Err(RowError::new(
+            ErrorCode::OptedOutInvalid,
+            in_column(
+                header,
+                &format!(
+                    "\"{}\" is not an SMS consent value; write yes or no (also true/false, \
+                     1/0, subscribed/unsubscribed), or leave it blank to keep the contact's \
+                     setting",
+                    cell.trim()
+                ),
+            ),
+        )),
+    }
 }
 
 fn opted_out(header: &str, cell: &str) -> Result<Option<bool>, RowError> {
@@ -437,8 +509,11 @@ fn uuid(header: &str, cell: &str) -> Result<Option<String>, RowError> {
 }
 
 /// `"VIP", "Lead"`.
-fn quoted(items: &[&str]) -> String {
-    let quoted: Vec<String> = items.iter().map(|s| format!("\"{s}\"")).collect();
+fn quoted<S: AsRef<str>>(items: &[S]) -> String {
+    let quoted: Vec<String> = items
+        .iter()
+        .map(|s| format!("\"{}\"", s.as_ref()))
+        .collect();
     quoted.join(", ")
 }
 

@@ -1,0 +1,90 @@
+//! Tag cells: the lists exports write → tag names. Takes one cell; gives the
+//! names in order, each once (ignoring case).
+//!
+//! Accepted: `VIP; Newsletter`, `VIP, Newsletter` (Shopify), `"VIP","Newsletter"`
+//! (Mailchimp: quoted, so a name may hold a comma), `Friends ::: * myContacts`
+//! (Google: ` ::: ` between labels; Google's own groups `* myContacts` and
+//! `* starred` are not tags, and the `* ` Google puts before its system
+//! groups is dropped).
+
+use crate::mapping::edit_distance;
+
+/// Google's system groups: not labels a person made.
+const GOOGLE_SYSTEM: &[&str] = &["mycontacts", "starred"];
+
+/// The tag names of a cell.
+pub fn tag_names(cell: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut push = |raw: &str| {
+        let name = raw.trim().trim_matches('"').trim();
+        let (google, name) = match name.strip_prefix("* ") {
+            Some(rest) => (true, rest.trim()),
+            None => (false, name),
+        };
+        let system =
+            google && GOOGLE_SYSTEM.contains(&name.to_ascii_lowercase().replace(' ', "").as_str());
+        if !name.is_empty() && !system && !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            names.push(name.to_string());
+        }
+    };
+    let text = cell.replace(":::", ";");
+    let mut start = 0;
+    let mut quoted = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' | ';' if !quoted => {
+                push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    push(&text[start..]);
+    names
+}
+
+/// Up to three of `known` closest to `name` (few edits, or one contains the
+/// other), best first.
+pub fn closest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let want = name.to_lowercase();
+    let allowed = (want.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &str)> = known
+        .filter_map(|k| {
+            let lower = k.to_lowercase();
+            let d = edit_distance(&want, &lower);
+            let contains = want.len() >= 3 && (lower.contains(&want) || want.contains(&lower));
+            (d <= allowed || contains).then_some((if contains { d.min(1) } else { d }, k))
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(3).map(|(_, k)| k).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_export_spelling_splits() {
+        assert_eq!(tag_names("VIP; Newsletter"), ["VIP", "Newsletter"]);
+        assert_eq!(tag_names("VIP, newsletter"), ["VIP", "newsletter"]);
+        assert_eq!(tag_names("\"VIP\",\"Newsletter\""), ["VIP", "Newsletter"]);
+        assert_eq!(tag_names("\"Big, Co\",\"VIP\""), ["Big, Co", "VIP"]);
+        assert_eq!(
+            tag_names("Friends ::: * myContacts ::: * starred"),
+            ["Friends"]
+        );
+        assert_eq!(tag_names("* Coworkers ::: * My Contacts"), ["Coworkers"]);
+        assert_eq!(tag_names("VIP;vip; ;"), ["VIP"]);
+        assert!(tag_names("").is_empty());
+    }
+
+    #[test]
+    fn closest_names_are_near_ones() {
+        let known = ["VIP", "Newsletter", "Wholesale", "Spring Sale"];
+        assert_eq!(closest("Newsleter", known.iter().copied()), ["Newsletter"]);
+        assert_eq!(closest("Spring", known.iter().copied()), ["Spring Sale"]);
+        assert!(closest("Platinum", known.iter().copied()).is_empty());
+    }
+}
