@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Bound;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
 use super::SimConfig;
@@ -48,8 +48,23 @@ impl Serialize for CustomValues {
     }
 }
 
+impl<'de> Deserialize<'de> for CustomValues {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = HashMap::<String, String>::deserialize(deserializer)?;
+        let mut values = CustomValues::default();
+        for (key, value) in map {
+            let id = key.parse().map_err(|_| {
+                serde::de::Error::custom(format!("custom field id {key:?} is not an integer"))
+            })?;
+            values.set(id, &value);
+        }
+        Ok(values)
+    }
+}
+
 /// The last operation on a contact (the read shape's `op`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Op {
     Create,
     Update,
@@ -66,7 +81,7 @@ impl Op {
 
 /// A channel added with `POST /v2/contact/{uuid}/channel` (the phone is the
 /// contact's first channel and is not stored here).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Channel {
     pub id: i64,
     pub channel_type: String,
@@ -75,7 +90,8 @@ pub struct Channel {
     pub updated: i64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// A stored contact; also its form in a state file ([`super::persist`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contact {
     pub id: i64,
     pub uuid: Uuid,
@@ -201,6 +217,74 @@ impl Store {
             next_channel_id: 1,
             ..Store::default()
         }
+    }
+
+    /// A store holding `contacts` as a state file gives them, indexes rebuilt.
+    /// Fails, naming the contact, on what a store never holds: an id out of
+    /// range or twice, a phone or UUID twice, a channel id not yet handed out.
+    pub fn restore(
+        catalog: Catalog,
+        contacts: Vec<Contact>,
+        next_contact_id: i64,
+        next_channel_id: i64,
+    ) -> Result<Store, String> {
+        let slots = usize::try_from(next_contact_id.saturating_sub(1))
+            .map_err(|_| format!("next_contact_id {next_contact_id} is out of range"))?;
+        if contacts.len() > slots {
+            return Err(format!(
+                "{} contacts but next_contact_id is {next_contact_id}",
+                contacts.len()
+            ));
+        }
+        let mut store = Store {
+            catalog,
+            contacts: vec![None; slots],
+            next_channel_id,
+            ..Store::default()
+        };
+        for contact in contacts {
+            let id = contact.id;
+            let slot = usize::try_from(id.saturating_sub(1))
+                .ok()
+                .filter(|_| id >= 1)
+                .filter(|&i| i < slots && store.contacts[i].is_none())
+                .ok_or_else(|| format!("contact id {id} is out of range or appears twice"))?;
+            let key = phone_key(&contact.phone)
+                .filter(|_| store.phone_taken(&contact.phone, None).is_none())
+                .ok_or_else(|| {
+                    format!(
+                        "contact {id}: phone {:?} is invalid or taken",
+                        contact.phone
+                    )
+                })?;
+            if store.by_uuid.insert(contact.uuid, id).is_some() {
+                return Err(format!("contact {id}: uuid {} appears twice", contact.uuid));
+            }
+            let channel_ids = contact.channels.iter().map(|c| c.id);
+            if std::iter::once(contact.phone_channel_id)
+                .chain(channel_ids)
+                .any(|c| c < 1 || c >= next_channel_id)
+            {
+                return Err(format!(
+                    "contact {id}: a channel id is not below next_channel_id {next_channel_id}"
+                ));
+            }
+            store.index(Some(key), email_key(&contact.email), id);
+            store.by_updated.insert((contact.updated, id));
+            store.contacts[slot] = Some(contact);
+            store.live += 1;
+        }
+        Ok(store)
+    }
+
+    /// The id the next contact created gets (ids are never reused).
+    pub fn next_contact_id(&self) -> i64 {
+        self.contacts.len() as i64 + 1
+    }
+
+    /// The id the next channel added gets.
+    pub fn next_channel_id(&self) -> i64 {
+        self.next_channel_id
     }
 
     /// How many contacts are stored.
