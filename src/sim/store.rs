@@ -480,20 +480,26 @@ impl Store {
         true
     }
 
-    /// Adds a channel to contact `id` unless it has it already.
+    /// The id of contact `id`'s channel `channel_type`/`channel_id` (its
+    /// phone included), if it has it.
+    pub fn channel_held(&self, id: i64, channel_type: &str, channel_id: &str) -> Option<i64> {
+        let contact = self.get(id)?;
+        if channel_type == "phone" && contact.phone == channel_id {
+            return Some(contact.phone_channel_id);
+        }
+        contact
+            .channels
+            .iter()
+            .find(|c| c.channel_type == channel_type && c.channel_id == channel_id)
+            .map(|c| c.id)
+    }
+
+    /// Adds a channel to contact `id` (even one it has: see [`Self::channel_held`]).
     pub fn add_channel(&mut self, id: i64, channel_type: &str, channel_id: &str, now: i64) {
         let next_id = self.next_channel_id;
         let Some(contact) = self.get_mut(id) else {
             return;
         };
-        let is_phone = channel_type == "phone" && contact.phone == channel_id;
-        let known = contact
-            .channels
-            .iter()
-            .any(|c| c.channel_type == channel_type && c.channel_id == channel_id);
-        if is_phone || known {
-            return;
-        }
         contact.channels.push(Channel {
             id: next_id,
             channel_type: channel_type.to_string(),
