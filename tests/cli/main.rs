@@ -8,4 +8,5 @@ mod test_fields;
 mod test_import;
 mod test_import_faults;
 mod test_properties;
+mod test_sandbox;
 mod test_validate;
