@@ -115,7 +115,7 @@ struct Args {
     duplicate_channel: Duplicate,
     /// Seconds a connection may go without sending a whole request head
     /// (after connecting or after its last answer) before it is closed.
-    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 75, value_parser = clap::value_parser!(u64).range(1..))]
     idle_timeout: u64,
     /// Seconds a request body may take to arrive (else 408), and an answer to
     /// be taken up by the client.

@@ -157,7 +157,9 @@ pub struct SimConfig {
     pub state_file: Option<PathBuf>,
     /// A connection that has not sent a whole request head this long after
     /// connecting or after its last answer is closed (idle keep-alive and
-    /// slow headers alike).
+    /// slow headers alike). The default, 75 s, outlasts the longest
+    /// `Retry-After` (the 60 s rate window), so a client that waits one out
+    /// does not come back to a connection closing under it.
     pub idle_timeout: Duration,
     /// A request body must arrive within this long of its head (else 408),
     /// and an answer be taken up by the client within this long.
@@ -192,7 +194,7 @@ impl Default for SimConfig {
             tags: Vec::new(),
             team: TeamDef::default(),
             state_file: None,
-            idle_timeout: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(75),
             body_timeout: Duration::from_secs(30),
             max_connections: 128,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,

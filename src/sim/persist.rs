@@ -16,7 +16,7 @@
 //!   "contacts": [...]}`; timestamps are seconds since the epoch. Counters,
 //!   rate-limit windows and JWTs are never saved.
 //!
-//! Each save rewrites the whole store: about 250 bytes a contact, so it suits
+//! Each save rewrites the whole store: about 450 bytes a contact, so it suits
 //! the sandbox and stores up to some hundred thousand contacts.
 
 use std::fs::{File, OpenOptions};
