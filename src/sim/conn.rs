@@ -249,7 +249,7 @@ pub fn out_of_descriptors(e: &io::Error) -> bool {
     #[cfg(unix)]
     const CODES: [i32; 2] = [23, 24];
     #[cfg(windows)]
-    const CODES: [i32; 2] = [10024, 10024];
+    const CODES: [i32; 1] = [10024];
     #[cfg(not(any(unix, windows)))]
     const CODES: [i32; 0] = [];
     e.raw_os_error().is_some_and(|code| CODES.contains(&code))
