@@ -224,7 +224,7 @@ fn stalled_uploads_hold_no_more_than_the_budget() {
     let limit = 64 * 1024;
     let api = Api::start(SimConfig {
         max_body_bytes: limit,
-        body_timeout: Duration::from_secs(3),
+        body_timeout: Duration::from_secs(5),
         ..config()
     });
     // Four uploads each send 50 KiB of a declared 60 KiB and stall: 200 KiB
@@ -260,13 +260,13 @@ fn with_every_connection_busy_a_newcomer_is_refused_with_503() {
     let api = Api::start(SimConfig {
         max_connections: 1,
         body_timeout: Duration::from_secs(1),
-        latency_ms: 2500,
+        latency_ms: 3000,
         ..config()
     });
     let mut busy = connect(&api);
     busy.write_all(head("GET", "/v1/team", "connection: close\r\n").as_bytes())
         .unwrap();
-    // The busy connection is not idle (its request runs for 2.5 s), and it came
+    // The busy connection is not idle (its request runs for 3 s), and it came
     // too recently to be taken for idle before its request was read.
     let mut newcomer = connect(&api);
     let answer = read_to_close(&mut newcomer);

@@ -46,7 +46,7 @@ use super::SimConfig;
 pub const READ_BUFFER: usize = 64 * 1024;
 
 /// How long a connection must have been idle before it may be closed to make room.
-pub const EVICT_GRACE: Duration = Duration::from_millis(250);
+pub const EVICT_GRACE: Duration = Duration::from_secs(1);
 
 /// One connection's handle, reachable from a request as `ConnectInfo<ConnHandle>`.
 #[derive(Debug, Clone)]
