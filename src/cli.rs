@@ -45,6 +45,8 @@ pub enum Command {
     Status(cmd::status::Args),
     /// List custom fields (ids and titles), for mapping files.
     Fields(cmd::fields::Args),
+    /// Manage the --sandbox store: reset it, or show where it lives.
+    Sandbox(cmd::sandbox::Args),
 }
 
 pub fn main() -> ExitCode {
@@ -55,6 +57,7 @@ pub fn main() -> ExitCode {
         Command::Export(args) => cmd::export::run(args),
         Command::Status(args) => cmd::status::run(args),
         Command::Fields(args) => cmd::fields::run(args),
+        Command::Sandbox(args) => cmd::sandbox::run(args),
     };
     match result {
         Ok(exit) => exit.into(),
@@ -79,9 +82,13 @@ pub struct ApiArgs {
     /// `HEYMARKET_SECRET_ID=...` + `HEYMARKET_SECRET_KEY=...`) instead of the environment.
     #[arg(long, value_name = "FILE")]
     pub credentials: Option<std::path::PathBuf>,
-    /// Start a local simulator (seeded from samples/) and talk to it instead.
+    /// Talk to a local simulator instead of the API; its store is kept
+    /// between runs (`hmbulk sandbox path` shows where, `hmbulk sandbox reset` empties it).
     #[arg(long)]
     pub sandbox: bool,
+    /// Keep the sandbox's store in DIR instead of the user's cache folder (implies --sandbox).
+    #[arg(long, value_name = "DIR")]
+    pub sandbox_dir: Option<std::path::PathBuf>,
     /// Requests per minute, shared by all workers (the API allows 500; 0 = no limit).
     #[arg(long, default_value_t = 500)]
     pub rate: u32,
@@ -98,6 +105,20 @@ pub struct ApiArgs {
 }
 
 impl ApiArgs {
+    /// The `--sandbox` simulator over its kept store, said on stderr
+    /// (unless `--quiet`); `None` without `--sandbox` or `--sandbox-dir`.
+    pub fn sandbox(&self) -> crate::error::Result<Option<crate::sandbox::Sandbox>> {
+        use crate::sandbox::Sandbox;
+        if !self.sandbox && self.sandbox_dir.is_none() {
+            return Ok(None);
+        }
+        let sandbox = Sandbox::open(&Sandbox::folder(self.sandbox_dir.as_deref())?)?;
+        if !self.quiet {
+            eprintln!("{}", sandbox.describe());
+        }
+        Ok(Some(sandbox))
+    }
+
     /// A client for the `--sandbox` simulator or the configured API. With
     /// `optional` (dry runs), missing credentials give `None`, not an error.
     pub fn client(

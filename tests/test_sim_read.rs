@@ -316,8 +316,19 @@ fn channels_list_the_phone_first_and_take_new_ones() {
     assert_eq!(added.status, 200, "{:?}", added.body);
     assert_eq!(added.body.as_array().unwrap().len(), 2);
     assert_eq!(added.body[1]["channel_id"], "c@example.com");
+    api.post(&path, email)
+        .assert_bad_data("channel exists: email \"c@example.com\"");
+    api.post(
+        &path,
+        json!({"channel_type": "phone", "channel_id": "15105550801"}),
+    )
+    .assert_bad_data("channel exists: phone");
     assert_eq!(
-        api.post(&path, email).body.as_array().unwrap().len(),
+        api.get(&format!("/v2/contact/{uuid}/channels"))
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
         2,
         "once"
     );
@@ -339,7 +350,8 @@ fn channels_list_the_phone_first_and_take_new_ones() {
         api.get(&format!("/v2/contact/{ghost}/channels")).status,
         404
     );
-    assert_eq!(api.get("/v2/contact/not-a-uuid/channels").status, 404);
+    api.get("/v2/contact/not-a-uuid/channels")
+        .assert_bad_data("not a contact UUID");
     let post_ghost = api.post(
         &format!("/v2/contact/{ghost}/channel"),
         json!({"channel_type": "email", "channel_id": "x@y.zz"}),

@@ -16,7 +16,6 @@ use crate::export::columns::Columns;
 use crate::export::{Pager, PagerStats, Since, parse_time};
 use crate::formula::guard;
 use crate::progress::Progress;
-use crate::sandbox::Sandbox;
 
 pub const USAGE: &str = "\
 Examples:
@@ -102,11 +101,7 @@ struct ExportSummary {
 
 pub fn run(args: Args) -> Result<Exit> {
     let started = Instant::now();
-    let sandbox = if args.api_args.sandbox {
-        Some(Sandbox::start_with_demo_contacts()?)
-    } else {
-        None
-    };
+    let sandbox = args.api_args.sandbox()?;
     let client = args.api_args.required_client(sandbox.as_ref())?;
     let state = match &args.state {
         Some(path) if path.exists() => read_state(path)?,

@@ -3,7 +3,6 @@
 
 use crate::cli::ApiArgs;
 use crate::error::{Exit, Result};
-use crate::sandbox::Sandbox;
 
 pub const USAGE: &str = "\
 Examples:
@@ -19,11 +18,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Exit> {
-    let sandbox = if args.api.sandbox {
-        Some(Sandbox::start()?)
-    } else {
-        None
-    };
+    let sandbox = args.api.sandbox()?;
     let client = args.api.required_client(sandbox.as_ref())?;
     let catalog = client.catalog()?;
     if args.api.json {

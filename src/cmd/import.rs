@@ -151,11 +151,7 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
 
     // A client when sending, and for a dry run when credentials are at hand
     // (to check custom field, tag and member names; it never writes).
-    let sandbox = if args.api_args.sandbox {
-        Some(Sandbox::start()?)
-    } else {
-        None
-    };
+    let sandbox = args.api_args.sandbox()?;
     let client = args.api_args.client(sandbox.as_ref(), dry_run)?;
     let mut catalog = match &client {
         Some(c) => c.catalog()?,
@@ -459,9 +455,9 @@ fn print_summary(args: &Args, s: &Summary, sandbox: Option<&Sandbox>) -> Result<
     }
     if let Some(sb) = sandbox {
         eprintln!(
-            "sandbox: the local simulator at {} now holds {} contacts; it stops when hmbulk exits",
-            sb.url(),
-            sb.contact_count()
+            "sandbox: now {} contacts, kept in {}",
+            sb.contact_count(),
+            sb.dir().display()
         );
     }
     Ok(())

@@ -4,4 +4,5 @@
 pub mod export;
 pub mod fields;
 pub mod import;
+pub mod sandbox;
 pub mod status;

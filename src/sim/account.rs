@@ -5,7 +5,7 @@
 //! - `POST /v1/tags` `{}` or `{"date"}` → 30 tags updated before `date`, newest
 //!   first: `[{id, tag, color, created, updated}]`;
 //! - `POST /v1/tag` `{"tag", "color"}` → `{id, rev, uuid}`; a tag name already
-//!   in use (ignoring case) is 400.
+//!   in use (ignoring case) is 400, and so is a color that is not `#RRGGBB`.
 
 use std::sync::Arc;
 
@@ -91,6 +91,11 @@ pub async fn create_tag(
         return Err(ApiError::bad_data("tag (the tag's name) is required"));
     }
     let color = opt_str(obj, "color")?.unwrap_or(DEFAULT_TAG_COLOR);
+    if !is_hex_color(color) {
+        return Err(ApiError::bad_data(format!(
+            "color must be #RRGGBB (e.g. \"#FFD700\"), got {color:?}"
+        )));
+    }
     let mut store = state.write();
     if let Some(existing) = store
         .catalog
@@ -123,4 +128,9 @@ pub async fn create_tag(
     let answer = json!({"id": tag.id, "rev": tag.rev, "uuid": tag.uuid.to_string()});
     store.catalog.tags.push(tag);
     Ok(ok_json(&answer))
+}
+
+/// `#RRGGBB` in hex digits.
+fn is_hex_color(color: &str) -> bool {
+    color.len() == 7 && color.starts_with('#') && color[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }

@@ -3,7 +3,9 @@
 //! - `GET /_sim/contacts` → every stored contact by id (v2 read shape plus
 //!   `blocked` and `avatar`);
 //! - `GET /_sim/stats` → `{requests: {"METHOD /route": n}, requests_total,
-//!   rate_limited, failures_injected, resets_injected, writes, deleted, contacts}`;
+//!   rate_limited, failures_injected, resets_injected, writes, deleted,
+//!   bodies_too_large, bodies_timed_out, connections_evicted,
+//!   connections_refused, connections_open, body_bytes_held, contacts}`;
 //! - `POST /_sim/seed` `{"contacts": [write-shaped], "same_second": bool}` →
 //!   the stored contacts. All or nothing: any invalid item or taken phone is a
 //!   400 naming it. `same_second: true` gives every contact the same `updated`
@@ -62,6 +64,12 @@ async fn stats(StateOf(state): StateOf<Arc<State>>) -> ApiResult {
         "resets_injected": stats.resets_injected,
         "writes": stats.writes,
         "deleted": stats.deleted,
+        "bodies_too_large": stats.bodies_too_large,
+        "bodies_timed_out": stats.bodies_timed_out,
+        "connections_evicted": stats.connections_evicted,
+        "connections_refused": stats.connections_refused,
+        "connections_open": state.connections.count(),
+        "body_bytes_held": state.body_bytes_held(),
         "contacts": contacts,
     })))
 }

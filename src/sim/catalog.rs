@@ -3,12 +3,13 @@
 //! member ids — and what `/v1/contact-fields`, `/v1/tags`, `/v1/tag` and
 //! `/v1/team` show and change.
 
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{FieldDef, TagDef, TeamDef};
 
 /// A tag as stored: the seed's `{id, tag, color}` plus what `/v1/tag` answers.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TagRecord {
     pub id: i64,
     pub tag: String,
@@ -20,7 +21,7 @@ pub struct TagRecord {
 }
 
 /// The account's names for things, which writes are checked against.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Catalog {
     pub fields: Vec<FieldDef>,
     pub tags: Vec<TagRecord>,

@@ -3,24 +3,33 @@
 //! channel_type, channel_id, channel_handle, info_channel, created, updated}]`
 //! (the phone first); `POST /v2/contact/{uuid}/channel` with
 //! `{channel_type, channel_id}` adds a `phone` or `email` channel and answers
-//! the same list. An unknown UUID is 404.
+//! the same list. A UUID that is not one is 400, an unknown one 404. A phone
+//! another contact holds is 400; a channel the contact has already (its own
+//! phone included) is 400 `channel exists` unless `duplicate_channel` says
+//! otherwise.
 
 use std::sync::Arc;
 
 use axum::extract::{Path, State as StateOf};
 use uuid::Uuid;
 
+use super::DuplicateChannel;
 use super::state::State;
 use super::store::Store;
 use super::view::channel_views;
 use super::wire::{ApiError, ApiResult, JsonBody, body_object, now_secs, ok_json, opt_str};
 use super::write::{is_valid_email, is_valid_phone};
 
-/// The id of the contact whose UUID is `uuid`, or 404.
+/// The id of the contact whose UUID is `uuid`: 400 when it is not a UUID,
+/// 404 when no contact has it.
 fn contact_by_uuid(store: &Store, uuid: &str) -> ApiResult<i64> {
-    Uuid::parse_str(uuid)
-        .ok()
-        .and_then(|u| store.id_by_uuid(&u))
+    let parsed = Uuid::parse_str(uuid).map_err(|_| {
+        ApiError::bad_data(format!(
+            "{uuid:?} is not a contact UUID (v2 names contacts by the uuid of their read shape)"
+        ))
+    })?;
+    store
+        .id_by_uuid(&parsed)
         .ok_or_else(|| ApiError::not_found(format!("contact not found: {uuid}")))
 }
 
@@ -73,6 +82,17 @@ pub async fn add_channel(
             return Err(ApiError::bad_data(format!(
                 "channel_type must be \"phone\" or \"email\", got {other:?}"
             )));
+        }
+    }
+    if let Some(existing) = store.channel_held(id, channel_type, channel_id) {
+        match state.config.duplicate_channel {
+            DuplicateChannel::Reject => {
+                return Err(ApiError::bad_data(format!(
+                    "channel exists: {channel_type} {channel_id:?} is already channel {existing} of this contact"
+                )));
+            }
+            DuplicateChannel::Ignore => return channel_list(&store, id),
+            DuplicateChannel::Copy => {}
         }
     }
     store.add_channel(id, channel_type, channel_id, now_secs());

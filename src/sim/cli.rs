@@ -1,17 +1,21 @@
 //! The `heymarket-sim` command line: takes flags (and seed files) and gives a
 //! running simulator on `127.0.0.1:PORT`, announced by exactly one stdout line
 //! `listening on http://127.0.0.1:PORT` once it accepts connections.
-//! Bad flags or seed files: a message on stderr and exit code 2. Ctrl-C stops
-//! it with exit code 0.
+//! Bad flags or seed files, or a `--state` file that is locked or damaged: a
+//! message on stderr and exit code 2. Ctrl-C stops it with exit code 0.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Parser, ValueEnum};
 use serde::de::DeserializeOwned;
 
-use super::{SimConfig, serve};
+use super::server::serve_state;
+use super::state::State;
+use super::{DEFAULT_MAX_BODY_BYTES, DuplicateChannel, SimConfig};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Cursor {
@@ -19,6 +23,16 @@ enum Cursor {
     Exclusive,
     /// `updated <= date` / `updated >= date`.
     Inclusive,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Duplicate {
+    /// 400 bad_data "channel exists".
+    Reject,
+    /// 200, the channel list unchanged.
+    Ignore,
+    /// The channel is stored a second time.
+    Copy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -92,6 +106,28 @@ struct Args {
     /// with --fields, --tags, --members take precedence).
     #[arg(long)]
     samples: bool,
+    /// Keep the store in FILE between runs: loaded at start (its fields, tags
+    /// and team then replace the seeds), saved after each change.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// What adding a channel a contact already has does.
+    #[arg(long, value_enum, default_value_t = Duplicate::Reject)]
+    duplicate_channel: Duplicate,
+    /// Seconds a connection may go without sending a whole request head
+    /// (after connecting or after its last answer) before it is closed.
+    #[arg(long, default_value_t = 75, value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout: u64,
+    /// Seconds a request body may take to arrive (else 408), and an answer to
+    /// be taken up by the client.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    body_timeout: u64,
+    /// Most connections served at once (the idle one is closed to make room;
+    /// with none idle, new ones queue, then get 503).
+    #[arg(long, default_value_t = 128, value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
+    /// Largest request body in bytes; larger is 413.
+    #[arg(long, default_value_t = DEFAULT_MAX_BODY_BYTES as u64, value_parser = clap::value_parser!(u64).range(1024..))]
+    max_body: u64,
 }
 
 fn probability(text: &str) -> Result<f64, String> {
@@ -125,6 +161,16 @@ impl Args {
             max_batch: self.max_batch as usize,
             cursor_inclusive: self.cursor == Cursor::Inclusive,
             v1_answer_array: self.v1_answer == V1Answer::Array,
+            duplicate_channel: match self.duplicate_channel {
+                Duplicate::Reject => DuplicateChannel::Reject,
+                Duplicate::Ignore => DuplicateChannel::Ignore,
+                Duplicate::Copy => DuplicateChannel::Copy,
+            },
+            state_file: self.state.clone(),
+            idle_timeout: Duration::from_secs(self.idle_timeout),
+            body_timeout: Duration::from_secs(self.body_timeout),
+            max_connections: self.max_connections as usize,
+            max_body_bytes: usize::try_from(self.max_body).unwrap_or(usize::MAX),
             ..SimConfig::default()
         };
         if config.api_key.is_none() && config.secret.is_none() {
@@ -152,13 +198,23 @@ impl Args {
 
 pub fn main() -> ExitCode {
     let args = Args::parse();
-    let config = match args.config() {
-        Ok(config) => config,
+    let state = match args
+        .config()
+        .and_then(|c| State::open(c).map_err(|e| e.to_string()))
+    {
+        Ok(state) => Arc::new(state),
         Err(message) => {
             eprintln!("heymarket-sim: {message}");
             return ExitCode::from(2);
         }
     };
+    if let Some(path) = &args.state {
+        eprintln!(
+            "heymarket-sim: store kept in {} ({} contacts)",
+            path.display(),
+            state.read().len()
+        );
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(e) => {
@@ -166,10 +222,10 @@ pub fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    runtime.block_on(run(args.port, config))
+    runtime.block_on(run(args.port, state))
 }
 
-async fn run(port: u16, config: SimConfig) -> ExitCode {
+async fn run(port: u16, state: Arc<State>) -> ExitCode {
     let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
         Ok(listener) => listener,
         Err(e) => {
@@ -188,7 +244,7 @@ async fn run(port: u16, config: SimConfig) -> ExitCode {
     let _ = writeln!(stdout, "listening on http://{address}");
     let _ = stdout.flush();
     tokio::select! {
-        result = serve(listener, config) => match result {
+        result = serve_state(listener, state) => match result {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("heymarket-sim: {e}");

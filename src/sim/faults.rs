@@ -27,7 +27,7 @@ use axum::{
 use rand::{RngExt, SeedableRng, rngs::StdRng};
 
 use super::auth;
-use super::server::ConnHandle;
+use super::conn::ConnHandle;
 use super::state::State;
 use super::wire::{ApiError, now_secs};
 

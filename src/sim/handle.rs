@@ -10,7 +10,7 @@
 //! from inside an async runtime; they panic with the server's message when a
 //! call fails, as a test helper should.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -19,7 +19,8 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
 use super::SimConfig;
-use super::server::serve;
+use super::server::serve_state;
+use super::state::State;
 
 pub struct Sim {
     url: String,
@@ -30,10 +31,13 @@ pub struct Sim {
 
 impl Sim {
     /// Starts a simulator on a free loopback port; returns once it listens.
+    /// With a state file, fails when the file is locked by another process
+    /// (`WouldBlock`) or is not a store (`InvalidData`).
     pub fn start(config: SimConfig) -> std::io::Result<Sim> {
         config
             .check()
             .map_err(|m| std::io::Error::new(std::io::ErrorKind::InvalidInput, m))?;
+        let state = Arc::new(State::open(config)?);
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("heymarket-sim")
@@ -52,7 +56,7 @@ impl Sim {
             .spawn(move || {
                 runtime.block_on(async move {
                     tokio::select! {
-                        result = serve(listener, config) => {
+                        result = serve_state(listener, state) => {
                             if let Err(e) = result {
                                 eprintln!("heymarket-sim: server stopped: {e}");
                             }

@@ -8,8 +8,13 @@
 //!
 //! Layout, one job per file:
 //! - [`handle`]: the blocking in-process [`Sim`] handle;
-//! - [`server`]: the listener, the router, connection resets;
-//! - [`state`]: the shared state and the counters;
+//! - [`server`]: the accept loop, the router;
+//! - [`conn`]: one connection: the connection limit, idle eviction, resets,
+//!   the send timeout;
+//! - [`body`]: request bodies: size limit (413), read timeout (408), the
+//!   memory budget of bodies in flight;
+//! - [`state`], [`persist`]: the shared state and the counters; the store
+//!   kept in a file between runs;
 //! - [`auth`], [`faults`]: credentials, rate limit, injected failures, latency;
 //! - [`store`], [`catalog`], [`write`], [`view`]: the in-memory contact store,
 //!   the account's fields, tags and team, write validation and read shapes;
@@ -23,13 +28,16 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod body;
 pub mod catalog;
 pub mod channels;
 pub mod cli;
+pub mod conn;
 pub mod contacts;
 pub mod faults;
 pub mod handle;
 pub mod listing;
+pub mod persist;
 pub mod server;
 pub mod state;
 pub mod status;
@@ -37,6 +45,9 @@ pub mod store;
 pub mod view;
 pub mod wire;
 pub mod write;
+
+use std::path::PathBuf;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -84,6 +95,24 @@ impl Default for TeamDef {
     }
 }
 
+/// What `POST /v2/contact/{uuid}/channel` does with a channel the contact
+/// already has (the API reference does not say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DuplicateChannel {
+    /// 400 `bad_data` "channel exists" (the default: a client must look first).
+    #[default]
+    Reject,
+    /// 200 with the list unchanged.
+    Ignore,
+    /// Stored a second time, as a careless API would.
+    Copy,
+}
+
+/// Most bytes of one request body: the documented batch limit, 1000
+/// contacts, at 8 KiB each — many times the largest contact hmbulk writes
+/// (a few hundred bytes), so only a runaway or hostile body meets it.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1000 * 8 * 1024;
+
 /// Everything the simulator can be told. Unknowns of the real API are switches
 /// here, so a client can be tested under each reading.
 #[derive(Debug, Clone)]
@@ -116,9 +145,32 @@ pub struct SimConfig {
     pub cursor_inclusive: bool,
     /// v1 batch answers the array of all input contacts instead of `"ok"`.
     pub v1_answer_array: bool,
+    /// What adding a channel the contact already has does.
+    pub duplicate_channel: DuplicateChannel,
     pub fields: Vec<FieldDef>,
     pub tags: Vec<TagDef>,
     pub team: TeamDef,
+    /// Where the store (contacts, channels, tags, fields, team) is kept
+    /// between runs: loaded at start, saved after each change (temp file +
+    /// rename), locked against a second simulator. `None`: memory only.
+    /// Counters, rate-limit and JWT state are never saved.
+    pub state_file: Option<PathBuf>,
+    /// A connection that has not sent a whole request head this long after
+    /// connecting or after its last answer is closed (idle keep-alive and
+    /// slow headers alike). The default, 75 s, outlasts the longest
+    /// `Retry-After` (the 60 s rate window), so a client that waits one out
+    /// does not come back to a connection closing under it.
+    pub idle_timeout: Duration,
+    /// A request body must arrive within this long of its head (else 408),
+    /// and an answer be taken up by the client within this long.
+    pub body_timeout: Duration,
+    /// Most connections served at once. At the limit the longest-idle one is
+    /// closed to make room; when none is idle, new ones wait in the listen
+    /// queue (no file descriptor) and are refused with 503 after `body_timeout`.
+    pub max_connections: usize,
+    /// Largest request body; a larger one is 413. Bodies in flight on all
+    /// connections together hold at most twice this much memory.
+    pub max_body_bytes: usize,
 }
 
 impl Default for SimConfig {
@@ -137,9 +189,15 @@ impl Default for SimConfig {
             max_batch: 1000,
             cursor_inclusive: false,
             v1_answer_array: false,
+            duplicate_channel: DuplicateChannel::Reject,
             fields: Vec::new(),
             tags: Vec::new(),
             team: TeamDef::default(),
+            state_file: None,
+            idle_timeout: Duration::from_secs(75),
+            body_timeout: Duration::from_secs(30),
+            max_connections: 128,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
 }
@@ -189,6 +247,20 @@ impl SimConfig {
         }
         if self.max_batch == 0 {
             return Err("max_batch must be at least 1".to_string());
+        }
+        if self.max_connections == 0 {
+            return Err("max_connections must be at least 1".to_string());
+        }
+        if self.max_body_bytes < 1024 {
+            return Err("max_body_bytes must be at least 1024".to_string());
+        }
+        for (name, t) in [
+            ("idle_timeout", self.idle_timeout),
+            ("body_timeout", self.body_timeout),
+        ] {
+            if t.is_zero() {
+                return Err(format!("{name} must be more than zero"));
+            }
         }
         if self.api_key.as_deref() == Some("") {
             return Err("the API key must not be empty".to_string());

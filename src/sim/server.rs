@@ -1,55 +1,99 @@
 //! The HTTP server: takes a bound listener and a [`SimConfig`] and serves the
 //! simulator on it until the future is dropped.
 //!
-//! Gives the router (every `/v1`, `/v2` route behind the [`gate`], the `/_sim`
-//! admin routes, JSON 404/405 answers, `X-Request-Id` on every answer), and
-//! the listener behind connection resets: each accepted connection carries a
-//! [`ConnHandle`]. A handler's request can [`ConnHandle::reset`] it; from then
-//! on the connection refuses to write, so hyper drops it without sending the
-//! answer, and the socket closes with an RST (zero linger).
+//! Gives the accept loop (connections served under the limits of
+//! [`super::conn`]) and the router: every `/v1`, `/v2` route behind the
+//! [`gate`], the `/_sim` admin routes, JSON 404/405 answers; around them all,
+//! `X-Request-Id` on every answer, the saving of each change to the state
+//! file, and the body guard of [`super::body`] (413, 408, memory budget).
 
 use std::io;
-use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::task::{Context, Poll};
+use std::time::Duration;
 
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, Request, connect_info::Connected},
+    extract::{DefaultBodyLimit, Request, State as StateOf},
     http::{HeaderValue, StatusCode},
-    middleware,
+    middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::{get, post},
-    serve::{IncomingStream, Listener},
 };
-use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
+use super::conn;
 use super::faults::gate;
 use super::state::State;
 use super::wire::ApiError;
-use super::{SimConfig, account, admin, channels, contacts, listing, status};
-
-/// Largest request body accepted (a 10,000-contact seed fits).
-const BODY_LIMIT: usize = 64 * 1024 * 1024;
+use super::{SimConfig, account, admin, body, channels, contacts, listing, status};
 
 /// Serves the simulator on `listener` until this future is dropped.
 pub async fn serve(listener: TcpListener, config: SimConfig) -> io::Result<()> {
     config
         .check()
         .map_err(|m| io::Error::new(io::ErrorKind::InvalidInput, m))?;
-    let app = router(Arc::new(State::new(config)));
-    axum::serve(
-        SimListener(listener),
-        app.into_make_service_with_connect_info::<ConnHandle>(),
-    )
-    .await
+    let state = tokio::task::spawn_blocking(move || State::open(config))
+        .await
+        .map_err(io::Error::other)??;
+    serve_state(listener, Arc::new(state)).await
 }
 
-/// Every route of the simulator over `state`. Resets need the connection
-/// handles that [`serve`] installs, so this stays private to it.
+/// Serves the simulator over an opened `state` (see [`State::open`]).
+pub async fn serve_state(listener: TcpListener, state: Arc<State>) -> io::Result<()> {
+    let app = router(Arc::clone(&state));
+    let connections = Arc::clone(&state.connections);
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of file descriptors (or a connection gone before it
+                // was accepted): free an idle one and try again shortly.
+                if conn::out_of_descriptors(&e) && connections.evict_idle() {
+                    state.stats().connections_evicted += 1;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        let slot = match connections.try_slot() {
+            Some(slot) => slot,
+            None => match make_room(&state).await {
+                Some(slot) => slot,
+                None => {
+                    state.stats().connections_refused += 1;
+                    conn::refuse(stream);
+                    continue;
+                }
+            },
+        };
+        let (app, connections, state) = (app.clone(), Arc::clone(&connections), Arc::clone(&state));
+        tokio::spawn(async move {
+            conn::serve(stream, slot, connections, app, &state.config).await;
+        });
+    }
+}
+
+/// A slot for a connection waiting at the limit: each tenth of a second an
+/// idle connection is closed, if there is one, until a slot frees or
+/// `body_timeout` passes (`None`: refuse the newcomer).
+async fn make_room(state: &State) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    let deadline = tokio::time::Instant::now() + state.config.body_timeout;
+    loop {
+        if state.connections.evict_idle() {
+            state.stats().connections_evicted += 1;
+        }
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let step = left.min(Duration::from_millis(100));
+        if let Some(slot) = state.connections.slot(step).await {
+            return Some(slot);
+        }
+        if left <= step {
+            return None;
+        }
+    }
+}
+
+/// Every route of the simulator over `state`.
 fn router(state: Arc<State>) -> Router {
     let api = Router::new()
         .route("/v1/inboxes", get(account::inboxes))
@@ -76,7 +120,9 @@ fn router(state: Arc<State>) -> Router {
         .merge(admin::routes())
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), body::guard))
+        .layer(middleware::from_fn_with_state(state.clone(), persist))
         .layer(middleware::map_response(with_request_id))
         .with_state(state)
 }
@@ -109,104 +155,28 @@ async fn with_request_id(mut response: Response) -> impl IntoResponse {
     response
 }
 
-/// A TCP listener whose connections can be reset from a handler.
-pub struct SimListener(pub TcpListener);
-
-impl Listener for SimListener {
-    type Io = ResettableStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        let (stream, addr) = Listener::accept(&mut self.0).await;
-        let _ = stream.set_nodelay(true);
-        let stream = ResettableStream {
-            stream,
-            reset: Arc::new(AtomicBool::new(false)),
-        };
-        (stream, addr)
+/// Saves the store after a request that changed it, before its answer goes
+/// out; a save that fails turns the answer into a 500 saying so.
+async fn persist(StateOf(state): StateOf<Arc<State>>, request: Request, next: Next) -> Response {
+    let answer = next.run(request).await;
+    if !state.persists() {
+        return answer;
     }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.0.local_addr()
-    }
-}
-
-/// One connection's handle, reachable from a request as `ConnectInfo<ConnHandle>`.
-#[derive(Debug, Clone)]
-pub struct ConnHandle(Arc<AtomicBool>);
-
-impl ConnHandle {
-    /// Closes the connection without writing another byte.
-    pub fn reset(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-}
-
-impl Connected<IncomingStream<'_, SimListener>> for ConnHandle {
-    fn connect_info(stream: IncomingStream<'_, SimListener>) -> Self {
-        ConnHandle(stream.io().reset.clone())
-    }
-}
-
-/// A TCP stream that fails every write once its connection has been reset.
-pub struct ResettableStream {
-    stream: TcpStream,
-    reset: Arc<AtomicBool>,
-}
-
-impl ResettableStream {
-    /// The error a write meets after a reset; the socket will close with an RST.
-    fn check(&self) -> io::Result<()> {
-        if !self.reset.load(Ordering::SeqCst) {
-            return Ok(());
+    let saver = Arc::clone(&state);
+    let saved = tokio::task::spawn_blocking(move || saver.persist())
+        .await
+        .map_err(io::Error::other)
+        .and_then(|r| r);
+    match saved {
+        Ok(()) => answer,
+        Err(e) => {
+            eprintln!("heymarket-sim: {e}");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "server_error",
+                format!("the change was made in memory but could not be saved ({e}); it is lost when the simulator stops"),
+            )
+            .into_response()
         }
-        let _ = self.stream.set_zero_linger();
-        Err(io::Error::new(
-            io::ErrorKind::ConnectionReset,
-            "connection reset by heymarket-sim (--reset-rate)",
-        ))
-    }
-}
-
-impl AsyncRead for ResettableStream {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_read(cx, buf)
-    }
-}
-
-impl AsyncWrite for ResettableStream {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.check()?;
-        Pin::new(&mut self.stream).poll_write(cx, buf)
-    }
-
-    fn poll_write_vectored(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        bufs: &[io::IoSlice<'_>],
-    ) -> Poll<io::Result<usize>> {
-        self.check()?;
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
-    }
-
-    fn is_write_vectored(&self) -> bool {
-        self.stream.is_write_vectored()
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        self.check()?;
-        Pin::new(&mut self.stream).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.stream).poll_shutdown(cx)
     }
 }

@@ -5,7 +5,8 @@
 //! `active` clears both flags; `blocked`/`unblocked` set or clear `blocked`;
 //! `subscribed`/`unsubscribed` clear or set `is_opted_out` (the unsubscribed
 //! flag). A status change is a write: `updated` and `rev` move. An unknown
-//! contact is 404, an unknown status 400.
+//! contact is 404, an unknown status 400. A body names its contact by `id`
+//! (an integer) or `phone` (8–15 digits, no `+`), never both (400).
 
 use std::sync::Arc;
 
@@ -17,6 +18,7 @@ use super::store::{Contact, Store};
 use super::wire::{
     ApiError, ApiResult, JsonBody, body_object, now_secs, ok_json, opt_int, opt_str,
 };
+use super::write::is_valid_phone;
 
 type StatusChange = fn(&mut Contact);
 
@@ -32,22 +34,26 @@ const STATUSES: [(&str, StatusChange); 5] = [
     ("unsubscribed", |c| c.is_opted_out = true),
 ];
 
-/// The contact a body names by `id` (preferred) or `phone`.
+/// The contact a body names by `id` or `phone`.
 fn named_contact(store: &Store, obj: &Map<String, Value>) -> ApiResult<i64> {
-    if let Some(id) = opt_int(obj, "id")? {
-        return store
+    match (opt_int(obj, "id")?, opt_str(obj, "phone")?) {
+        (Some(_), Some(_)) => Err(ApiError::bad_data(
+            "name the contact by \"id\" or by \"phone\", not both",
+        )),
+        (Some(id), None) => store
             .get(id)
             .map(|c| c.id)
-            .ok_or_else(|| ApiError::not_found(format!("contact not found: id {id}")));
-    }
-    if let Some(phone) = opt_str(obj, "phone")? {
-        return store
+            .ok_or_else(|| ApiError::not_found(format!("contact not found: id {id}"))),
+        (None, Some(phone)) if !is_valid_phone(phone) => Err(ApiError::bad_data(format!(
+            "phone must be 8 to 15 digits without '+' (E.164, e.g. \"15105553344\"), got {phone:?}"
+        ))),
+        (None, Some(phone)) => store
             .id_by_phone(phone)
-            .ok_or_else(|| ApiError::not_found(format!("contact not found: phone {phone:?}")));
+            .ok_or_else(|| ApiError::not_found(format!("contact not found: phone {phone:?}"))),
+        (None, None) => Err(ApiError::bad_data(
+            "name the contact with \"id\" (integer) or \"phone\" (digits)",
+        )),
     }
-    Err(ApiError::bad_data(
-        "name the contact with \"id\" (integer) or \"phone\" (digits)",
-    ))
 }
 
 /// `POST /v1/contact/status`.

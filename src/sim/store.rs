@@ -15,7 +15,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::ops::Bound;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use uuid::Uuid;
 
 use super::SimConfig;
@@ -48,8 +48,23 @@ impl Serialize for CustomValues {
     }
 }
 
+impl<'de> Deserialize<'de> for CustomValues {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = HashMap::<String, String>::deserialize(deserializer)?;
+        let mut values = CustomValues::default();
+        for (key, value) in map {
+            let id = key.parse().map_err(|_| {
+                serde::de::Error::custom(format!("custom field id {key:?} is not an integer"))
+            })?;
+            values.set(id, &value);
+        }
+        Ok(values)
+    }
+}
+
 /// The last operation on a contact (the read shape's `op`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Op {
     Create,
     Update,
@@ -66,7 +81,7 @@ impl Op {
 
 /// A channel added with `POST /v2/contact/{uuid}/channel` (the phone is the
 /// contact's first channel and is not stored here).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Channel {
     pub id: i64,
     pub channel_type: String,
@@ -75,7 +90,8 @@ pub struct Channel {
     pub updated: i64,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// A stored contact; also its form in a state file ([`super::persist`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Contact {
     pub id: i64,
     pub uuid: Uuid,
@@ -201,6 +217,74 @@ impl Store {
             next_channel_id: 1,
             ..Store::default()
         }
+    }
+
+    /// A store holding `contacts` as a state file gives them, indexes rebuilt.
+    /// Fails, naming the contact, on what a store never holds: an id out of
+    /// range or twice, a phone or UUID twice, a channel id not yet handed out.
+    pub fn restore(
+        catalog: Catalog,
+        contacts: Vec<Contact>,
+        next_contact_id: i64,
+        next_channel_id: i64,
+    ) -> Result<Store, String> {
+        let slots = usize::try_from(next_contact_id.saturating_sub(1))
+            .map_err(|_| format!("next_contact_id {next_contact_id} is out of range"))?;
+        if contacts.len() > slots {
+            return Err(format!(
+                "{} contacts but next_contact_id is {next_contact_id}",
+                contacts.len()
+            ));
+        }
+        let mut store = Store {
+            catalog,
+            contacts: vec![None; slots],
+            next_channel_id,
+            ..Store::default()
+        };
+        for contact in contacts {
+            let id = contact.id;
+            let slot = usize::try_from(id.saturating_sub(1))
+                .ok()
+                .filter(|_| id >= 1)
+                .filter(|&i| i < slots && store.contacts[i].is_none())
+                .ok_or_else(|| format!("contact id {id} is out of range or appears twice"))?;
+            let key = phone_key(&contact.phone)
+                .filter(|_| store.phone_taken(&contact.phone, None).is_none())
+                .ok_or_else(|| {
+                    format!(
+                        "contact {id}: phone {:?} is invalid or taken",
+                        contact.phone
+                    )
+                })?;
+            if store.by_uuid.insert(contact.uuid, id).is_some() {
+                return Err(format!("contact {id}: uuid {} appears twice", contact.uuid));
+            }
+            let channel_ids = contact.channels.iter().map(|c| c.id);
+            if std::iter::once(contact.phone_channel_id)
+                .chain(channel_ids)
+                .any(|c| c < 1 || c >= next_channel_id)
+            {
+                return Err(format!(
+                    "contact {id}: a channel id is not below next_channel_id {next_channel_id}"
+                ));
+            }
+            store.index(Some(key), email_key(&contact.email), id);
+            store.by_updated.insert((contact.updated, id));
+            store.contacts[slot] = Some(contact);
+            store.live += 1;
+        }
+        Ok(store)
+    }
+
+    /// The id the next contact created gets (ids are never reused).
+    pub fn next_contact_id(&self) -> i64 {
+        self.contacts.len() as i64 + 1
+    }
+
+    /// The id the next channel added gets.
+    pub fn next_channel_id(&self) -> i64 {
+        self.next_channel_id
     }
 
     /// How many contacts are stored.
@@ -396,20 +480,26 @@ impl Store {
         true
     }
 
-    /// Adds a channel to contact `id` unless it has it already.
+    /// The id of contact `id`'s channel `channel_type`/`channel_id` (its
+    /// phone included), if it has it.
+    pub fn channel_held(&self, id: i64, channel_type: &str, channel_id: &str) -> Option<i64> {
+        let contact = self.get(id)?;
+        if channel_type == "phone" && contact.phone == channel_id {
+            return Some(contact.phone_channel_id);
+        }
+        contact
+            .channels
+            .iter()
+            .find(|c| c.channel_type == channel_type && c.channel_id == channel_id)
+            .map(|c| c.id)
+    }
+
+    /// Adds a channel to contact `id` (even one it has: see [`Self::channel_held`]).
     pub fn add_channel(&mut self, id: i64, channel_type: &str, channel_id: &str, now: i64) {
         let next_id = self.next_channel_id;
         let Some(contact) = self.get_mut(id) else {
             return;
         };
-        let is_phone = channel_type == "phone" && contact.phone == channel_id;
-        let known = contact
-            .channels
-            .iter()
-            .any(|c| c.channel_type == channel_type && c.channel_id == channel_id);
-        if is_phone || known {
-            return;
-        }
         contact.channels.push(Channel {
             id: next_id,
             channel_type: channel_type.to_string(),
@@ -465,80 +555,5 @@ pub fn email_key(email: &str) -> Option<u64> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn write(phone: &str, email: &str) -> ContactWrite {
-        ContactWrite {
-            phone: Some(phone.to_string()),
-            email: Some(email.to_string()),
-            ..ContactWrite::default()
-        }
-    }
-
-    #[test]
-    fn phone_keys_keep_leading_zeros_apart() {
-        assert_ne!(phone_key("0123456789"), phone_key("123456789"));
-        assert_eq!(phone_key("999999999999999").map(|k| k >> 50), Some(15));
-        assert_eq!(phone_key("1234567890123456"), None);
-        assert_eq!(phone_key("+1510555"), None);
-        assert_eq!(phone_key(""), None);
-    }
-
-    #[test]
-    fn indexes_follow_updates_and_deletes() {
-        let mut store = Store::default();
-        let a = store.create(&write("15105550001", "A@x.com"), 100).unwrap();
-        let b = store.create(&write("15105550002", "a@X.com"), 100).unwrap();
-        assert_eq!(store.ids_by_email("a@x.com"), [a, b]);
-        assert!(store.create(&write("15105550001", ""), 100).is_err());
-
-        store
-            .update(a, &write("15105550003", "c@x.com"), 200)
-            .unwrap();
-        assert_eq!(store.id_by_phone("15105550001"), None);
-        assert_eq!(store.id_by_phone("15105550003"), Some(a));
-        assert_eq!(store.ids_by_email("a@x.com"), [b]);
-        assert_eq!(store.get(a).map(|c| (c.updated, c.rev)), Some((200, 2)));
-        let newest = Window {
-            ascending: false,
-            date: None,
-            inclusive: false,
-        };
-        let order: Vec<i64> = store.page(newest, 0, 10).iter().map(|c| c.id).collect();
-        assert_eq!(order, [a, b]);
-
-        assert!(store.delete(b));
-        assert!(!store.delete(b));
-        assert_eq!(store.len(), 1);
-        assert_eq!(store.id_by_phone("15105550002"), None);
-        assert!(store.ids_by_email("a@x.com").is_empty());
-        assert_eq!(store.count(newest), 1);
-    }
-
-    #[test]
-    fn windows_bound_by_whole_seconds() {
-        let mut store = Store::default();
-        for (i, t) in [10, 20, 20, 30].into_iter().enumerate() {
-            let id = store
-                .create(&write(&format!("1510555000{i}"), ""), t)
-                .unwrap();
-            assert_eq!(id, i as i64 + 1);
-        }
-        let ids = |ascending, date, inclusive| -> Vec<i64> {
-            let window = Window {
-                ascending,
-                date: Some(date),
-                inclusive,
-            };
-            store.page(window, 0, 10).iter().map(|c| c.id).collect()
-        };
-        assert_eq!(ids(false, (20, 0), false), [1]);
-        assert_eq!(ids(false, (20, 0), true), [3, 2, 1]);
-        assert_eq!(ids(false, (20, 5), false), [3, 2, 1]);
-        assert_eq!(ids(true, (20, 0), false), [4]);
-        assert_eq!(ids(true, (20, 0), true), [2, 3, 4]);
-        assert_eq!(ids(true, (19, 5), false), [2, 3, 4]);
-        assert_eq!(ids(true, (19, 5), true), [2, 3, 4]);
-    }
-}
+#[path = "store_tests.rs"]
+mod tests;

@@ -10,4 +10,5 @@ mod test_import;
 mod test_import_faults;
 mod test_layouts;
 mod test_properties;
+mod test_sandbox;
 mod test_validate;

@@ -84,6 +84,9 @@ impl Workdir {
         ] {
             cmd.env_remove(var);
         }
+        // A `--sandbox` without `--sandbox-dir` keeps its store in the user's
+        // cache folder: never the real one from a test.
+        cmd.env("XDG_CACHE_HOME", self.dir.path().join(".cache"));
         if let Some(sim) = &self.sim {
             cmd.env("HEYMARKET_BASE_URL", sim.url())
                 .env("HEYMARKET_API_KEY", KEY);

@@ -93,6 +93,16 @@ impl Api {
         self.send(self.client.post(self.url(path)).json(&body))
     }
 
+    /// Posts `body` as it is, as JSON.
+    pub fn post_raw(&self, path: &str, body: String) -> Reply {
+        self.send(
+            self.client
+                .post(self.url(path))
+                .header("content-type", "application/json")
+                .body(body),
+        )
+    }
+
     pub fn delete(&self, path: &str, body: Value) -> Reply {
         self.send(self.client.delete(self.url(path)).json(&body))
     }
