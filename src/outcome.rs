@@ -36,6 +36,8 @@ pub enum ErrorCode {
     PhoneMissing,
     PhoneInvalid,
     PhoneSpreadsheetDamaged,
+    /// `--default-region none` and the number carries no country code.
+    PhoneNeedsCountry,
     EmailInvalid,
     TooManyTags,
     UnknownTag,
@@ -57,6 +59,7 @@ impl ErrorCode {
             ErrorCode::PhoneMissing => "phone_missing",
             ErrorCode::PhoneInvalid => "phone_invalid",
             ErrorCode::PhoneSpreadsheetDamaged => "phone_spreadsheet_damaged",
+            ErrorCode::PhoneNeedsCountry => "phone_needs_country",
             ErrorCode::EmailInvalid => "email_invalid",
             ErrorCode::TooManyTags => "too_many_tags",
             ErrorCode::UnknownTag => "unknown_tag",
