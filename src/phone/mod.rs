@@ -391,4 +391,6 @@ fn accepted_forms(region: Option<Region>) -> String {
 }
 
 #[cfg(test)]
+mod differential;
+#[cfg(test)]
 mod tests;

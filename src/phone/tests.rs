@@ -323,3 +323,140 @@ fn a_rows_own_region_overrides_the_default() {
     );
     assert_eq!(Region::parse("XX"), None);
 }
+
+fn in_region(region: &str, raw: &str) -> std::result::Result<Phone, RowError> {
+    PhoneNormaliser::new(region).unwrap().normalise(raw)
+}
+
+#[test]
+fn what_the_old_crate_got_wrong_is_right() {
+    // Found by the differential run of issue 7 against libphonenumber.
+    for (region, raw, want) in [
+        ("US", "011 49 1512 3456789", "4915123456789"),
+        ("US", "'+4915123456789", "4915123456789"),
+        ("US", "“+86 131 2345 6789”", "8613123456789"),
+        ("RU", "8 800 555 35 35", "78005553535"),
+        ("RU", "8 (800) 555-35-35", "78005553535"),
+        ("SG", "6521 2345", "6565212345"),
+        ("GB", "٠٧٩١١ ١٢٣٤٥٦", "447911123456"),
+        ("GB", "०७९११ १२३४५६", "447911123456"),
+        ("BR", "(11) 2234.0000", "551122340000"),
+    ] {
+        let phone = in_region(region, raw).unwrap_or_else(|e| panic!("{raw:?}: {e}"));
+        assert_eq!(phone.digits, want, "{raw:?} under {region}");
+    }
+    let ru = in_region("RU", "+7 495 123-45-67 доб. 123").unwrap();
+    assert_eq!(ru.digits, "74951234567");
+    assert_eq!(ru.extension.as_deref(), Some("123"));
+    // The old crate's validity check matched a prefix only.
+    assert_eq!(
+        in_region("US", "+376 312345841").unwrap_err().code,
+        ErrorCode::PhoneInvalid
+    );
+    // A real dotted number is no float: libphonenumber's answer stands.
+    let e = in_region("BR", "2234.0000").unwrap_err();
+    assert_eq!(e.code, ErrorCode::PhoneInvalid);
+    assert!(e.message.contains("default region BR"), "{}", e.message);
+}
+
+#[test]
+fn our_rules_apply_only_where_libphonenumber_finds_nothing() {
+    let rule = |region: &str, raw: &str| {
+        let (phone, rule) = PhoneNormaliser::new(region)
+            .unwrap()
+            .read(raw, None)
+            .unwrap();
+        (phone.digits, rule)
+    };
+    let us = |raw| rule("US", raw);
+    assert_eq!(
+        us("(415) 555-3434"),
+        ("14155553434".into(), Rule::Libphonenumber)
+    );
+    assert_eq!(
+        us("415\u{2009}555\u{2009}3434"),
+        ("14155553434".into(), Rule::Spaces)
+    );
+    assert_eq!(
+        us("415\u{202f}555\u{202f}3434"),
+        ("14155553434".into(), Rule::Spaces)
+    );
+    assert_eq!(
+        us("1.4155553434E+10"),
+        ("14155553434".into(), Rule::SpreadsheetExact)
+    );
+    assert_eq!(
+        us("14155553434.0"),
+        ("14155553434".into(), Rule::ZeroFraction)
+    );
+    assert_eq!(
+        us("0044 20 7946 0958"),
+        ("442079460958".into(), Rule::ExitCode)
+    );
+    assert_eq!(
+        rule("GB", "011 44 20 7946 0958"),
+        ("442079460958".into(), Rule::ExitCode)
+    );
+    // Brazil dials 00 plus a carrier code; 0047 is Norway all the same.
+    assert_eq!(
+        rule("BR", "0047 21 23 45 67"),
+        ("4721234567".into(), Rule::ExitCode)
+    );
+    assert_eq!(
+        us("+44 (0)121 755 0998"),
+        ("441217550998".into(), Rule::Libphonenumber)
+    );
+    assert_eq!(
+        us("+47 (0)21 23 45 67"),
+        ("4721234567".into(), Rule::TrunkZero)
+    );
+    assert_eq!(
+        us("442079460001"),
+        ("442079460001".into(), Rule::BareInternational)
+    );
+}
+
+#[test]
+fn no_default_region_needs_a_country_code() {
+    let none = PhoneNormaliser::new("none").unwrap();
+    assert_eq!(none.region(), "none");
+    for raw in ["(415) 555-3434", "020 7946 0958", "555-1234"] {
+        let e = none.normalise(raw).unwrap_err();
+        assert_eq!(e.code, ErrorCode::PhoneNeedsCountry, "{raw:?}");
+        let msg = &e.message;
+        assert!(
+            msg.starts_with(&format!("\"{raw}\" has no country code")),
+            "{msg}"
+        );
+        assert!(msg.contains("country column"), "{msg}");
+        assert!(msg.contains("--default-region"), "{msg}");
+        assert!(msg.contains("+1 415 555 3434"), "{msg}");
+    }
+    for (raw, want) in [
+        ("+44 20 7946 0958", "442079460958"),
+        ("0044 20 7946 0958", "442079460958"),
+        ("011 44 20 7946 0958", "442079460958"),
+        ("442079460958", "442079460958"),
+    ] {
+        let phone = none.normalise(raw).unwrap();
+        assert_eq!(phone.digits, want, "{raw:?}");
+        assert_eq!(phone.national_in, None, "{raw:?}");
+    }
+    for raw in ["abc", "+0 123", "+44 20"] {
+        let e = none.normalise(raw).unwrap_err();
+        assert_eq!(e.code, ErrorCode::PhoneInvalid, "{raw:?}");
+        assert!(e.message.contains("no default region"), "{}", e.message);
+    }
+    // A row's own country still reads national numbers.
+    let gb = Region::parse("GB");
+    let phone = none.normalise_in("020 7946 0958", gb).unwrap();
+    assert_eq!(phone.digits, "442079460958");
+    assert_eq!(phone.national_in, gb);
+}
+
+#[test]
+fn a_rows_region_names_itself_in_messages() {
+    let e = us().normalise_in("12345", Region::parse("DE")).unwrap_err();
+    assert!(e.message.contains("(region DE)"), "{}", e.message);
+    assert!(e.message.contains("+49"), "{}", e.message);
+}
