@@ -109,7 +109,7 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
             args.file.display()
         )));
     }
-    let phones = PhoneNormaliser::new(&args.default_region)?;
+    let phones = PhoneNormaliser::new(&args.default_region)?.for_headers(reader.headers());
     let map_file = args.map.as_deref().map(MapFile::load).transpose()?;
     let in_file = |e: Error| Error::usage(format!("{}: {e}", args.file.display()));
 

@@ -26,6 +26,9 @@ use crate::outcome::{ErrorCode, RowError};
 use damage::Damage;
 pub use tally::CountryTally;
 
+/// Columns that make a file an `hmbulk export` (see `export::columns`).
+const EXPORT_COLUMNS: [&str; 5] = ["id", "uuid", "phone", "created", "updated"];
+
 /// A cell longer than this is not a phone number, whatever it holds; checked
 /// before any parsing so hostile cells cost nothing.
 const MAX_CELL_CHARS: usize = 64;
@@ -115,6 +118,9 @@ impl std::fmt::Display for Region {
 #[derive(Debug, Clone)]
 pub struct PhoneNormaliser {
     region: Option<Region>,
+    /// The file is Heymarket's own (an `hmbulk export`): bare digits are
+    /// E.164 first, national only when that reading is invalid.
+    heymarket_digits: bool,
     /// "+1 415 555 3434, (415) 555-3434, or …": what an invalid-phone message offers.
     accepted: String,
 }
@@ -126,6 +132,7 @@ impl PhoneNormaliser {
         if region.trim().eq_ignore_ascii_case("none") {
             return Ok(PhoneNormaliser {
                 region: None,
+                heymarket_digits: false,
                 accepted: accepted_forms(None),
             });
         }
@@ -139,8 +146,20 @@ impl PhoneNormaliser {
         })?;
         Ok(PhoneNormaliser {
             region: Some(region),
+            heymarket_digits: false,
             accepted: accepted_forms(Some(region)),
         })
+    }
+
+    /// The same, for a file with the columns of `hmbulk export` (`id`, `uuid`,
+    /// `phone`, …): Heymarket writes E.164 digits without `+`, so there a
+    /// cell of bare digits is read with `+` first. Elsewhere a valid national
+    /// reading wins: `6785912345` is a US number in a US file, but Vanuatu's
+    /// `+678 59 12345` in an export.
+    pub fn for_headers(mut self, headers: &[String]) -> Self {
+        let has = |name: &str| headers.iter().any(|h| h == name);
+        self.heymarket_digits = EXPORT_COLUMNS.iter().all(|c| has(c));
+        self
     }
 
     /// The default region, as an ISO 3166 code, or `none`.
@@ -187,6 +206,11 @@ impl PhoneNormaliser {
         }
         let spaced = clean::spaces(cell);
         let text = spaced.as_ref();
+        if self.heymarket_digits
+            && let Some(pn) = clean::bare_international(text).and_then(|t| valid(&t, None))
+        {
+            return Ok((phone(&pn, region), Rule::BareInternational));
+        }
         let found = match damage::recover(text) {
             None => {
                 let first = parse(text, region);

@@ -7,5 +7,6 @@ mod test_export;
 mod test_fields;
 mod test_import;
 mod test_import_faults;
+mod test_phones;
 mod test_properties;
 mod test_validate;
