@@ -390,6 +390,10 @@ fn our_rules_apply_only_where_libphonenumber_finds_nothing() {
         ("14155553434".into(), Rule::ZeroFraction)
     );
     assert_eq!(
+        us("+447911123456.00"),
+        ("447911123456".into(), Rule::ZeroFraction)
+    );
+    assert_eq!(
         us("0044 20 7946 0958"),
         ("442079460958".into(), Rule::ExitCode)
     );
