@@ -52,7 +52,7 @@ pub struct Args {
     /// Batches in flight at once.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
-    /// Region for phone numbers written without a country code (ISO code).
+    /// Region for phone numbers written without a country code (ISO code), or `none`.
     #[arg(long, default_value = "US")]
     pub default_region: String,
     /// TOML file mapping column headers to fields: [columns] "Header" = "phone" | "custom:12" | "ignore" ...
