@@ -483,3 +483,31 @@ fn an_exports_digits_are_international_first() {
     let other = us.for_headers(&["Mobile".to_string(), "uuid".to_string()]);
     assert_eq!(digits(&other, "6785912345"), "16785912345");
 }
+
+#[test]
+fn every_extension_spelling_the_old_splitter_took_still_splits() {
+    let n = us();
+    for (raw, ext) in [
+        ("415-555-3434 x123", "123"),
+        ("415-555-3434x123", "123"),
+        ("(415) 555-3434 ext. 45", "45"),
+        ("(415) 555-3434 ext.45", "45"),
+        ("(415) 555-3434 EXT 45", "45"),
+        ("4155553434#12", "12"),
+        ("415 555 3434 # 12", "12"),
+        ("+1 415 555 3434 extension 7", "7"),
+        ("+1-415-555-3434;ext=9", "9"),
+        ("415-555-3434, x 2", "2"),
+    ] {
+        let phone = n.normalise(raw).unwrap_or_else(|e| panic!("{raw:?}: {e}"));
+        assert_eq!(phone.digits, "14155553434", "{raw:?}");
+        assert_eq!(phone.extension.as_deref(), Some(ext), "{raw:?}");
+    }
+    for raw in ["415 555 3434 ×12", "415 555 3434 ext 12345678901"] {
+        // Not an extension libphonenumber knows: the number stands alone or
+        // the cell is refused, but the digits are never glued on.
+        if let Ok(phone) = n.normalise(raw) {
+            assert_eq!(phone.digits, "14155553434", "{raw:?}");
+        }
+    }
+}
