@@ -1,5 +1,5 @@
 //! Validate a generated 100,000-row chunk through `Validator::validate_chunk`
-//! (rayon, per-thread phone metadata). The rows mix the phone formats a real
+//! (rayon, one shared phone metadata table). The rows mix the phone formats a real
 //! export has: US national and international forms, `1-` prefixes, dots,
 //! extensions, UK numbers, exact and damaged scientific notation, and junk.
 //! Run: `cargo bench --bench validate_rows`; criterion reports rows/s as

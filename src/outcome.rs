@@ -39,6 +39,8 @@ pub enum ErrorCode {
     /// A country column holds a value no one can read, and the row's phone
     /// has no country code of its own.
     CountryUnknown,
+    /// `--default-region none` and the number carries no country code.
+    PhoneNeedsCountry,
     EmailInvalid,
     TooManyTags,
     UnknownTag,
@@ -61,6 +63,7 @@ impl ErrorCode {
             ErrorCode::PhoneInvalid => "phone_invalid",
             ErrorCode::PhoneSpreadsheetDamaged => "phone_spreadsheet_damaged",
             ErrorCode::CountryUnknown => "country_unknown",
+            ErrorCode::PhoneNeedsCountry => "phone_needs_country",
             ErrorCode::EmailInvalid => "email_invalid",
             ErrorCode::TooManyTags => "too_many_tags",
             ErrorCode::UnknownTag => "unknown_tag",

@@ -21,6 +21,7 @@ use crate::dedupe::Dedupe;
 use crate::error::{Error, Result};
 use crate::input::{Record, RowReader};
 use crate::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
+use crate::phone::CountryTally;
 use crate::progress::Progress;
 use crate::report::{Reporter, Summary};
 
@@ -91,7 +92,7 @@ pub fn run(
     let (tx, rx) = sync_channel::<Vec<Pending>>(settings.concurrency.max(1));
     let rx = Arc::new(Mutex::new(rx));
 
-    let (read_error, unchecked_names) = std::thread::scope(|scope| {
+    let (read_error, unchecked_names, countries) = std::thread::scope(|scope| {
         if let Some(client) = client {
             for _ in 0..settings.concurrency.max(1) {
                 let rx = Arc::clone(&rx);
@@ -124,6 +125,7 @@ pub fn run(
         let mut columns = ColumnCounts::default();
         let mut dedupe = Dedupe::new();
         let mut unchecked_names = 0u64;
+        let mut countries = CountryTally::default();
         let mut batch: Vec<Pending> = Vec::with_capacity(settings.batch_size);
         let mut chunk: Vec<Record> = Vec::with_capacity(CHUNK_ROWS);
         let mut input_error: Option<Error> = None;
@@ -185,6 +187,7 @@ pub fn run(
                     }
                     continue;
                 }
+                countries.add(&draft.phone, draft.national_in);
                 if draft.has_unchecked_names() {
                     unchecked_names += 1;
                 }
@@ -237,7 +240,7 @@ pub fn run(
         drop(tx);
         let mut r = reporter.lock().unwrap_or_else(|e| e.into_inner());
         columns.into_summary(&mut r.summary, validator.mapping());
-        (input_error, unchecked_names)
+        (input_error, unchecked_names, countries)
     });
 
     if let Some(e) = report_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
@@ -267,6 +270,10 @@ pub fn run(
              credentials; run validate with credentials (or --sandbox) to check them"
         ));
     }
+    if let Some(warning) = countries.warning() {
+        s.notes.push(warning);
+    }
+    s.phone_countries = countries;
     let interrupted = interrupt.load(Ordering::SeqCst);
     if let Some(e) = &fatal {
         s.stopped = Some(format!("{e}; rows after row {} were not read", s.rows_read));

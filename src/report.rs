@@ -14,6 +14,7 @@ use crate::atomic_file::{AtomicFile, commit_csv, write_json};
 use crate::error::{Error, Result};
 use crate::formula::guard;
 use crate::outcome::{Action, RowOutcome, RowResult};
+use crate::phone::CountryTally;
 
 /// Columns of an input that an error report adds and a re-import ignores.
 pub const META_COLUMNS: [&str; 3] = ["_row", "_error_code", "_error"];
@@ -76,8 +77,12 @@ pub struct Summary {
     pub blank_lines: u64,
     /// Why the run stopped early, when it did.
     pub stopped: Option<String>,
-    /// What a dry run could not check (no credentials: tag and member names).
+    /// What a dry run could not check (no credentials: tag and member names),
+    /// and warnings such as numbers that may have the wrong country.
     pub notes: Vec<String>,
+    /// Valid phones by where their country came from: read as national in a
+    /// region, or written with a country code.
+    pub phone_countries: CountryTally,
     pub reports: Option<ReportPaths>,
     /// The known layout the header was recognised as (its id), if any.
     pub layout: Option<String>,

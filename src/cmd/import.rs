@@ -59,7 +59,8 @@ pub struct Args {
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
     /// Region for phone numbers written without a country code, when the row
-    /// has no country column (ISO code; default US, or the mapping file's).
+    /// has no country column: an ISO code (default US, or the mapping file's), or
+    /// `none` to make such numbers row errors (`phone_needs_country`).
     #[arg(long, value_name = "CC")]
     pub default_region: Option<String>,
     /// TOML file mapping column headers to fields: [columns] "Header" = "phone" | "custom:12" | "ignore" ...
@@ -146,7 +147,7 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
         .clone()
         .or_else(|| map_file.as_ref()?.settings.default_region.clone())
         .unwrap_or_else(|| DEFAULT_REGION.to_string());
-    let phones = PhoneNormaliser::new(&region)?;
+    let phones = PhoneNormaliser::new(&region)?.for_headers(reader.headers());
     let in_file = |e: Error| Error::usage(format!("{}: {e}", args.file.display()));
 
     // A client when sending, and for a dry run when credentials are at hand

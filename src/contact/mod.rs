@@ -26,7 +26,7 @@ use crate::catalog::Catalog;
 use crate::input::Record;
 use crate::mapping::{Field, Mapping, Target};
 use crate::outcome::{ErrorCode, RowError};
-use crate::phone::PhoneNormaliser;
+use crate::phone::{PhoneNormaliser, Region};
 
 /// The API takes at most this many tags on a contact.
 pub const MAX_TAGS: usize = 5;
@@ -66,6 +66,8 @@ pub struct Draft {
     /// An extension found in the phone cell (`x123`). The API has no place for
     /// it, so it is not sent; the report may show it.
     pub extension: Option<String>,
+    /// The region the phone was read in as a national number (no country code).
+    pub national_in: Option<Region>,
     /// Tag names that could not be checked (offline catalog). When there are
     /// any, `tags` is `None`: the draft is for a dry run and must not be sent.
     pub unchecked_tags: Vec<String>,
@@ -233,6 +235,7 @@ impl Validator {
         draft.phone_raw = phones.raw;
         draft.phone = phones.primary.digits;
         draft.extension = phones.primary.extension;
+        draft.national_in = phones.primary.national_in;
         draft.phone_column = phones.column;
         draft.secondary_phones = phones.secondary;
         let emails = channels::emails(mapping, cells, email_invalid)?;

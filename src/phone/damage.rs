@@ -6,7 +6,9 @@
 //! its mantissa carries at least exponent + 1 significant digits as written
 //! (every integer digit is there), and is then expanded; `4.15555E+09` had
 //! digits rounded away and cannot be recovered. `14155553434.0` (a float
-//! printed with a zero fraction) is exact.
+//! printed with a zero fraction) is exact, but is only taken as damage when
+//! libphonenumber finds no valid number in the cell as written (see
+//! [`zero_fraction`]).
 
 /// Why a spreadsheet number could not be turned back into a phone number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,30 +20,19 @@ pub enum Damage {
     Fraction,
 }
 
-/// `None` when `cell` is not written the way a spreadsheet writes a number
-/// (so it is an ordinary phone cell); `Some(Ok(digits))` when it is and
-/// nothing was lost (a leading `+` is kept); `Some(Err(_))` when digits were lost.
+/// `None` when `cell` is not in scientific notation (so it is an ordinary
+/// phone cell); `Some(Ok(digits))` when it is and nothing was lost (a leading
+/// `+` is kept); `Some(Err(_))` when digits were lost.
 pub fn recover(cell: &str) -> Option<Result<String, Damage>> {
     let (sign, body) = match cell.strip_prefix('+') {
         Some(rest) => ("+", rest),
         None => ("", cell),
     };
-    let (mantissa, exponent) = match body.find(['e', 'E']) {
-        Some(i) => (&body[..i], Some(&body[i + 1..])),
-        None => (body, None),
-    };
-    let (int_part, frac) = match mantissa.find(['.', ',']) {
-        Some(i) => (&mantissa[..i], &mantissa[i + 1..]),
-        None => (mantissa, ""),
-    };
+    let (mantissa, exponent) = body.split_once(['e', 'E'])?;
+    let (int_part, frac) = mantissa.split_once(['.', ',']).unwrap_or((mantissa, ""));
     if int_part.is_empty() || !all_digits(int_part) || !all_digits(frac) {
         return None;
     }
-    let Some(exponent) = exponent else {
-        // `14155553434.0`: a whole number printed as a float.
-        let zero_fraction = !frac.is_empty() && frac.bytes().all(|b| b == b'0');
-        return zero_fraction.then(|| Ok(format!("{sign}{int_part}")));
-    };
     let exponent = exponent.strip_prefix('+').unwrap_or(exponent);
     // Phones have at most 15 digits; a larger exponent is no phone (the
     // parser will say so) and must not make us write a huge string.
@@ -63,6 +54,24 @@ pub fn recover(cell: &str) -> Option<Result<String, Damage>> {
     let digits = format!("{int_part}{whole}");
     let digits = digits.trim_start_matches('0');
     Some(Ok(format!("{sign}{digits}")))
+}
+
+/// `14155553434.0`, `+447911123456.00` -> the digits before the point: a
+/// whole number printed as a float (`.0`, as Python, pandas and JavaScript
+/// print one) or with two decimals (`.00`, a spreadsheet's number format).
+/// `None` for anything else, including real dotted numbers with more zeros
+/// (`2234.0000`) or other digits after the point.
+///
+/// Why this is safe: the caller tries it only when libphonenumber found no
+/// valid number in the cell as written, so it never changes a number
+/// libphonenumber accepts; and it only drops one or two zeros after a point
+/// from a cell of nothing but digits, which is exactly what printing a whole
+/// number as a float adds.
+pub fn zero_fraction(cell: &str) -> Option<&str> {
+    let (whole, frac) = cell.rsplit_once(['.', ','])?;
+    let digits = whole.strip_prefix('+').unwrap_or(whole);
+    let zeros = matches!(frac, "0" | "00");
+    (zeros && !digits.is_empty() && all_digits(digits)).then_some(whole)
 }
 
 fn all_digits(s: &str) -> bool {
@@ -119,10 +128,24 @@ mod tests {
     }
 
     #[test]
-    fn float_with_zero_fraction_is_exact() {
-        assert_eq!(recover("14155553434.0"), ok("14155553434"));
-        assert_eq!(recover("14155553434.00"), ok("14155553434"));
-        assert_eq!(recover("+447911123456.0"), ok("+447911123456"));
+    fn float_with_zero_fraction_gives_its_whole_part() {
+        assert_eq!(zero_fraction("14155553434.0"), Some("14155553434"));
+        assert_eq!(zero_fraction("14155553434.00"), Some("14155553434"));
+        assert_eq!(zero_fraction("14155553434,0"), Some("14155553434"));
+        assert_eq!(zero_fraction("+447911123456.0"), Some("+447911123456"));
+        for cell in [
+            "2234.0000",
+            "2234.000",
+            "14155553434.5",
+            "14155553434.01",
+            "415.555.3434",
+            "415 555 3434.0",
+            ".0",
+            "+.0",
+            "14155553434",
+        ] {
+            assert_eq!(zero_fraction(cell), None, "{cell:?}");
+        }
     }
 
     #[test]
@@ -133,6 +156,8 @@ mod tests {
             "(415) 555-3434",
             "+1 415 555 3434",
             "14155553434.5",
+            "14155553434.0",
+            "2234.0000",
             "1.4155553434E-10",
             "1.4E+999",
             "E+10",

@@ -1,41 +1,33 @@
 //! Phone normalisation: any way a person or a spreadsheet writes a number ->
-//! E.164 digits without `+` (`14155553434`), by libphonenumber rules with a
-//! default region for national numbers. Extensions are split off; spreadsheet
-//! damage (`1.4155553434E+10`, `14155553434.0`) is recovered when exact and
-//! reported as `phone_spreadsheet_damaged` when digits were lost.
+//! E.164 digits without `+` (`14155553434`).
 //!
-//! Takes one cell; gives a [`Phone`] or a [`RowError`] whose message names the
-//! value, the default region and what would be accepted.
+//! The answer is libphonenumber's (the `rlibphonenumber` port, metadata
+//! 9.0.42): parse with the row's region, keep the number only when it is
+//! valid, take the extension it splits off. A few rules of our own apply only
+//! where libphonenumber finds no valid number in the cell, each named in the
+//! README ("Phones") and in [`Rule`]: exact spreadsheet damage, `00`/`011` exit
+//! codes, odd Unicode spaces, the `(0)` trunk, and Heymarket's own format
+//! (E.164 digits without `+`).
+//!
+//! Takes one cell and a region (or none); gives a [`Phone`] or a [`RowError`]
+//! whose message names the value, the region and what would be accepted.
 
 mod clean;
 mod damage;
+mod tally;
 
-use phonenumber::country::{Id, Source};
-use phonenumber::metadata::Database;
-use phonenumber::{Mode, ParseError, PhoneNumber};
+use rlibphonenumber::{
+    CountryCodeSource, PHONE_NUMBER_UTIL as LIB, ParseError, PhoneNumber, PhoneNumberFormat,
+    PhoneNumberType,
+};
 
 use crate::error::{Error, Result};
 use crate::outcome::{ErrorCode, RowError};
 use damage::Damage;
+pub use tally::CountryTally;
 
-/// libphonenumber metadata 9.0.33, copied from the `phonenumber` crate
-/// (0.3.10+9.0.33, `assets/PhoneNumberMetadata.xml`, Apache-2.0, Copyright
-/// The Libphonenumber Authors).
-///
-/// Vendored by hand because the crate's global `DATABASE` serialises every
-/// thread on one regex-cache mutex (research/perf-baseline.md §2: two threads
-/// validate slower than one), and the crate exposes no way to build a second
-/// database other than parsing this XML, which is not reachable from our
-/// build portably (it lives in the cargo registry, not in the crate's API).
-/// When the crate is upgraded, copy the file again from its `assets/`.
-const METADATA_XML: &str = include_str!("PhoneNumberMetadata.xml");
-
-thread_local! {
-    /// One database per thread (about 110 ms to build, once per thread), so
-    /// rayon workers never wait on each other's regex cache.
-    static DATABASE: Database = Database::parse(METADATA_XML)
-        .expect("the vendored PhoneNumberMetadata.xml parses (a unit test checks it)");
-}
+/// Columns that make a file an `hmbulk export` (see `export::columns`).
+const EXPORT_COLUMNS: [&str; 5] = ["id", "uuid", "phone", "created", "updated"];
 
 /// A cell longer than this is not a phone number, whatever it holds; checked
 /// before any parsing so hostile cells cost nothing.
@@ -59,6 +51,28 @@ pub struct Phone {
     pub national_in: Option<Region>,
 }
 
+/// Which rule gave a number: libphonenumber's reading of the cell, or one of
+/// ours (tried only when libphonenumber found no valid number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Rule {
+    /// libphonenumber's answer for the cell as written.
+    Libphonenumber,
+    /// libphonenumber's answer once thin, narrow and other odd spaces were
+    /// made plain (`415 555 3434` with U+2009 between the groups).
+    Spaces,
+    /// Exact scientific notation expanded (`1.4155553434E+10`).
+    SpreadsheetExact,
+    /// A whole number printed as a float (`14155553434.0`).
+    ZeroFraction,
+    /// `00`/`011` read as the exit code where the region dials another one.
+    ExitCode,
+    /// `(0)` dropped after the country code (`+44 (0)121 …`).
+    TrunkZero,
+    /// Digits without `+` that are no valid national number but a valid
+    /// international one (Heymarket's own format, `442079460001`).
+    BareInternational,
+}
+
 /// A region the phone metadata knows, as an ISO 3166-1 alpha-2 code (`US`, `GB`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Region([u8; 2]);
@@ -68,9 +82,9 @@ impl Region {
     pub fn parse(code: &str) -> Option<Region> {
         let code = code.trim().to_ascii_uppercase();
         let bytes: [u8; 2] = code.as_bytes().try_into().ok()?;
-        let id = code.parse::<Id>().ok()?;
-        DATABASE
-            .with(|db| db.by_id(id.as_ref()).is_some())
+        let lib = rlibphonenumber::Region::from_code(&code).ok()?;
+        LIB.get_country_code_for_region(lib)
+            .is_some()
             .then_some(Region(bytes))
     }
 
@@ -79,8 +93,16 @@ impl Region {
         std::str::from_utf8(&self.0).unwrap_or("??")
     }
 
-    fn id(self) -> Id {
-        self.as_str().parse().unwrap_or(Id::US)
+    /// The country calling code numbers of this region start with (`1`, `44`).
+    pub fn country_code(self) -> u16 {
+        LIB.get_country_code_for_region(self.lib())
+            .and_then(|c| u16::try_from(c).ok())
+            .unwrap_or(0)
+    }
+
+    fn lib(self) -> rlibphonenumber::Region {
+        // Built from a code `parse` checked, so this cannot fail.
+        rlibphonenumber::Region::from_code(self.as_str()).unwrap_or(rlibphonenumber::Region::US)
     }
 }
 
@@ -90,52 +112,65 @@ impl std::fmt::Display for Region {
     }
 }
 
-/// Normalises phones for one default region. Cheap to share across threads:
-/// each thread uses its own metadata database (the crate's default one sits
-/// behind one global mutex).
+/// Normalises phones for one default region (or none: `--default-region
+/// none`). Cheap to clone and share across threads: the metadata is one
+/// global, read-only table.
 #[derive(Debug, Clone)]
 pub struct PhoneNormaliser {
-    region: Id,
-    /// The default region's country code as written after `+` (`"1"`, `"44"`).
-    own_code: String,
+    region: Option<Region>,
+    /// The file is Heymarket's own (an `hmbulk export`): bare digits are
+    /// E.164 first, national only when that reading is invalid.
+    heymarket_digits: bool,
     /// "+1 415 555 3434, (415) 555-3434, or …": what an invalid-phone message offers.
     accepted: String,
 }
 
 impl PhoneNormaliser {
-    /// `region` is an ISO 3166 code (`US`, `GB`); an unknown one is a usage error.
+    /// `region` is an ISO 3166 code (`US`, `GB`), or `none` to read no number
+    /// as national; an unknown one is a usage error.
     pub fn new(region: &str) -> Result<Self> {
-        let code = region.trim().to_ascii_uppercase();
-        let region = code
-            .parse::<Id>()
-            .ok()
-            .filter(|id| DATABASE.with(|db| db.by_id(id.as_ref()).is_some()))
-            .ok_or_else(|| {
-                Error::usage(format!(
-                    "unknown region `{region}` for --default-region: write the two-letter \
-                     ISO 3166 code of the country whose national numbers the file holds, \
-                     such as US, CA, GB, AU, DE or FR"
-                ))
-            })?;
-        let (own_code, accepted) = DATABASE.with(|db| {
-            let code = db.by_id(region.as_ref()).map_or(0, |m| m.country_code());
-            (code.to_string(), accepted_forms(db, region))
-        });
+        if region.trim().eq_ignore_ascii_case("none") {
+            return Ok(PhoneNormaliser {
+                region: None,
+                heymarket_digits: false,
+                accepted: accepted_forms(None),
+            });
+        }
+        let region = Region::parse(region).ok_or_else(|| {
+            Error::usage(format!(
+                "unknown region `{region}` for --default-region: write the two-letter \
+                 ISO 3166 code of the country whose national numbers the file holds, \
+                 such as US, CA, GB, AU, DE or FR, or `none` to accept only numbers \
+                 written with their country code"
+            ))
+        })?;
         Ok(PhoneNormaliser {
-            region,
-            own_code,
-            accepted,
+            region: Some(region),
+            heymarket_digits: false,
+            accepted: accepted_forms(Some(region)),
         })
     }
 
-    /// The default region, as an ISO 3166 code.
+    /// The same, for a file with the columns of `hmbulk export` (`id`, `uuid`,
+    /// `phone`, …): Heymarket writes E.164 digits without `+`, so there a
+    /// cell of bare digits is read with `+` first. Elsewhere a valid national
+    /// reading wins: `6785912345` is a US number in a US file, but Vanuatu's
+    /// `+678 59 12345` in an export.
+    pub fn for_headers(mut self, headers: &[String]) -> Self {
+        let has = |name: &str| headers.iter().any(|h| h == name);
+        self.heymarket_digits = EXPORT_COLUMNS.iter().all(|c| has(c));
+        self
+    }
+
+    /// The default region, as an ISO 3166 code, or `none`.
     pub fn region(&self) -> &str {
-        self.region.as_ref()
+        self.region.as_ref().map_or("none", Region::as_str)
     }
 
     /// Normalise one cell read in the default region. Errors: `phone_missing`
-    /// (blank), `phone_invalid`, `phone_spreadsheet_damaged`; the message names
-    /// what would be accepted.
+    /// (blank), `phone_invalid`, `phone_spreadsheet_damaged`,
+    /// `phone_needs_country` (no country code, and no region to read it in);
+    /// the message names what would be accepted.
     pub fn normalise(&self, raw: &str) -> std::result::Result<Phone, RowError> {
         self.normalise_in(raw, None)
     }
@@ -147,15 +182,16 @@ impl PhoneNormaliser {
         raw: &str,
         region: Option<Region>,
     ) -> std::result::Result<Phone, RowError> {
-        match region {
-            Some(r) if r.id() != self.region => PhoneNormaliser::new(r.as_str())
-                .map_err(|e| RowError::new(ErrorCode::PhoneInvalid, e.to_string()))?
-                .normalise_default(raw),
-            _ => self.normalise_default(raw),
-        }
+        self.read(raw, region).map(|(phone, _)| phone)
     }
 
-    fn normalise_default(&self, raw: &str) -> std::result::Result<Phone, RowError> {
+    /// [`normalise_in`](Self::normalise_in), and which rule gave the number.
+    pub fn read(
+        &self,
+        raw: &str,
+        region: Option<Region>,
+    ) -> std::result::Result<(Phone, Rule), RowError> {
+        let region = region.or(self.region);
         let cell = raw.trim();
         if cell.is_empty() {
             return Err(RowError::new(
@@ -166,17 +202,34 @@ impl PhoneNormaliser {
         if cell.chars().count() > MAX_CELL_CHARS {
             let start: String = cell.chars().take(24).collect();
             let reason = "is too long to be a phone number";
-            return Err(self.invalid(&format!("{start}…"), reason, ""));
+            return Err(self.invalid(&format!("{start}…"), region, reason, ""));
         }
-        let folded = clean::fold(cell);
-        let (number, extension) = clean::split_extension(clean::strip_tel(folded.trim()));
-        let recovered;
-        let number = match damage::recover(number) {
-            None => number,
-            Some(Ok(digits)) => {
-                recovered = digits;
-                recovered.as_str()
+        let spaced = clean::spaces(cell);
+        let text = spaced.as_ref();
+        if self.heymarket_digits
+            && let Some(pn) = clean::bare_international(text).and_then(|t| valid(&t, None))
+        {
+            return Ok((phone(&pn, region), Rule::BareInternational));
+        }
+        let found = match damage::recover(text) {
+            None => {
+                let first = parse(text, region);
+                match first.as_ref().ok().filter(|pn| pn.is_valid()) {
+                    Some(pn) => {
+                        let rule = if text == cell {
+                            Rule::Libphonenumber
+                        } else {
+                            Rule::Spaces
+                        };
+                        return Ok((phone(pn, region), rule));
+                    }
+                    None => our_rules(text, region).ok_or(first),
+                }
             }
+            Some(Ok(digits)) => match read_text(&digits, region) {
+                Ok((pn, _)) => Ok((pn, Rule::SpreadsheetExact)),
+                Err(first) => Err(first),
+            },
             Some(Err(Damage::Rounded { significant })) => {
                 return Err(RowError::new(
                     ErrorCode::PhoneSpreadsheetDamaged,
@@ -189,147 +242,179 @@ impl PhoneNormaliser {
                 ));
             }
             Some(Err(Damage::Fraction)) => {
-                return Err(self.invalid(raw, "is a number with a fraction, not a phone", ""));
+                let reason = "is a number with a fraction, not a phone";
+                return Err(self.invalid(raw, region, reason, ""));
             }
         };
-        DATABASE.with(|db| self.parse(db, raw, number, extension))
-    }
-
-    fn parse(
-        &self,
-        db: &Database,
-        raw: &str,
-        number: &str,
-        extension: Option<String>,
-    ) -> std::result::Result<Phone, RowError> {
-        let valid = |text: &str| self.read(db, text).ok().filter(|pn| pn.is_valid_with(db));
-        let first = self.read(db, number);
-        let found = match &first {
-            Ok(pn) if pn.is_valid_with(db) => Some(pn.clone()),
-            _ => clean::without_trunk_zero(number, |cc| db.by_code(&cc).is_some())
-                .and_then(|retry| valid(&retry)),
+        let (pn, rule) = match found {
+            Ok(found) => found,
+            Err(first) => return Err(self.rejected(raw, text, region, &first)),
         };
-        let Some(pn) = found else {
-            let reason = match &first {
-                Ok(pn) => not_valid_reason(pn),
-                Err(e) => parse_failure(e).to_string(),
-            };
-            return Err(self.invalid(raw, &reason, &lost_plus_hint(number, valid)));
-        };
-        let digits = e164_digits(&pn);
-        if !E164_DIGITS.contains(&digits.len()) {
+        let phone = phone(&pn, region);
+        if !E164_DIGITS.contains(&phone.digits.len()) {
             let reason = format!(
                 "has {} digits with its country code, and E.164 allows at most 15",
-                digits.len()
+                phone.digits.len()
             );
-            return Err(self.invalid(raw, &reason, ""));
+            return Err(self.invalid(raw, region, &reason, ""));
         }
-        let extension = extension.or_else(|| pn.extension().map(|e| e.to_string()));
-        let national_in = (pn.code().source() == Source::Default)
-            .then(|| Region::parse(self.region()))
-            .flatten();
-        Ok(Phone {
-            digits,
-            extension,
-            national_in,
-        })
+        Ok((phone, rule))
     }
 
-    /// `+CC…` with a foreign country code is read without a region: given
-    /// one, the crate strips that region's national prefix from the foreign
-    /// number (`+44 121…` with US loses the `1` of `121`). Anything else is
-    /// read with the default region, which is also much faster for `+1…`
-    /// (region-free, the crate tries every region that shares the code).
-    fn read(&self, db: &Database, text: &str) -> std::result::Result<PhoneNumber, ParseError> {
-        let foreign = text.strip_prefix('+').is_some_and(|rest| {
-            let mut digits = rest.chars().filter(char::is_ascii_digit);
-            !self.own_code.chars().all(|c| digits.next() == Some(c))
-        });
-        phonenumber::parse_with(db, (!foreign).then_some(self.region), text)
+    /// The error for a cell nothing read as a valid number; `first` is
+    /// libphonenumber's reading of it.
+    fn rejected(
+        &self,
+        raw: &str,
+        text: &str,
+        region: Option<Region>,
+        first: &std::result::Result<PhoneNumber, ParseError>,
+    ) -> RowError {
+        if region.is_none() && matches!(first, Err(ParseError::InvalidCountryCode)) {
+            let written_with_code = text.contains(['+', '＋']) || clean::exit_code(text).is_some();
+            if !written_with_code {
+                return needs_country(raw);
+            }
+        }
+        let reason = match first {
+            Ok(pn) if pn.country_code_source() == CountryCodeSource::FromDefaultCountry => {
+                "is not a valid national phone number".to_string()
+            }
+            Ok(pn) => format!(
+                "is not a valid number for country code +{}",
+                pn.country_code
+            ),
+            Err(e) => parse_failure(e).to_string(),
+        };
+        self.invalid(raw, region, &reason, "")
     }
 
-    fn invalid(&self, raw: &str, reason: &str, hint: &str) -> RowError {
+    fn invalid(&self, raw: &str, region: Option<Region>, reason: &str, hint: &str) -> RowError {
+        let accepted = if region == self.region {
+            self.accepted.clone()
+        } else {
+            accepted_forms(region)
+        };
+        let region = match region {
+            Some(r) if Some(r) == self.region => format!("default region {r}"),
+            Some(r) => format!("region {r}"),
+            None => "no default region".to_string(),
+        };
         RowError::new(
             ErrorCode::PhoneInvalid,
-            format!(
-                "\"{raw}\" {reason} (default region {region}){hint}; write it like {accepted}",
-                region = self.region(),
-                accepted = self.accepted,
-            ),
+            format!("\"{raw}\" {reason} ({region}){hint}; write it like {accepted}"),
         )
     }
 }
 
-fn not_valid_reason(pn: &PhoneNumber) -> String {
-    match pn.code().source() {
-        Source::Plus | Source::Idd | Source::Number => format!(
-            "is not a valid number for country code +{}",
-            pn.code().value()
-        ),
-        Source::Default => "is not a valid national phone number".to_string(),
+/// libphonenumber's reading, keeping where the country code came from.
+fn parse(text: &str, region: Option<Region>) -> std::result::Result<PhoneNumber, ParseError> {
+    LIB.parse_and_keep_raw_input(text, region.map(Region::lib))
+}
+
+fn valid(text: &str, region: Option<Region>) -> Option<PhoneNumber> {
+    parse(text, region).ok().filter(|pn| pn.is_valid())
+}
+
+/// libphonenumber's valid reading of `text`, else our rules'; the error is
+/// libphonenumber's first reading.
+fn read_text(
+    text: &str,
+    region: Option<Region>,
+) -> std::result::Result<(PhoneNumber, Rule), std::result::Result<PhoneNumber, ParseError>> {
+    let first = parse(text, region);
+    if let Some(pn) = first.as_ref().ok().filter(|pn| pn.is_valid()) {
+        return Ok((pn.clone(), Rule::Libphonenumber));
     }
+    our_rules(text, region).ok_or(first)
+}
+
+/// Our own rules, in order, for a cell libphonenumber found no valid number
+/// in. Each rewrites the cell and hands it back to libphonenumber.
+fn our_rules(text: &str, region: Option<Region>) -> Option<(PhoneNumber, Rule)> {
+    if let Some(whole) = damage::zero_fraction(text)
+        && let Ok((pn, _)) = read_text(whole, region)
+    {
+        return Some((pn, Rule::ZeroFraction));
+    }
+    if let Some(plus) = clean::exit_code(text) {
+        if let Some(pn) = valid(&plus, None) {
+            return Some((pn, Rule::ExitCode));
+        }
+        if let Some(pn) = clean::without_bracketed_zero(&plus).and_then(|t| valid(&t, None)) {
+            return Some((pn, Rule::ExitCode));
+        }
+    }
+    if let Some(pn) = clean::without_bracketed_zero(text).and_then(|t| valid(&t, region)) {
+        return Some((pn, Rule::TrunkZero));
+    }
+    if let Some(pn) = clean::bare_international(text).and_then(|t| valid(&t, None)) {
+        return Some((pn, Rule::BareInternational));
+    }
+    None
+}
+
+fn phone(pn: &PhoneNumber, region: Option<Region>) -> Phone {
+    let e164 = pn.format_as(PhoneNumberFormat::E164);
+    let national = pn.country_code_source() == CountryCodeSource::FromDefaultCountry;
+    Phone {
+        digits: e164.trim_start_matches('+').to_string(),
+        extension: pn.extension.clone().filter(|e| !e.is_empty()),
+        national_in: region.filter(|_| national),
+    }
+}
+
+fn needs_country(raw: &str) -> RowError {
+    RowError::new(
+        ErrorCode::PhoneNeedsCountry,
+        format!(
+            "\"{raw}\" has no country code, and --default-region none reads no number as \
+             national; add a country column, pass --default-region with the country whose \
+             national numbers the file holds (such as US or GB), or write the number with \
+             its country code (+1 415 555 3434, +44 20 7946 0958)"
+        ),
+    )
 }
 
 fn parse_failure(e: &ParseError) -> &'static str {
     match e {
-        ParseError::NoNumber | ParseError::MalformedInteger(_) => "holds no phone number",
+        ParseError::NotANumber(_) => "holds no phone number",
         ParseError::InvalidCountryCode => "starts with a country code that does not exist",
         ParseError::TooShortAfterIdd | ParseError::TooShortNsn => {
             "is too short to be a phone number"
         }
-        ParseError::TooLong => "is too long to be a phone number",
+        ParseError::TooLongNsn => "is too long to be a phone number",
     }
-}
-
-/// Spreadsheets drop the `+` of `+447911123456` when they take it for a
-/// number. When the digits are a valid international number, say so (but do
-/// not guess: the row still fails).
-fn lost_plus_hint(number: &str, valid: impl Fn(&str) -> Option<PhoneNumber>) -> String {
-    let bare = number.bytes().all(|b| b.is_ascii_digit()) && !number.starts_with('0');
-    if !bare || !(8..=15).contains(&number.len()) {
-        return String::new();
-    }
-    match valid(&format!("+{number}")) {
-        Some(pn) => format!(
-            "; with a + it would be the valid number +{} (a spreadsheet may have dropped \
-             the +: format the column as Text)",
-            e164_digits(&pn)
-        ),
-        None => String::new(),
-    }
-}
-
-/// E.164 without the `+`: country code then national number (with any
-/// leading zeros the number keeps, as in Italy). Never the extension.
-fn e164_digits(pn: &PhoneNumber) -> String {
-    format!("{}{}", pn.code().value(), pn.national())
 }
 
 /// What an invalid-phone message offers as good forms for `region`: the
 /// region's own example number, nationally and internationally, and a number
 /// of another country with its country code.
-fn accepted_forms(db: &Database, region: Id) -> String {
-    if region == Id::US {
+fn accepted_forms(region: Option<Region>) -> String {
+    let Some(region) = region else {
+        return "+44 20 7946 0958 or +1 415 555 3434, with the country code".to_string();
+    };
+    if region.as_str() == "US" {
         return "+1 415 555 3434, (415) 555-3434, or +44 20 7946 0958 with the country code"
             .to_string();
     }
-    let example = db
-        .by_id(region.as_ref())
-        .and_then(|meta| {
-            let kinds = meta.descriptors();
-            kinds.mobile().or(kinds.fixed_line())
-        })
-        .and_then(|d| d.example())
-        .and_then(|n| phonenumber::parse_with(db, Some(region), n).ok());
+    let example = [PhoneNumberType::Mobile, PhoneNumberType::FixedLine]
+        .into_iter()
+        .find_map(|kind| {
+            LIB.get_example_number_for_type_and_region(region.lib(), kind)
+                .ok()
+        });
     match example {
         Some(pn) => format!(
             "{}, {}, or +1 415 555 3434 with the country code",
-            phonenumber::format_with(db, &pn).mode(Mode::International),
-            phonenumber::format_with(db, &pn).mode(Mode::National),
+            pn.format_as(PhoneNumberFormat::International),
+            pn.format_as(PhoneNumberFormat::National),
         ),
         None => "+44 20 7946 0958 or +1 415 555 3434, with the country code".to_string(),
     }
 }
 
+#[cfg(test)]
+mod differential;
 #[cfg(test)]
 mod tests;

@@ -21,11 +21,6 @@ fn error(n: &PhoneNormaliser, raw: &str) -> RowError {
 }
 
 #[test]
-fn vendored_metadata_parses() {
-    assert!(Database::parse(METADATA_XML).is_ok());
-}
-
-#[test]
 fn the_ways_people_write_a_us_number() {
     let n = us();
     for raw in [
@@ -245,11 +240,25 @@ fn other_regions_offer_their_own_example() {
 }
 
 #[test]
-fn a_dropped_plus_is_hinted_not_guessed() {
-    let e = error(&us(), "447911123456");
-    assert_eq!(e.code, ErrorCode::PhoneInvalid);
-    assert!(e.message.contains("+447911123456"), "{}", e.message);
-    assert!(e.message.contains("dropped"), "{}", e.message);
+fn heymarkets_own_format_reads_back() {
+    // Export writes E.164 digits without `+`; as a US national number
+    // `442079460001` is invalid, with a `+` it is a valid UK number.
+    let n = us();
+    let (phone, rule) = n.read("442079460001", None).unwrap();
+    assert_eq!(phone.digits, "442079460001");
+    assert_eq!(phone.national_in, None);
+    assert_eq!(rule, Rule::BareInternational);
+    assert_eq!(digits(&n, "447911123456"), "447911123456");
+    assert_eq!(digits(&n, "919876543210"), "919876543210");
+    // A valid national reading wins: 10 US digits stay a US number even
+    // where `+` would make them a valid foreign one.
+    let (phone, rule) = n.read("4155553434", None).unwrap();
+    assert_eq!(phone.digits, "14155553434");
+    assert_eq!(rule, Rule::Libphonenumber);
+    // GB: `7911123456` (no trunk 0) is a valid national mobile.
+    let gb = PhoneNormaliser::new("GB").unwrap();
+    assert_eq!(digits(&gb, "14155553434"), "14155553434");
+    assert_eq!(digits(&gb, "7911123456"), "447911123456");
 }
 
 #[test]
@@ -260,7 +269,7 @@ fn short_valid_numbers_are_left_to_the_api() {
 }
 
 #[test]
-fn each_thread_has_its_own_database() {
+fn normalisers_are_shared_across_threads() {
     let n = us();
     let handles: Vec<_> = (0..2)
         .map(|_| {
@@ -313,4 +322,192 @@ fn a_rows_own_region_overrides_the_default() {
         Region::parse("US")
     );
     assert_eq!(Region::parse("XX"), None);
+}
+
+fn in_region(region: &str, raw: &str) -> std::result::Result<Phone, RowError> {
+    PhoneNormaliser::new(region).unwrap().normalise(raw)
+}
+
+#[test]
+fn what_the_old_crate_got_wrong_is_right() {
+    // Found by the differential run of issue 7 against libphonenumber.
+    for (region, raw, want) in [
+        ("US", "011 49 1512 3456789", "4915123456789"),
+        ("US", "'+4915123456789", "4915123456789"),
+        ("US", "“+86 131 2345 6789”", "8613123456789"),
+        ("RU", "8 800 555 35 35", "78005553535"),
+        ("RU", "8 (800) 555-35-35", "78005553535"),
+        ("SG", "6521 2345", "6565212345"),
+        ("GB", "٠٧٩١١ ١٢٣٤٥٦", "447911123456"),
+        ("GB", "०७९११ १२३४५६", "447911123456"),
+        ("BR", "(11) 2234.0000", "551122340000"),
+    ] {
+        let phone = in_region(region, raw).unwrap_or_else(|e| panic!("{raw:?}: {e}"));
+        assert_eq!(phone.digits, want, "{raw:?} under {region}");
+    }
+    let ru = in_region("RU", "+7 495 123-45-67 доб. 123").unwrap();
+    assert_eq!(ru.digits, "74951234567");
+    assert_eq!(ru.extension.as_deref(), Some("123"));
+    // The old crate's validity check matched a prefix only.
+    assert_eq!(
+        in_region("US", "+376 312345841").unwrap_err().code,
+        ErrorCode::PhoneInvalid
+    );
+    // A real dotted number is no float: libphonenumber's answer stands.
+    let e = in_region("BR", "2234.0000").unwrap_err();
+    assert_eq!(e.code, ErrorCode::PhoneInvalid);
+    assert!(e.message.contains("default region BR"), "{}", e.message);
+}
+
+#[test]
+fn our_rules_apply_only_where_libphonenumber_finds_nothing() {
+    let rule = |region: &str, raw: &str| {
+        let (phone, rule) = PhoneNormaliser::new(region)
+            .unwrap()
+            .read(raw, None)
+            .unwrap();
+        (phone.digits, rule)
+    };
+    let us = |raw| rule("US", raw);
+    assert_eq!(
+        us("(415) 555-3434"),
+        ("14155553434".into(), Rule::Libphonenumber)
+    );
+    assert_eq!(
+        us("415\u{2009}555\u{2009}3434"),
+        ("14155553434".into(), Rule::Spaces)
+    );
+    assert_eq!(
+        us("415\u{202f}555\u{202f}3434"),
+        ("14155553434".into(), Rule::Spaces)
+    );
+    assert_eq!(
+        us("1.4155553434E+10"),
+        ("14155553434".into(), Rule::SpreadsheetExact)
+    );
+    assert_eq!(
+        us("14155553434.0"),
+        ("14155553434".into(), Rule::ZeroFraction)
+    );
+    assert_eq!(
+        us("+447911123456.00"),
+        ("447911123456".into(), Rule::ZeroFraction)
+    );
+    assert_eq!(
+        us("0044 20 7946 0958"),
+        ("442079460958".into(), Rule::ExitCode)
+    );
+    assert_eq!(
+        rule("GB", "011 44 20 7946 0958"),
+        ("442079460958".into(), Rule::ExitCode)
+    );
+    // Brazil dials 00 plus a carrier code; 0047 is Norway all the same.
+    assert_eq!(
+        rule("BR", "0047 21 23 45 67"),
+        ("4721234567".into(), Rule::ExitCode)
+    );
+    assert_eq!(
+        us("+44 (0)121 755 0998"),
+        ("441217550998".into(), Rule::Libphonenumber)
+    );
+    assert_eq!(
+        us("+47 (0)21 23 45 67"),
+        ("4721234567".into(), Rule::TrunkZero)
+    );
+    assert_eq!(
+        us("442079460001"),
+        ("442079460001".into(), Rule::BareInternational)
+    );
+}
+
+#[test]
+fn no_default_region_needs_a_country_code() {
+    let none = PhoneNormaliser::new("none").unwrap();
+    assert_eq!(none.region(), "none");
+    for raw in ["(415) 555-3434", "020 7946 0958", "555-1234"] {
+        let e = none.normalise(raw).unwrap_err();
+        assert_eq!(e.code, ErrorCode::PhoneNeedsCountry, "{raw:?}");
+        let msg = &e.message;
+        assert!(
+            msg.starts_with(&format!("\"{raw}\" has no country code")),
+            "{msg}"
+        );
+        assert!(msg.contains("country column"), "{msg}");
+        assert!(msg.contains("--default-region"), "{msg}");
+        assert!(msg.contains("+1 415 555 3434"), "{msg}");
+    }
+    for (raw, want) in [
+        ("+44 20 7946 0958", "442079460958"),
+        ("0044 20 7946 0958", "442079460958"),
+        ("011 44 20 7946 0958", "442079460958"),
+        ("442079460958", "442079460958"),
+    ] {
+        let phone = none.normalise(raw).unwrap();
+        assert_eq!(phone.digits, want, "{raw:?}");
+        assert_eq!(phone.national_in, None, "{raw:?}");
+    }
+    for raw in ["abc", "+0 123", "+44 20"] {
+        let e = none.normalise(raw).unwrap_err();
+        assert_eq!(e.code, ErrorCode::PhoneInvalid, "{raw:?}");
+        assert!(e.message.contains("no default region"), "{}", e.message);
+    }
+    // A row's own country still reads national numbers.
+    let gb = Region::parse("GB");
+    let phone = none.normalise_in("020 7946 0958", gb).unwrap();
+    assert_eq!(phone.digits, "442079460958");
+    assert_eq!(phone.national_in, gb);
+}
+
+#[test]
+fn a_rows_region_names_itself_in_messages() {
+    let e = us().normalise_in("12345", Region::parse("DE")).unwrap_err();
+    assert!(e.message.contains("(region DE)"), "{}", e.message);
+    assert!(e.message.contains("+49"), "{}", e.message);
+}
+
+#[test]
+fn an_exports_digits_are_international_first() {
+    // Vanuatu's +678 59 12345 without its `+` is also a valid US number.
+    let us = us();
+    assert_eq!(digits(&us, "6785912345"), "16785912345");
+    let headers: Vec<String> = ["id", "uuid", "phone", "first", "created", "updated"]
+        .map(String::from)
+        .to_vec();
+    let export = us.clone().for_headers(&headers);
+    let (phone, rule) = export.read("6785912345", None).unwrap();
+    assert_eq!(phone.digits, "6785912345");
+    assert_eq!(rule, Rule::BareInternational);
+    // Other cells of an export read as anywhere else.
+    assert_eq!(digits(&export, "(415) 555-3434"), "14155553434");
+    assert_eq!(digits(&export, "14155553434"), "14155553434");
+    let other = us.for_headers(&["Mobile".to_string(), "uuid".to_string()]);
+    assert_eq!(digits(&other, "6785912345"), "16785912345");
+}
+
+#[test]
+fn every_extension_spelling_the_old_splitter_took_still_splits() {
+    let n = us();
+    for (raw, ext) in [
+        ("415-555-3434 x123", "123"),
+        ("415-555-3434x123", "123"),
+        ("(415) 555-3434 ext. 45", "45"),
+        ("(415) 555-3434 ext.45", "45"),
+        ("(415) 555-3434 EXT 45", "45"),
+        ("4155553434#12", "12"),
+        ("415 555 3434 # 12", "12"),
+        ("+1 415 555 3434 extension 7", "7"),
+        ("+1-415-555-3434;ext=9", "9"),
+        ("415-555-3434, x 2", "2"),
+    ] {
+        let phone = n.normalise(raw).unwrap_or_else(|e| panic!("{raw:?}: {e}"));
+        assert_eq!(phone.digits, "14155553434", "{raw:?}");
+        assert_eq!(phone.extension.as_deref(), Some(ext), "{raw:?}");
+    }
+    for raw in ["415 555 3434 ×12", "415 555 3434 ext 12345678901"] {
+        // Not an extension libphonenumber knows: the number stands alone or
+        // the cell is refused, but the digits are never glued on.
+        if let Ok(phone) = n.normalise(raw) {
+            assert_eq!(phone.digits, "14155553434", "{raw:?}");
+        }
+    }
 }

@@ -9,6 +9,7 @@ mod test_fields;
 mod test_import;
 mod test_import_faults;
 mod test_layouts;
+mod test_phones;
 mod test_properties;
 mod test_sandbox;
 mod test_validate;
