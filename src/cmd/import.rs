@@ -121,9 +121,11 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
         None
     };
     let client = args.api_args.client(sandbox.as_ref(), dry_run)?;
-    let catalog = match &client {
-        Some(c) => c.catalog()?,
-        None => Catalog::offline(),
+    // A dry run goes on offline at once when the API is out of reach.
+    let (catalog, offline_note) = match &client {
+        Some(c) if dry_run => c.catalog_or_offline()?,
+        Some(c) => (c.catalog()?, None),
+        None => (Catalog::offline(), None),
     };
     let mapping = Mapping::build(
         reader.headers(),
@@ -135,14 +137,17 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
         if catalog.online {
             in_file(e)
         } else {
-            in_file(Error::usage(format!(
-                "{e}\n(no credentials, so custom field names could not be read from the API: set \
-                 HEYMARKET_API_KEY or HEYMARKET_SECRET_ID/KEY, or name columns custom:<id>)"
-            )))
+            let why = offline_note.clone().unwrap_or_else(|| {
+                "no credentials, so custom field names could not be read from the API: set \
+                 HEYMARKET_API_KEY or HEYMARKET_SECRET_ID/KEY, or name columns custom:<id>"
+                    .into()
+            });
+            in_file(Error::usage(format!("{e}\n({why})")))
         }
     })?;
     let mut reporter = Reporter::create(paths, reader.headers(), args.bom)?;
     reporter.summary.dry_run = dry_run;
+    reporter.summary.notes.extend(offline_note);
     reporter.summary.mode = format!("{:?}", args.mode).to_lowercase();
     reporter.summary.api = format!("{:?}", args.api).to_lowercase();
     let validator = Validator::new(mapping, catalog, phones, args.blank);
@@ -166,7 +171,7 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
     print_summary(&args, &result.summary, sandbox.as_ref())?;
     Ok(match result.fatal {
         Some(e) => {
-            eprintln!("hmbulk: stopped: {e}");
+            eprintln!("hmbulk: stopped: {}", crate::redact::clean(&e.to_string()));
             Exit::Fatal
         }
         None if result.interrupted => Exit::Interrupted,
