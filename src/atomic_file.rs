@@ -2,59 +2,163 @@
 //! into place by [`AtomicFile::commit`], so a reader (or a nightly job's
 //! consumer) never sees half of it; dropped uncommitted, it vanishes and the
 //! previous file stays. Every report and export is written through one.
+//!
+//! Temporary files are named `.<target name>.<6 random>.hmbulk-tmp` and
+//! locked (an OS advisory lock) while written. Every exit path removes them:
+//! an error drops them, and the Ctrl-C handler calls [`remove_unfinished`]
+//! before it quits. A run that is killed outright (`kill -9`, power loss)
+//! leaves its temporary files behind; the next run writing the same target
+//! removes every one of them that no live run holds locked.
 
+use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
 
+/// Suffix of every temporary file hmbulk writes.
+pub const TEMP_SUFFIX: &str = ".hmbulk-tmp";
+const RANDOM_CHARS: usize = 6;
+
+/// Temporary files being written, for [`remove_unfinished`].
+static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
 pub struct AtomicFile {
     path: PathBuf,
-    w: BufWriter<NamedTempFile>,
+    temp_path: PathBuf,
+    /// `None` once committed.
+    w: Option<BufWriter<NamedTempFile>>,
 }
 
 impl AtomicFile {
     /// Start writing `path`; `bom` starts it with a UTF-8 BOM (for Excel).
+    /// Temporary files of `path` left by a killed run are removed first.
     pub fn create(path: &Path, bom: bool) -> Result<AtomicFile> {
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let tmp = NamedTempFile::new_in(dir)
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| Error::usage(format!("{} is not a file name", path.display())))?;
+        remove_stale(dir, &name);
+        let tmp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(TEMP_SUFFIX)
+            .rand_bytes(RANDOM_CHARS)
+            .tempfile_in(dir)
             .map_err(|e| Error::usage(format!("cannot write in {}: {e}", dir.display())))?;
+        // Marks the file as in use: the stale-file sweep of a concurrent run
+        // leaves it alone. Where the file system has no locks, it is never
+        // taken for stale either (see `remove_stale`).
+        let _ = tmp.as_file().try_lock();
+        let temp_path = tmp.path().to_path_buf();
+        lock_unfinished().push(temp_path.clone());
         let mut w = BufWriter::with_capacity(256 * 1024, tmp);
         if bom {
             w.write_all("\u{feff}".as_bytes())?;
         }
         Ok(AtomicFile {
             path: path.to_path_buf(),
-            w,
+            temp_path,
+            w: Some(w),
         })
     }
 
     /// Flush, sync and rename into place.
-    pub fn commit(self) -> Result<()> {
+    pub fn commit(mut self) -> Result<()> {
         let failed = |e: String| Error::usage(format!("cannot write {}: {e}", self.path.display()));
-        let tmp = self
-            .w
-            .into_inner()
-            .map_err(|e| failed(e.error().to_string()))?;
+        let Some(w) = self.w.take() else {
+            return Ok(());
+        };
+        let tmp = w.into_inner().map_err(|e| failed(e.error().to_string()))?;
         tmp.as_file().sync_all()?;
+        // Under the registry's lock, so the Ctrl-C handler either removes
+        // the file before the rename or sees it gone after.
+        let mut unfinished = lock_unfinished();
         tmp.persist(&self.path)
             .map_err(|e| failed(e.error.to_string()))?;
+        unfinished.retain(|p| p != &self.temp_path);
         Ok(())
+    }
+
+    fn writer(&mut self) -> io::Result<&mut BufWriter<NamedTempFile>> {
+        self.w
+            .as_mut()
+            .ok_or_else(|| io::Error::other("the file was already committed"))
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // The temporary file removes itself when `w` is dropped right after.
+        if self.w.is_some() {
+            lock_unfinished().retain(|p| p != &self.temp_path);
+        }
     }
 }
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.w.write(buf)
+        self.writer()?.write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.w.flush()
+        self.writer()?.flush()
+    }
+}
+
+fn lock_unfinished() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    UNFINISHED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Remove every temporary file not yet committed. For the way out of the
+/// process (Ctrl-C): afterwards no file can be committed any more.
+pub fn remove_unfinished() {
+    let unfinished = lock_unfinished();
+    for path in unfinished.iter() {
+        let _ = std::fs::remove_file(path);
+    }
+    // Keep the registry locked for good: a commit racing with the exit
+    // must not rename a file that is being abandoned.
+    std::mem::forget(unfinished);
+}
+
+/// Is `file_name` one of our temporary files for the target `name`?
+fn is_temp_of(file_name: &str, name: &str) -> bool {
+    file_name
+        .strip_prefix('.')
+        .and_then(|rest| rest.strip_prefix(name))
+        .and_then(|rest| rest.strip_prefix('.'))
+        .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+        .is_some_and(|random| {
+            random.len() == RANDOM_CHARS && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
+/// Remove the temporary files of `name` in `dir` that no live run holds:
+/// a killed run's lock went with it. Best effort; a file that cannot be
+/// locked or removed is left.
+fn remove_stale(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        if !is_temp_of(&file_name.to_string_lossy(), name) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(file) = File::open(&path) else {
+            continue;
+        };
+        if file.try_lock().is_ok() {
+            let _ = std::fs::remove_file(&path);
+        }
     }
 }
 
@@ -98,5 +202,40 @@ mod tests {
             1,
             "no temp file left"
         );
+    }
+
+    #[test]
+    fn temp_files_are_recognisable_and_stale_ones_are_swept_but_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        let live = AtomicFile::create(&path, false).unwrap();
+        let live_name = live
+            .temp_path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(is_temp_of(&live_name, "out.csv"), "{live_name}");
+        // What a killed run leaves: a temp file nobody holds locked.
+        let stale = dir.path().join(".out.csv.aB3xY9.hmbulk-tmp");
+        std::fs::write(&stale, "phones of a killed run").unwrap();
+        // Not ours, or another target's: kept.
+        let others = [
+            ".out.csv.tmp",
+            ".other.csv.aB3xY9.hmbulk-tmp",
+            "out.csv.aB3xY9.hmbulk-tmp",
+        ];
+        for o in others {
+            std::fs::write(dir.path().join(o), "x").unwrap();
+        }
+        let next = AtomicFile::create(&path, false).unwrap();
+        assert!(!stale.exists(), "the stale temp file was removed");
+        assert!(live.temp_path.exists(), "a live run's temp file is kept");
+        for o in others {
+            assert!(dir.path().join(o).exists(), "{o} kept");
+        }
+        drop(next);
+        drop(live);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), others.len());
     }
 }

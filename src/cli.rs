@@ -50,6 +50,23 @@ pub enum Command {
 }
 
 pub fn main() -> ExitCode {
+    // Secrets in the environment are known to the redactor before anything
+    // can print; a panic's message passes it too.
+    for var in [
+        crate::api::auth::ENV_API_KEY,
+        crate::api::auth::ENV_SECRET_ID,
+        crate::api::auth::ENV_SECRET_KEY,
+    ] {
+        if let Ok(value) = std::env::var(var) {
+            crate::redact::register(value.trim());
+        }
+    }
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "hmbulk: internal error: {}",
+            crate::redact::clean(&info.to_string())
+        );
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Import(args) => cmd::import::run(args, false),
@@ -62,7 +79,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(e) => {
-            eprintln!("hmbulk: {e}");
+            eprintln!("hmbulk: {}", crate::redact::clean(&e.to_string()));
             e.exit().into()
         }
     }
@@ -71,7 +88,7 @@ pub fn main() -> ExitCode {
 /// Options every command that talks to the API shares.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ApiArgs {
-    /// API base URL.
+    /// API base URL: https, or http for a loopback address only.
     #[arg(
         long,
         env = "HEYMARKET_BASE_URL",
@@ -96,6 +113,10 @@ pub struct ApiArgs {
     /// the run stops; 429s wait for Retry-After and are counted apart.
     #[arg(long, default_value_t = 8)]
     pub retries: u32,
+    /// Seconds to wait for an answer to begin, and again for the whole
+    /// answer to arrive (connecting: at most 10 s).
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -120,21 +141,33 @@ impl ApiArgs {
     }
 
     /// A client for the `--sandbox` simulator or the configured API. With
-    /// `optional` (dry runs), missing credentials give `None`, not an error.
+    /// `optional` (dry runs), missing credentials give `None`, not an error,
+    /// and the client makes one short attempt per request: a dry run can do
+    /// without the API. A malformed base URL or unusable credentials are a
+    /// usage error either way.
     pub fn client(
         &self,
         sandbox: Option<&crate::sandbox::Sandbox>,
         optional: bool,
     ) -> crate::error::Result<Option<crate::api::Client>> {
-        if let Some(sb) = sandbox {
-            return sb.client(self.client_options()).map(Some);
-        }
-        let credentials = match crate::api::Credentials::load(self.credentials.as_deref()) {
-            Ok(c) => c,
-            Err(_) if optional => return Ok(None),
-            Err(e) => return Err(e),
+        let options = if optional {
+            self.client_options().one_short_attempt()
+        } else {
+            self.client_options()
         };
-        crate::api::Client::new(&self.base_url, credentials, self.client_options()).map(Some)
+        if let Some(sb) = sandbox {
+            return sb.client(options).map(Some);
+        }
+        let file = self.credentials.as_deref();
+        let credentials = if optional {
+            match crate::api::Credentials::load_if_set(file)? {
+                Some(c) => c,
+                None => return Ok(None),
+            }
+        } else {
+            crate::api::Credentials::load(file)?
+        };
+        crate::api::Client::new(&self.base_url, credentials, options).map(Some)
     }
 
     /// [`client`](Self::client) when credentials are required.
@@ -150,24 +183,41 @@ impl ApiArgs {
         crate::api::ClientOptions {
             rate_per_minute: self.rate,
             max_retries: self.retries,
+            timeout: std::time::Duration::from_secs(self.timeout),
             ..crate::api::ClientOptions::default()
         }
     }
 }
 
 /// A flag the first Ctrl-C sets (the run then stops cleanly and writes its
-/// reports); a second Ctrl-C quits at once.
+/// reports); a second Ctrl-C quits at once, removing unfinished files.
 pub fn interrupt_on_ctrl_c() -> Arc<AtomicBool> {
     let flag = Arc::new(AtomicBool::new(false));
     let set = Arc::clone(&flag);
-    let installed = ctrlc::set_handler(move || {
+    on_ctrl_c(move || {
         if set.swap(true, Ordering::SeqCst) {
-            std::process::exit(Exit::Interrupted as i32);
+            quit_interrupted("quitting at once; this run's reports were not written");
         }
         eprintln!("\nhmbulk: stopping cleanly (Ctrl-C again to quit at once)");
     });
-    if let Err(e) = installed {
+    flag
+}
+
+/// Ctrl-C quits at once, whatever the run is waiting for (a stalled server,
+/// a retry's backoff): unfinished files are removed, so the previous ones
+/// stay, and `message` says so. For runs with nothing to finish (export).
+pub fn quit_on_ctrl_c(message: String) {
+    on_ctrl_c(move || quit_interrupted(&message));
+}
+
+fn on_ctrl_c(handler: impl FnMut() + Send + 'static) {
+    if let Err(e) = ctrlc::set_handler(handler) {
         eprintln!("hmbulk: warning: Ctrl-C will not stop the run cleanly: {e}");
     }
-    flag
+}
+
+fn quit_interrupted(message: &str) -> ! {
+    crate::atomic_file::remove_unfinished();
+    eprintln!("\nhmbulk: interrupted (Ctrl-C): {message}");
+    std::process::exit(Exit::Interrupted as i32)
 }

@@ -31,6 +31,7 @@ pub mod outcome;
 pub mod phone;
 pub mod pipeline;
 pub mod progress;
+pub mod redact;
 pub mod report;
 pub mod sandbox;
 pub mod sim;

@@ -2,8 +2,10 @@
 //! (`row,phone_raw,phone,action,id,uuid,source_row`), errors (the input's own columns,
 //! then `_row,_error_code,_error`) and `summary.json`. Takes [`RowOutcome`]s in
 //! any order; writes them in row order (a small reorder buffer holds rows that
-//! finish early), through the formula guard, into temporary files that are
-//! renamed into place at the end, so a reader never sees half a report.
+//! finish early), through the formula guard (every cell, server text such as
+//! `uuid` included), into temporary files that are renamed into place at the
+//! end, so a reader never sees half a report. Every message (`_error`,
+//! `stopped`, `notes`) passes the redactor first.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -15,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::formula::guard;
 use crate::outcome::{Action, RowOutcome, RowResult};
 use crate::phone::CountryTally;
+use crate::redact;
 
 /// Columns of an input that an error report adds and a re-import ignores.
 pub const META_COLUMNS: [&str; 3] = ["_row", "_error_code", "_error"];
@@ -195,14 +198,15 @@ impl Reporter {
                 }
                 let id = id.map(|i| i.to_string()).unwrap_or_default();
                 let row = o.row.to_string();
+                // `phone`, `id` and `uuid` come from the server on a write.
                 let source_row = self.source_rows.remove(&o.row).unwrap_or_default();
                 self.results.write_record([
                     row.as_str(),
                     &guard(&o.phone_raw),
-                    &phone,
+                    &guard(&phone),
                     action.as_str(),
-                    &id,
-                    uuid.as_deref().unwrap_or(""),
+                    &guard(&id),
+                    &guard(uuid.as_deref().unwrap_or("")),
                     &guard(&source_row),
                 ])?;
             }
@@ -224,7 +228,7 @@ impl Reporter {
                     .collect();
                 record.push(o.row.to_string());
                 record.push(error.code.to_string());
-                record.push(guard(&error.message).into_owned());
+                record.push(guard(&redact::clean(&error.message)).into_owned());
                 record.extend(
                     cells
                         .iter()
@@ -258,6 +262,10 @@ impl Reporter {
             )));
         }
         self.summary.reports = Some(self.paths.clone());
+        self.summary.stopped = self.summary.stopped.as_deref().map(redact::cleaned);
+        for note in &mut self.summary.notes {
+            *note = redact::cleaned(&*note);
+        }
         if self.summary.rows_per_s == 0.0 && self.summary.elapsed_s > 0.0 {
             self.summary.rows_per_s = self.summary.rows_read as f64 / self.summary.elapsed_s;
         }

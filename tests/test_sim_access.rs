@@ -9,7 +9,9 @@ use std::time::{Duration, Instant};
 
 use hmbulk::sim::{Sim, SimConfig};
 use serde_json::json;
-use sim_common::{Api, KEY, SECRET_ID, SECRET_KEY, client, config, jwt, now, person, send_raw};
+use sim_common::{
+    Api, KEY, SECRET_ID, SECRET_KEY, client, config, jwt, jwt_signed, now, person, send_raw,
+};
 
 fn inboxes_with(api: &Api, token: Option<&str>) -> sim_common::Reply {
     let mut request = api.client.get(api.url("/v1/inboxes"));
@@ -68,12 +70,7 @@ fn jwts_must_be_signed_fresh_and_ours() {
         assert_eq!(reply.status, 401, "{what}: {:?}", reply.body);
         assert_eq!(reply.body["error"], "unauthorized");
     }
-    let hs512 = jsonwebtoken::encode(
-        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS512),
-        &json!({"iss": SECRET_ID, "iat": t}),
-        &jsonwebtoken::EncodingKey::from_secret(format!("{SECRET_ID}||{SECRET_KEY}").as_bytes()),
-    )
-    .unwrap();
+    let hs512 = jwt_signed("HS512", SECRET_ID, SECRET_KEY, t);
     assert_eq!(inboxes_with(&api, Some(&hs512)).status, 401);
 }
 

@@ -2,15 +2,20 @@
 //! `--credentials FILE`; gives a bearer token for each request: the legacy team
 //! API key as it is, or an HS256 JWT (`iss` = secret id, `iat`, signing key
 //! `"<SECRET_ID>||<SECRET_KEY>"`) minted afresh well before its 5 minutes run
-//! out, so a three-hour import keeps working. Secrets never reach `Debug`,
-//! logs or reports.
+//! out, so a three-hour import keeps working. A credential that cannot go
+//! in an HTTP header (a control character, a space) is refused when it is
+//! loaded. Secrets never reach `Debug`, logs or reports: each one, and each
+//! JWT minted, is registered with [`crate::redact`].
 
 use std::fmt;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 
 use crate::error::{Error, Result};
 
@@ -41,7 +46,25 @@ impl fmt::Debug for Credentials {
 impl Credentials {
     /// From `--credentials FILE` when given, else from the environment. The
     /// secret pair wins over the legacy key when both are set.
+    /// Credentials that are set but unusable (a control character, say) are
+    /// a usage error at once, never a request that fails and is retried.
     pub fn load(file: Option<&Path>) -> Result<Credentials> {
+        let credentials = Self::read(file)?;
+        credentials.register_for_redaction();
+        credentials.check()?;
+        Ok(credentials)
+    }
+
+    /// [`load`](Self::load), but `None` when no credentials are set at all
+    /// (a dry run then works offline). A `--credentials FILE` must hold some.
+    pub fn load_if_set(file: Option<&Path>) -> Result<Option<Credentials>> {
+        if file.is_none() && Self::from_vars(|name| std::env::var(name).ok()).is_none() {
+            return Ok(None);
+        }
+        Self::load(file).map(Some)
+    }
+
+    fn read(file: Option<&Path>) -> Result<Credentials> {
         match file {
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|e| {
@@ -82,6 +105,48 @@ impl Credentials {
         }
     }
 
+    /// Refuse a credential that cannot be sent: the API key goes in an
+    /// `Authorization` header as it is, so it must be visible ASCII; the
+    /// secret's id and key go through a JWT, so only control characters are
+    /// refused there. The message names the variable, never the value.
+    pub fn check(&self) -> Result<()> {
+        let problem = |name: &str, value: &str, header: bool| -> Result<()> {
+            let bad = value
+                .char_indices()
+                .find(|&(_, c)| c.is_control() || (header && !c.is_ascii_graphic()));
+            let Some((at, c)) = bad else { return Ok(()) };
+            let what = if c.is_control() {
+                format!("a control character (U+{:04X})", c as u32)
+            } else if c.is_whitespace() {
+                "a space".to_string()
+            } else {
+                "a character outside visible ASCII".to_string()
+            };
+            Err(Error::usage(format!(
+                "{name} holds {what} at byte {at}, so it cannot be sent in an HTTP header; \
+                 copy the credential again from Heymarket's settings (the value is not shown)"
+            )))
+        };
+        match self {
+            Credentials::ApiKey(key) => problem(ENV_API_KEY, key, true),
+            Credentials::Secret { id, key } => {
+                problem(ENV_SECRET_ID, id, false)?;
+                problem(ENV_SECRET_KEY, key, false)
+            }
+        }
+    }
+
+    /// Tell the redactor about every secret in these credentials.
+    pub fn register_for_redaction(&self) {
+        match self {
+            Credentials::ApiKey(key) => crate::redact::register(key),
+            Credentials::Secret { id, key } => {
+                crate::redact::register(id);
+                crate::redact::register(key);
+            }
+        }
+    }
+
     /// A short description safe to print: which kind, never the secret.
     pub fn describe(&self) -> &'static str {
         match self {
@@ -115,6 +180,7 @@ pub struct Authenticator {
 
 impl Authenticator {
     pub fn new(credentials: Credentials) -> Self {
+        credentials.register_for_redaction();
         Authenticator {
             credentials,
             current: Mutex::new(None),
@@ -163,18 +229,35 @@ struct Claims<'a> {
     iat: u64,
 }
 
-/// An HS256 JWT as Heymarket documents it.
+/// The JOSE header Heymarket documents, byte for byte.
+const JWT_HEADER: &str = r#"{"alg":"HS256","typ":"JWT"}"#;
+
+/// An HS256 JWT as Heymarket documents it: base64url(header) "."
+/// base64url(payload) "." base64url(HMAC-SHA256 of the two with the key
+/// `"<SECRET_ID>||<SECRET_KEY>"`). Signed with `hmac` + `sha2` rather than a
+/// JWT crate: one algorithm needs a dozen lines, and `jsonwebtoken`'s
+/// backend pulled some 68 crates (RSA among them) into the binary.
+/// Registered with the redactor before it is handed out.
 pub fn mint_jwt(secret_id: &str, secret_key: &str, iat: u64) -> Result<String> {
-    let signing_key = format!("{secret_id}||{secret_key}");
-    jsonwebtoken::encode(
-        &Header::new(Algorithm::HS256),
-        &Claims {
-            iss: secret_id,
-            iat,
-        },
-        &EncodingKey::from_secret(signing_key.as_bytes()),
-    )
-    .map_err(|e| Error::usage(format!("cannot sign a JWT with the API secret: {e}")))
+    let payload = serde_json::to_vec(&Claims {
+        iss: secret_id,
+        iat,
+    })
+    .map_err(|e| Error::usage(format!("cannot build a JWT for the API secret: {e}")))?;
+    let signing_input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(JWT_HEADER),
+        URL_SAFE_NO_PAD.encode(payload)
+    );
+    // HMAC takes a key of any length; this cannot fail.
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(format!("{secret_id}||{secret_key}").as_bytes())
+            .map_err(|e| Error::usage(format!("cannot sign a JWT with the API secret: {e}")))?;
+    mac.update(signing_input.as_bytes());
+    let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+    let token = format!("{signing_input}.{signature}");
+    crate::redact::register_token(&token);
+    Ok(token)
 }
 
 pub fn unix_now() -> u64 {
@@ -209,6 +292,45 @@ mod tests {
         assert!(matches!(c, Credentials::Secret { .. }));
         let dbg = format!("{c:?}");
         assert!(!dbg.contains("sk") && !dbg.contains("id\""), "{dbg}");
+    }
+
+    #[test]
+    fn jwt_matches_an_independent_signer() {
+        // Computed with Python's hmac + hashlib + base64 from the documented recipe.
+        assert_eq!(
+            mint_jwt("secret-id-1", "secret-key-1", 1_700_000_000).unwrap(),
+            "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.\
+             eyJpc3MiOiJzZWNyZXQtaWQtMSIsImlhdCI6MTcwMDAwMDAwMH0.\
+             XOCsBThhzI9Ffax3_1Kp2azGS91ZBlRW6joJpH2oEAQ"
+        );
+    }
+
+    #[test]
+    fn credentials_unusable_in_a_header_are_refused_without_echo() {
+        let bad = [
+            Credentials::ApiKey("abc\u{1}defgh".into()),
+            Credentials::ApiKey("abc defgh".into()),
+            Credentials::ApiKey("abcdéfgh".into()),
+            Credentials::Secret {
+                id: "id".into(),
+                key: "sec\rret".into(),
+            },
+        ];
+        for c in bad {
+            let e = c.check().unwrap_err().to_string();
+            assert!(matches!(c.check(), Err(Error::Usage(_))));
+            assert!(!e.contains("abc") && !e.contains("sec"), "{e}");
+            assert!(e.contains("HEYMARKET_"), "{e}");
+        }
+        assert!(Credentials::ApiKey("good-key_1.2~".into()).check().is_ok());
+        assert!(
+            Credentials::Secret {
+                id: "Zoë team".into(),
+                key: "k ey".into()
+            }
+            .check()
+            .is_ok()
+        );
     }
 
     #[test]

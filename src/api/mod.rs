@@ -4,14 +4,18 @@
 //! carries a fresh bearer token, and is retried as DESIGN.md says: 429 after
 //! `Retry-After` (everyone slows down), 5xx / timeouts / resets with jittered
 //! backoff, never other 4xx. 401 gets one retry with a freshly minted JWT;
-//! then 401/403 are fatal.
+//! then 401/403 are fatal. The transport rules (https, no redirects, bodies
+//! read with a size limit and timeouts) are in [`transport`]; every message
+//! an [`ApiError`] carries has passed [`crate::redact`].
 
 pub mod auth;
 mod contact_record;
+mod error;
 pub mod throttle;
+pub mod transport;
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use reqwest::blocking::Response;
@@ -20,38 +24,12 @@ use serde_json::{Value, json};
 
 pub use self::auth::{Authenticator, Credentials};
 pub use self::contact_record::ContactRecord;
+pub use self::error::ApiError;
 use self::throttle::{Backoff, RateGate};
+use self::transport::{
+    MAX_BODY, MAX_ERROR_BODY, describe_body, looks_like_html, read_body, read_prefix, truncate,
+};
 use crate::catalog::{Catalog, CustomField, Member, Tag};
-
-/// What went wrong with a call, after retries.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum ApiError {
-    /// 400/404/409/422: the API refused the request; retrying will not help.
-    #[error("the API refused the request ({status}): {message}")]
-    Rejected { status: u16, message: String },
-    /// 401/403: the credentials are wrong or lack permission. Fatal for a run.
-    #[error("the API refused the credentials ({status}): {message}")]
-    Auth { status: u16, message: String },
-    /// 5xx, 429, timeouts or dropped connections past every retry. Fatal.
-    #[error("the API is unavailable: {0}")]
-    Unavailable(String),
-    /// An answer we could not read.
-    #[error("unexpected answer from {endpoint}: {message}")]
-    Decode { endpoint: String, message: String },
-}
-
-impl ApiError {
-    /// Fatal for a whole run: credentials, or the remote down past retries.
-    pub fn is_fatal(&self) -> bool {
-        matches!(self, ApiError::Auth { .. } | ApiError::Unavailable(_))
-    }
-}
-
-impl From<ApiError> for crate::error::Error {
-    fn from(e: ApiError) -> Self {
-        crate::error::Error::Fatal(e.to_string())
-    }
-}
 
 /// Pacing and retry settings.
 #[derive(Debug, Clone)]
@@ -63,6 +41,10 @@ pub struct ClientOptions {
     /// 429s tolerated for one request before giving up.
     pub max_rate_limited: u32,
     pub backoff: Backoff,
+    /// Longest wait for a connection.
+    pub connect_timeout: Duration,
+    /// Longest wait for an answer to begin (its first byte), for each read
+    /// of its body, and for the whole body.
     pub timeout: Duration,
 }
 
@@ -73,7 +55,22 @@ impl Default for ClientOptions {
             max_retries: 8,
             max_rate_limited: 30,
             backoff: Backoff::default(),
+            connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+impl ClientOptions {
+    /// One short attempt, for a dry run that can do without the API: no
+    /// retries, a few seconds to connect and answer.
+    pub fn one_short_attempt(self) -> Self {
+        ClientOptions {
+            max_retries: 0,
+            max_rate_limited: 1,
+            connect_timeout: self.connect_timeout.min(Duration::from_secs(3)),
+            timeout: self.timeout.min(Duration::from_secs(10)),
+            ..self
         }
     }
 }
@@ -127,14 +124,17 @@ impl Client {
         credentials: Credentials,
         options: ClientOptions,
     ) -> crate::error::Result<Client> {
+        let url = transport::check_base_url(base_url).map_err(crate::error::Error::usage)?;
+        credentials.check()?;
         let http = reqwest::blocking::Client::builder()
             .timeout(options.timeout)
-            .connect_timeout(Duration::from_secs(10))
+            .connect_timeout(options.connect_timeout.min(options.timeout))
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("hmbulk/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| crate::error::Error::usage(format!("cannot set up HTTP: {e}")))?;
         Ok(Client {
-            base_url: base_url.trim_end_matches('/').to_string(),
+            base_url: url.as_str().trim_end_matches('/').to_string(),
             http,
             auth: Authenticator::new(credentials),
             gate: RateGate::new(options.rate_per_minute),
@@ -155,17 +155,59 @@ impl Client {
         body: Option<&Value>,
     ) -> Result<T, ApiError> {
         let endpoint = format!("{method} {}", path.split('?').next().unwrap_or(path));
-        let response = self.send(method, path, body, &endpoint)?;
-        let text = response.text().map_err(|e| ApiError::Decode {
-            endpoint: endpoint.clone(),
-            message: e.to_string(),
-        })?;
-        serde_json::from_str(&text).map_err(|e| ApiError::Decode {
-            endpoint,
-            message: format!("{e} in {}", truncate(&text, 200)),
+        self.call_inner(method, path, body, &endpoint)
+            .map_err(ApiError::redacted)
+    }
+
+    fn call_inner<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        endpoint: &str,
+    ) -> Result<T, ApiError> {
+        let response = self.send(method, path, body, endpoint)?;
+        let decode = |message: String| ApiError::Decode {
+            endpoint: endpoint.to_string(),
+            message,
+        };
+        let bytes = read_body(
+            response,
+            MAX_BODY,
+            self.body_deadline(),
+            self.options.timeout,
+        )
+        .map_err(|e| decode(e.to_string()))?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            let text = String::from_utf8_lossy(&bytes);
+            let text = crate::redact::clean(text.trim());
+            decode(if text.is_empty() {
+                "expected JSON, got an empty answer".into()
+            } else if looks_like_html(&text) {
+                format!("expected JSON, got {}", describe_body(&bytes))
+            } else {
+                format!("{e}; the answer began: {}", truncate(&text, 200))
+            })
         })
     }
 
+    /// When a body whose headers just arrived must be read whole.
+    fn body_deadline(&self) -> Instant {
+        Instant::now() + self.options.timeout
+    }
+
+    /// The body of an error answer, in one short line.
+    fn error_message(&self, response: Response) -> String {
+        describe_body(&read_prefix(
+            response,
+            MAX_ERROR_BODY,
+            self.body_deadline(),
+            self.options.timeout,
+        ))
+    }
+
+    /// Send with the retry policy until a 2xx answer, whose body is left to
+    /// read; anything else is an [`ApiError`].
     fn send(
         &self,
         method: Method,
@@ -193,6 +235,21 @@ impl Client {
                     let status = response.status().as_u16();
                     match status {
                         200..=299 => return Ok(response),
+                        300..=399 => {
+                            let location = response
+                                .headers()
+                                .get(reqwest::header::LOCATION)
+                                .map(|l| {
+                                    let l = String::from_utf8_lossy(l.as_bytes());
+                                    truncate(&crate::redact::clean(&l), 200)
+                                })
+                                .unwrap_or_else(|| "(no Location header)".into());
+                            return Err(ApiError::Redirected {
+                                endpoint: endpoint.to_string(),
+                                status,
+                                location,
+                            });
+                        }
                         429 => {
                             rate_limited += 1;
                             self.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
@@ -202,12 +259,12 @@ impl Client {
                                     .delay(rate_limited)
                                     .max(Duration::from_secs(1))
                             });
-                            self.gate.pause_for(wait);
                             if rate_limited > self.options.max_rate_limited {
                                 return Err(ApiError::Unavailable(format!(
                                     "{endpoint}: still rate limited (429) after {rate_limited} tries; lower --rate"
                                 )));
                             }
+                            self.gate.pause_for(wait);
                             self.stats.retries.fetch_add(1, Ordering::Relaxed);
                             continue;
                         }
@@ -217,7 +274,7 @@ impl Client {
                             continue;
                         }
                         401 | 403 => {
-                            let message = error_message(response);
+                            let message = self.error_message(response);
                             return Err(ApiError::Auth {
                                 status,
                                 message: format!(
@@ -227,17 +284,31 @@ impl Client {
                             });
                         }
                         500..=599 => {
-                            format!("{endpoint} answered {status}: {}", error_message(response))
+                            format!(
+                                "{endpoint} answered {status}: {}",
+                                self.error_message(response)
+                            )
                         }
                         _ => {
                             return Err(ApiError::Rejected {
                                 status,
-                                message: error_message(response),
+                                message: self.error_message(response),
                             });
                         }
                     }
                 }
-                Err(e) => format!("{endpoint}: {}", describe_transport_error(&e)),
+                // A request that cannot even be built (a header value HTTP
+                // cannot carry) fails the same way every time: no retry.
+                Err(e) if e.is_builder() => {
+                    return Err(ApiError::Usage(format!(
+                        "cannot make the request {endpoint}: {}",
+                        describe_transport_error(&e, &self.options)
+                    )));
+                }
+                Err(e) => format!(
+                    "{endpoint}: {}",
+                    describe_transport_error(&e, &self.options)
+                ),
             };
             failures += 1;
             if failures > self.options.max_retries {
@@ -309,9 +380,12 @@ impl Client {
     pub fn members(&self) -> Result<Vec<Member>, ApiError> {
         let team: Value = self.call(Method::GET, "/v1/team", None)?;
         let members = team.get("members").cloned().unwrap_or(Value::Array(vec![]));
-        serde_json::from_value(members).map_err(|e| ApiError::Decode {
-            endpoint: "GET /v1/team".into(),
-            message: e.to_string(),
+        serde_json::from_value(members).map_err(|e| {
+            ApiError::Decode {
+                endpoint: "GET /v1/team".into(),
+                message: e.to_string(),
+            }
+            .redacted()
         })
     }
 
@@ -323,6 +397,24 @@ impl Client {
             members: self.members()?,
             online: true,
         })
+    }
+
+    /// For a dry run, which can do without the API: the catalog, or an
+    /// offline one and a note saying which checks were skipped and why, when
+    /// the API cannot be reached or read. Refused credentials stay an error.
+    pub fn catalog_or_offline(&self) -> Result<(Catalog, Option<String>), ApiError> {
+        match self.catalog() {
+            Ok(catalog) => Ok((catalog, None)),
+            Err(e @ (ApiError::Auth { .. } | ApiError::Usage(_))) => Err(e),
+            Err(e) => Ok((
+                Catalog::offline(),
+                Some(format!(
+                    "the API could not be read ({e}), so the checks that need it were skipped: \
+                     custom field titles (name such columns custom:<id>), tag names and member \
+                     names; validate again once it can be reached"
+                )),
+            )),
+        }
     }
 
     /// `POST /v2/contacts/search` for `channel_type` (`phone` or `id`).
@@ -389,6 +481,7 @@ impl Client {
             endpoint,
         )
         .map(drop)
+        .map_err(ApiError::redacted)
     }
 
     /// One page of `POST /v1/contacts` (v1) or `POST /v2/contacts/list` (v2).
@@ -401,8 +494,9 @@ impl Client {
             ApiVersion::V1 => "/v1/contacts",
             ApiVersion::V2 => "/v2/contacts/list",
         };
-        let page: Vec<Value> = self.call(Method::POST, path, Some(&body))?;
-        Ok(page.iter().filter_map(ContactRecord::from_value).collect())
+        // Every item must be a contact (an integer `id`): an export that
+        // dropped the others would be silently short.
+        self.call(Method::POST, path, Some(&body))
     }
 
     /// `POST /v1/contacts/count` (shape undocumented: `{"count": n}` or a bare number).
@@ -412,9 +506,12 @@ impl Client {
             .get("count")
             .and_then(Value::as_u64)
             .or_else(|| answer.as_u64())
-            .ok_or_else(|| ApiError::Decode {
-                endpoint: "POST /v1/contacts/count".into(),
-                message: format!("no count in {answer}"),
+            .ok_or_else(|| {
+                ApiError::Decode {
+                    endpoint: "POST /v1/contacts/count".into(),
+                    message: format!("no count in {}", truncate(&answer.to_string(), 200)),
+                }
+                .redacted()
             })
     }
 }
@@ -429,24 +526,15 @@ fn retry_after(response: &Response) -> Option<Duration> {
     (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(600.0)))
 }
 
-/// The API's message from an error body, whatever its shape.
-fn error_message(response: Response) -> String {
-    let text = response.text().unwrap_or_default();
-    match serde_json::from_str::<Value>(&text) {
-        Ok(v) => v
-            .get("message")
-            .or_else(|| v.get("error"))
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .unwrap_or_else(|| truncate(&text, 300)),
-        Err(_) if text.trim().is_empty() => "(no message)".into(),
-        Err(_) => truncate(&text, 300),
-    }
-}
-
-fn describe_transport_error(e: &reqwest::Error) -> String {
-    if e.is_timeout() {
-        "timed out".into()
+fn describe_transport_error(e: &reqwest::Error, options: &ClientOptions) -> String {
+    let secs = |d: Duration| d.as_secs_f64();
+    if e.is_connect() && e.is_timeout() {
+        format!(
+            "could not connect within {} s",
+            secs(options.connect_timeout.min(options.timeout))
+        )
+    } else if e.is_timeout() {
+        format!("no answer within {} s (--timeout)", secs(options.timeout))
     } else if e.is_connect() {
         "could not connect".into()
     } else {
@@ -459,15 +547,4 @@ fn describe_transport_error(e: &reqwest::Error) -> String {
         }
         msg
     }
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_string();
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &s[..end])
 }

@@ -25,9 +25,11 @@ Examples:
   hmbulk export --out nightly.csv --state nightly.state.json   (cron: only what changed since last run)
   hmbulk export --out slim.csv --columns phone,first,last,tags
 
-The file is written to a temporary name and renamed when complete: a run that
-dies leaves the previous file in place. Exit codes: 0 complete; 1 the count
-check came up short; 2 usage error; 3 stopped by the API.";
+The file is written to a temporary name (.<name>.XXXXXX.hmbulk-tmp) and renamed
+when complete: a run that fails or is interrupted leaves the previous file in
+place, and the next run removes what a killed one left. Exit codes: 0 complete;
+1 the count check came up short; 2 usage error; 3 stopped by the API (or it
+did not page as documented); 130 Ctrl-C.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
@@ -101,6 +103,11 @@ struct ExportSummary {
 
 pub fn run(args: Args) -> Result<Exit> {
     let started = Instant::now();
+    // Nothing to finish on Ctrl-C: quit at once, whatever the run waits for.
+    crate::cli::quit_on_ctrl_c(format!(
+        "the export was abandoned; {} is left as it was",
+        args.out.display()
+    ));
     let sandbox = args.api_args.sandbox()?;
     let client = args.api_args.required_client(sandbox.as_ref())?;
     let state = match &args.state {
@@ -112,24 +119,30 @@ pub fn run(args: Args) -> Result<Exit> {
 
     let catalog = client.catalog()?;
     let columns = Columns::new(&catalog, args.columns.as_deref())?;
+    // The count bounds how far the listing may run. An incremental export
+    // can do without it (its endpoint's shape is not documented).
     let total = if incremental {
-        None
+        client.count().ok()
     } else {
         Some(client.count()?)
     };
-    let progress = Progress::new("export", total, args.progress, args.api_args.quiet);
+    let progress = Progress::new(
+        "export",
+        total.filter(|_| !incremental),
+        args.progress,
+        args.api_args.quiet,
+    );
 
     let mut out = OutFile::create(&args.out, args.format, args.bom)?;
     if args.format == Format::Csv {
-        out.csv_row(&columns.header(), true)?;
+        // Custom field titles come from the server: guarded like any cell.
+        out.csv_row(&columns.header(), args.raw)?;
     }
     let mut pager = Pager::new(&client, args.api, since);
-    let interrupt = crate::cli::interrupt_on_ctrl_c();
+    if let Some(n) = total {
+        pager.expect_about(n);
+    }
     let mut write = |c: &crate::api::ContactRecord| -> Result<()> {
-        if interrupt.load(std::sync::atomic::Ordering::SeqCst) {
-            // Dropping the unfinished file removes it; yesterday's stays.
-            return Err(Error::Interrupted);
-        }
         progress.inc(1);
         match args.format {
             Format::Csv => out.csv_row(&columns.cells(c, &catalog), args.raw),
@@ -249,10 +262,13 @@ fn read_state(path: &Path) -> Result<State> {
             path.display()
         ))
     })?;
+    // The parser's message may quote the file; say only where it failed.
     serde_json::from_str(&text).map_err(|e| {
         Error::usage(format!(
-            "the state file {} is damaged ({e}); delete it to export everything again",
-            path.display()
+            "the state file {} is damaged (line {}, column {}: not the JSON hmbulk writes              there); delete it to export everything again",
+            path.display(),
+            e.line(),
+            e.column()
         ))
     })
 }

@@ -154,9 +154,11 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
     // (to check custom field, tag and member names; it never writes).
     let sandbox = args.api_args.sandbox()?;
     let client = args.api_args.client(sandbox.as_ref(), dry_run)?;
-    let mut catalog = match &client {
-        Some(c) => c.catalog()?,
-        None => Catalog::offline(),
+    // A dry run goes on offline at once when the API is out of reach.
+    let (mut catalog, offline_note) = match &client {
+        Some(c) if dry_run => c.catalog_or_offline()?,
+        Some(c) => (c.catalog()?, None),
+        None => (Catalog::offline(), None),
     };
     let mapping = Mapping::build(
         reader.headers(),
@@ -164,7 +166,10 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
         map_file.as_ref(),
         args.ignore_unknown,
     )
-    .map_err(in_file)?;
+    .map_err(|e| match (&offline_note, catalog.online) {
+        (Some(why), false) => in_file(Error::usage(format!("{e}\n({why})"))),
+        _ => in_file(e),
+    })?;
     if !quiet {
         print_mapping(&mapping, found_map.as_deref());
     }
@@ -190,6 +195,7 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
     let mut reporter = Reporter::create(paths, reader.headers(), args.bom)?;
     let s = &mut reporter.summary;
     s.dry_run = dry_run;
+    s.notes.extend(offline_note);
     s.mode = format!("{:?}", args.mode).to_lowercase();
     s.api = format!("{:?}", args.api).to_lowercase();
     describe(
@@ -220,7 +226,7 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
     print_summary(&args, &result.summary, sandbox.as_ref())?;
     Ok(match result.fatal {
         Some(e) => {
-            eprintln!("hmbulk: stopped: {e}");
+            eprintln!("hmbulk: stopped: {}", crate::redact::clean(&e.to_string()));
             Exit::Fatal
         }
         None if result.interrupted => Exit::Interrupted,

@@ -13,6 +13,14 @@
 //! export began. Rows stream out; the ids written are kept in a compressed
 //! bitmap (roaring), about 1 bit per contact for dense ids, so memory stays
 //! flat as the contact count grows.
+//!
+//! A server that does not page as documented stops the export with an error
+//! instead of looping ([`progress`]): a page number answered with the very
+//! contacts of another page (checked twice, as a busy account can shift
+//! pages), more distinct contacts than `/v1/contacts/count` said exist, or
+//! far more rows read than paging that many contacts can take.
+
+mod progress;
 
 pub mod columns;
 
@@ -21,6 +29,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use roaring::RoaringTreemap;
 
+use self::progress::PageLog;
 use crate::api::{ApiError, ApiVersion, Client, ContactRecord, ListQuery};
 use crate::error::Result;
 
@@ -81,6 +90,8 @@ pub struct Pager<'a> {
     /// Ids written (or filtered out) so far.
     seen: RoaringTreemap,
     inclusive: bool,
+    /// Proof of progress: pages seen under the current cursor, rows read.
+    log: PageLog,
     pub stats: PagerStats,
 }
 
@@ -93,11 +104,18 @@ impl<'a> Pager<'a> {
             since,
             seen: RoaringTreemap::new(),
             inclusive: false,
+            log: PageLog::default(),
             stats: PagerStats {
                 cursor: "exclusive",
                 ..PagerStats::default()
             },
         }
+    }
+
+    /// The number of contacts `/v1/contacts/count` gave before the export:
+    /// the listing may not run far past it.
+    pub fn expect_about(&mut self, count: u64) {
+        self.log.expect_about(count);
     }
 
     /// Ids written so far.
@@ -278,7 +296,25 @@ impl<'a> Pager<'a> {
     }
 
     /// One page; a refused page size falls back to the documented default.
+    /// A page must show progress (see [`progress`]).
     fn fetch(&mut self, cursor: Option<DateTime<Utc>>, page: u32) -> Result<Vec<ContactRecord>> {
+        let items = self.fetch_once(cursor, page)?;
+        if let Some(earlier) = self.log.same_as_earlier(cursor, page, &items) {
+            // A busy account can shift a whole page under us; a server that
+            // ignores `page` answers the earlier page the same way again.
+            let again = self.fetch_once(cursor, earlier)?;
+            self.log
+                .confirm_repeat(cursor, earlier, &again, page, &items, self.seen.len())?;
+        }
+        self.log.check_volume(items.len(), self.seen.len())?;
+        Ok(items)
+    }
+
+    fn fetch_once(
+        &mut self,
+        cursor: Option<DateTime<Utc>>,
+        page: u32,
+    ) -> Result<Vec<ContactRecord>> {
         let base = match self.version {
             ApiVersion::V1 => 1,
             ApiVersion::V2 => 0,

@@ -59,11 +59,27 @@ impl MapFile {
         let shown = path.display();
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::usage(format!("cannot read the --map file {shown}: {e}")))?;
+        // The parser's message quotes the file (a credentials file passed
+        // by mistake would show its key): say only the line and key name.
         let parsed: MapToml = toml::from_str(&text).map_err(|e| {
+            let at = e.span().map_or(0, |span| span.start).min(text.len());
+            let line_no = text.as_bytes()[..at]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            let line = text.lines().nth(line_no - 1).unwrap_or("");
+            let key = line
+                .split_once('=')
+                .map(|(k, _)| k.trim().trim_matches(['"', '\'']))
+                .filter(|k| !k.is_empty() && k.len() <= 64)
+                .map(|k| format!(" (key {k:?})"))
+                .unwrap_or_default();
             Error::usage(format!(
-                "the --map file {shown} is not a valid map: {e}\nwrite a [columns] table \
-                 with one line per column, e.g.\n[columns]\n\"Mobile #\" = \"phone\"\n\
-                 \"Fav Color\" = \"ignore\""
+                "the --map file {shown} is not a valid map: line {line_no}{key} is not a \
+                 \"Header\" = \"field\" line of a [columns] table (the file's text is not \
+                 shown)\nwrite a [columns] table with one line per column, e.g.\n\
+                 [columns]\n\"Mobile #\" = \"phone\"\n\"Fav Color\" = \"ignore\""
             ))
         })?;
         let mut columns = Vec::with_capacity(parsed.columns.len());

@@ -6,8 +6,10 @@
 
 use std::time::Duration;
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
 use hmbulk::sim::{Sim, SimConfig};
-use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use reqwest::blocking::{Client, RequestBuilder};
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
@@ -160,13 +162,34 @@ pub fn now() -> i64 {
 
 /// An HS256 JWT `{iss, iat}` signed with `"id||key"`.
 pub fn jwt(id: &str, key: &str, iat: i64) -> String {
-    let claims = json!({"iss": id, "iat": iat});
-    encode(
-        &Header::new(Algorithm::HS256),
-        &claims,
-        &EncodingKey::from_secret(format!("{id}||{key}").as_bytes()),
-    )
-    .expect("jwt encodes")
+    jwt_signed("HS256", id, key, iat)
+}
+
+/// A JWT signed with HMAC `alg` (`HS256` or `HS512`), built here from the
+/// recipe rather than by the client's code, so the simulator is checked
+/// against a second signer.
+pub fn jwt_signed(alg: &str, id: &str, key: &str, iat: i64) -> String {
+    let part = |v: Value| URL_SAFE_NO_PAD.encode(v.to_string());
+    let input = format!(
+        "{}.{}",
+        part(json!({"alg": alg, "typ": "JWT"})),
+        part(json!({"iss": id, "iat": iat}))
+    );
+    let secret = format!("{id}||{key}");
+    let signature = match alg {
+        "HS256" => {
+            let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+            mac.update(input.as_bytes());
+            mac.finalize().into_bytes().to_vec()
+        }
+        "HS512" => {
+            let mut mac = Hmac::<sha2::Sha512>::new_from_slice(secret.as_bytes()).unwrap();
+            mac.update(input.as_bytes());
+            mac.finalize().into_bytes().to_vec()
+        }
+        other => panic!("no signer for {other}"),
+    };
+    format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature))
 }
 
 /// The ids of contacts, in order.
