@@ -56,6 +56,25 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in the order of the enum (`code as usize` indexes it).
+    pub const ALL: [ErrorCode; 15] = [
+        ErrorCode::RowShape,
+        ErrorCode::PhoneMissing,
+        ErrorCode::PhoneInvalid,
+        ErrorCode::PhoneSpreadsheetDamaged,
+        ErrorCode::CountryUnknown,
+        ErrorCode::PhoneNeedsCountry,
+        ErrorCode::EmailInvalid,
+        ErrorCode::TooManyTags,
+        ErrorCode::UnknownTag,
+        ErrorCode::UnknownAssignee,
+        ErrorCode::OptedOutInvalid,
+        ErrorCode::UuidInvalid,
+        ErrorCode::DuplicateInFile,
+        ErrorCode::ApiRejected,
+        ErrorCode::NotSent,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::RowShape => "row_shape",
@@ -136,5 +155,17 @@ pub enum RowResult {
 impl RowOutcome {
     pub fn is_ok(&self) -> bool {
         matches!(self.result, RowResult::Done { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_listed_at_its_index() {
+        for (i, code) in ErrorCode::ALL.iter().enumerate() {
+            assert_eq!(*code as usize, i, "{code}");
+        }
     }
 }

@@ -2,7 +2,8 @@
 //! libphonenumber did not read as a valid number, each handed back to
 //! libphonenumber. Takes one trimmed cell; gives it with odd spaces made plain,
 //! or rewritten with `+` for a `00`/`011` exit code, without a `(0)` trunk,
-//! or with `+` before bare digits. Pure string work: no metadata.
+//! or with `+` before bare digits; and reads the North American shapes of
+//! the fast path ([`nanp`]). Pure string work: no metadata.
 
 use std::borrow::Cow;
 
@@ -13,7 +14,12 @@ use unicode_normalization::UnicodeNormalization;
 /// which it does; a cell without them comes back borrowed. Word processors
 /// and French typography put thin and narrow spaces between digit groups.
 pub fn spaces(cell: &str) -> Cow<'_, str> {
-    if !cell.chars().any(odd_space) {
+    let odd = if cell.is_ascii() {
+        cell.bytes().any(|b| b.is_ascii_whitespace() && b != b' ')
+    } else {
+        cell.chars().any(odd_space)
+    };
+    if !odd {
         return Cow::Borrowed(cell);
     }
     Cow::Owned(
@@ -67,6 +73,93 @@ pub fn bare_international(cell: &str) -> Option<String> {
     digits.then(|| format!("+{cell}"))
 }
 
+/// A North American number as [`nanp`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nanp<'a> {
+    /// The ten digits after the country code.
+    pub national: u64,
+    /// Written with `+1`.
+    pub plus: bool,
+    /// Written with a leading `1` (and no `+`).
+    pub one: bool,
+    /// The digits after `x` or `ext`.
+    pub extension: Option<&'a str>,
+}
+
+/// Reads the shapes North American numbers fill files with, and nothing
+/// else: `(415) 555-0100`, `415.555.0100`, `415 555 0100`, `4155550100`,
+/// any of them after `+1` or `1` (with or without one `-`, `.` or space),
+/// and an extension at the end: `x12`, `ext. 12`, `EXT 12` (1 to 6 digits,
+/// spaces around the label). The area code starts with 2-9. ASCII only.
+pub fn nanp(cell: &str) -> Option<Nanp<'_>> {
+    let b = cell.as_bytes();
+    let mut i = 0;
+    let plus = b.starts_with(b"+1");
+    let one = !plus && b.first() == Some(&b'1');
+    if plus || one {
+        i = if plus { 2 } else { 1 };
+        i += usize::from(matches!(b.get(i), Some(b' ' | b'-' | b'.')));
+    }
+    let mut national = 0u64;
+    let mut digits = |i: &mut usize, n: usize| -> Option<()> {
+        for _ in 0..n {
+            let d = *b.get(*i).filter(|d| d.is_ascii_digit())?;
+            national = national * 10 + u64::from(d - b'0');
+            *i += 1;
+        }
+        Some(())
+    };
+    if !matches!(
+        b.get(i + usize::from(b.get(i) == Some(&b'('))),
+        Some(b'2'..=b'9')
+    ) {
+        return None;
+    }
+    if b.get(i) == Some(&b'(') {
+        i += 1;
+        digits(&mut i, 3)?;
+        (b.get(i) == Some(&b')')).then_some(())?;
+        i += 1;
+        i += usize::from(matches!(b.get(i), Some(b' ' | b'-')));
+    } else {
+        digits(&mut i, 3)?;
+        i += usize::from(matches!(b.get(i), Some(b' ' | b'-' | b'.')));
+    }
+    digits(&mut i, 3)?;
+    i += usize::from(matches!(b.get(i), Some(b' ' | b'-' | b'.')));
+    digits(&mut i, 4)?;
+    let rest = &cell[i..];
+    let extension = if rest.is_empty() {
+        None
+    } else {
+        Some(extension(rest)?)
+    };
+    Some(Nanp {
+        national,
+        plus,
+        one,
+        extension,
+    })
+}
+
+/// ` x12`, `ext. 12`, `EXT12`: the digits, when that is all there is.
+fn extension(rest: &str) -> Option<&str> {
+    let rest = rest.trim_start_matches(' ');
+    let lower = |n: usize| rest.get(..n).map(str::to_ascii_lowercase);
+    let label = if lower(4).as_deref() == Some("ext.") {
+        4
+    } else if lower(3).as_deref() == Some("ext") {
+        3
+    } else if lower(1).as_deref() == Some("x") {
+        1
+    } else {
+        return None;
+    };
+    let digits = rest[label..].trim_start_matches(' ');
+    let ok = (1..=6).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit());
+    ok.then_some(digits)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +206,86 @@ mod tests {
             "+442079460001",
         ] {
             assert_eq!(bare_international(cell), None, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn north_american_shapes_are_read() {
+        let read = |cell| nanp(cell).map(|n| (n.national, n.plus, n.one, n.extension));
+        for cell in [
+            "(415) 555-0100",
+            "(415)555-0100",
+            "415.555.0100",
+            "415-555-0100",
+            "415 555 0100",
+            "4155550100",
+        ] {
+            assert_eq!(
+                read(cell),
+                Some((4_155_550_100, false, false, None)),
+                "{cell:?}"
+            );
+        }
+        for cell in [
+            "+1 415 555 0100",
+            "+14155550100",
+            "+1 (415) 555-0100",
+            "+1-415-555-0100",
+        ] {
+            assert_eq!(
+                read(cell),
+                Some((4_155_550_100, true, false, None)),
+                "{cell:?}"
+            );
+        }
+        for cell in [
+            "1-415-555-0100",
+            "14155550100",
+            "1 (415) 555-0100",
+            "1.415.555.0100",
+        ] {
+            assert_eq!(
+                read(cell),
+                Some((4_155_550_100, false, true, None)),
+                "{cell:?}"
+            );
+        }
+        for cell in [
+            "415-555-0100 x12",
+            "415-555-0100x12",
+            "(415) 555-0100 ext. 12",
+            "4155550100 EXT 12",
+        ] {
+            assert_eq!(
+                read(cell),
+                Some((4_155_550_100, false, false, Some("12"))),
+                "{cell:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_cells_are_left_to_libphonenumber() {
+        for cell in [
+            "",
+            "555-0100",
+            "(115) 555-0100",
+            "015-555-0100",
+            "+1 115 555 0100",
+            "+44 20 7946 0958",
+            "11 415 555 0100",
+            "415-555-01000",
+            "415--555-0100",
+            "(415 555-0100",
+            "415-555-0100 x",
+            "415-555-0100 x1234567",
+            "415-555-0100 #12",
+            "415-555-0100 ext 1a",
+            "４１５-555-0100",
+            "+1 415 555 0100 ",
+            "tel:+1-415-555-0100",
+        ] {
+            assert_eq!(nanp(cell), None, "{cell:?}");
         }
     }
 }

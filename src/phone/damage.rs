@@ -24,6 +24,9 @@ pub enum Damage {
 /// phone cell); `Some(Ok(digits))` when it is and nothing was lost (a leading
 /// `+` is kept); `Some(Err(_))` when digits were lost.
 pub fn recover(cell: &str) -> Option<Result<String, Damage>> {
+    if !cell.bytes().any(|b| b | 0x20 == b'e') {
+        return None;
+    }
     let (sign, body) = match cell.strip_prefix('+') {
         Some(rest) => ("+", rest),
         None => ("", cell),

@@ -20,7 +20,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader};
 
-use super::{PhoneNormaliser, Rule};
+use super::{PhoneNormaliser, Rule, clean};
 use crate::outcome::ErrorCode;
 
 /// Where hmbulk deliberately answers other than libphonenumber, and why.
@@ -113,6 +113,8 @@ fn phones_read_as_libphonenumber_reads_them() {
     // Cells (made from a known number) that came out as another number.
     let (mut ours_wrong, mut ours_made) = (0usize, 0usize);
     let (mut lib_wrong, mut lib_made) = (0usize, 0usize);
+    // Cells the North American fast path reads, and of them the valid ones.
+    let (mut fast, mut fast_valid) = (0usize, 0usize);
     for row in &rows {
         let n = normalisers.entry(row.region.clone()).or_insert_with(|| {
             PhoneNormaliser::new(if row.region.is_empty() {
@@ -123,6 +125,17 @@ fn phones_read_as_libphonenumber_reads_them() {
             .unwrap()
         });
         let ours = n.read(&row.cell, None);
+        if clean::nanp(row.cell.trim()).is_some() {
+            fast += 1;
+            fast_valid += usize::from(ours.is_ok());
+            assert_eq!(
+                ours,
+                super::tests::read_full(n, &row.cell, None),
+                "the fast path answers {:?} under {:?} otherwise than the full path",
+                row.cell,
+                row.region
+            );
+        }
         let case = || format!("{:?} under {:?} ({})", row.cell, row.region, row.kind);
         let made_from = !row.base.is_empty() && !row.kind.starts_with("too_");
         if let Ok((phone, _)) = &ours
@@ -185,6 +198,7 @@ fn phones_read_as_libphonenumber_reads_them() {
     let regions = normalisers.len();
     eprintln!("{total} cells under {regions} regions (\"\" = none)");
     eprintln!("deliberate differences: {deliberate:?}");
+    eprintln!("fast path: {fast} cells ({fast_valid} valid), each as the full path reads it");
     for (rule, why) in DELIBERATE {
         eprintln!("  {rule:?}: {why}");
     }
@@ -201,6 +215,10 @@ fn phones_read_as_libphonenumber_reads_them() {
          {ours_made}, libphonenumber {lib_wrong} of {lib_made}"
     );
     assert!(total >= 50_000, "{total} cells");
+    assert!(
+        fast_valid > 100,
+        "{fast_valid} valid cells on the fast path"
+    );
     assert!(regions >= 200, "{regions} regions");
     assert!(
         different.is_empty(),

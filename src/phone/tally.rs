@@ -89,13 +89,71 @@ impl CountryTally {
     }
 }
 
+/// Counts a run's valid phones as [`CountryTally`] does, without a string per
+/// number: by region and by country code, turned into the tally at the end.
+#[derive(Debug, Clone)]
+pub struct CountryCounter {
+    national: Vec<(Region, u64)>,
+    /// By country code (1 to 999).
+    with_code: Box<[u64; 1000]>,
+}
+
+impl Default for CountryCounter {
+    fn default() -> Self {
+        CountryCounter {
+            national: Vec::new(),
+            with_code: Box::new([0; 1000]),
+        }
+    }
+}
+
+impl CountryCounter {
+    pub fn add(&mut self, digits: &str, national_in: Option<Region>) {
+        let code = national_in.is_none().then(|| country_code_of(digits));
+        self.add_code(code.flatten(), national_in);
+    }
+
+    /// [`add`](Self::add) for a number whose country code (when it was
+    /// written with one) is already known: `code` is [`country_code_of`] its digits.
+    pub fn add_code(&mut self, code: Option<u16>, national_in: Option<Region>) {
+        match national_in {
+            Some(region) => match self.national.iter_mut().find(|(r, _)| *r == region) {
+                Some((_, n)) => *n += 1,
+                None => self.national.push((region, 1)),
+            },
+            None => {
+                if let Some(code) = code {
+                    self.with_code[usize::from(code)] += 1;
+                }
+            }
+        }
+    }
+
+    pub fn into_tally(self) -> CountryTally {
+        let mut tally = CountryTally::default();
+        for (region, n) in self.national {
+            tally
+                .read_as_national
+                .insert(region.as_str().to_string(), n);
+        }
+        for (code, &n) in self.with_code.iter().enumerate().filter(|(_, n)| **n > 0) {
+            tally.with_country_code.insert(format!("+{code}"), n);
+        }
+        tally
+    }
+}
+
 /// The country calling code `digits` (E.164 without `+`) start with.
-fn country_code_of(digits: &str) -> Option<u16> {
+pub fn country_code_of(digits: &str) -> Option<u16> {
+    // Which of 1 to 999 are country codes, asked of the metadata once.
+    static CODES: std::sync::LazyLock<Vec<bool>> = std::sync::LazyLock::new(|| {
+        (0..1000)
+            .map(|code| code > 0 && LIB.get_region_for_country_code(code).is_some())
+            .collect()
+    });
     (1..=3).find_map(|n| {
         let code: u16 = digits.get(..n)?.parse().ok()?;
-        LIB.get_region_for_country_code(code.into())
-            .is_some()
-            .then_some(code)
+        CODES[usize::from(code)].then_some(code)
     })
 }
 
@@ -129,6 +187,25 @@ mod tests {
         assert!(w.contains("+91 (IN): 1") && !w.contains("+1 ("), "{w}");
         assert!(w.contains("--default-region IN"), "{w}");
         assert!(w.contains("country column"), "{w}");
+    }
+
+    #[test]
+    fn the_counter_counts_as_the_tally() {
+        let (us, gb) = (Region::parse("US"), Region::parse("GB"));
+        let numbers = [
+            ("17025201234", us),
+            ("447911123456", gb),
+            ("919876543210", None),
+            ("14155553434", None),
+            ("17025201235", us),
+        ];
+        let mut tally = CountryTally::default();
+        let mut counter = CountryCounter::default();
+        for (digits, region) in numbers {
+            tally.add(digits, region);
+            counter.add(digits, region);
+        }
+        assert_eq!(counter.into_tally(), tally);
     }
 
     #[test]

@@ -1,6 +1,69 @@
+use std::cell::Cell;
+
 use proptest::prelude::*;
 
 use super::*;
+
+thread_local! {
+    /// Turns the North American fast path off, to compare it with the full path.
+    pub(super) static FULL_PATH_ONLY: Cell<bool> = const { Cell::new(false) };
+}
+
+/// `read` by the full path only (libphonenumber's parser for every cell).
+pub(super) fn read_full(
+    n: &PhoneNormaliser,
+    raw: &str,
+    region: Option<Region>,
+) -> std::result::Result<(Phone, Rule), RowError> {
+    FULL_PATH_ONLY.with(|f| f.set(true));
+    let answer = n.read(raw, region);
+    FULL_PATH_ONLY.with(|f| f.set(false));
+    answer
+}
+
+/// The fast path gives the full path's answer (number, extension, national
+/// reading, rule, or the same error) for every area code and exchange
+/// class, in every shape it takes, under US, another NANP region, a
+/// non-NANP region and none.
+#[test]
+fn the_north_american_fast_path_answers_as_libphonenumber() {
+    let regions = ["US", "CA", "GB", "none"].map(|r| PhoneNormaliser::new(r).unwrap());
+    let (mut fast, mut cells, mut valid) = (0, 0, 0);
+    for npa in 200..=999u32 {
+        for (k, nxx) in [200u32, 311, 555, 100, 999, 458].into_iter().enumerate() {
+            let line = (npa * 7 + k as u32 * 1231) % 10_000;
+            let shapes = [
+                format!("({npa}) {nxx}-{line:04}"),
+                format!("{npa}.{nxx}.{line:04}"),
+                format!("{npa}{nxx}{line:04}"),
+                format!("+1 {npa} {nxx} {line:04}"),
+                format!("+1({npa}){nxx}-{line:04}"),
+                format!("1-{npa}-{nxx}-{line:04}"),
+                format!("1{npa}{nxx}{line:04}"),
+                format!("{npa}-{nxx}-{line:04} x{}", line % 999 + 1),
+                format!("+1 {npa} {nxx} {line:04} ext. 7"),
+            ];
+            let shape = &shapes[(npa as usize + k) % shapes.len()];
+            for (n, normaliser) in regions.iter().enumerate() {
+                if (npa as usize + n) % 2 == 1 && n != 0 {
+                    continue;
+                }
+                cells += 1;
+                fast += usize::from(clean::nanp(shape).is_some());
+                let answer = normaliser.read(shape, None);
+                valid += usize::from(answer.is_ok());
+                assert_eq!(
+                    answer,
+                    read_full(normaliser, shape, None),
+                    "{shape:?} under {}",
+                    normaliser.region()
+                );
+            }
+        }
+    }
+    assert!(fast == cells, "{fast} of {cells} cells took the fast path");
+    assert!(valid > cells / 3, "{valid} of {cells} cells valid");
+}
 
 fn us() -> PhoneNormaliser {
     PhoneNormaliser::new("US").unwrap()
