@@ -1,8 +1,10 @@
 //! Reading a spreadsheet export: encoding detection (UTF-8 with or without BOM,
 //! UTF-16 LE/BE with BOM, Windows-1252), delimiter sniffing (`, ; \t |`), and a
 //! streaming iterator of data records numbered as the reports number them.
-//! Takes a path (through [`crate::config::Config`]); gives [`Record`]s.
-//! Memory stays constant whatever the file size.
+//! Takes a path (through [`crate::config::Config`]); gives [`Record`]s one by
+//! one, or a [`Chunk`] of them at a time (the pipeline's way: one buffer,
+//! reused, for thousands of records). Memory stays constant whatever the file
+//! size.
 //!
 //! Rules:
 //! - Windows-1252 is detected cell by cell: a cell that is not valid UTF-8 is
@@ -18,7 +20,9 @@
 //!   are; validation reports them.
 //! - Every cell and header passes through [`crate::formula::unguard`].
 
+use std::borrow::Cow;
 use std::io::{self, BufRead, BufReader, Read};
+use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -60,6 +64,76 @@ pub struct Record {
     pub cells: Vec<String>,
 }
 
+/// Records read at once, in one buffer: the decoded text of every cell (as
+/// [`Record`] holds it) and where each cell and record ends. The pipeline
+/// reuses a few of them, so reading allocates nothing once they are warm.
+#[derive(Debug, Default)]
+pub struct Chunk {
+    first_row: u64,
+    text: String,
+    /// End of each cell in `text`.
+    cell_ends: Vec<u32>,
+    /// End of each record in `cell_ends`.
+    record_ends: Vec<u32>,
+}
+
+/// A chunk stops growing past this much text (a record is at most
+/// [`MAX_RECORD_BYTES`], so offsets fit in `u32`).
+const CHUNK_TEXT_BYTES: usize = 1 << 20;
+
+impl Chunk {
+    pub fn len(&self) -> usize {
+        self.record_ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.record_ends.is_empty()
+    }
+
+    /// The data rows this chunk holds.
+    pub fn rows(&self) -> Range<u64> {
+        self.first_row..self.first_row + self.len() as u64
+    }
+
+    /// The row number of record `i`.
+    pub fn row(&self, i: usize) -> u64 {
+        self.first_row + i as u64
+    }
+
+    /// The cells of record `i`.
+    pub fn cells(&self, i: usize) -> impl ExactSizeIterator<Item = &str> + Clone {
+        let first = if i == 0 {
+            0
+        } else {
+            self.record_ends[i - 1] as usize
+        };
+        let last = self.record_ends[i] as usize;
+        (first..last).map(move |c| {
+            let start = if c == 0 {
+                0
+            } else {
+                self.cell_ends[c - 1] as usize
+            };
+            &self.text[start..self.cell_ends[c] as usize]
+        })
+    }
+
+    /// Record `i`, owned.
+    pub fn record(&self, i: usize) -> Record {
+        Record {
+            row: self.row(i),
+            cells: self.cells(i).map(str::to_string).collect(),
+        }
+    }
+
+    fn clear(&mut self, first_row: u64) {
+        self.first_row = first_row;
+        self.text.clear();
+        self.cell_ends.clear();
+        self.record_ends.clear();
+    }
+}
+
 /// Streaming reader over a CSV file's data records.
 pub struct RowReader {
     path: PathBuf,
@@ -71,6 +145,8 @@ pub struct RowReader {
     rows: u64,
     bytes_read: Arc<AtomicU64>,
     done: bool,
+    /// A read error met after some records of a chunk: given at the next read.
+    error: Option<Error>,
 }
 
 impl RowReader {
@@ -93,6 +169,7 @@ impl RowReader {
             rows: 0,
             bytes_read,
             done: false,
+            error: None,
         };
         if !reader.read_nonblank()? {
             return Err(Error::usage(format!(
@@ -157,26 +234,70 @@ impl RowReader {
     }
 
     fn decode_record(&mut self) -> Vec<String> {
-        let mut cells = Vec::with_capacity(self.records.len());
-        for field in self.records.fields() {
-            let mut cell = match std::str::from_utf8(field) {
-                Ok(text) => text.to_owned(),
-                Err(_)
-                    if self.encoding == Encoding::Utf8
-                        || self.encoding == Encoding::Windows1252 =>
-                {
-                    self.encoding = Encoding::Windows1252;
-                    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(field);
-                    text.into_owned()
-                }
-                Err(_) => String::from_utf8_lossy(field).into_owned(),
-            };
-            if formula::unguard(&cell).len() < cell.len() {
-                cell.remove(0);
-            }
-            cells.push(cell);
+        let encoding = &mut self.encoding;
+        self.records
+            .fields()
+            .map(|field| decode_field(field, encoding).into_owned())
+            .collect()
+    }
+
+    /// Read the next records into `chunk` (emptied first): up to `max_rows`,
+    /// fewer at the end of the file or when the chunk holds much text. An
+    /// empty chunk means the end. A read error after some records comes
+    /// with the next call, so every record before it is used.
+    pub fn read_chunk(&mut self, chunk: &mut Chunk, max_rows: usize) -> Result<()> {
+        chunk.clear(self.rows + 1);
+        if let Some(e) = self.error.take() {
+            self.done = true;
+            return Err(e);
         }
-        cells
+        while !self.done && chunk.len() < max_rows && chunk.text.len() < CHUNK_TEXT_BYTES {
+            match self.read_nonblank() {
+                Ok(true) => {
+                    self.rows += 1;
+                    let encoding = &mut self.encoding;
+                    for field in self.records.fields() {
+                        chunk.text.push_str(&decode_field(field, encoding));
+                        chunk.cell_ends.push(chunk.text.len() as u32);
+                    }
+                    chunk.record_ends.push(chunk.cell_ends.len() as u32);
+                }
+                Ok(false) => self.done = true,
+                Err(e) if chunk.is_empty() => {
+                    self.done = true;
+                    return Err(e);
+                }
+                Err(e) => {
+                    self.error = Some(e);
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One field's text: UTF-8, or Windows-1252 once a field of a file without a
+/// BOM is not UTF-8 (`encoding` then says so), with the formula guard undone.
+fn decode_field<'a>(field: &'a [u8], encoding: &mut Encoding) -> Cow<'a, str> {
+    fn unguard(text: &str) -> &str {
+        text.strip_prefix('\'')
+            .filter(|rest| formula::is_formula_like(rest))
+            .unwrap_or(text)
+    }
+    match std::str::from_utf8(field) {
+        Ok(text) => Cow::Borrowed(unguard(text)),
+        Err(_) => {
+            let text = if matches!(*encoding, Encoding::Utf8 | Encoding::Windows1252) {
+                *encoding = Encoding::Windows1252;
+                let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(field);
+                text.into_owned()
+            } else {
+                String::from_utf8_lossy(field).into_owned()
+            };
+            let start = text.len() - unguard(&text).len();
+            Cow::Owned(text[start..].to_string())
+        }
     }
 }
 
@@ -296,10 +417,6 @@ impl RawRecords {
                 ReadRecordResult::End => return Ok(false),
             }
         }
-    }
-
-    fn len(&self) -> usize {
-        self.len
     }
 
     fn fields(&self) -> impl Iterator<Item = &[u8]> {

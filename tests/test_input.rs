@@ -6,7 +6,7 @@ use std::io::Write;
 
 use hmbulk::config::Config;
 use hmbulk::error::Error;
-use hmbulk::input::{Encoding, Record, RowReader};
+use hmbulk::input::{Chunk, Encoding, Record, RowReader};
 
 fn file_with(bytes: &[u8]) -> tempfile::NamedTempFile {
     let mut file = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
@@ -15,12 +15,33 @@ fn file_with(bytes: &[u8]) -> tempfile::NamedTempFile {
     file
 }
 
-/// Read a whole file; keep the reader to ask it what it found.
+/// Read a whole file; keep the reader to ask it what it found. The file is
+/// read a second time in chunks (as the pipeline reads), which must give
+/// the same records and find the same.
 fn read(bytes: &[u8]) -> (RowReader, Vec<Record>) {
     let file = file_with(bytes);
     let mut reader = Config::new(file.path()).reader().unwrap();
-    let records = reader.by_ref().map(Result::unwrap).collect();
+    let records: Vec<Record> = reader.by_ref().map(Result::unwrap).collect();
+    let (chunked, in_chunks) = read_chunks(file.path(), 2);
+    assert_eq!(in_chunks, records, "chunks read as records do");
+    assert_eq!(chunked.blank_lines(), reader.blank_lines());
+    assert_eq!(chunked.encoding(), reader.encoding());
     (reader, records)
+}
+
+/// Read a whole file in chunks of at most `rows` records.
+fn read_chunks(path: &std::path::Path, rows: usize) -> (RowReader, Vec<Record>) {
+    let mut reader = Config::new(path).reader().unwrap();
+    let mut chunk = Chunk::default();
+    let mut records = Vec::new();
+    loop {
+        reader.read_chunk(&mut chunk, rows).unwrap();
+        if chunk.is_empty() {
+            return (reader, records);
+        }
+        assert!(chunk.len() <= rows);
+        records.extend((0..chunk.len()).map(|i| chunk.record(i)));
+    }
 }
 
 fn cells(records: &[Record]) -> Vec<Vec<&str>> {
@@ -404,6 +425,29 @@ fn an_unclosed_quote_stops_the_read_instead_of_filling_memory() {
         other => panic!("{other:?}"),
     }
     assert!(reader.next().is_none());
+}
+
+#[test]
+fn a_read_error_in_a_chunk_comes_after_the_records_before_it() {
+    let mut text = b"phone,note\n4155550100,fine\n4155550101,\"never closed\n".to_vec();
+    for _ in 0..40_000 {
+        text.extend_from_slice(b"4155550102,some more text in the runaway cell\n");
+    }
+    let file = file_with(&text);
+    let mut reader = Config::new(file.path()).reader().unwrap();
+    let mut chunk = Chunk::default();
+    reader.read_chunk(&mut chunk, 100).unwrap();
+    assert_eq!(chunk.len(), 1);
+    assert_eq!(chunk.record(0).cells, ["4155550100", "fine"]);
+    match reader.read_chunk(&mut chunk, 100) {
+        Err(Error::Usage(msg)) => {
+            assert!(msg.contains("after data row 1"), "{msg}");
+            assert!(msg.contains("double quote that never closes"), "{msg}");
+        }
+        other => panic!("{other:?}"),
+    }
+    reader.read_chunk(&mut chunk, 100).unwrap();
+    assert!(chunk.is_empty(), "nothing after the error");
 }
 
 #[test]

@@ -30,7 +30,7 @@ pub enum RowRegion {
 }
 
 /// The row's region from its country columns.
-pub fn row_region(mapping: &Mapping, cells: &[String]) -> RowRegion {
+pub fn row_region(mapping: &Mapping, cells: &[&str]) -> RowRegion {
     for &column in mapping.countries() {
         let value = cells[column].trim();
         if value.is_empty() {
@@ -49,12 +49,25 @@ pub fn row_region(mapping: &Mapping, cells: &[String]) -> RowRegion {
 
 /// The values of one cell: ` ::: `-separated parts, trimmed, non-empty.
 pub fn values(cell: &str) -> impl Iterator<Item = &str> {
-    cell.split(":::").map(str::trim).filter(|v| !v.is_empty())
+    // Most cells hold one value: no search for the separator then.
+    let several = cell.as_bytes().contains(&b':');
+    let (one, many) = if several {
+        (None, Some(cell.split(":::")))
+    } else {
+        (Some(cell), None)
+    };
+    one.into_iter()
+        .chain(many.into_iter().flatten())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
 }
 
 /// Phone slots in the order this row tries them: slots labelled mobile or
 /// cell first, then the mapping's order.
-pub fn phone_order(slots: &[Slot], cells: &[String]) -> Vec<Slot> {
+pub fn phone_order<'s>(slots: &'s [Slot], cells: &[&str]) -> std::borrow::Cow<'s, [Slot]> {
+    if slots.iter().all(|s| s.label.is_none()) {
+        return std::borrow::Cow::Borrowed(slots);
+    }
     let mut ordered = slots.to_vec();
     ordered.sort_by_key(|slot| {
         let mobile = slot.label.is_some_and(|l| {
@@ -63,7 +76,7 @@ pub fn phone_order(slots: &[Slot], cells: &[String]) -> Vec<Slot> {
         });
         !mobile
     });
-    ordered
+    std::borrow::Cow::Owned(ordered)
 }
 
 /// The first valid phone and the other valid ones.
@@ -80,13 +93,13 @@ pub struct Phones {
 pub fn phones(
     normaliser: &PhoneNormaliser,
     mapping: &Mapping,
-    cells: &[String],
+    cells: &[&str],
     region: &RowRegion,
 ) -> Result<Phones, RowError> {
     let mut found: Option<Phones> = None;
     let mut first_error: Option<RowError> = None;
-    for slot in phone_order(mapping.phones(), cells) {
-        let cell = &cells[slot.column];
+    for slot in phone_order(mapping.phones(), cells).iter() {
+        let cell = cells[slot.column];
         for value in values(cell) {
             let value = value.strip_prefix('\'').unwrap_or(value);
             match read(normaliser, mapping, value, region) {
@@ -94,7 +107,7 @@ pub fn phones(
                     None => {
                         found = Some(Phones {
                             primary: phone,
-                            raw: cell.clone(),
+                            raw: cell.to_string(),
                             column: slot.column,
                             secondary: Vec::new(),
                         })
@@ -207,7 +220,7 @@ pub struct Emails {
 /// when no value is valid.
 pub fn emails(
     mapping: &Mapping,
-    cells: &[String],
+    cells: &[&str],
     invalid: impl Fn(&str, &str) -> RowError,
 ) -> Result<Emails, RowError> {
     let mut out = Emails {
@@ -218,7 +231,7 @@ pub fn emails(
     };
     let mut first_error = None;
     for slot in mapping.emails() {
-        for value in values(&cells[slot.column]) {
+        for value in values(cells[slot.column]) {
             out.blank = false;
             if !is_email(value) {
                 if first_error.is_none() {
@@ -252,13 +265,23 @@ pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
-    let labels: Vec<&str> = domain.split('.').collect();
-    let tld = labels.last().copied().unwrap_or("");
+    let (mut labels, mut empty, mut tld) = (0, false, "");
+    for label in domain.split('.') {
+        labels += 1;
+        empty |= label.is_empty();
+        tld = label;
+    }
+    let separator = |c: char| c.is_whitespace() || c == ',' || c == ';';
+    let has_separator = if s.is_ascii() {
+        s.bytes().any(|b| separator(b as char))
+    } else {
+        s.chars().any(separator)
+    };
     !local.is_empty()
-        && !s.chars().any(|c| c.is_whitespace() || c == ',' || c == ';')
+        && !has_separator
         && !domain.contains('@')
-        && labels.len() >= 2
-        && labels.iter().all(|l| !l.is_empty())
-        && tld.chars().count() >= 2
-        && tld.chars().all(char::is_alphabetic)
+        && labels >= 2
+        && !empty
+        && (tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic())
+            || tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic))
 }

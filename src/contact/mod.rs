@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 use crate::catalog::Catalog;
-use crate::input::Record;
+use crate::input::{Chunk, Record};
 use crate::mapping::{Field, Mapping, Target};
 use crate::outcome::{ErrorCode, RowError};
 use crate::phone::{PhoneNormaliser, Region};
@@ -175,7 +175,19 @@ impl Directory {
     /// The id `text` stands for: a name, or an id the catalog has (any id
     /// when the catalog is offline and nothing can be checked).
     fn find(&self, text: &str) -> Option<i64> {
-        let by_name = self.by_name.get(&text.to_ascii_lowercase()).copied();
+        let mut buf = [0u8; 64];
+        let by_name = match buf.get_mut(..text.len()) {
+            // Lower-cased on the stack: a lookup allocates nothing.
+            Some(lower) => {
+                lower.copy_from_slice(text.as_bytes());
+                lower.make_ascii_lowercase();
+                std::str::from_utf8(lower)
+                    .ok()
+                    .and_then(|l| self.by_name.get(l))
+                    .copied()
+            }
+            None => self.by_name.get(&text.to_ascii_lowercase()).copied(),
+        };
         by_name.or_else(|| {
             text.parse()
                 .ok()
@@ -218,12 +230,17 @@ impl Validator {
     /// Validate one record: row shape, phone, email, tags, assignee, opted-out,
     /// uuid, custom fields. The message names the column and what is accepted.
     pub fn validate(&self, record: &Record) -> Result<Draft, RowError> {
-        let cells = &record.cells;
+        let cells: Vec<&str> = record.cells.iter().map(String::as_str).collect();
+        self.validate_cells(record.row, &cells)
+    }
+
+    /// [`validate`](Self::validate) for row `row` whose cells are `cells`.
+    pub fn validate_cells(&self, row: u64, cells: &[&str]) -> Result<Draft, RowError> {
         if cells.len() != self.mapping.len() {
             return Err(row_shape(cells.len(), self.mapping.len()));
         }
         let mut draft = Draft {
-            row: record.row,
+            row,
             ..Draft::default()
         };
         let mapping = &self.mapping;
@@ -253,7 +270,7 @@ impl Validator {
             .map(|i| cells[i].trim().to_string())
             .filter(|r| !r.is_empty());
         let mut consent = None;
-        for (i, cell) in cells.iter().enumerate() {
+        for (i, &cell) in cells.iter().enumerate() {
             let Target::Field(field) = mapping.target(i) else {
                 continue;
             };
@@ -288,6 +305,18 @@ impl Validator {
         records.par_iter().map(|r| self.validate(r)).collect()
     }
 
+    /// Validate every record of `chunk` on this thread, in order, into `out`
+    /// (emptied first): the pipeline's workers each take whole chunks.
+    pub fn validate_rows(&self, chunk: &Chunk, out: &mut Vec<Result<Draft, RowError>>) {
+        out.clear();
+        let mut cells: Vec<&str> = Vec::new();
+        for i in 0..chunk.len() {
+            cells.clear();
+            cells.extend(chunk.cells(i));
+            out.push(self.validate_cells(chunk.row(i), &cells));
+        }
+    }
+
     /// A text cell, trimmed; blank is "leave as is" or "clear" by the policy.
     fn text(&self, cell: &str) -> Option<String> {
         let cell = cell.trim();
@@ -305,8 +334,7 @@ impl Validator {
         let mut ids: Vec<i64> = Vec::new();
         let mut unknown: Vec<String> = Vec::new();
         let mut to_create = 0;
-        for name in tags::tag_names(cell) {
-            let name = name.as_str();
+        for name in tags::tag_name_slices(cell) {
             match self.tags.find(name) {
                 Some(id) if !ids.contains(&id) => ids.push(id),
                 Some(_) => {}
@@ -470,10 +498,12 @@ fn sms_consent(header: &str, cell: &str) -> Result<Option<bool>, RowError> {
 }
 
 fn opted_out(header: &str, cell: &str) -> Result<Option<bool>, RowError> {
-    match cell.trim().to_ascii_lowercase().as_str() {
+    let value = cell.trim();
+    let is = |words: &[&str]| words.iter().any(|w| value.eq_ignore_ascii_case(w));
+    match value {
         "" => Ok(None),
-        "yes" | "y" | "true" | "1" | "x" => Ok(Some(true)),
-        "no" | "n" | "false" | "0" => Ok(Some(false)),
+        _ if is(&["yes", "y", "true", "1", "x"]) => Ok(Some(true)),
+        _ if is(&["no", "n", "false", "0"]) => Ok(Some(false)),
         _ => Err(RowError::new(
             ErrorCode::OptedOutInvalid,
             in_column(

@@ -14,9 +14,20 @@ const GOOGLE_SYSTEM: &[&str] = &["mycontacts", "starred"];
 
 /// The tag names of a cell.
 pub fn tag_names(cell: &str) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    let mut push = |raw: &str| {
-        let name = raw.trim().trim_matches('"').trim();
+    tag_name_slices(cell)
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+/// [`tag_names`], borrowed from the cell.
+pub fn tag_name_slices<'a>(cell: &'a str) -> Vec<&'a str> {
+    let mut names: Vec<&str> = Vec::new();
+    let mut push = |raw: &'a str| {
+        let mut name = raw.trim();
+        if name.starts_with('"') || name.ends_with('"') {
+            name = name.trim_matches('"').trim();
+        }
         let (google, name) = match name.strip_prefix("* ") {
             Some(rest) => (true, rest.trim()),
             None => (false, name),
@@ -24,23 +35,32 @@ pub fn tag_names(cell: &str) -> Vec<String> {
         let system =
             google && GOOGLE_SYSTEM.contains(&name.to_ascii_lowercase().replace(' ', "").as_str());
         if !name.is_empty() && !system && !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-            names.push(name.to_string());
+            names.push(name);
         }
     };
-    let text = cell.replace(":::", ";");
-    let mut start = 0;
+    // Separators: `,` and `;` outside double quotes, and Google's `:::`.
+    let bytes = cell.as_bytes();
+    let (mut start, mut i) = (0, 0);
     let mut quoted = false;
-    for (i, c) in text.char_indices() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' | ';' if !quoted => {
-                push(&text[start..i]);
-                start = i + 1;
+    while i < bytes.len() {
+        let width = match bytes[i] {
+            b'"' => {
+                quoted = !quoted;
+                0
             }
-            _ => {}
+            b',' | b';' if !quoted => 1,
+            b':' if !quoted && bytes[i..].starts_with(b":::") => 3,
+            _ => 0,
+        };
+        if width > 0 {
+            push(&cell[start..i]);
+            start = i + width;
+            i += width;
+        } else {
+            i += 1;
         }
     }
-    push(&text[start..]);
+    push(&cell[start..]);
     names
 }
 
