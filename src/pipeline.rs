@@ -1,32 +1,52 @@
 //! The import pipeline: wires the stages together for one file.
 //!
-//! The calling thread reads records a chunk at a time, validates each chunk
-//! on rayon (order kept), drops in-file duplicates and cuts the valid rows into
-//! batches; `concurrency` worker threads send the batches (sharing one
-//! client, so one rate limiter); every row's outcome goes to the
-//! [`Reporter`]. A bounded queue between reader and workers keeps memory flat
-//! whatever the file size. A fatal API error stops the reading; rows read but
-//! not sent are reported as `not_sent`.
+//! Threads, each with one job, handing work on through bounded queues:
+//!
+//! ```text
+//! reader ──chunks──> validators (one per core) ──> decider (this thread) ──spans──> senders
+//!   ^                                                 │      (import only, --concurrency)
+//!   └────────── the same few chunk buffers ───────────┘
+//! ```
+//!
+//! The reader fills chunks of records; validators validate whole chunks
+//! (each with its own phone metadata, see [`crate::phone::Lease`]); the
+//! decider takes them back in row order, drops in-file duplicates, renders
+//! the rows it can decide (invalid rows, duplicates; every row in a dry run)
+//! and cuts the rest into spans. A span is a run of consecutive rows: the
+//! rows already decided and a batch of rows to send; a sender sends the
+//! batch and hands the whole span to the [`Reporter`], which writes spans in
+//! row order. Memory stays flat whatever the file and wherever its valid rows
+//! fall: a fixed set of chunk buffers circulates, at most `--concurrency`
+//! spans wait to be sent, and decided rows held behind rows still being sent
+//! are capped ([`HELD_BUDGET`]): past it a span is sent early and reading
+//! waits for the reports to catch up.
+//!
+//! A fatal API error or Ctrl-C stops the reading; rows read but not sent are
+//! reported as `not_sent`.
 
-use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, sync_channel};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::mpsc::{Receiver, Sender as Queue, SyncSender, channel, sync_channel};
+use std::sync::{Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::api::{ApiError, ApiVersion, Client};
 use crate::batch::{Mode, Pending, Sender};
 use crate::contact::Validator;
-use crate::dedupe::Dedupe;
+use crate::dedupe::{Dedupe, Key};
 use crate::error::{Error, Result};
-use crate::input::{Record, RowReader};
+use crate::input::{Chunk, RowReader};
 use crate::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
-use crate::phone::CountryTally;
+use crate::phone::{CountryCounter, Lease, Region, country_code_of};
 use crate::progress::Progress;
-use crate::report::{Reporter, Summary};
+use crate::report::{Decided, Lines, Reporter, ResultLine, Summary, Written};
 
-/// Records validated per rayon call.
-const CHUNK_ROWS: usize = 4096;
+/// Records per chunk.
+const CHUNK_ROWS: usize = 1024;
+
+/// Bytes of decided rows (rendered report lines) that may wait behind rows
+/// still being sent before a span is sent early and reading waits.
+pub const HELD_BUDGET: usize = 16 << 20;
 
 /// What to do with a row whose phone repeats an earlier row's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -44,6 +64,9 @@ pub struct ImportSettings {
     pub batch_size: usize,
     pub concurrency: usize,
     pub on_duplicate: OnDuplicate,
+    /// Bytes of decided rows that may wait behind rows being sent
+    /// ([`HELD_BUDGET`]; tests make it small).
+    pub held_budget: usize,
 }
 
 /// Everything a finished (or stopped) run knows.
@@ -55,12 +78,161 @@ pub struct RunResult {
     pub interrupted: bool,
 }
 
+/// A chunk of records and their validation, on its way round.
+#[derive(Default)]
+struct Work {
+    seq: u64,
+    chunk: Chunk,
+    /// Per record, in order.
+    checked: Vec<Checked>,
+    /// The lines the validator rendered: an invalid row's error line, and
+    /// in a dry run a valid row's results line.
+    lines: Decided,
+    /// Import: the valid rows, in order, ready to send.
+    pending: Vec<Pending>,
+    /// The read failed here: every earlier chunk is whole.
+    error: Option<Error>,
+}
+
+/// What a validator found in one row.
+struct Checked {
+    /// The row's line in [`Work::lines`], when it has one.
+    line: Option<usize>,
+    valid: Option<Valid>,
+}
+
+/// What the decider needs of a valid row.
+struct Valid {
+    key: Key,
+    national_in: Option<Region>,
+    /// The country code the number was written with ([`country_code_of`]).
+    country_code: Option<u16>,
+    phone_column: usize,
+    email_column: Option<usize>,
+    country_region: Option<String>,
+    unchecked_names: bool,
+}
+
+/// Consecutive rows on their way to the reports.
+struct Span {
+    rows: Range<u64>,
+    decided: Decided,
+    pending: Vec<Pending>,
+}
+
+/// What the threads share.
+struct Shared<'a> {
+    reporter: Mutex<Reporter>,
+    progress: &'a Progress,
+    interrupt: &'a AtomicBool,
+    /// Set by the first fatal error or report write error: stop reading.
+    stop: AtomicBool,
+    fatal: Mutex<Option<ApiError>>,
+    report_error: Mutex<Option<Error>>,
+    batches: AtomicUsize,
+    /// Bytes of decided rows handed on but not yet written.
+    held: AtomicUsize,
+    written: (Mutex<()>, Condvar),
+}
+
+impl Shared<'_> {
+    fn stopping(&self) -> bool {
+        self.stop.load(Ordering::SeqCst) || self.interrupt.load(Ordering::SeqCst)
+    }
+
+    /// Count `bytes` of decided rows as handed on.
+    fn hold(&self, bytes: usize) {
+        self.held.fetch_add(bytes, Ordering::SeqCst);
+    }
+
+    /// Hand the rows `rows` to the reporter: `decided` (rendered) and the
+    /// outcomes of the rows that were to be sent.
+    fn write(&self, rows: Range<u64>, decided: &mut Decided, outcomes: Vec<RowOutcome>) {
+        let bytes = decided.bytes();
+        let result = lock(&self.reporter).write_span(rows, decided, outcomes);
+        match result {
+            Ok(Written {
+                ok,
+                failed,
+                released,
+            }) => {
+                self.progress.rows_done(ok, failed);
+                self.release(released);
+            }
+            Err(e) => {
+                self.stop.store(true, Ordering::SeqCst);
+                lock(&self.report_error).get_or_insert(e);
+                self.release(bytes);
+            }
+        }
+    }
+
+    fn release(&self, bytes: usize) {
+        if bytes > 0 {
+            let _ = self
+                .held
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |held| {
+                    Some(held.saturating_sub(bytes))
+                });
+            let _guard = lock(&self.written.0);
+            self.written.1.notify_all();
+        }
+    }
+
+    /// Wait until the decided rows held are below `limit` (or the run stops).
+    fn wait_for_reports(&self, limit: usize) {
+        let mut guard = lock(&self.written.0);
+        while self.held.load(Ordering::SeqCst) > limit && !self.stopping() {
+            guard = match self
+                .written
+                .1
+                .wait_timeout(guard, Duration::from_millis(100))
+            {
+                Ok((g, _)) => g,
+                Err(e) => e.into_inner().0,
+            };
+        }
+    }
+
+    /// The `not_sent` outcomes of rows the run will not send.
+    fn not_sent(&self, pending: Vec<Pending>) -> Vec<RowOutcome> {
+        let reason = stopped_reason(&self.fatal, self.interrupt);
+        pending
+            .into_iter()
+            .map(|p| RowOutcome {
+                row: p.draft.row,
+                phone_raw: p.draft.phone_raw,
+                result: RowResult::Failed {
+                    error: RowError::new(ErrorCode::NotSent, reason.clone()),
+                    cells: p.cells,
+                },
+            })
+            .collect()
+    }
+}
+
+/// A named thread of the scope (names show in `top -H` and profilers).
+fn spawn<'scope, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    name: &str,
+    f: impl FnOnce() -> T + Send + 'scope,
+) -> std::thread::ScopedJoinHandle<'scope, T> {
+    std::thread::Builder::new()
+        .name(name.to_string())
+        .spawn_scoped(scope, f)
+        .expect("a thread can be started")
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Run the pipeline. `client` is `None` for a dry run: valid rows are
 /// reported as `valid` and nothing is sent. When `interrupt` turns true
 /// (Ctrl-C), reading stops, the batches in flight finish, and the rows read
 /// but not sent are reported as `not_sent`.
 pub fn run(
-    mut reader: RowReader,
+    reader: RowReader,
     validator: &Validator,
     client: Option<&Client>,
     settings: &ImportSettings,
@@ -69,193 +241,118 @@ pub fn run(
     interrupt: &AtomicBool,
 ) -> Result<RunResult> {
     let started = Instant::now();
-    let reporter = Mutex::new(reporter);
-    let fatal: Mutex<Option<ApiError>> = Mutex::new(None);
-    let stop = AtomicBool::new(false);
-    let max_items = AtomicUsize::new(settings.batch_size.max(1));
-    let report_error: Mutex<Option<Error>> = Mutex::new(None);
-    let batches = AtomicUsize::new(0);
-
-    // Every outcome goes through here; the first write error is kept.
-    let record = |o: RowOutcome| {
-        progress.row_done(o.is_ok());
-        let mut r = reporter.lock().unwrap_or_else(|e| e.into_inner());
-        if let Err(e) = r.record(o) {
-            stop.store(true, Ordering::SeqCst);
-            report_error
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get_or_insert(e);
-        }
+    let lines = reporter.lines();
+    let shared = Shared {
+        reporter: Mutex::new(reporter),
+        progress,
+        interrupt,
+        stop: AtomicBool::new(false),
+        fatal: Mutex::new(None),
+        report_error: Mutex::new(None),
+        batches: AtomicUsize::new(0),
+        held: AtomicUsize::new(0),
+        written: (Mutex::new(()), Condvar::new()),
     };
+    let validators = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let (free_tx, free_rx) = channel::<Work>();
+    for _ in 0..validators * 2 + 2 {
+        let _ = free_tx.send(Work::default());
+    }
+    let (work_tx, work_rx) = sync_channel::<Work>(validators);
+    let work_rx = Mutex::new(work_rx);
+    let (done_tx, done_rx) = channel::<Work>();
+    let (span_tx, span_rx) = sync_channel::<Span>(settings.concurrency.max(1));
+    let span_rx = Mutex::new(span_rx);
+    let max_items = AtomicUsize::new(settings.batch_size.max(1));
 
-    let (tx, rx) = sync_channel::<Vec<Pending>>(settings.concurrency.max(1));
-    let rx = Arc::new(Mutex::new(rx));
-
-    let (read_error, unchecked_names, countries) = std::thread::scope(|scope| {
+    let (reader, decider) = std::thread::scope(|scope| {
+        let shared = &shared;
+        let reading = spawn(scope, "reader", move || {
+            read_chunks(reader, free_rx, work_tx, shared)
+        });
+        for _ in 0..validators {
+            let (work_rx, done_tx, lines) = (&work_rx, done_tx.clone(), lines.clone());
+            let dry_run = client.is_none();
+            spawn(scope, "validator", move || {
+                validate_chunks(validator, &lines, dry_run, work_rx, done_tx)
+            });
+        }
+        drop(done_tx);
         if let Some(client) = client {
             for _ in 0..settings.concurrency.max(1) {
-                let rx = Arc::clone(&rx);
-                let (fatal, stop, max_items, record, batches) =
-                    (&fatal, &stop, &max_items, &record, &batches);
-                scope.spawn(move || {
+                let (span_rx, max_items) = (&span_rx, &max_items);
+                spawn(scope, "sender", move || {
                     let sender = Sender::new(client, settings.mode, settings.api, max_items);
-                    while let Some(batch) = next_batch(&rx) {
-                        if stop.load(Ordering::SeqCst) || interrupt.load(Ordering::SeqCst) {
-                            let reason = stopped_reason(fatal, interrupt);
-                            batch.into_iter().for_each(|p| record(not_sent(p, &reason)));
-                            continue;
-                        }
-                        batches.fetch_add(1, Ordering::Relaxed);
-                        let (outcomes, error) = sender.send(batch);
-                        if let Some(e) = error {
-                            fatal
-                                .lock()
-                                .unwrap_or_else(|e| e.into_inner())
-                                .get_or_insert(e);
-                            stop.store(true, Ordering::SeqCst);
-                        }
-                        outcomes.into_iter().for_each(record);
-                    }
+                    send_spans(&sender, span_rx, shared)
                 });
             }
         }
-
-        // The reading side, on this thread.
-        let mut columns = ColumnCounts::default();
-        let mut dedupe = Dedupe::new();
-        let mut unchecked_names = 0u64;
-        let mut countries = CountryTally::default();
-        let mut batch: Vec<Pending> = Vec::with_capacity(settings.batch_size);
-        let mut chunk: Vec<Record> = Vec::with_capacity(CHUNK_ROWS);
-        let mut input_error: Option<Error> = None;
-        let mut done_reading = false;
-        while !done_reading {
-            chunk.clear();
-            while chunk.len() < CHUNK_ROWS {
-                match reader.next() {
-                    Some(Ok(rec)) => chunk.push(rec),
-                    Some(Err(e)) => {
-                        input_error = Some(e);
-                        done_reading = true;
-                        break;
-                    }
-                    None => {
-                        done_reading = true;
-                        break;
-                    }
-                }
-            }
-            progress.rows_read(chunk.len() as u64, reader.bytes_read());
-            let validated = validator.validate_chunk(&chunk);
-            for (rec, result) in chunk.drain(..).zip(validated) {
-                let draft = match result {
-                    Ok(d) => d,
-                    Err(error) => {
-                        record(failed(rec, error));
-                        continue;
-                    }
-                };
-                columns.count(&draft);
-                if let Some(source_row) = &draft.source_row {
-                    reporter
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .note_source_row(draft.row, source_row.clone());
-                }
-                if let Some(dup) = dedupe.find(&draft) {
-                    reporter
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .count_duplicate();
-                    match settings.on_duplicate {
-                        OnDuplicate::Skip => record(RowOutcome {
-                            row: draft.row,
-                            phone_raw: draft.phone_raw,
-                            result: RowResult::Done {
-                                action: Action::Skipped,
-                                phone: draft.phone,
-                                id: None,
-                                uuid: None,
-                            },
-                        }),
-                        OnDuplicate::Error => {
-                            let mut error = dup.row_error(&draft);
-                            error.message += " (or pass --on-duplicate skip)";
-                            record(failed(rec, error));
-                        }
-                    }
-                    continue;
-                }
-                countries.add(&draft.phone, draft.national_in);
-                if draft.has_unchecked_names() {
-                    unchecked_names += 1;
-                }
-                if client.is_none() {
-                    record(RowOutcome {
-                        row: draft.row,
-                        phone_raw: draft.phone_raw,
-                        result: RowResult::Done {
-                            action: Action::Valid,
-                            phone: draft.phone,
-                            id: None,
-                            uuid: None,
-                        },
-                    });
-                    continue;
-                }
-                batch.push(Pending {
-                    draft,
-                    cells: rec.cells,
-                });
-                if batch.len() >= settings.batch_size {
-                    let full =
-                        std::mem::replace(&mut batch, Vec::with_capacity(settings.batch_size));
-                    if let Err(unsent) = tx.send(full) {
-                        // Every worker is gone: nothing can be sent.
-                        let reason = stopped_reason(&fatal, interrupt);
-                        unsent
-                            .0
-                            .into_iter()
-                            .for_each(|p| record(not_sent(p, &reason)));
-                    }
-                }
-            }
-            if stop.load(Ordering::SeqCst) || interrupt.load(Ordering::SeqCst) {
-                break;
-            }
-        }
-        if !batch.is_empty() {
-            if stop.load(Ordering::SeqCst) || interrupt.load(Ordering::SeqCst) || client.is_none() {
-                let reason = stopped_reason(&fatal, interrupt);
-                batch.into_iter().for_each(|p| record(not_sent(p, &reason)));
-            } else if let Err(unsent) = tx.send(batch) {
-                let reason = stopped_reason(&fatal, interrupt);
-                unsent
-                    .0
-                    .into_iter()
-                    .for_each(|p| record(not_sent(p, &reason)));
-            }
-        }
-        drop(tx);
-        let mut r = reporter.lock().unwrap_or_else(|e| e.into_inner());
-        columns.into_summary(&mut r.summary, validator.mapping());
-        (input_error, unchecked_names, countries)
+        let mut decider = Decider {
+            shared,
+            settings,
+            lines,
+            dry_run: client.is_none(),
+            dedupe: Dedupe::new(),
+            countries: CountryCounter::default(),
+            phone_columns: Vec::new(),
+            email_columns: Vec::new(),
+            regions: std::collections::BTreeMap::new(),
+            duplicates: 0,
+            unchecked_names: 0,
+            source_row_column: validator.mapping().source_row_column(),
+            current: Span::starting_at(1),
+            input_error: None,
+        };
+        decider.run(done_rx, free_tx, &span_tx);
+        drop(span_tx);
+        let reader = reading.join().expect("the reading thread does not panic");
+        (reader, decider)
     });
 
-    if let Some(e) = report_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+    let Decider {
+        dedupe: _,
+        countries,
+        phone_columns,
+        email_columns,
+        regions,
+        duplicates,
+        unchecked_names,
+        input_error,
+        ..
+    } = decider;
+    if let Some(e) = shared
+        .report_error
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+    {
         return Err(e);
     }
-    let fatal = fatal.into_inner().unwrap_or_else(|e| e.into_inner());
-    let mut reporter = reporter.into_inner().unwrap_or_else(|e| e.into_inner());
+    let fatal = shared.fatal.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut reporter = shared
+        .reporter
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
     let s = &mut reporter.summary;
+    let mapping = validator.mapping();
+    for (column, n) in phone_columns.into_iter().enumerate().filter(|c| c.1 > 0) {
+        *s.phone_columns
+            .entry(mapping.header(column).to_string())
+            .or_default() += n;
+    }
+    for (column, n) in email_columns.into_iter().enumerate().filter(|c| c.1 > 0) {
+        *s.email_columns
+            .entry(mapping.header(column).to_string())
+            .or_default() += n;
+    }
+    s.country_regions.extend(regions);
+    s.duplicates = duplicates;
     s.elapsed_s = started.elapsed().as_secs_f64();
     s.rows_per_s = if s.elapsed_s > 0.0 {
         s.rows_read as f64 / s.elapsed_s
     } else {
         0.0
     };
-    s.batches = batches.load(Ordering::Relaxed) as u64;
+    s.batches = shared.batches.load(Ordering::Relaxed) as u64;
     s.encoding = reader.encoding().as_str().to_string();
     s.delimiter = delimiter_name(reader.delimiter());
     s.blank_lines = reader.blank_lines();
@@ -270,6 +367,7 @@ pub fn run(
              credentials; run validate with credentials (or --sandbox) to check them"
         ));
     }
+    let countries = countries.into_tally();
     if let Some(warning) = countries.warning() {
         s.notes.push(warning);
     }
@@ -283,7 +381,7 @@ pub fn run(
             s.rows_read
         ));
     }
-    if let Some(e) = read_error {
+    if let Some(e) = input_error {
         s.stopped = Some(format!("{e}; rows after row {} were not read", s.rows_read));
         let summary = reporter.finish()?;
         return Err(Error::usage(format!(
@@ -304,47 +402,345 @@ pub fn run(
     })
 }
 
-/// Valid rows by the column their phone and email came from, and by the
-/// region a country column gave them.
-#[derive(Default)]
-struct ColumnCounts {
-    phones: HashMap<usize, u64>,
-    emails: HashMap<usize, u64>,
-    regions: HashMap<String, u64>,
+/// The reader: fills the free chunk buffers in file order until the end,
+/// a read error (passed on in its place) or a stop. Gives the reader back
+/// for the summary (encoding, delimiter, blank lines).
+fn read_chunks(
+    mut reader: RowReader,
+    free: Receiver<Work>,
+    work: SyncSender<Work>,
+    shared: &Shared,
+) -> RowReader {
+    let mut seq = 0;
+    while let Ok(mut w) = free.recv() {
+        if shared.stopping() {
+            break;
+        }
+        w.seq = seq;
+        seq += 1;
+        let result = reader.read_chunk(&mut w.chunk, CHUNK_ROWS);
+        shared
+            .progress
+            .rows_read(w.chunk.len() as u64, reader.bytes_read());
+        let end = match result {
+            Ok(()) if w.chunk.is_empty() => break,
+            Ok(()) => false,
+            Err(e) => {
+                w.error = Some(e);
+                true
+            }
+        };
+        if work.send(w).is_err() || end {
+            break;
+        }
+    }
+    reader
 }
 
-impl ColumnCounts {
-    fn count(&mut self, draft: &crate::contact::Draft) {
-        *self.phones.entry(draft.phone_column).or_default() += 1;
-        if let Some(i) = draft.email_column {
-            *self.emails.entry(i).or_default() += 1;
+/// A validator: validates whole chunks, with phone metadata of its own, and
+/// renders the lines it can (the decider, one thread, only copies them).
+fn validate_chunks(
+    validator: &Validator,
+    lines: &Lines,
+    dry_run: bool,
+    work: &Mutex<Receiver<Work>>,
+    done: Queue<Work>,
+) {
+    let _lease = Lease::take();
+    loop {
+        let next = lock(work).recv();
+        let Ok(mut w) = next else { return };
+        if w.error.is_none() {
+            check(validator, lines, dry_run, &mut w);
         }
-        if let Some(region) = &draft.country_region {
-            *self.regions.entry(region.clone()).or_default() += 1;
+        if done.send(w).is_err() {
+            return;
+        }
+    }
+}
+
+fn check(validator: &Validator, lines: &Lines, dry_run: bool, w: &mut Work) {
+    let (chunk, out) = (&w.chunk, &mut w.lines);
+    w.checked.clear();
+    w.pending.clear();
+    out.clear();
+    let mut cells: Vec<&str> = Vec::new();
+    for i in 0..chunk.len() {
+        cells.clear();
+        cells.extend(chunk.cells(i));
+        let row = chunk.row(i);
+        let line = Some(out.len());
+        let checked = match validator.validate_cells(row, &cells) {
+            Err(e) => {
+                lines.error(out, row, cells.iter().copied(), e.code, &e.message);
+                Checked { line, valid: None }
+            }
+            Ok(draft) => {
+                if dry_run {
+                    let line = ResultLine {
+                        phone_raw: &draft.phone_raw,
+                        phone: &draft.phone,
+                        action: Action::Valid,
+                        id: None,
+                        uuid: "",
+                        source_row: draft.source_row.as_deref().unwrap_or(""),
+                    };
+                    lines.result(out, row, line);
+                }
+                let valid = Valid {
+                    key: Key::of(&draft),
+                    national_in: draft.national_in,
+                    country_code: country_code_of(&draft.phone),
+                    phone_column: draft.phone_column,
+                    email_column: draft.email_column,
+                    country_region: draft.country_region.clone(),
+                    unchecked_names: draft.has_unchecked_names(),
+                };
+                if !dry_run {
+                    w.pending.push(Pending {
+                        draft,
+                        cells: chunk.record(i).cells,
+                    });
+                }
+                Checked {
+                    line: line.filter(|_| dry_run),
+                    valid: Some(valid),
+                }
+            }
+        };
+        w.checked.push(checked);
+    }
+}
+
+/// A sender: sends the batch of each span and hands the span on.
+fn send_spans(sender: &Sender, spans: &Mutex<Receiver<Span>>, shared: &Shared) {
+    loop {
+        let next = lock(spans).recv();
+        let Ok(mut span) = next else { return };
+        let pending = std::mem::take(&mut span.pending);
+        let outcomes = if shared.stopping() {
+            shared.not_sent(pending)
+        } else {
+            shared.batches.fetch_add(1, Ordering::Relaxed);
+            let (outcomes, error) = sender.send(pending);
+            if let Some(e) = error {
+                lock(&shared.fatal).get_or_insert(e);
+                shared.stop.store(true, Ordering::SeqCst);
+            }
+            outcomes
+        };
+        shared.write(span.rows, &mut span.decided, outcomes);
+    }
+}
+
+impl Span {
+    fn starting_at(row: u64) -> Span {
+        Span {
+            rows: row..row,
+            decided: Decided::default(),
+            pending: Vec::new(),
+        }
+    }
+}
+
+/// The deciding side: takes validated chunks in row order.
+struct Decider<'a, 's> {
+    shared: &'s Shared<'a>,
+    settings: &'s ImportSettings,
+    lines: Lines,
+    dry_run: bool,
+    dedupe: Dedupe,
+    countries: CountryCounter,
+    /// Valid rows by the column their phone and email came from, and by the
+    /// region a country column gave them.
+    phone_columns: Vec<u64>,
+    email_columns: Vec<u64>,
+    regions: std::collections::BTreeMap<String, u64>,
+    duplicates: u64,
+    unchecked_names: u64,
+    /// The `_row` column of an error report fed back in.
+    source_row_column: Option<usize>,
+    /// The rows decided since the last span was handed on.
+    current: Span,
+    input_error: Option<Error>,
+}
+
+impl Decider<'_, '_> {
+    fn run(&mut self, done: Receiver<Work>, free: Queue<Work>, spans: &SyncSender<Span>) {
+        let mut early = std::collections::BTreeMap::new();
+        let mut next = 0;
+        'chunks: while let Ok(w) = done.recv() {
+            early.insert(w.seq, w);
+            while let Some(mut w) = early.remove(&next) {
+                next += 1;
+                if let Some(e) = w.error.take() {
+                    self.input_error = Some(e);
+                    break 'chunks;
+                }
+                self.chunk(&mut w, spans);
+                let _ = free.send(w);
+                if self.shared.stopping() {
+                    break 'chunks;
+                }
+            }
+        }
+        // The reader ends once its supply of buffers does; the validators
+        // once the reader is gone.
+        drop(free);
+        let last = std::mem::replace(&mut self.current, Span::starting_at(0));
+        self.hand_on(last, spans);
+    }
+
+    fn chunk(&mut self, w: &mut Work, spans: &SyncSender<Span>) {
+        let mut pending = w.pending.drain(..);
+        for (i, checked) in w.checked.drain(..).enumerate() {
+            let row = w.chunk.row(i);
+            self.current.rows.end = row + 1;
+            match checked.valid {
+                Some(valid) => {
+                    let line = checked.line.map(|l| (&w.lines, l));
+                    let send = if self.dry_run { None } else { pending.next() };
+                    self.valid(valid, &w.chunk, i, line, send, spans);
+                }
+                None => {
+                    if let Some(l) = checked.line {
+                        self.current.decided.copy_line(&w.lines, l);
+                    }
+                }
+            }
+            let budget = self.settings.held_budget;
+            if !self.dry_run
+                && self.current.decided.bytes() + self.shared.held.load(Ordering::SeqCst) > budget
+            {
+                // Too much waits behind rows being sent: send what there is,
+                // and read on once the reports have caught up.
+                self.cut(spans);
+                self.shared.wait_for_reports(budget / 2);
+            }
+        }
+        if self.dry_run || self.current.pending.is_empty() {
+            self.cut(spans);
         }
     }
 
-    fn into_summary(self, s: &mut Summary, mapping: &crate::mapping::Mapping) {
-        for (i, n) in self.phones {
-            *s.phone_columns
-                .entry(mapping.header(i).to_string())
-                .or_default() += n;
+    /// A valid row: a duplicate, or counted and reported `valid` (dry run)
+    /// or queued to send. `line` is its rendered results line (dry run).
+    fn valid(
+        &mut self,
+        mut v: Valid,
+        chunk: &Chunk,
+        i: usize,
+        line: Option<(&Decided, usize)>,
+        pending: Option<Pending>,
+        spans: &SyncSender<Span>,
+    ) {
+        count(&mut self.phone_columns, v.phone_column);
+        if let Some(column) = v.email_column {
+            count(&mut self.email_columns, column);
         }
-        for (i, n) in self.emails {
-            *s.email_columns
-                .entry(mapping.header(i).to_string())
-                .or_default() += n;
+        if let Some(region) = v.country_region.take() {
+            *self.regions.entry(region).or_default() += 1;
         }
-        s.country_regions.extend(self.regions);
+        let row = chunk.row(i);
+        if let Some(dup) = self.dedupe.find_key(&v.key, row) {
+            self.duplicates += 1;
+            let phone_raw = chunk.cells(i).nth(v.phone_column).unwrap_or_default();
+            let phone = v.key.phone();
+            let source_row = self.source_row(chunk, i);
+            let decided = &mut self.current.decided;
+            match self.settings.on_duplicate {
+                OnDuplicate::Skip => {
+                    let line = ResultLine {
+                        phone_raw,
+                        phone: &phone,
+                        action: Action::Skipped,
+                        id: None,
+                        uuid: "",
+                        source_row: &source_row,
+                    };
+                    self.lines.result(decided, row, line);
+                }
+                OnDuplicate::Error => {
+                    let mut error = dup.error(phone_raw, &phone, v.key.uuid().as_deref());
+                    error.message += " (or pass --on-duplicate skip)";
+                    let cells = chunk.cells(i);
+                    self.lines
+                        .error(decided, row, cells, error.code, &error.message);
+                }
+            }
+            return;
+        }
+        self.countries.add_code(v.country_code, v.national_in);
+        if v.unchecked_names {
+            self.unchecked_names += 1;
+        }
+        if let Some((lines, l)) = line {
+            self.current.decided.copy_line(lines, l);
+        }
+        let Some(pending) = pending else { return };
+        if let Some(source_row) = &pending.draft.source_row {
+            lock(&self.shared.reporter).note_source_row(row, source_row.clone());
+        }
+        self.current.pending.push(pending);
+        if self.current.pending.len() >= self.settings.batch_size {
+            self.cut(spans);
+        }
+    }
+
+    /// The `_row` cell of an error report fed back in.
+    fn source_row(&self, chunk: &Chunk, i: usize) -> String {
+        self.source_row_column
+            .and_then(|c| chunk.cells(i).nth(c))
+            .map(|c| c.trim().to_string())
+            .unwrap_or_default()
+    }
+
+    /// End the current span after its last row and hand it on.
+    fn cut(&mut self, spans: &SyncSender<Span>) {
+        let next = self.current.rows.end;
+        if self.current.pending.is_empty() {
+            // Straight to the reports; the buffer stays for the next rows.
+            let rows = std::mem::replace(&mut self.current.rows, next..next);
+            let decided = &mut self.current.decided;
+            self.shared.hold(decided.bytes());
+            self.shared.write(rows, decided, Vec::new());
+            return;
+        }
+        let span = std::mem::replace(&mut self.current, Span::starting_at(next));
+        self.hand_on(span, spans);
+    }
+
+    /// A span with rows to send goes to the senders (when the run is
+    /// stopping, its rows are decided `not_sent`); one without goes straight
+    /// to the reporter.
+    fn hand_on(&mut self, mut span: Span, spans: &SyncSender<Span>) {
+        if span.rows.is_empty() {
+            return;
+        }
+        let shared = self.shared;
+        shared.hold(span.decided.bytes());
+        if shared.stopping() || span.pending.is_empty() {
+            let outcomes = shared.not_sent(std::mem::take(&mut span.pending));
+            return shared.write(span.rows, &mut span.decided, outcomes);
+        }
+        if let Err(unsent) = spans.send(span) {
+            // Every sender is gone: nothing can be sent.
+            let mut span = unsent.0;
+            let outcomes = shared.not_sent(std::mem::take(&mut span.pending));
+            shared.write(span.rows, &mut span.decided, outcomes);
+        }
     }
 }
 
-fn next_batch(rx: &Mutex<Receiver<Vec<Pending>>>) -> Option<Vec<Pending>> {
-    rx.lock().unwrap_or_else(|e| e.into_inner()).recv().ok()
+fn count(counts: &mut Vec<u64>, column: usize) {
+    if counts.len() <= column {
+        counts.resize(column + 1, 0);
+    }
+    counts[column] += 1;
 }
 
 fn stopped_reason(fatal: &Mutex<Option<ApiError>>, interrupt: &AtomicBool) -> String {
-    match &*fatal.lock().unwrap_or_else(|e| e.into_inner()) {
+    match &*lock(fatal) {
         Some(e) => format!(
             "not sent: the run stopped ({e}); import this error report again once that is fixed"
         ),
@@ -352,28 +748,6 @@ fn stopped_reason(fatal: &Mutex<Option<ApiError>>, interrupt: &AtomicBool) -> St
             "not sent: the run was interrupted (Ctrl-C); import this error report again".into()
         }
         None => "not sent: the run stopped early; import this error report again".into(),
-    }
-}
-
-fn not_sent(p: Pending, reason: &str) -> RowOutcome {
-    RowOutcome {
-        row: p.draft.row,
-        phone_raw: p.draft.phone_raw,
-        result: RowResult::Failed {
-            error: RowError::new(ErrorCode::NotSent, reason),
-            cells: p.cells,
-        },
-    }
-}
-
-fn failed(rec: Record, error: RowError) -> RowOutcome {
-    RowOutcome {
-        row: rec.row,
-        phone_raw: String::new(),
-        result: RowResult::Failed {
-            error,
-            cells: rec.cells,
-        },
     }
 }
 

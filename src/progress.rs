@@ -57,13 +57,13 @@ impl Progress {
         }
     }
 
-    pub fn row_done(&self, ok: bool) {
-        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
-        if !ok {
-            self.failed.fetch_add(1, Ordering::Relaxed);
-        }
+    /// Rows written to the reports: `ok` succeeded, `failed` did not.
+    pub fn rows_done(&self, ok: u64, failed: u64) {
+        let n = ok + failed;
+        let done = self.done.fetch_add(n, Ordering::Relaxed) + n;
+        self.failed.fetch_add(failed, Ordering::Relaxed);
         if let Some(bar) = &self.bar
-            && done.is_multiple_of(256)
+            && done / 256 != (done - n) / 256
         {
             bar.set_message(self.message(self.read.load(Ordering::Relaxed)));
         }

@@ -1,21 +1,25 @@
 //! The three reports of a run (DESIGN.md, "Reports"): results
 //! (`row,phone_raw,phone,action,id,uuid,source_row`), errors (the input's own columns,
-//! then `_row,_error_code,_error`) and `summary.json`. Takes [`RowOutcome`]s in
-//! any order; writes them in row order (a small reorder buffer holds rows that
-//! finish early), through the formula guard (every cell, server text such as
-//! `uuid` included), into temporary files that are renamed into place at the
-//! end, so a reader never sees half a report. Every message (`_error`,
-//! `stopped`, `notes`) passes the redactor first.
+//! then `_row,_error_code,_error`) and `summary.json`. Takes the rows of a run
+//! as spans of consecutive rows ([`Reporter::write_span`]): rows decided early
+//! come rendered ([`Decided`]), the others as [`RowOutcome`]s; spans may
+//! arrive in any order, and are written in row order (a span that finishes
+//! before the rows in front of it waits, rendered, in a few bytes over its
+//! lines). Every cell passes the formula guard (server text such as `uuid`
+//! included); the files are temporary until the end, then renamed into place,
+//! so a reader never sees half a report. Every message (`_error`, `stopped`,
+//! `notes`) passes the redactor first.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::atomic_file::{AtomicFile, commit_csv, write_json};
+use crate::atomic_file::{AtomicFile, write_json};
 use crate::error::{Error, Result};
-use crate::formula::guard;
-use crate::outcome::{Action, RowOutcome, RowResult};
+use crate::outcome::{Action, ErrorCode, RowOutcome, RowResult};
 use crate::phone::CountryTally;
 use crate::redact;
 
@@ -111,145 +115,410 @@ pub struct IgnoredColumn {
     pub reason: String,
 }
 
-/// Writes results and errors as outcomes arrive.
-pub struct Reporter {
-    paths: ReportPaths,
-    results: csv::Writer<AtomicFile>,
-    errors: csv::Writer<AtomicFile>,
+/// Rows decided, in row order, as the lines the reports will hold: what a
+/// span keeps of a row that is decided before the rows in front of it are
+/// written (about 16 bytes beyond the line).
+#[derive(Debug, Default)]
+pub struct Decided {
+    bytes: Vec<u8>,
+    rows: Vec<Line>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    row: u64,
+    /// End of the line in `bytes`.
+    end: u32,
+    kind: Kind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Done(Action),
+    Failed(ErrorCode),
+}
+
+impl Decided {
+    /// Bytes held.
+    pub fn bytes(&self) -> usize {
+        self.bytes.len() + self.rows.len() * std::mem::size_of::<Line>()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Lines held.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Empty, keeping the room.
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.rows.clear();
+    }
+
+    /// Append line `i` of `other`.
+    pub fn copy_line(&mut self, other: &Decided, i: usize) {
+        let line = other.rows[i];
+        let start = match i {
+            0 => 0,
+            _ => other.rows[i - 1].end as usize,
+        };
+        self.bytes
+            .extend_from_slice(&other.bytes[start..line.end as usize]);
+        self.push(line.row, line.kind);
+    }
+
+    fn push(&mut self, row: u64, kind: Kind) {
+        self.rows.push(Line {
+            row,
+            end: self.bytes.len() as u32,
+            kind,
+        });
+    }
+}
+
+/// Renders report lines: the error report's columns come from the input's
+/// header. Cheap to clone, so the thread deciding rows renders them itself.
+#[derive(Debug, Clone)]
+pub struct Lines {
     /// Input columns kept in the error report (report meta columns dropped).
     kept_columns: Vec<usize>,
     header_len: usize,
+}
+
+impl Lines {
+    fn new(headers: &[String]) -> Lines {
+        Lines {
+            kept_columns: (0..headers.len())
+                .filter(|&i| !META_COLUMNS.contains(&headers[i].as_str()))
+                .collect(),
+            header_len: headers.len(),
+        }
+    }
+
+    /// A results line: `row,phone_raw,phone,action,id,uuid,source_row`.
+    pub fn result(&self, to: &mut Decided, row: u64, line: ResultLine<'_>) {
+        let out = &mut to.bytes;
+        write_number(out, row);
+        for cell in [line.phone_raw, line.phone, line.action.as_str()] {
+            out.push(b',');
+            put_cell(out, cell);
+        }
+        out.push(b',');
+        if let Some(id) = line.id {
+            write_number(out, id);
+        }
+        for cell in [line.uuid, line.source_row] {
+            out.push(b',');
+            put_cell(out, cell);
+        }
+        out.push(b'\n');
+        to.push(row, Kind::Done(line.action));
+    }
+
+    /// An error report line: the row's own cells (short rows padded so the
+    /// meta columns line up; a long row's extra cells after them, so nothing
+    /// is lost), then `_row,_error_code,_error`.
+    pub fn error<'a>(
+        &self,
+        to: &mut Decided,
+        row: u64,
+        cells: impl Iterator<Item = &'a str> + Clone,
+        code: ErrorCode,
+        message: &str,
+    ) {
+        let out = &mut to.bytes;
+        let mut kept = self.kept_columns.iter().peekable();
+        for (i, cell) in cells.clone().take(self.header_len).enumerate() {
+            if kept.peek() == Some(&&i) {
+                kept.next();
+                put_cell(out, cell);
+                out.push(b',');
+            }
+        }
+        for _ in kept {
+            out.push(b',');
+        }
+        write_number(out, row);
+        out.push(b',');
+        out.extend_from_slice(code.as_str().as_bytes());
+        out.push(b',');
+        put_cell(out, &crate::redact::clean(message));
+        for cell in cells.skip(self.header_len) {
+            out.push(b',');
+            put_cell(out, cell);
+        }
+        out.push(b'\n');
+        to.push(row, Kind::Failed(code));
+    }
+
+    /// The line of an outcome.
+    pub fn outcome(&self, to: &mut Decided, o: &RowOutcome, source_row: &str) {
+        match &o.result {
+            RowResult::Done {
+                action,
+                phone,
+                id,
+                uuid,
+            } => self.result(
+                to,
+                o.row,
+                ResultLine {
+                    phone_raw: &o.phone_raw,
+                    phone,
+                    action: *action,
+                    id: id.map(|i| i as u64),
+                    uuid: uuid.as_deref().unwrap_or(""),
+                    source_row,
+                },
+            ),
+            RowResult::Failed { error, cells } => self.error(
+                to,
+                o.row,
+                cells.iter().map(String::as_str),
+                error.code,
+                &error.message,
+            ),
+        }
+    }
+}
+
+/// The fields of a results line after `row`.
+#[derive(Debug, Clone, Copy)]
+pub struct ResultLine<'a> {
+    pub phone_raw: &'a str,
+    pub phone: &'a str,
+    pub action: Action,
+    pub id: Option<u64>,
+    pub uuid: &'a str,
+    pub source_row: &'a str,
+}
+
+/// One CSV field: the cell with the formula guard applied
+/// ([`crate::formula::guard`]: a leading `'`), in double quotes (doubled
+/// inside) when it holds a comma, a double quote or a line break, as the
+/// `csv` crate writes it. By hand because lines are rendered into a buffer
+/// that keeps rows decided early, a line at a time, which the crate's writer
+/// (a stream with its own buffer) does not offer.
+fn put_cell(out: &mut Vec<u8>, cell: &str) {
+    let prefix = if crate::formula::is_formula_like(cell) {
+        "'"
+    } else {
+        ""
+    };
+    put_quoted(out, prefix, cell);
+}
+
+fn put_quoted(out: &mut Vec<u8>, prefix: &str, text: &str) {
+    let text = text.as_bytes();
+    if !text
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
+        out.extend_from_slice(prefix.as_bytes());
+        out.extend_from_slice(text);
+        return;
+    }
+    out.push(b'"');
+    out.extend_from_slice(prefix.as_bytes());
+    for &b in text {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+}
+
+fn write_number(out: &mut Vec<u8>, n: u64) {
+    // Writing to a Vec cannot fail.
+    let _ = write!(out, "{n}");
+}
+
+/// Writes the reports, in row order, as spans of rows arrive.
+pub struct Reporter {
+    paths: ReportPaths,
+    results: AtomicFile,
+    errors: AtomicFile,
+    lines: Lines,
     next_row: u64,
-    waiting: HashMap<u64, RowOutcome>,
+    /// Spans that arrived before the rows in front of them, by first row:
+    /// their end, their lines, and the bytes they held as handed in.
+    waiting: BTreeMap<u64, (u64, Decided, usize)>,
     /// `_row` of an error report fed back in, by row, for the results report.
     source_rows: HashMap<u64, String>,
+    /// Failed rows by error code (folded into the summary at the end).
+    failed_by_code: [u64; ErrorCode::ALL.len()],
     pub summary: Summary,
+}
+
+/// What [`Reporter::write_span`] wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    pub ok: u64,
+    pub failed: u64,
+    /// Bytes of [`Decided`] rows let go (written, no longer held), as they
+    /// were when handed in.
+    pub released: usize,
 }
 
 impl Reporter {
     /// Open temporary report files next to their final places. `headers` are
     /// the input's; `bom` starts each CSV with a UTF-8 BOM for Excel.
     pub fn create(paths: ReportPaths, headers: &[String], bom: bool) -> Result<Reporter> {
-        let kept_columns: Vec<usize> = (0..headers.len())
-            .filter(|&i| !META_COLUMNS.contains(&headers[i].as_str()))
-            .collect();
-        let mut results = csv_temp(&paths.results, bom)?;
-        let mut errors = csv_temp(&paths.errors, bom)?;
-        results.write_record([
-            "row",
-            "phone_raw",
-            "phone",
-            "action",
-            "id",
-            "uuid",
-            "source_row",
-        ])?;
-        let mut header: Vec<String> = kept_columns
-            .iter()
-            .map(|&i| guard(&headers[i]).into_owned())
-            .collect();
-        header.extend(META_COLUMNS.iter().map(|s| s.to_string()));
-        errors.write_record(&header)?;
+        let lines = Lines::new(headers);
+        let mut results = AtomicFile::create(&paths.results, bom)?;
+        let mut errors = AtomicFile::create(&paths.errors, bom)?;
+        results.write_all(b"row,phone_raw,phone,action,id,uuid,source_row\n")?;
+        let mut header = Vec::new();
+        for &i in &lines.kept_columns {
+            put_cell(&mut header, &headers[i]);
+            header.push(b',');
+        }
+        header.extend_from_slice(META_COLUMNS.join(",").as_bytes());
+        header.push(b'\n');
+        errors.write_all(&header)?;
         Ok(Reporter {
             paths,
             results,
             errors,
-            kept_columns,
-            header_len: headers.len(),
+            lines,
             next_row: 1,
-            waiting: HashMap::new(),
+            waiting: BTreeMap::new(),
             source_rows: HashMap::new(),
+            failed_by_code: [0; ErrorCode::ALL.len()],
             summary: Summary::default(),
         })
     }
 
-    /// Take the final word on one row.
-    pub fn record(&mut self, outcome: RowOutcome) -> Result<()> {
-        if outcome.row < self.next_row || self.waiting.contains_key(&outcome.row) {
-            return Err(Error::Fatal(format!(
-                "internal error: row {} was decided twice; the reports would be wrong",
-                outcome.row
-            )));
-        }
-        self.waiting.insert(outcome.row, outcome);
-        while let Some(o) = self.waiting.remove(&self.next_row) {
-            self.write(o)?;
-            self.next_row += 1;
-        }
-        Ok(())
+    /// The line renderer, for the thread that decides rows.
+    pub fn lines(&self) -> Lines {
+        self.lines.clone()
     }
 
-    fn write(&mut self, o: RowOutcome) -> Result<()> {
-        let s = &mut self.summary;
-        s.rows_read += 1;
-        match o.result {
-            RowResult::Done {
-                action,
-                phone,
-                id,
-                uuid,
-            } => {
-                s.rows_ok += 1;
-                match action {
-                    Action::Created => s.created += 1,
-                    Action::Updated => s.updated += 1,
-                    Action::Skipped => s.skipped += 1,
-                    Action::Valid => s.valid += 1,
+    /// Take the final word on one row.
+    pub fn record(&mut self, outcome: RowOutcome) -> Result<Written> {
+        let row = outcome.row;
+        self.write_span(row..row + 1, &mut Decided::default(), vec![outcome])
+    }
+
+    /// Take the final word on rows `rows`: each is in `decided` (rendered,
+    /// in row order) or in `outcomes` (any order), exactly once. Written at
+    /// once when every row before them is; otherwise kept until then.
+    /// `decided` is left empty (its room kept when it was written).
+    pub fn write_span(
+        &mut self,
+        rows: Range<u64>,
+        decided: &mut Decided,
+        mut outcomes: Vec<RowOutcome>,
+    ) -> Result<Written> {
+        let held = decided.bytes();
+        let twice = |row| {
+            Error::Fatal(format!(
+                "internal error: row {row} was decided twice; the reports would be wrong"
+            ))
+        };
+        if rows.start < self.next_row || self.waiting.contains_key(&rows.start) {
+            return Err(twice(rows.start));
+        }
+        if !outcomes.is_empty() {
+            // Merge the outcomes into the rendered rows, in row order.
+            outcomes.sort_unstable_by_key(|o| o.row);
+            let mut rendered = Decided::default();
+            let mut early = decided.rows.iter().peekable();
+            let mut start = 0usize;
+            for o in &outcomes {
+                while let Some(line) = early.next_if(|l| l.row < o.row) {
+                    rendered
+                        .bytes
+                        .extend_from_slice(&decided.bytes[start..line.end as usize]);
+                    rendered.push(line.row, line.kind);
+                    start = line.end as usize;
                 }
-                let id = id.map(|i| i.to_string()).unwrap_or_default();
-                let row = o.row.to_string();
-                // `phone`, `id` and `uuid` come from the server on a write.
                 let source_row = self.source_rows.remove(&o.row).unwrap_or_default();
-                self.results.write_record([
-                    row.as_str(),
-                    &guard(&o.phone_raw),
-                    &guard(&phone),
-                    action.as_str(),
-                    &guard(&id),
-                    &guard(uuid.as_deref().unwrap_or("")),
-                    &guard(&source_row),
-                ])?;
+                self.lines.outcome(&mut rendered, o, &source_row);
             }
-            RowResult::Failed { error, cells } => {
-                self.source_rows.remove(&o.row);
-                s.rows_failed += 1;
-                *s.errors_by_code.entry(error.code.to_string()).or_default() += 1;
-                // Short rows are padded so the meta columns line up; a long
-                // row's extra cells follow the meta columns: nothing is lost.
-                let mut record: Vec<String> = self
-                    .kept_columns
-                    .iter()
-                    .map(|&i| {
-                        cells
-                            .get(i)
-                            .map(|c| guard(c).into_owned())
-                            .unwrap_or_default()
-                    })
-                    .collect();
-                record.push(o.row.to_string());
-                record.push(error.code.to_string());
-                record.push(guard(&redact::clean(&error.message)).into_owned());
-                record.extend(
-                    cells
-                        .iter()
-                        .skip(self.header_len)
-                        .map(|c| guard(c).into_owned()),
-                );
-                self.errors.write_record(&record)?;
+            for line in early {
+                rendered
+                    .bytes
+                    .extend_from_slice(&decided.bytes[start..line.end as usize]);
+                rendered.push(line.row, line.kind);
+                start = line.end as usize;
+            }
+            *decided = rendered;
+        }
+        let expected = rows.clone();
+        if let Some(bad) = decided
+            .rows
+            .iter()
+            .zip(expected.clone())
+            .find(|(line, row)| line.row != *row)
+        {
+            return Err(twice(bad.0.row));
+        }
+        if decided.rows.len() as u64 != expected.end - expected.start {
+            return Err(Error::Fatal(format!(
+                "internal error: rows {}..{} were not all decided; reports not written",
+                expected.start, expected.end
+            )));
+        }
+        if rows.start != self.next_row {
+            let waiting = (rows.end, std::mem::take(decided), held);
+            self.waiting.insert(rows.start, waiting);
+            return Ok(Written::default());
+        }
+        let mut written = self.write_decided(rows.end, decided)?;
+        written.released = held;
+        decided.clear();
+        while let Some((end, decided, held)) = self.waiting.remove(&self.next_row) {
+            let more = self.write_decided(end, &decided)?;
+            written.ok += more.ok;
+            written.failed += more.failed;
+            written.released += held;
+        }
+        Ok(written)
+    }
+
+    fn write_decided(&mut self, end: u64, decided: &Decided) -> Result<Written> {
+        let mut written = Written::default();
+        let s = &mut self.summary;
+        let mut start = 0usize;
+        for line in &decided.rows {
+            let bytes = &decided.bytes[start..line.end as usize];
+            start = line.end as usize;
+            s.rows_read += 1;
+            match line.kind {
+                Kind::Done(action) => {
+                    written.ok += 1;
+                    match action {
+                        Action::Created => s.created += 1,
+                        Action::Updated => s.updated += 1,
+                        Action::Skipped => s.skipped += 1,
+                        Action::Valid => s.valid += 1,
+                    }
+                    self.results.write_all(bytes)?;
+                }
+                Kind::Failed(code) => {
+                    written.failed += 1;
+                    self.failed_by_code[code as usize] += 1;
+                    self.source_rows.remove(&line.row);
+                    self.errors.write_all(bytes)?;
+                }
             }
         }
-        Ok(())
+        s.rows_ok += written.ok;
+        s.rows_failed += written.failed;
+        self.next_row = end;
+        Ok(written)
     }
 
     /// The original row (`_row` of an error report fed back in) of `row`,
     /// for the results report's `source_row`.
     pub fn note_source_row(&mut self, row: u64, source_row: String) {
         self.source_rows.insert(row, source_row);
-    }
-
-    /// Count a duplicate (it is also recorded as skipped or failed).
-    pub fn count_duplicate(&mut self) {
-        self.summary.duplicates += 1;
     }
 
     /// Flush, check that every row was decided, rename the reports into place
@@ -261,6 +530,15 @@ impl Reporter {
                 self.next_row
             )));
         }
+        for (code, &n) in ErrorCode::ALL.iter().zip(&self.failed_by_code) {
+            if n > 0 {
+                *self
+                    .summary
+                    .errors_by_code
+                    .entry(code.to_string())
+                    .or_default() += n;
+            }
+        }
         self.summary.reports = Some(self.paths.clone());
         self.summary.stopped = self.summary.stopped.as_deref().map(redact::cleaned);
         for note in &mut self.summary.notes {
@@ -269,20 +547,130 @@ impl Reporter {
         if self.summary.rows_per_s == 0.0 && self.summary.elapsed_s > 0.0 {
             self.summary.rows_per_s = self.summary.rows_read as f64 / self.summary.elapsed_s;
         }
-        commit_csv(self.results)?;
-        commit_csv(self.errors)?;
+        // The two files are synced to disk side by side.
+        let errors = self.errors;
+        std::thread::scope(|scope| {
+            let results = scope.spawn(|| self.results.commit());
+            let errors = errors.commit();
+            results
+                .join()
+                .unwrap_or_else(|_| Err(Error::Fatal("the results report was not written".into())))
+                .and(errors)
+        })?;
         write_json(&self.paths.summary, &self.summary)?;
         Ok(self.summary)
     }
 }
 
-fn csv_temp(path: &Path, bom: bool) -> Result<csv::Writer<AtomicFile>> {
-    let file = AtomicFile::create(path, bom)?;
-    Ok(csv::WriterBuilder::new().flexible(true).from_writer(file))
-}
-
 impl From<csv::Error> for Error {
     fn from(e: csv::Error) -> Self {
         Error::Usage(format!("cannot write a report: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::RowError;
+
+    fn reporter(dir: &Path) -> Reporter {
+        let paths = ReportPaths::for_input(&dir.join("in.csv"), None);
+        let headers = ["phone".to_string(), "name".to_string(), "_row".to_string()];
+        Reporter::create(paths, &headers, false).unwrap()
+    }
+
+    fn failed(row: u64, code: ErrorCode) -> RowOutcome {
+        RowOutcome {
+            row,
+            phone_raw: String::new(),
+            result: RowResult::Failed {
+                error: RowError::new(code, "why, \"exactly\""),
+                cells: vec!["=1+1".into(), "Ann".into(), "7".into(), "extra".into()],
+            },
+        }
+    }
+
+    fn created(row: u64) -> RowOutcome {
+        RowOutcome {
+            row,
+            phone_raw: "+1 415 555 0100".into(),
+            result: RowResult::Done {
+                action: Action::Created,
+                phone: "14155550100".into(),
+                id: Some(9),
+                uuid: Some("u-1".into()),
+            },
+        }
+    }
+
+    /// Spans handed in out of order, with outcomes out of order inside, come
+    /// out in row order; rows decided early are held only until then.
+    #[test]
+    fn spans_are_written_in_row_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = reporter(dir.path());
+        let lines = r.lines();
+        let mut late = Decided::default();
+        lines.error(
+            &mut late,
+            4,
+            ["x", "Bo"].into_iter(),
+            ErrorCode::EmailInvalid,
+            "bad",
+        );
+        let w = r.write_span(4..6, &mut late, vec![created(5)]).unwrap();
+        assert_eq!(w, Written::default(), "rows 1-3 are still out");
+        let mut early = Decided::default();
+        lines.error(
+            &mut early,
+            2,
+            ["y", "Cy"].into_iter(),
+            ErrorCode::PhoneInvalid,
+            "no",
+        );
+        let held = early.bytes();
+        let w = r
+            .write_span(
+                1..4,
+                &mut early,
+                vec![created(3), failed(1, ErrorCode::NotSent)],
+            )
+            .unwrap();
+        assert_eq!((w.ok, w.failed), (2, 3));
+        assert!(w.released > held, "both spans' rows let go");
+        let summary = r.finish().unwrap();
+        assert_eq!((summary.rows_read, summary.created), (5, 2));
+        assert_eq!(summary.errors_by_code["not_sent"], 1);
+        let results = std::fs::read_to_string(dir.path().join("in.results.csv")).unwrap();
+        assert_eq!(
+            results,
+            "row,phone_raw,phone,action,id,uuid,source_row\n\
+             3,'+1 415 555 0100,14155550100,created,9,u-1,\n\
+             5,'+1 415 555 0100,14155550100,created,9,u-1,\n"
+        );
+        let errors = std::fs::read_to_string(dir.path().join("in.errors.csv")).unwrap();
+        assert_eq!(
+            errors,
+            "phone,name,_row,_error_code,_error\n\
+             '=1+1,Ann,1,not_sent,\"why, \"\"exactly\"\"\",extra\n\
+             y,Cy,2,phone_invalid,no\n\
+             x,Bo,4,email_invalid,bad\n"
+        );
+    }
+
+    #[test]
+    fn a_row_decided_twice_or_never_stops_the_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut r = reporter(dir.path());
+        r.record(created(1)).unwrap();
+        assert!(matches!(r.record(created(1)), Err(Error::Fatal(_))));
+        let mut none = Decided::default();
+        let gap = r.write_span(2..4, &mut none, vec![created(2)]);
+        assert!(matches!(gap, Err(Error::Fatal(_))), "row 3 missing");
+        r.record(created(5)).unwrap();
+        assert!(
+            matches!(r.finish(), Err(Error::Fatal(_))),
+            "rows 2-4 never came"
+        );
     }
 }

@@ -212,6 +212,7 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
         batch_size: args.batch_size as usize,
         concurrency: args.concurrency as usize,
         on_duplicate: args.on_duplicate,
+        held_budget: pipeline::HELD_BUDGET,
     };
     let label = if dry_run { "validate" } else { "import" };
     let file_size = std::fs::metadata(&args.file).map(|m| m.len()).ok();
