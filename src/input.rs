@@ -256,9 +256,22 @@ impl RowReader {
                 Ok(true) => {
                     self.rows += 1;
                     let encoding = &mut self.encoding;
-                    for field in self.records.fields() {
-                        chunk.text.push_str(&decode_field(field, encoding));
-                        chunk.cell_ends.push(chunk.text.len() as u32);
+                    match self.records.text() {
+                        // Checked as UTF-8 once for the whole record.
+                        Some(text) => {
+                            let mut start = 0;
+                            for &end in self.records.ends() {
+                                chunk.text.push_str(unguard(&text[start..end]));
+                                chunk.cell_ends.push(chunk.text.len() as u32);
+                                start = end;
+                            }
+                        }
+                        None => {
+                            for field in self.records.fields() {
+                                chunk.text.push_str(&decode_field(field, encoding));
+                                chunk.cell_ends.push(chunk.text.len() as u32);
+                            }
+                        }
                     }
                     chunk.record_ends.push(chunk.cell_ends.len() as u32);
                 }
@@ -280,11 +293,6 @@ impl RowReader {
 /// One field's text: UTF-8, or Windows-1252 once a field of a file without a
 /// BOM is not UTF-8 (`encoding` then says so), with the formula guard undone.
 fn decode_field<'a>(field: &'a [u8], encoding: &mut Encoding) -> Cow<'a, str> {
-    fn unguard(text: &str) -> &str {
-        text.strip_prefix('\'')
-            .filter(|rest| formula::is_formula_like(rest))
-            .unwrap_or(text)
-    }
     match std::str::from_utf8(field) {
         Ok(text) => Cow::Borrowed(unguard(text)),
         Err(_) => {
@@ -299,6 +307,13 @@ fn decode_field<'a>(field: &'a [u8], encoding: &mut Encoding) -> Cow<'a, str> {
             Cow::Owned(text[start..].to_string())
         }
     }
+}
+
+/// The cell with the formula guard undone ([`formula::unguard`]).
+fn unguard(text: &str) -> &str {
+    text.strip_prefix('\'')
+        .filter(|rest| formula::is_formula_like(rest))
+        .unwrap_or(text)
 }
 
 impl Iterator for RowReader {
@@ -426,6 +441,23 @@ impl RawRecords {
             *start = end;
             Some(field)
         })
+    }
+
+    /// Where each field of the current record ends in its text.
+    fn ends(&self) -> &[usize] {
+        &self.ends[..self.len]
+    }
+
+    /// The current record's fields back to back, when that is UTF-8 with
+    /// every field boundary on a character boundary (so each field is UTF-8
+    /// too): one check for the whole record.
+    fn text(&self) -> Option<&str> {
+        let end = self.ends().last().copied().unwrap_or(0);
+        let text = std::str::from_utf8(&self.bytes[..end]).ok()?;
+        self.ends()
+            .iter()
+            .all(|&e| text.is_char_boundary(e))
+            .then_some(text)
     }
 
     /// Every field empty or whitespace.

@@ -46,7 +46,7 @@ const CHUNK_ROWS: usize = 1024;
 
 /// Bytes of decided rows (rendered report lines) that may wait behind rows
 /// still being sent before a span is sent early and reading waits.
-pub const HELD_BUDGET: usize = 16 << 20;
+pub const HELD_BUDGET: usize = 8 << 20;
 
 /// What to do with a row whose phone repeats an earlier row's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -446,11 +446,14 @@ fn validate_chunks(
     work: &Mutex<Receiver<Work>>,
     done: Queue<Work>,
 ) {
-    let _lease = Lease::take();
+    // Taken with the first chunk: a validator that gets none (a small
+    // file) builds no phone metadata of its own.
+    let mut lease = None;
     loop {
         let next = lock(work).recv();
         let Ok(mut w) = next else { return };
         if w.error.is_none() {
+            lease.get_or_insert_with(Lease::take);
             check(validator, lines, dry_run, &mut w);
         }
         if done.send(w).is_err() {
@@ -470,7 +473,12 @@ fn check(validator: &Validator, lines: &Lines, dry_run: bool, w: &mut Work) {
         cells.extend(chunk.cells(i));
         let row = chunk.row(i);
         let line = Some(out.len());
-        let checked = match validator.validate_cells(row, &cells) {
+        let validated = if dry_run {
+            validator.check_cells(row, &cells)
+        } else {
+            validator.validate_cells(row, &cells)
+        };
+        let checked = match validated {
             Err(e) => {
                 lines.error(out, row, cells.iter().copied(), e.code, &e.message);
                 Checked { line, valid: None }
@@ -592,6 +600,9 @@ impl Decider<'_, '_> {
     }
 
     fn chunk(&mut self, w: &mut Work, spans: &SyncSender<Span>) {
+        for valid in w.checked.iter().filter_map(|c| c.valid.as_ref()) {
+            self.dedupe.prefetch(&valid.key);
+        }
         let mut pending = w.pending.drain(..);
         for (i, checked) in w.checked.drain(..).enumerate() {
             let row = w.chunk.row(i);

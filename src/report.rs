@@ -139,9 +139,9 @@ enum Kind {
 }
 
 impl Decided {
-    /// Bytes held.
+    /// Bytes held (the room taken, not only the room used).
     pub fn bytes(&self) -> usize {
-        self.bytes.len() + self.rows.len() * std::mem::size_of::<Line>()
+        self.bytes.capacity() + self.rows.capacity() * std::mem::size_of::<Line>()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -345,14 +345,56 @@ pub struct Reporter {
     errors: AtomicFile,
     lines: Lines,
     next_row: u64,
-    /// Spans that arrived before the rows in front of them, by first row:
-    /// their end, their lines, and the bytes they held as handed in.
-    waiting: BTreeMap<u64, (u64, Decided, usize)>,
+    /// Spans that arrived before the rows in front of them, by first row.
+    waiting: BTreeMap<u64, Waiting>,
+    /// Where an outcome's line is rendered on its way out.
+    scratch: Decided,
     /// `_row` of an error report fed back in, by row, for the results report.
     source_rows: HashMap<u64, String>,
     /// Failed rows by error code (folded into the summary at the end).
     failed_by_code: [u64; ErrorCode::ALL.len()],
     pub summary: Summary,
+}
+
+/// A span kept until the rows in front of it are written.
+struct Waiting {
+    end: u64,
+    decided: Decided,
+    /// Sorted by row.
+    outcomes: Vec<RowOutcome>,
+    /// Bytes the span held as handed in.
+    held: usize,
+}
+
+fn decided_twice(row: u64) -> Error {
+    Error::Fatal(format!(
+        "internal error: row {row} was decided twice; the reports would be wrong"
+    ))
+}
+
+/// Every row of `rows` is in `decided` or `outcomes` (sorted), once.
+fn check_rows(rows: &Range<u64>, decided: &Decided, outcomes: &[RowOutcome]) -> Result<()> {
+    let mut early = decided.rows.iter().map(|l| l.row).peekable();
+    let mut late = outcomes.iter().map(|o| o.row).peekable();
+    for row in rows.clone() {
+        let here = [early.next_if_eq(&row), late.next_if_eq(&row)];
+        match here {
+            [Some(_), Some(_)] => return Err(decided_twice(row)),
+            [None, None] => break,
+            _ => {}
+        }
+    }
+    if let Some(row) = early.next().or(late.next()) {
+        return Err(decided_twice(row));
+    }
+    let decided = (decided.rows.len() + outcomes.len()) as u64;
+    if decided != rows.end - rows.start {
+        return Err(Error::Fatal(format!(
+            "internal error: rows {}..{} were not all decided; reports not written",
+            rows.start, rows.end
+        )));
+    }
+    Ok(())
 }
 
 /// What [`Reporter::write_span`] wrote.
@@ -388,6 +430,7 @@ impl Reporter {
             lines,
             next_row: 1,
             waiting: BTreeMap::new(),
+            scratch: Decided::default(),
             source_rows: HashMap::new(),
             failed_by_code: [0; ErrorCode::ALL.len()],
             summary: Summary::default(),
@@ -416,103 +459,107 @@ impl Reporter {
         mut outcomes: Vec<RowOutcome>,
     ) -> Result<Written> {
         let held = decided.bytes();
-        let twice = |row| {
-            Error::Fatal(format!(
-                "internal error: row {row} was decided twice; the reports would be wrong"
-            ))
-        };
         if rows.start < self.next_row || self.waiting.contains_key(&rows.start) {
-            return Err(twice(rows.start));
+            return Err(decided_twice(rows.start));
         }
-        if !outcomes.is_empty() {
-            // Merge the outcomes into the rendered rows, in row order.
-            outcomes.sort_unstable_by_key(|o| o.row);
-            let mut rendered = Decided::default();
-            let mut early = decided.rows.iter().peekable();
-            let mut start = 0usize;
-            for o in &outcomes {
-                while let Some(line) = early.next_if(|l| l.row < o.row) {
-                    rendered
-                        .bytes
-                        .extend_from_slice(&decided.bytes[start..line.end as usize]);
-                    rendered.push(line.row, line.kind);
-                    start = line.end as usize;
-                }
-                let source_row = self.source_rows.remove(&o.row).unwrap_or_default();
-                self.lines.outcome(&mut rendered, o, &source_row);
-            }
-            for line in early {
-                rendered
-                    .bytes
-                    .extend_from_slice(&decided.bytes[start..line.end as usize]);
-                rendered.push(line.row, line.kind);
-                start = line.end as usize;
-            }
-            *decided = rendered;
-        }
-        let expected = rows.clone();
-        if let Some(bad) = decided
-            .rows
-            .iter()
-            .zip(expected.clone())
-            .find(|(line, row)| line.row != *row)
-        {
-            return Err(twice(bad.0.row));
-        }
-        if decided.rows.len() as u64 != expected.end - expected.start {
-            return Err(Error::Fatal(format!(
-                "internal error: rows {}..{} were not all decided; reports not written",
-                expected.start, expected.end
-            )));
-        }
+        outcomes.sort_unstable_by_key(|o| o.row);
+        check_rows(&rows, decided, &outcomes)?;
         if rows.start != self.next_row {
-            let waiting = (rows.end, std::mem::take(decided), held);
+            let waiting = Waiting {
+                end: rows.end,
+                decided: std::mem::take(decided),
+                outcomes,
+                held,
+            };
             self.waiting.insert(rows.start, waiting);
             return Ok(Written::default());
         }
-        let mut written = self.write_decided(rows.end, decided)?;
+        let mut written = self.write_rows(rows.end, decided, &outcomes)?;
         written.released = held;
         decided.clear();
-        while let Some((end, decided, held)) = self.waiting.remove(&self.next_row) {
-            let more = self.write_decided(end, &decided)?;
+        while let Some(w) = self.waiting.remove(&self.next_row) {
+            let more = self.write_rows(w.end, &w.decided, &w.outcomes)?;
             written.ok += more.ok;
             written.failed += more.failed;
-            written.released += held;
+            written.released += w.held;
         }
         Ok(written)
     }
 
-    fn write_decided(&mut self, end: u64, decided: &Decided) -> Result<Written> {
+    /// Write rows up to `end`: the lines of `decided` and of `outcomes`
+    /// (sorted), merged in row order, each line counted in the summary.
+    fn write_rows(
+        &mut self,
+        end: u64,
+        decided: &Decided,
+        outcomes: &[RowOutcome],
+    ) -> Result<Written> {
         let mut written = Written::default();
-        let s = &mut self.summary;
-        let mut start = 0usize;
-        for line in &decided.rows {
-            let bytes = &decided.bytes[start..line.end as usize];
-            start = line.end as usize;
-            s.rows_read += 1;
-            match line.kind {
-                Kind::Done(action) => {
-                    written.ok += 1;
-                    match action {
-                        Action::Created => s.created += 1,
-                        Action::Updated => s.updated += 1,
-                        Action::Skipped => s.skipped += 1,
-                        Action::Valid => s.valid += 1,
-                    }
-                    self.results.write_all(bytes)?;
-                }
-                Kind::Failed(code) => {
-                    written.failed += 1;
-                    self.failed_by_code[code as usize] += 1;
-                    self.source_rows.remove(&line.row);
-                    self.errors.write_all(bytes)?;
-                }
+        // Rendered lines go out in runs bound for the same file; an
+        // outcome's line is rendered into `scratch` and written alone.
+        let (mut run_start, mut run_end, mut run_ok) = (0usize, 0usize, true);
+        let mut outcomes = outcomes.iter().peekable();
+        let mut scratch = std::mem::take(&mut self.scratch);
+        for line in decided.rows.iter().map(Some).chain([None]) {
+            let row = line.map_or(u64::MAX, |l| l.row);
+            while let Some(o) = outcomes.next_if(|o| o.row < row) {
+                self.run_out(run_ok, &decided.bytes[run_start..run_end])?;
+                run_start = run_end;
+                scratch.clear();
+                let source_row = self.source_rows.remove(&o.row).unwrap_or_default();
+                self.lines.outcome(&mut scratch, o, &source_row);
+                let ok = self.count(&scratch.rows[0], &mut written);
+                self.run_out(ok, &scratch.bytes)?;
             }
+            let Some(line) = line else { break };
+            let ok = self.count(line, &mut written);
+            if ok != run_ok {
+                self.run_out(run_ok, &decided.bytes[run_start..run_end])?;
+                (run_start, run_ok) = (run_end, ok);
+            }
+            run_end = line.end as usize;
         }
-        s.rows_ok += written.ok;
-        s.rows_failed += written.failed;
+        self.run_out(run_ok, &decided.bytes[run_start..run_end])?;
+        self.scratch = scratch;
+        self.summary.rows_ok += written.ok;
+        self.summary.rows_failed += written.failed;
         self.next_row = end;
         Ok(written)
+    }
+
+    /// Count one line in the summary; true when it goes to the results report.
+    fn count(&mut self, line: &Line, written: &mut Written) -> bool {
+        let s = &mut self.summary;
+        s.rows_read += 1;
+        match line.kind {
+            Kind::Done(action) => {
+                written.ok += 1;
+                match action {
+                    Action::Created => s.created += 1,
+                    Action::Updated => s.updated += 1,
+                    Action::Skipped => s.skipped += 1,
+                    Action::Valid => s.valid += 1,
+                }
+                true
+            }
+            Kind::Failed(code) => {
+                written.failed += 1;
+                self.failed_by_code[code as usize] += 1;
+                if !self.source_rows.is_empty() {
+                    self.source_rows.remove(&line.row);
+                }
+                false
+            }
+        }
+    }
+
+    fn run_out(&mut self, ok: bool, bytes: &[u8]) -> Result<()> {
+        let file = if ok {
+            &mut self.results
+        } else {
+            &mut self.errors
+        };
+        Ok(file.write_all(bytes)?)
     }
 
     /// The original row (`_row` of an error report fed back in) of `row`,

@@ -80,22 +80,22 @@ pub fn phone_order<'s>(slots: &'s [Slot], cells: &[&str]) -> std::borrow::Cow<'s
 }
 
 /// The first valid phone and the other valid ones.
-pub struct Phones {
+pub struct Phones<'a> {
     pub primary: Phone,
     /// The whole cell the primary came from, as written.
-    pub raw: String,
+    pub raw: &'a str,
     pub column: usize,
     pub secondary: Vec<String>,
 }
 
 /// Read every phone candidate of a row. Errors: the first candidate's error
 /// when none is valid; `phone_missing` naming the columns when all are blank.
-pub fn phones(
+pub fn phones<'a>(
     normaliser: &PhoneNormaliser,
     mapping: &Mapping,
-    cells: &[&str],
+    cells: &[&'a str],
     region: &RowRegion,
-) -> Result<Phones, RowError> {
+) -> Result<Phones<'a>, RowError> {
     let mut found: Option<Phones> = None;
     let mut first_error: Option<RowError> = None;
     for slot in phone_order(mapping.phones(), cells).iter() {
@@ -107,7 +107,7 @@ pub fn phones(
                     None => {
                         found = Some(Phones {
                             primary: phone,
-                            raw: cell.to_string(),
+                            raw: cell,
                             column: slot.column,
                             secondary: Vec::new(),
                         })
@@ -208,21 +208,21 @@ fn read(
 }
 
 /// The first valid email and the other valid ones.
-pub struct Emails {
-    pub primary: Option<String>,
+pub struct Emails<'a> {
+    pub primary: Option<&'a str>,
     pub column: Option<usize>,
-    pub secondary: Vec<String>,
+    pub secondary: Vec<&'a str>,
     /// True when every email cell of the row is blank.
     pub blank: bool,
 }
 
 /// Read every email candidate of a row. Error: the first invalid value's,
 /// when no value is valid.
-pub fn emails(
+pub fn emails<'a>(
     mapping: &Mapping,
-    cells: &[&str],
+    cells: &[&'a str],
     invalid: impl Fn(&str, &str) -> RowError,
-) -> Result<Emails, RowError> {
+) -> Result<Emails<'a>, RowError> {
     let mut out = Emails {
         primary: None,
         column: None,
@@ -241,13 +241,13 @@ pub fn emails(
             }
             match &out.primary {
                 None => {
-                    out.primary = Some(value.to_string());
+                    out.primary = Some(value);
                     out.column = Some(slot.column);
                 }
                 Some(p) if p.eq_ignore_ascii_case(value) => {}
                 Some(_) => {
                     if !out.secondary.iter().any(|s| s.eq_ignore_ascii_case(value)) {
-                        out.secondary.push(value.to_string());
+                        out.secondary.push(value);
                     }
                 }
             }
@@ -262,6 +262,14 @@ pub fn emails(
 /// `something@domain.tld`: one `@`, no spaces, a dotted domain of non-empty
 /// labels ending in a top-level domain of two or more letters.
 pub fn is_email(s: &str) -> bool {
+    if s.is_ascii() {
+        return is_ascii_email(s.as_bytes());
+    }
+    is_any_email(s)
+}
+
+/// [`is_email`] of any text.
+fn is_any_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
@@ -271,17 +279,68 @@ pub fn is_email(s: &str) -> bool {
         empty |= label.is_empty();
         tld = label;
     }
-    let separator = |c: char| c.is_whitespace() || c == ',' || c == ';';
-    let has_separator = if s.is_ascii() {
-        s.bytes().any(|b| separator(b as char))
-    } else {
-        s.chars().any(separator)
-    };
     !local.is_empty()
-        && !has_separator
+        && !s.chars().any(|c| c.is_whitespace() || c == ',' || c == ';')
         && !domain.contains('@')
         && labels >= 2
         && !empty
-        && (tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic())
-            || tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic))
+        && tld.chars().count() >= 2
+        && tld.chars().all(char::is_alphabetic)
+}
+
+/// [`is_email`] of ASCII text, in one pass.
+fn is_ascii_email(s: &[u8]) -> bool {
+    let space = |b: u8| (b as char).is_whitespace() || b == b',' || b == b';';
+    let Some(at) = s.iter().position(|&b| b == b'@') else {
+        return false;
+    };
+    let (local, domain) = (&s[..at], &s[at + 1..]);
+    let (mut dots, mut label_len, mut tld_alpha) = (0, 0, true);
+    for &b in domain {
+        match b {
+            b'.' if label_len == 0 => return false,
+            b'.' => {
+                dots += 1;
+                label_len = 0;
+                tld_alpha = true;
+            }
+            b'@' => return false,
+            _ if space(b) => return false,
+            _ => {
+                label_len += 1;
+                tld_alpha &= b.is_ascii_alphabetic();
+            }
+        }
+    }
+    !local.is_empty()
+        && !local.iter().any(|&b| space(b))
+        && dots >= 1
+        && label_len >= 2
+        && tld_alpha
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass check of ASCII text answers as the general one, on
+    /// every string of up to 6 characters from the characters that matter.
+    #[test]
+    fn the_ascii_email_check_is_the_general_one() {
+        let alphabet = [b'a', b'1', b'@', b'.', b' ', b',', b';', b'\x0b', b'-'];
+        let mut text = Vec::new();
+        for len in 0..=6u32 {
+            for mut n in 0..alphabet.len().pow(len) {
+                text.clear();
+                for _ in 0..len {
+                    text.push(alphabet[n % alphabet.len()]);
+                    n /= alphabet.len();
+                }
+                let s = std::str::from_utf8(&text).unwrap();
+                assert_eq!(is_ascii_email(&text), is_any_email(s), "{s:?}");
+            }
+        }
+        assert!(is_email("ada@example.com") && is_email("a.b@c.de"));
+        assert!(!is_email("broken@") && !is_email("a@b.c") && !is_email("a@@b.com"));
+    }
 }

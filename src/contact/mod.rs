@@ -138,6 +138,15 @@ impl Draft {
     }
 }
 
+/// What a validated row keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// Everything a write sends.
+    All,
+    /// What a dry run reports ([`Validator::check_cells`]).
+    Reported,
+}
+
 /// Validates records of one file against its mapping.
 pub struct Validator {
     mapping: Mapping,
@@ -236,6 +245,21 @@ impl Validator {
 
     /// [`validate`](Self::validate) for row `row` whose cells are `cells`.
     pub fn validate_cells(&self, row: u64, cells: &[&str]) -> Result<Draft, RowError> {
+        self.validate_as(row, cells, Keep::All)
+    }
+
+    /// Check row `row` as [`validate_cells`](Self::validate_cells) does,
+    /// keeping only what a dry run reports: the phone (as written and
+    /// normalised, its column and national reading), the email's column, the
+    /// country column's region, the uuid, the source row and whether names
+    /// went unchecked. The values only a write sends (names, email, tags,
+    /// custom fields) are checked, not kept: the draft must not be sent.
+    pub fn check_cells(&self, row: u64, cells: &[&str]) -> Result<Draft, RowError> {
+        self.validate_as(row, cells, Keep::Reported)
+    }
+
+    fn validate_as(&self, row: u64, cells: &[&str], keep: Keep) -> Result<Draft, RowError> {
+        let all = keep == Keep::All;
         if cells.len() != self.mapping.len() {
             return Err(row_shape(cells.len(), self.mapping.len()));
         }
@@ -249,7 +273,7 @@ impl Validator {
             draft.country_region = Some(region.to_string());
         }
         let phones = channels::phones(&self.phones, mapping, cells, &region)?;
-        draft.phone_raw = phones.raw;
+        draft.phone_raw = phones.raw.to_string();
         draft.phone = phones.primary.digits;
         draft.extension = phones.primary.extension;
         draft.national_in = phones.primary.national_in;
@@ -257,14 +281,16 @@ impl Validator {
         draft.secondary_phones = phones.secondary;
         let emails = channels::emails(mapping, cells, email_invalid)?;
         draft.email = match emails.primary {
-            Some(email) => Some(email),
+            Some(email) => all.then(|| email.to_string()),
             None if emails.blank && self.blank == BlankPolicy::Clear => {
                 (!mapping.emails().is_empty()).then(String::new)
             }
             None => None,
         };
         draft.email_column = emails.column;
-        draft.secondary_emails = emails.secondary;
+        if all {
+            draft.secondary_emails = emails.secondary.iter().map(|e| e.to_string()).collect();
+        }
         draft.source_row = mapping
             .source_row_column()
             .map(|i| cells[i].trim().to_string())
@@ -277,6 +303,7 @@ impl Validator {
             let header = mapping.header(i);
             match field {
                 Field::Phone | Field::Email | Field::Country => {}
+                Field::First | Field::Last | Field::DisplayName | Field::Custom(_) if !all => {}
                 Field::First => draft.first = self.text(cell),
                 Field::Last => draft.last = self.text(cell),
                 Field::DisplayName => draft.display_name = self.text(cell),

@@ -84,6 +84,15 @@ fn error(n: &PhoneNormaliser, raw: &str) -> RowError {
 }
 
 #[test]
+fn the_metadata_has_the_region_answered_without_it() {
+    assert_eq!(
+        LIB.get_country_code_for_region(rlibphonenumber::Region::US),
+        Some(1)
+    );
+    assert_eq!(Region::parse(" us ").unwrap().country_code(), 1);
+}
+
+#[test]
 fn the_ways_people_write_a_us_number() {
     let n = us();
     for raw in [
