@@ -83,6 +83,29 @@ fn error(n: &PhoneNormaliser, raw: &str) -> RowError {
     }
 }
 
+/// Our E.164 digits are the library's formatter's, for the example numbers
+/// of every region and type (Italian-style leading zeros included).
+#[test]
+fn e164_digits_are_the_formatters() {
+    let mut numbers = 0;
+    for region in LIB.get_supported_regions() {
+        for kind in [
+            PhoneNumberType::FixedLine,
+            PhoneNumberType::Mobile,
+            PhoneNumberType::TollFree,
+            PhoneNumberType::VoIP,
+        ] {
+            let Ok(pn) = LIB.get_example_number_for_type_and_region(region, kind) else {
+                continue;
+            };
+            let formatted = LIB.format(&pn, PhoneNumberFormat::E164);
+            assert_eq!(format!("+{}", e164_digits(&pn)), formatted, "{region:?} {kind:?}");
+            numbers += 1;
+        }
+    }
+    assert!(numbers > 500, "{numbers}");
+}
+
 #[test]
 fn the_metadata_has_the_region_answered_without_it() {
     assert_eq!(
