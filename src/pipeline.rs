@@ -33,13 +33,16 @@ use std::time::{Duration, Instant};
 use crate::api::{ApiError, ApiVersion, Client};
 use crate::batch::{Mode, Pending, Sender};
 use crate::contact::Validator;
-use crate::dedupe::{Dedupe, Key};
+use crate::dedupe::Key;
 use crate::error::{Error, Result};
 use crate::input::{Chunk, RowReader};
 use crate::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
-use crate::phone::{CountryCounter, Lease, Region, country_code_of};
+use crate::phone::{Lease, Region, country_code_of};
 use crate::progress::Progress;
 use crate::report::{Decided, Lines, Reporter, ResultLine, Summary, Written};
+
+mod decide;
+use decide::{Decider, Span};
 
 /// Records per chunk.
 const CHUNK_ROWS: usize = 1024;
@@ -111,13 +114,6 @@ struct Valid {
     email_column: Option<usize>,
     country_region: Option<String>,
     unchecked_names: bool,
-}
-
-/// Consecutive rows on their way to the reports.
-struct Span {
-    rows: Range<u64>,
-    decided: Decided,
-    pending: Vec<Pending>,
 }
 
 /// What the threads share.
@@ -265,7 +261,7 @@ pub fn run(
     let span_rx = Mutex::new(span_rx);
     let max_items = AtomicUsize::new(settings.batch_size.max(1));
 
-    let (reader, decider) = std::thread::scope(|scope| {
+    let (reader, mut counts) = std::thread::scope(|scope| {
         let shared = &shared;
         let reading = spawn(scope, "reader", move || {
             read_chunks(reader, free_rx, work_tx, shared)
@@ -287,39 +283,13 @@ pub fn run(
                 });
             }
         }
-        let mut decider = Decider {
-            shared,
-            settings,
-            lines,
-            dry_run: client.is_none(),
-            dedupe: Dedupe::new(),
-            countries: CountryCounter::default(),
-            phone_columns: Vec::new(),
-            email_columns: Vec::new(),
-            regions: std::collections::BTreeMap::new(),
-            duplicates: 0,
-            unchecked_names: 0,
-            source_row_column: validator.mapping().source_row_column(),
-            current: Span::starting_at(1),
-            input_error: None,
-        };
+        let mut decider = Decider::new(shared, settings, lines, client.is_none(), validator);
         decider.run(done_rx, free_tx, &span_tx);
         drop(span_tx);
         let reader = reading.join().expect("the reading thread does not panic");
-        (reader, decider)
+        (reader, decider.counts())
     });
 
-    let Decider {
-        dedupe: _,
-        countries,
-        phone_columns,
-        email_columns,
-        regions,
-        duplicates,
-        unchecked_names,
-        input_error,
-        ..
-    } = decider;
     if let Some(e) = shared
         .report_error
         .into_inner()
@@ -333,19 +303,8 @@ pub fn run(
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
     let s = &mut reporter.summary;
-    let mapping = validator.mapping();
-    for (column, n) in phone_columns.into_iter().enumerate().filter(|c| c.1 > 0) {
-        *s.phone_columns
-            .entry(mapping.header(column).to_string())
-            .or_default() += n;
-    }
-    for (column, n) in email_columns.into_iter().enumerate().filter(|c| c.1 > 0) {
-        *s.email_columns
-            .entry(mapping.header(column).to_string())
-            .or_default() += n;
-    }
-    s.country_regions.extend(regions);
-    s.duplicates = duplicates;
+    counts.add_to(s, validator.mapping());
+    let (unchecked_names, input_error) = (counts.unchecked_names, counts.input_error);
     s.elapsed_s = started.elapsed().as_secs_f64();
     s.rows_per_s = if s.elapsed_s > 0.0 {
         s.rows_read as f64 / s.elapsed_s
@@ -367,7 +326,7 @@ pub fn run(
              credentials; run validate with credentials (or --sandbox) to check them"
         ));
     }
-    let countries = countries.into_tally();
+    let countries = counts.countries.into_tally();
     if let Some(warning) = countries.warning() {
         s.notes.push(warning);
     }
@@ -539,215 +498,6 @@ fn send_spans(sender: &Sender, spans: &Mutex<Receiver<Span>>, shared: &Shared) {
         };
         shared.write(span.rows, &mut span.decided, outcomes);
     }
-}
-
-impl Span {
-    fn starting_at(row: u64) -> Span {
-        Span {
-            rows: row..row,
-            decided: Decided::default(),
-            pending: Vec::new(),
-        }
-    }
-}
-
-/// The deciding side: takes validated chunks in row order.
-struct Decider<'a, 's> {
-    shared: &'s Shared<'a>,
-    settings: &'s ImportSettings,
-    lines: Lines,
-    dry_run: bool,
-    dedupe: Dedupe,
-    countries: CountryCounter,
-    /// Valid rows by the column their phone and email came from, and by the
-    /// region a country column gave them.
-    phone_columns: Vec<u64>,
-    email_columns: Vec<u64>,
-    regions: std::collections::BTreeMap<String, u64>,
-    duplicates: u64,
-    unchecked_names: u64,
-    /// The `_row` column of an error report fed back in.
-    source_row_column: Option<usize>,
-    /// The rows decided since the last span was handed on.
-    current: Span,
-    input_error: Option<Error>,
-}
-
-impl Decider<'_, '_> {
-    fn run(&mut self, done: Receiver<Work>, free: Queue<Work>, spans: &SyncSender<Span>) {
-        let mut early = std::collections::BTreeMap::new();
-        let mut next = 0;
-        'chunks: while let Ok(w) = done.recv() {
-            early.insert(w.seq, w);
-            while let Some(mut w) = early.remove(&next) {
-                next += 1;
-                if let Some(e) = w.error.take() {
-                    self.input_error = Some(e);
-                    break 'chunks;
-                }
-                self.chunk(&mut w, spans);
-                let _ = free.send(w);
-                if self.shared.stopping() {
-                    break 'chunks;
-                }
-            }
-        }
-        // The reader ends once its supply of buffers does; the validators
-        // once the reader is gone.
-        drop(free);
-        let last = std::mem::replace(&mut self.current, Span::starting_at(0));
-        self.hand_on(last, spans);
-    }
-
-    fn chunk(&mut self, w: &mut Work, spans: &SyncSender<Span>) {
-        for valid in w.checked.iter().filter_map(|c| c.valid.as_ref()) {
-            self.dedupe.prefetch(&valid.key);
-        }
-        let mut pending = w.pending.drain(..);
-        for (i, checked) in w.checked.drain(..).enumerate() {
-            let row = w.chunk.row(i);
-            self.current.rows.end = row + 1;
-            match checked.valid {
-                Some(valid) => {
-                    let line = checked.line.map(|l| (&w.lines, l));
-                    let send = if self.dry_run { None } else { pending.next() };
-                    self.valid(valid, &w.chunk, i, line, send, spans);
-                }
-                None => {
-                    if let Some(l) = checked.line {
-                        self.current.decided.copy_line(&w.lines, l);
-                    }
-                }
-            }
-            let budget = self.settings.held_budget;
-            if !self.dry_run
-                && self.current.decided.bytes() + self.shared.held.load(Ordering::SeqCst) > budget
-            {
-                // Too much waits behind rows being sent: send what there is,
-                // and read on once the reports have caught up.
-                self.cut(spans);
-                self.shared.wait_for_reports(budget / 2);
-            }
-        }
-        if self.dry_run || self.current.pending.is_empty() {
-            self.cut(spans);
-        }
-    }
-
-    /// A valid row: a duplicate, or counted and reported `valid` (dry run)
-    /// or queued to send. `line` is its rendered results line (dry run).
-    fn valid(
-        &mut self,
-        mut v: Valid,
-        chunk: &Chunk,
-        i: usize,
-        line: Option<(&Decided, usize)>,
-        pending: Option<Pending>,
-        spans: &SyncSender<Span>,
-    ) {
-        count(&mut self.phone_columns, v.phone_column);
-        if let Some(column) = v.email_column {
-            count(&mut self.email_columns, column);
-        }
-        if let Some(region) = v.country_region.take() {
-            *self.regions.entry(region).or_default() += 1;
-        }
-        let row = chunk.row(i);
-        if let Some(dup) = self.dedupe.find_key(&v.key, row) {
-            self.duplicates += 1;
-            let phone_raw = chunk.cells(i).nth(v.phone_column).unwrap_or_default();
-            let phone = v.key.phone();
-            let source_row = self.source_row(chunk, i);
-            let decided = &mut self.current.decided;
-            match self.settings.on_duplicate {
-                OnDuplicate::Skip => {
-                    let line = ResultLine {
-                        phone_raw,
-                        phone: &phone,
-                        action: Action::Skipped,
-                        id: None,
-                        uuid: "",
-                        source_row: &source_row,
-                    };
-                    self.lines.result(decided, row, line);
-                }
-                OnDuplicate::Error => {
-                    let mut error = dup.error(phone_raw, &phone, v.key.uuid().as_deref());
-                    error.message += " (or pass --on-duplicate skip)";
-                    let cells = chunk.cells(i);
-                    self.lines
-                        .error(decided, row, cells, error.code, &error.message);
-                }
-            }
-            return;
-        }
-        self.countries.add_code(v.country_code, v.national_in);
-        if v.unchecked_names {
-            self.unchecked_names += 1;
-        }
-        if let Some((lines, l)) = line {
-            self.current.decided.copy_line(lines, l);
-        }
-        let Some(pending) = pending else { return };
-        if let Some(source_row) = &pending.draft.source_row {
-            lock(&self.shared.reporter).note_source_row(row, source_row.clone());
-        }
-        self.current.pending.push(pending);
-        if self.current.pending.len() >= self.settings.batch_size {
-            self.cut(spans);
-        }
-    }
-
-    /// The `_row` cell of an error report fed back in.
-    fn source_row(&self, chunk: &Chunk, i: usize) -> String {
-        self.source_row_column
-            .and_then(|c| chunk.cells(i).nth(c))
-            .map(|c| c.trim().to_string())
-            .unwrap_or_default()
-    }
-
-    /// End the current span after its last row and hand it on.
-    fn cut(&mut self, spans: &SyncSender<Span>) {
-        let next = self.current.rows.end;
-        if self.current.pending.is_empty() {
-            // Straight to the reports; the buffer stays for the next rows.
-            let rows = std::mem::replace(&mut self.current.rows, next..next);
-            let decided = &mut self.current.decided;
-            self.shared.hold(decided.bytes());
-            self.shared.write(rows, decided, Vec::new());
-            return;
-        }
-        let span = std::mem::replace(&mut self.current, Span::starting_at(next));
-        self.hand_on(span, spans);
-    }
-
-    /// A span with rows to send goes to the senders (when the run is
-    /// stopping, its rows are decided `not_sent`); one without goes straight
-    /// to the reporter.
-    fn hand_on(&mut self, mut span: Span, spans: &SyncSender<Span>) {
-        if span.rows.is_empty() {
-            return;
-        }
-        let shared = self.shared;
-        shared.hold(span.decided.bytes());
-        if shared.stopping() || span.pending.is_empty() {
-            let outcomes = shared.not_sent(std::mem::take(&mut span.pending));
-            return shared.write(span.rows, &mut span.decided, outcomes);
-        }
-        if let Err(unsent) = spans.send(span) {
-            // Every sender is gone: nothing can be sent.
-            let mut span = unsent.0;
-            let outcomes = shared.not_sent(std::mem::take(&mut span.pending));
-            shared.write(span.rows, &mut span.decided, outcomes);
-        }
-    }
-}
-
-fn count(counts: &mut Vec<u64>, column: usize) {
-    if counts.len() <= column {
-        counts.resize(column + 1, 0);
-    }
-    counts[column] += 1;
 }
 
 fn stopped_reason(fatal: &Mutex<Option<ApiError>>, interrupt: &AtomicBool) -> String {

@@ -99,7 +99,11 @@ fn e164_digits_are_the_formatters() {
                 continue;
             };
             let formatted = LIB.format(&pn, PhoneNumberFormat::E164);
-            assert_eq!(format!("+{}", e164_digits(&pn)), formatted, "{region:?} {kind:?}");
+            assert_eq!(
+                format!("+{}", e164_digits(&pn)),
+                formatted,
+                "{region:?} {kind:?}"
+            );
             numbers += 1;
         }
     }
