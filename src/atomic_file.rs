@@ -69,6 +69,15 @@ impl AtomicFile {
         })
     }
 
+    /// Flush and sync to disk without renaming: files synced side by side
+    /// (each on its own thread) then commit one by one at little cost.
+    pub fn sync(&mut self) -> Result<()> {
+        let w = self.writer()?;
+        w.flush()?;
+        w.get_ref().as_file().sync_all()?;
+        Ok(())
+    }
+
     /// Flush, sync and rename into place.
     pub fn commit(mut self) -> Result<()> {
         let failed = |e: String| Error::usage(format!("cannot write {}: {e}", self.path.display()));

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::atomic_file::{AtomicFile, write_json};
+use crate::atomic_file::AtomicFile;
 use crate::error::{Error, Result};
 use crate::outcome::{Action, ErrorCode, RowOutcome, RowResult};
 use crate::phone::CountryTally;
@@ -203,10 +203,12 @@ impl Lines {
     pub fn result(&self, to: &mut Decided, row: u64, line: ResultLine<'_>) {
         let out = &mut to.bytes;
         write_number(out, row);
-        for cell in [line.phone_raw, line.phone, line.action.as_str()] {
+        for cell in [line.phone_raw, line.phone] {
             out.push(b',');
             put_cell(out, cell);
         }
+        out.push(b',');
+        out.extend_from_slice(line.action.as_str().as_bytes());
         out.push(b',');
         if let Some(id) = line.id {
             write_number(out, id);
@@ -333,9 +335,20 @@ fn put_quoted(out: &mut Vec<u8>, prefix: &str, text: &str) {
     out.push(b'"');
 }
 
-fn write_number(out: &mut Vec<u8>, n: u64) {
-    // Writing to a Vec cannot fail.
-    let _ = write!(out, "{n}");
+/// `n` in decimal. By hand (six lines) rather than through `write!`, whose
+/// formatting machinery costs more than the rest of a results line.
+fn write_number(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 /// Writes the reports, in row order, as spans of rows arrive.
@@ -594,17 +607,23 @@ impl Reporter {
         if self.summary.rows_per_s == 0.0 && self.summary.elapsed_s > 0.0 {
             self.summary.rows_per_s = self.summary.rows_read as f64 / self.summary.elapsed_s;
         }
-        // The two files are synced to disk side by side.
-        let errors = self.errors;
+        let mut summary = AtomicFile::create(&self.paths.summary, false)?;
+        serde_json::to_writer_pretty(&mut summary, &self.summary).map_err(std::io::Error::from)?;
+        summary.write_all(b"\n")?;
+        // The three files reach the disk side by side, then are renamed into
+        // place, the summary last.
+        let mut files = [self.results, self.errors, summary];
         std::thread::scope(|scope| {
-            let results = scope.spawn(|| self.results.commit());
-            let errors = errors.commit();
-            results
-                .join()
-                .unwrap_or_else(|_| Err(Error::Fatal("the results report was not written".into())))
-                .and(errors)
+            let syncs: Vec<_> = files
+                .iter_mut()
+                .map(|f| scope.spawn(move || f.sync()))
+                .collect();
+            syncs.into_iter().try_for_each(|s| {
+                s.join()
+                    .unwrap_or_else(|_| Err(Error::Fatal("a report was not written".into())))
+            })
         })?;
-        write_json(&self.paths.summary, &self.summary)?;
+        files.into_iter().try_for_each(AtomicFile::commit)?;
         Ok(self.summary)
     }
 }
