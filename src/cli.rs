@@ -7,9 +7,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
+use hmbulk_engine::choice::Choice;
 
-use crate::error::Exit;
+use hmbulk_engine::error::Exit;
 
 use crate::cmd;
 
@@ -53,18 +55,18 @@ pub fn main() -> ExitCode {
     // Secrets in the environment are known to the redactor before anything
     // can print; a panic's message passes it too.
     for var in [
-        crate::api::auth::ENV_API_KEY,
-        crate::api::auth::ENV_SECRET_ID,
-        crate::api::auth::ENV_SECRET_KEY,
+        hmbulk_engine::api::auth::ENV_API_KEY,
+        hmbulk_engine::api::auth::ENV_SECRET_ID,
+        hmbulk_engine::api::auth::ENV_SECRET_KEY,
     ] {
         if let Ok(value) = std::env::var(var) {
-            crate::redact::register(value.trim());
+            hmbulk_engine::redact::register(value.trim());
         }
     }
     std::panic::set_hook(Box::new(|info| {
         eprintln!(
             "hmbulk: internal error: {}",
-            crate::redact::clean(&info.to_string())
+            hmbulk_engine::redact::clean(&info.to_string())
         );
     }));
     let cli = Cli::parse();
@@ -79,10 +81,21 @@ pub fn main() -> ExitCode {
     match result {
         Ok(exit) => exit.into(),
         Err(e) => {
-            eprintln!("hmbulk: {}", crate::redact::clean(&e.to_string()));
+            eprintln!("hmbulk: {}", hmbulk_engine::redact::clean(&e.to_string()));
             e.exit().into()
         }
     }
+}
+
+/// The value parser of a flag that takes one of an engine [`Choice`]'s
+/// names: clap lists the names, with their help, and checks the value.
+pub fn choice<T: Choice>() -> impl TypedValueParser<Value = T> {
+    let values = T::ALL
+        .iter()
+        .map(|v| PossibleValue::new(v.name()).help(v.help()));
+    PossibleValuesParser::new(values).map(|name| {
+        hmbulk_engine::choice::parse::<T>(&name).expect("clap accepts only the names of T::ALL")
+    })
 }
 
 /// Options every command that talks to the API shares.
@@ -128,7 +141,7 @@ pub struct ApiArgs {
 impl ApiArgs {
     /// The `--sandbox` simulator over its kept store, said on stderr
     /// (unless `--quiet`); `None` without `--sandbox` or `--sandbox-dir`.
-    pub fn sandbox(&self) -> crate::error::Result<Option<crate::sandbox::Sandbox>> {
+    pub fn sandbox(&self) -> hmbulk_engine::error::Result<Option<crate::sandbox::Sandbox>> {
         use crate::sandbox::Sandbox;
         if !self.sandbox && self.sandbox_dir.is_none() {
             return Ok(None);
@@ -149,7 +162,7 @@ impl ApiArgs {
         &self,
         sandbox: Option<&crate::sandbox::Sandbox>,
         optional: bool,
-    ) -> crate::error::Result<Option<crate::api::Client>> {
+    ) -> hmbulk_engine::error::Result<Option<hmbulk_engine::api::Client>> {
         let options = if optional {
             self.client_options().one_short_attempt()
         } else {
@@ -160,31 +173,31 @@ impl ApiArgs {
         }
         let file = self.credentials.as_deref();
         let credentials = if optional {
-            match crate::api::Credentials::load_if_set(file)? {
+            match hmbulk_engine::api::Credentials::load_if_set(file)? {
                 Some(c) => c,
                 None => return Ok(None),
             }
         } else {
-            crate::api::Credentials::load(file)?
+            hmbulk_engine::api::Credentials::load(file)?
         };
-        crate::api::Client::new(&self.base_url, credentials, options).map(Some)
+        hmbulk_engine::api::Client::new(&self.base_url, credentials, options).map(Some)
     }
 
     /// [`client`](Self::client) when credentials are required.
     pub fn required_client(
         &self,
         sandbox: Option<&crate::sandbox::Sandbox>,
-    ) -> crate::error::Result<crate::api::Client> {
+    ) -> hmbulk_engine::error::Result<hmbulk_engine::api::Client> {
         self.client(sandbox, false)?
-            .ok_or_else(|| crate::error::Error::usage("no credentials"))
+            .ok_or_else(|| hmbulk_engine::error::Error::usage("no credentials"))
     }
 
-    pub fn client_options(&self) -> crate::api::ClientOptions {
-        crate::api::ClientOptions {
+    pub fn client_options(&self) -> hmbulk_engine::api::ClientOptions {
+        hmbulk_engine::api::ClientOptions {
             rate_per_minute: self.rate,
             max_retries: self.retries,
             timeout: std::time::Duration::from_secs(self.timeout),
-            ..crate::api::ClientOptions::default()
+            ..hmbulk_engine::api::ClientOptions::default()
         }
     }
 }
@@ -217,7 +230,7 @@ fn on_ctrl_c(handler: impl FnMut() + Send + 'static) {
 }
 
 fn quit_interrupted(message: &str) -> ! {
-    crate::atomic_file::remove_unfinished();
+    hmbulk_engine::atomic_file::remove_unfinished();
     eprintln!("\nhmbulk: interrupted (Ctrl-C): {message}");
     std::process::exit(Exit::Interrupted as i32)
 }

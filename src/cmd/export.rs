@@ -8,14 +8,14 @@ use std::time::Instant;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::api::ApiVersion;
-use crate::atomic_file::{AtomicFile, commit_csv, write_json};
-use crate::cli::ApiArgs;
-use crate::error::{Error, Exit, Result};
-use crate::export::columns::Columns;
-use crate::export::{Pager, PagerStats, Since, parse_time};
-use crate::formula::guard;
-use crate::progress::Progress;
+use crate::cli::{ApiArgs, choice};
+use hmbulk_engine::api::ApiVersion;
+use hmbulk_engine::atomic_file::{AtomicFile, commit_csv, write_json};
+use hmbulk_engine::error::{Error, Exit, Result};
+use hmbulk_engine::export::columns::Columns;
+use hmbulk_engine::export::{Pager, PagerStats, Since, parse_time};
+use hmbulk_engine::formula::guard;
+use hmbulk_engine::progress::Progress;
 
 pub const USAGE: &str = "\
 Examples:
@@ -47,7 +47,7 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     pub format: Format,
     /// API generation to list with.
-    #[arg(long, value_enum, default_value_t = ApiVersion::V2)]
+    #[arg(long, value_parser = choice::<ApiVersion>(), default_value_t = ApiVersion::V2)]
     pub api: ApiVersion,
     /// Only contacts updated at or after this time (RFC 3339 or YYYY-MM-DD, UTC).
     #[arg(long, value_name = "TS")]
@@ -142,7 +142,7 @@ pub fn run(args: Args) -> Result<Exit> {
     if let Some(n) = total {
         pager.expect_about(n);
     }
-    let mut write = |c: &crate::api::ContactRecord| -> Result<()> {
+    let mut write = |c: &hmbulk_engine::api::ContactRecord| -> Result<()> {
         progress.inc(1);
         match args.format {
             Format::Csv => out.csv_row(&columns.cells(c, &catalog), args.raw),

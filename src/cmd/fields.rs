@@ -2,7 +2,7 @@
 //! their ids — what a `--map` file or a `custom:<id>` header needs.
 
 use crate::cli::ApiArgs;
-use crate::error::{Exit, Result};
+use hmbulk_engine::error::{Exit, Result};
 
 pub const USAGE: &str = "\
 Examples:

@@ -5,22 +5,22 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::api::ApiVersion;
-use crate::api::{ApiError, Client};
-use crate::atomic_file::AtomicFile;
-use crate::batch::Mode;
-use crate::catalog::{Catalog, Tag};
-use crate::cli::ApiArgs;
-use crate::config::Config;
-use crate::contact::tags::tag_names;
-use crate::contact::{BlankPolicy, Validator};
-use crate::error::{Error, Exit, Result};
-use crate::mapping::{self, Field, MapFile, Mapping, Settings, quoted_list};
-use crate::phone::PhoneNormaliser;
-use crate::pipeline::{self, ImportSettings, OnDuplicate};
-use crate::progress::Progress;
-use crate::report::{IgnoredColumn, ReportPaths, Reporter, Summary};
+use crate::cli::{ApiArgs, choice};
 use crate::sandbox::Sandbox;
+use hmbulk_engine::api::ApiVersion;
+use hmbulk_engine::api::{ApiError, Client};
+use hmbulk_engine::atomic_file::AtomicFile;
+use hmbulk_engine::batch::Mode;
+use hmbulk_engine::catalog::{Catalog, Tag};
+use hmbulk_engine::config::Config;
+use hmbulk_engine::contact::tags::tag_names;
+use hmbulk_engine::contact::{BlankPolicy, Validator};
+use hmbulk_engine::error::{Error, Exit, Result};
+use hmbulk_engine::mapping::{self, Field, MapFile, Mapping, Settings, quoted_list};
+use hmbulk_engine::phone::PhoneNormaliser;
+use hmbulk_engine::pipeline::{self, ImportSettings, OnDuplicate};
+use hmbulk_engine::progress::Progress;
+use hmbulk_engine::report::{IgnoredColumn, ReportPaths, Reporter, Summary};
 
 /// Most contacts one write call takes (the simulator's documented profile;
 /// a smaller limit is found by splitting when the API refuses a size).
@@ -47,10 +47,10 @@ pub struct Args {
     pub file: PathBuf,
     /// upsert: update existing contacts, create the rest; create: skip existing
     /// phones; update: skip new ones.
-    #[arg(long, value_enum, default_value_t = Mode::Upsert)]
+    #[arg(long, value_parser = choice::<Mode>(), default_value_t = Mode::Upsert)]
     pub mode: Mode,
     /// API generation to write with.
-    #[arg(long, value_enum, default_value_t = ApiVersion::V2)]
+    #[arg(long, value_parser = choice::<ApiVersion>(), default_value_t = ApiVersion::V2)]
     pub api: ApiVersion,
     /// Contacts per write call (at most 1000).
     #[arg(long, default_value_t = MAX_BATCH as u16, value_parser = clap::value_parser!(u16).range(1..=1000))]
@@ -73,10 +73,10 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub report_dir: Option<PathBuf>,
     /// A row repeating an earlier row's phone: report it as an error, or skip it.
-    #[arg(long, value_enum, default_value_t = OnDuplicate::Error)]
+    #[arg(long, value_parser = choice::<OnDuplicate>(), default_value_t = OnDuplicate::Error)]
     pub on_duplicate: OnDuplicate,
     /// Blank cells: keep the contact's current value, or clear it.
-    #[arg(long, value_enum, default_value_t = BlankPolicy::Keep)]
+    #[arg(long, value_parser = choice::<BlankPolicy>(), default_value_t = BlankPolicy::Keep)]
     pub blank: BlankPolicy,
     /// Field delimiter (default: sniffed among , ; tab |).
     #[arg(long, value_parser = parse_delimiter)]
@@ -226,7 +226,10 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
     print_summary(&args, &result.summary, sandbox.as_ref())?;
     Ok(match result.fatal {
         Some(e) => {
-            eprintln!("hmbulk: stopped: {}", crate::redact::clean(&e.to_string()));
+            eprintln!(
+                "hmbulk: stopped: {}",
+                hmbulk_engine::redact::clean(&e.to_string())
+            );
             Exit::Fatal
         }
         None if result.interrupted => Exit::Interrupted,

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use crate::error::{Exit, Result};
 use crate::sandbox::Sandbox;
+use hmbulk_engine::error::{Exit, Result};
 
 pub const USAGE: &str = "\
 Examples:

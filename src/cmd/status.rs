@@ -1,6 +1,6 @@
 //! `hmbulk status`: not built yet.
 
-use crate::error::{Error, Exit, Result};
+use hmbulk_engine::error::{Error, Exit, Result};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

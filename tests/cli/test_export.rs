@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use hmbulk::sim::SimConfig;
+use heymarket_sim::SimConfig;
 use serde_json::{Value, json};
 
 use crate::workdir::{Workdir, code, column, stderr};

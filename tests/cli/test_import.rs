@@ -190,7 +190,7 @@ fn create_and_update_modes_skip_what_they_must_not_touch() {
 #[test]
 fn v1_batch_api_reports_created_updated_and_survives_both_answer_shapes() {
     for answer_array in [false, true] {
-        let wd = Workdir::with_sim(hmbulk::sim::SimConfig {
+        let wd = Workdir::with_sim(heymarket_sim::SimConfig {
             v1_answer_array: answer_array,
             ..Workdir::sim_config()
         });
@@ -455,7 +455,7 @@ fn blank_cells_keep_the_field_unless_blank_clear() {
 
 #[test]
 fn credentials_can_come_from_a_file_and_are_never_echoed() {
-    let wd = Workdir::with_sim(hmbulk::sim::SimConfig {
+    let wd = Workdir::with_sim(heymarket_sim::SimConfig {
         api_key: None,
         secret: Some(("file-id".into(), "file-secret-value".into())),
         ..Workdir::sim_config()

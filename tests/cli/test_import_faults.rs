@@ -2,7 +2,7 @@
 //! random 500s, dropped connections, refused items and batches, expiring
 //! JWTs, an API that stays down. Nothing lost, nothing duplicated.
 
-use hmbulk::sim::SimConfig;
+use heymarket_sim::SimConfig;
 
 use crate::test_import::{as_refs, clean_rows, digits, store_phones};
 use crate::workdir::{Workdir, assert_each_row_once, code, column, stderr};

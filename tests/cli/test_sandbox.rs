@@ -157,7 +157,7 @@ fn a_sandbox_in_use_is_refused_not_clobbered() {
     let store = walk.dir.join("store.json");
     let before = std::fs::read(&store).unwrap();
     // Another process holds the sandbox: the test takes its lock.
-    let held = hmbulk::sim::persist::StateFile::open(&store).unwrap();
+    let held = heymarket_sim::persist::StateFile::open(&store).unwrap();
     for out in [
         walk.run(&["export", "--out", "x.csv"]),
         walk.sandbox("reset", &[]),

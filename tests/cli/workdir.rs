@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use hmbulk::sim::{Sim, SimConfig};
+use heymarket_sim::{Sim, SimConfig};
 use serde_json::Value;
 
 pub const KEY: &str = "test-key-3f9a";

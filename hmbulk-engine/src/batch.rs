@@ -1,0 +1,535 @@
+//! Sending one batch of validated rows and deciding each row's outcome.
+//! Takes a batch of [`Pending`] rows; gives one [`RowOutcome`] per row, and
+//! the fatal [`ApiError`] if the run must stop (the rows not yet decided then
+//! come back as `not_sent`).
+//!
+//! Upsert (default) searches the batch's phones (and uuids), updates the
+//! contacts that exist and creates the rest in one write call; `create` skips
+//! existing phones; `update` skips the new ones. A write refused as a whole
+//! (400) is split in halves until the bad rows are found, so one bad row never
+//! fails its neighbours; when both halves go through, the API's item limit was
+//! the problem and later batches are cut to that size. With `--api v1` the
+//! write goes to `/v1/batch/contacts`, whose answer says nothing reliable, so
+//! the batch is searched again afterwards to confirm each row.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+use crate::api::{ApiError, ApiVersion, Client, ContactRecord};
+use crate::choice::choice;
+use crate::contact::Draft;
+use crate::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
+
+/// How rows meet existing contacts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Upsert,
+    Create,
+    Update,
+}
+
+choice!(Mode, "mode", {
+    Upsert => ("upsert", "Update the contacts that exist, create the rest"),
+    Create => ("create", "Create new contacts; rows whose phone exists are skipped"),
+    Update => ("update", "Update existing contacts; rows with no match are skipped"),
+});
+
+/// A validated row on its way to the API, with its original cells for the
+/// error report.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub draft: Draft,
+    pub cells: Vec<String>,
+}
+
+/// What to do with one row, decided from the search.
+#[derive(Debug, Clone)]
+enum Plan {
+    Create,
+    Update(ContactRecord),
+}
+
+struct Item {
+    pending: Pending,
+    plan: Plan,
+}
+
+/// The fatal stop of a batch: the error and the rows it left undecided.
+type Stop = (ApiError, Vec<Pending>);
+
+/// A call refused: the error and the items it carried.
+type Refused = (ApiError, Vec<Item>);
+
+/// One write call over a chunk of items (v1 or v2).
+type WriteCall<'c, 'a> =
+    dyn FnMut(&Sender<'a>, Vec<Item>, &mut Vec<RowOutcome>) -> Result<(), Refused> + 'c;
+
+pub struct Sender<'a> {
+    client: &'a Client,
+    mode: Mode,
+    version: ApiVersion,
+    /// Most items one call may carry; lowered when the API refuses a size.
+    max_items: &'a AtomicUsize,
+}
+
+impl<'a> Sender<'a> {
+    pub fn new(
+        client: &'a Client,
+        mode: Mode,
+        version: ApiVersion,
+        max_items: &'a AtomicUsize,
+    ) -> Self {
+        Sender {
+            client,
+            mode,
+            version,
+            max_items,
+        }
+    }
+
+    /// Send one batch; every row gets exactly one outcome.
+    pub fn send(&self, batch: Vec<Pending>) -> (Vec<RowOutcome>, Option<ApiError>) {
+        let mut out = Vec::with_capacity(batch.len());
+        match self.send_inner(batch, &mut out) {
+            Ok(()) => (out, None),
+            Err((error, undecided)) => {
+                let message = format!(
+                    "not sent: the run stopped ({error}); import this error report again once that is fixed"
+                );
+                out.extend(
+                    undecided
+                        .into_iter()
+                        .map(|p| fail(p, ErrorCode::NotSent, message.clone())),
+                );
+                (out, Some(error))
+            }
+        }
+    }
+
+    fn send_inner(&self, batch: Vec<Pending>, out: &mut Vec<RowOutcome>) -> Result<(), Stop> {
+        let phones: Vec<String> = batch.iter().map(|p| p.draft.phone.clone()).collect();
+        let uuids: Vec<String> = batch.iter().filter_map(|p| p.draft.uuid.clone()).collect();
+        let found = match self.lookup(&phones, &uuids) {
+            Ok(found) => found,
+            Err(e) => return Err((e, batch)),
+        };
+        let mut items = Vec::new();
+        for pending in batch {
+            match self.plan(&pending, &found) {
+                Ok(Some(plan)) => items.push(Item { pending, plan }),
+                Ok(None) => {
+                    let existing = found.get(&pending.draft.phone);
+                    out.push(done(pending, Action::Skipped, existing));
+                }
+                Err(error) => out.push(fail(pending, error.code, error.message)),
+            }
+        }
+        match self.version {
+            ApiVersion::V2 => self.write_v2(items, out),
+            ApiVersion::V1 => self.write_v1(items, out),
+        }
+    }
+
+    /// Decide create / update / skip for one row.
+    fn plan(&self, p: &Pending, found: &Found) -> Result<Option<Plan>, RowError> {
+        let by_uuid = p.draft.uuid.as_ref().and_then(|u| found.by_uuid.get(u));
+        let by_phone = found.get(&p.draft.phone);
+        let existing = by_uuid.or(by_phone);
+        if let (Some(u), Some(p2)) = (by_uuid, by_phone)
+            && u.id != p2.id
+        {
+            return Err(RowError::new(
+                ErrorCode::ApiRejected,
+                format!(
+                    "the uuid column names contact {} but phone {} belongs to another contact ({}); \
+                     fix the phone or clear the uuid",
+                    u.uuid().unwrap_or("?"),
+                    p.draft.phone,
+                    p2.uuid().unwrap_or("?")
+                ),
+            ));
+        }
+        if self.version == ApiVersion::V1
+            && let Some(u) = by_uuid
+            && u.phone() != Some(p.draft.phone.as_str())
+        {
+            return Err(RowError::new(
+                ErrorCode::ApiRejected,
+                "changing a contact's phone by uuid needs --api v2 (v1 matches contacts by phone)",
+            ));
+        }
+        Ok(match (self.mode, existing) {
+            (Mode::Create, Some(_)) | (Mode::Update, None) => None,
+            (Mode::Create | Mode::Upsert, None) => Some(Plan::Create),
+            (Mode::Update | Mode::Upsert, Some(c)) => Some(Plan::Update(c.clone())),
+        })
+    }
+
+    /// Search phones and uuids, in calls of at most `max_items` ids.
+    fn lookup(&self, phones: &[String], uuids: &[String]) -> Result<Found, ApiError> {
+        let mut found = Found::default();
+        for rec in self.search_split("phone", phones)? {
+            found.add(rec);
+        }
+        for rec in self.search_split("id", uuids)? {
+            found.add(rec);
+        }
+        Ok(found)
+    }
+
+    fn search_split(&self, channel: &str, ids: &[String]) -> Result<Vec<ContactRecord>, ApiError> {
+        let mut all = Vec::new();
+        for chunk in ids.chunks(self.max_items.load(Ordering::Relaxed).max(1)) {
+            match self.client.search(channel, chunk) {
+                Ok(found) => all.extend(found),
+                // A refused search: too many ids, or one the API cannot read.
+                Err(ApiError::Rejected { .. }) if chunk.len() > 1 => {
+                    let (a, b) = chunk.split_at(chunk.len() / 2);
+                    all.extend(self.search_split(channel, a)?);
+                    all.extend(self.search_split(channel, b)?);
+                }
+                Err(ApiError::Rejected { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(all)
+    }
+
+    // ---- v2 ---------------------------------------------------------------
+
+    fn write_v2(&self, items: Vec<Item>, out: &mut Vec<RowOutcome>) -> Result<(), Stop> {
+        let mut retry = Vec::new();
+        self.split_calls(items, out, &mut |sender, chunk, out| {
+            sender.write_v2_call(chunk, out, &mut retry)
+        })?;
+        if retry.is_empty() {
+            return Ok(());
+        }
+        // "phone exists" on a create: someone (or our own earlier attempt,
+        // whose answer a dropped connection lost) created it after the
+        // search. Find it and update it instead, once.
+        let phones: Vec<String> = retry
+            .iter()
+            .map(|i: &Item| i.pending.draft.phone.clone())
+            .collect();
+        let found = match self.lookup(&phones, &[]) {
+            Ok(f) => f,
+            Err(e) => return Err((e, retry.into_iter().map(|i| i.pending).collect())),
+        };
+        let mut again = Vec::new();
+        for mut item in retry {
+            let Some(rec) = found.get(&item.pending.draft.phone) else {
+                out.push(fail(
+                    item.pending,
+                    ErrorCode::ApiRejected,
+                    "the API said the phone exists, but no contact has it; try again later",
+                ));
+                continue;
+            };
+            if already_holds(&item.pending.draft, rec) {
+                // Not there at the search, there now with exactly this row's
+                // data: our own earlier attempt, whose answer was lost.
+                out.push(done(item.pending, Action::Created, Some(rec)));
+            } else if self.mode == Mode::Create {
+                out.push(done(item.pending, Action::Skipped, Some(rec)));
+            } else {
+                item.plan = Plan::Update(rec.clone());
+                again.push(item);
+            }
+        }
+        // Updates never come back for a retry: one more round at most.
+        self.split_calls(again, out, &mut |sender, chunk, out| {
+            sender.write_v2_call(chunk, out, &mut Vec::new())
+        })?;
+        Ok(())
+    }
+
+    /// One `/v2/contacts` call; rows to retry as updates go to `retry`.
+    fn write_v2_call(
+        &self,
+        items: Vec<Item>,
+        out: &mut Vec<RowOutcome>,
+        retry: &mut Vec<Item>,
+    ) -> Result<(), Refused> {
+        let bodies: Vec<Value> = items
+            .iter()
+            .map(|i| match &i.plan {
+                Plan::Create => i.pending.draft.write_body(None),
+                Plan::Update(c) => i.pending.draft.write_body(c.uuid()),
+            })
+            .collect();
+        let answer = match self.client.write_v2(&bodies) {
+            Ok(a) => a,
+            Err(e) => return Err((e, items)),
+        };
+        let mut ok_by_uuid: HashMap<String, &ContactRecord> = HashMap::new();
+        let mut ok_by_phone: HashMap<String, &ContactRecord> = HashMap::new();
+        for c in &answer.contacts {
+            if let Some(u) = c.uuid() {
+                ok_by_uuid.insert(u.to_string(), c);
+            }
+            if let Some(p) = c.phone() {
+                ok_by_phone.insert(p.to_string(), c);
+            }
+        }
+        let mut failed_by_key: HashMap<String, &str> = HashMap::new();
+        for (contact, reason) in &answer.failed {
+            for key in ["contact_id", "phone"] {
+                if let Some(k) = contact.get(key).and_then(Value::as_str) {
+                    failed_by_key.insert(k.to_string(), reason);
+                }
+            }
+        }
+        for item in items {
+            let draft = &item.pending.draft;
+            let (update_uuid, action) = match &item.plan {
+                Plan::Update(c) => (c.uuid().map(str::to_string), Action::Updated),
+                Plan::Create => (None, Action::Created),
+            };
+            let failure = update_uuid
+                .as_ref()
+                .and_then(|u| failed_by_key.get(u))
+                .or_else(|| failed_by_key.get(&draft.phone));
+            if let Some(reason) = failure {
+                if matches!(item.plan, Plan::Create) && reason.contains("exist") {
+                    retry.push(item);
+                } else {
+                    let message = format!("the API refused this contact: {reason}");
+                    out.push(fail(item.pending, ErrorCode::ApiRejected, message));
+                }
+                continue;
+            }
+            let stored = update_uuid
+                .as_ref()
+                .and_then(|u| ok_by_uuid.get(u))
+                .or_else(|| ok_by_phone.get(&draft.phone))
+                .copied();
+            match (stored, &item.plan) {
+                (Some(rec), _) => out.push(done(item.pending, action, Some(rec))),
+                (None, Plan::Update(rec)) => out.push(done(item.pending, action, Some(rec))),
+                (None, Plan::Create) => out.push(fail(
+                    item.pending,
+                    ErrorCode::ApiRejected,
+                    "the API neither confirmed nor refused this contact; import the error report again to be sure",
+                )),
+            }
+        }
+        Ok(())
+    }
+
+    // ---- v1 ---------------------------------------------------------------
+
+    fn write_v1(&self, items: Vec<Item>, out: &mut Vec<RowOutcome>) -> Result<(), Stop> {
+        self.split_calls(items, out, &mut |sender, chunk, out| {
+            sender.write_v1_call(chunk, out)
+        })
+    }
+
+    fn write_v1_call(&self, items: Vec<Item>, out: &mut Vec<RowOutcome>) -> Result<(), Refused> {
+        let overwrite = items.iter().any(|i| matches!(i.plan, Plan::Update(_)));
+        let bodies: Vec<Value> = items
+            .iter()
+            .map(|i| i.pending.draft.write_body(None))
+            .collect();
+        if let Err(e) = self.client.batch_v1(&bodies, overwrite) {
+            return Err((e, items));
+        }
+        // The answer is "ok" or an array the docs describe two ways; search
+        // again and judge each row by what the API now holds.
+        let phones: Vec<String> = items
+            .iter()
+            .map(|i| i.pending.draft.phone.clone())
+            .collect();
+        let after = match self.lookup(&phones, &[]) {
+            Ok(f) => f,
+            Err(e) => return Err((e, items)),
+        };
+        for item in items {
+            let now = after.get(&item.pending.draft.phone);
+            let outcome = match (&item.plan, now) {
+                (Plan::Create, Some(rec)) => done(item.pending, Action::Created, Some(rec)),
+                (Plan::Update(before), Some(rec))
+                    if rec.rev() != before.rev() || rec.rev().is_none() =>
+                {
+                    done(item.pending, Action::Updated, Some(rec))
+                }
+                _ => fail(
+                    item.pending,
+                    ErrorCode::ApiRejected,
+                    "the API did not store this contact (v1 batch answers give no reason; --api v2 reports one)",
+                ),
+            };
+            out.push(outcome);
+        }
+        Ok(())
+    }
+
+    // ---- splitting ----------------------------------------------------------
+
+    /// Run `call` on `items` in chunks of at most `max_items`; a chunk refused
+    /// as a whole is split in halves until the refused rows stand alone.
+    fn split_calls(
+        &self,
+        items: Vec<Item>,
+        out: &mut Vec<RowOutcome>,
+        call: &mut WriteCall<'_, 'a>,
+    ) -> Result<(), Stop> {
+        let mut rest = items;
+        while !rest.is_empty() {
+            let take = self
+                .max_items
+                .load(Ordering::Relaxed)
+                .max(1)
+                .min(rest.len());
+            let tail = rest.split_off(take);
+            let chunk = std::mem::replace(&mut rest, tail);
+            if let Err((error, undecided)) = self.split_call(chunk, out, call) {
+                let mut left: Vec<Pending> = undecided.into_iter().map(|i| i.pending).collect();
+                left.extend(rest.into_iter().map(|i| i.pending));
+                return Err((error, left));
+            }
+        }
+        Ok(())
+    }
+
+    /// Returns whether the chunk went through without a whole-call refusal.
+    fn split_call(
+        &self,
+        chunk: Vec<Item>,
+        out: &mut Vec<RowOutcome>,
+        call: &mut WriteCall<'_, 'a>,
+    ) -> Result<bool, Refused> {
+        match call(self, chunk, out) {
+            Ok(()) => Ok(true),
+            Err((ApiError::Rejected { message, .. }, mut chunk)) => {
+                if chunk.len() == 1 {
+                    let item = chunk.remove(0);
+                    out.push(fail(
+                        item.pending,
+                        ErrorCode::ApiRejected,
+                        format!("the API refused this contact: {message}"),
+                    ));
+                    return Ok(false);
+                }
+                let n = chunk.len();
+                let second = chunk.split_off(n / 2);
+                let a = self.split_call(chunk, out, call);
+                let a_ok = match a {
+                    Ok(ok) => ok,
+                    Err((e, mut undecided)) => {
+                        undecided.extend(second);
+                        return Err((e, undecided));
+                    }
+                };
+                let b_ok = self.split_call(second, out, call)?;
+                if a_ok && b_ok {
+                    // Both halves went through: the size was the problem.
+                    self.max_items.fetch_min((n / 2).max(1), Ordering::Relaxed);
+                }
+                Ok(false)
+            }
+            Err((e, chunk)) if e.is_fatal() => Err((e, chunk)),
+            Err((e, chunk)) => {
+                // An unreadable answer: the write may or may not have happened.
+                let message = format!(
+                    "{e}; the contact may or may not be stored: import the error report again (upsert is safe)"
+                );
+                out.extend(
+                    chunk
+                        .into_iter()
+                        .map(|i| fail(i.pending, ErrorCode::ApiRejected, message.clone())),
+                );
+                Ok(true)
+            }
+        }
+    }
+}
+
+/// Whether the stored contact already holds every field the row sets (so a
+/// write of the row would change nothing).
+fn already_holds(d: &Draft, rec: &ContactRecord) -> bool {
+    let text = |key: &str, want: &Option<String>| {
+        want.as_ref()
+            .is_none_or(|w| rec.str_field(key).unwrap_or("") == w)
+    };
+    let custom = rec.raw.get("custom");
+    let custom_ok = d.custom.iter().all(|(id, v)| {
+        let stored = custom
+            .and_then(|c| c.get(id.to_string()))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        stored == v
+    });
+    let tags_ok = d.tags.as_ref().is_none_or(|want| {
+        let mut want = want.clone();
+        let mut have = rec.tag_ids();
+        want.sort_unstable();
+        want.dedup();
+        have.sort_unstable();
+        want == have
+    });
+    let assignee_ok = d.assignee.is_none_or(|a| {
+        let have = rec.raw.get("assigned_user_id").and_then(Value::as_i64);
+        have == Some(a) || (a == -1 && have.is_none())
+    });
+    let opted_ok = d
+        .opted_out
+        .is_none_or(|o| rec.raw.get("is_opted_out").and_then(Value::as_bool) == Some(o));
+    text("first", &d.first)
+        && text("last", &d.last)
+        && text("display_name", &d.display_name)
+        && text("email", &d.email)
+        && custom_ok
+        && tags_ok
+        && assignee_ok
+        && opted_ok
+}
+
+/// Contacts found by a search, by phone and by uuid.
+#[derive(Debug, Default)]
+struct Found {
+    by_phone: HashMap<String, ContactRecord>,
+    by_uuid: HashMap<String, ContactRecord>,
+}
+
+impl Found {
+    fn add(&mut self, rec: ContactRecord) {
+        if let Some(u) = rec.uuid() {
+            self.by_uuid.insert(u.to_string(), rec.clone());
+        }
+        if let Some(p) = rec.phone() {
+            self.by_phone.insert(p.to_string(), rec);
+        }
+    }
+
+    fn get(&self, phone: &str) -> Option<&ContactRecord> {
+        self.by_phone.get(phone)
+    }
+}
+
+fn done(p: Pending, action: Action, rec: Option<&ContactRecord>) -> RowOutcome {
+    RowOutcome {
+        row: p.draft.row,
+        phone_raw: p.draft.phone_raw,
+        result: RowResult::Done {
+            action,
+            phone: p.draft.phone,
+            id: rec.map(|r| r.id),
+            uuid: rec.and_then(|r| r.uuid()).map(str::to_string),
+        },
+    }
+}
+
+fn fail(p: Pending, code: ErrorCode, message: impl Into<String>) -> RowOutcome {
+    RowOutcome {
+        row: p.draft.row,
+        phone_raw: p.draft.phone_raw,
+        result: RowResult::Failed {
+            error: RowError::new(code, message),
+            cells: p.cells,
+        },
+    }
+}
