@@ -76,3 +76,37 @@ pub fn parse<T: Choice>(s: &str) -> Result<T, UnknownChoice> {
                 .join(", "),
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ApiVersion;
+    use crate::batch::Mode;
+    use crate::contact::BlankPolicy;
+    use crate::pipeline::OnDuplicate;
+
+    fn round_trips<T: Choice + std::fmt::Display + std::str::FromStr + PartialEq>() -> bool {
+        T::ALL
+            .iter()
+            .all(|v| v.to_string().parse::<T>().ok() == Some(*v))
+    }
+
+    #[test]
+    fn every_value_parses_from_its_name() {
+        assert!(round_trips::<Mode>());
+        assert!(round_trips::<ApiVersion>());
+        assert!(round_trips::<BlankPolicy>());
+        assert!(round_trips::<OnDuplicate>());
+        assert_eq!("v1".parse::<ApiVersion>(), Ok(ApiVersion::V1));
+        assert_eq!(Mode::default().to_string(), "upsert");
+    }
+
+    #[test]
+    fn an_unknown_name_lists_the_known_ones() {
+        let err = "merge".parse::<Mode>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "mode \"merge\" is not one of upsert, create, update"
+        );
+    }
+}

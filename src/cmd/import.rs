@@ -196,8 +196,8 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
     let s = &mut reporter.summary;
     s.dry_run = dry_run;
     s.notes.extend(offline_note);
-    s.mode = format!("{:?}", args.mode).to_lowercase();
-    s.api = format!("{:?}", args.api).to_lowercase();
+    s.mode = args.mode.to_string();
+    s.api = args.api.to_string();
     describe(
         s,
         &mapping,
