@@ -15,9 +15,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use serde_json::Value;
-
-use crate::api::{ApiError, ApiVersion, Client, ContactRecord};
+use crate::api::{ApiError, ApiVersion, ChannelType, Client, Contact, TagId, WriteItem};
 use crate::choice::choice;
 use crate::contact::Draft;
 use crate::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
@@ -49,7 +47,7 @@ pub struct Pending {
 #[derive(Debug, Clone)]
 enum Plan {
     Create,
-    Update(ContactRecord),
+    Update(Box<Contact>),
 }
 
 struct Item {
@@ -146,15 +144,15 @@ impl<'a> Sender<'a> {
                 format!(
                     "the uuid column names contact {} but phone {} belongs to another contact ({}); \
                      fix the phone or clear the uuid",
-                    u.uuid().unwrap_or("?"),
+                    u.uuid.as_deref().unwrap_or("?"),
                     p.draft.phone,
-                    p2.uuid().unwrap_or("?")
+                    p2.uuid.as_deref().unwrap_or("?")
                 ),
             ));
         }
         if self.version == ApiVersion::V1
             && let Some(u) = by_uuid
-            && u.phone() != Some(p.draft.phone.as_str())
+            && u.phone.as_deref() != Some(p.draft.phone.as_str())
         {
             return Err(RowError::new(
                 ErrorCode::ApiRejected,
@@ -164,23 +162,23 @@ impl<'a> Sender<'a> {
         Ok(match (self.mode, existing) {
             (Mode::Create, Some(_)) | (Mode::Update, None) => None,
             (Mode::Create | Mode::Upsert, None) => Some(Plan::Create),
-            (Mode::Update | Mode::Upsert, Some(c)) => Some(Plan::Update(c.clone())),
+            (Mode::Update | Mode::Upsert, Some(c)) => Some(Plan::Update(Box::new(c.clone()))),
         })
     }
 
     /// Search phones and uuids, in calls of at most `max_items` ids.
     fn lookup(&self, phones: &[String], uuids: &[String]) -> Result<Found, ApiError> {
         let mut found = Found::default();
-        for rec in self.search_split("phone", phones)? {
+        for rec in self.search_split(ChannelType::Phone, phones)? {
             found.add(rec);
         }
-        for rec in self.search_split("id", uuids)? {
+        for rec in self.search_split(ChannelType::Id, uuids)? {
             found.add(rec);
         }
         Ok(found)
     }
 
-    fn search_split(&self, channel: &str, ids: &[String]) -> Result<Vec<ContactRecord>, ApiError> {
+    fn search_split(&self, channel: ChannelType, ids: &[String]) -> Result<Vec<Contact>, ApiError> {
         let mut all = Vec::new();
         for chunk in ids.chunks(self.max_items.load(Ordering::Relaxed).max(1)) {
             match self.client.search(channel, chunk) {
@@ -208,25 +206,23 @@ impl<'a> Sender<'a> {
         if retry.is_empty() {
             return Ok(());
         }
-        // "phone exists" on a create: someone (or our own earlier attempt,
-        // whose answer a dropped connection lost) created it after the
-        // search. Find it and update it instead, once.
+        // A create refused while a contact holds its phone: someone (or our
+        // own earlier attempt, whose answer a dropped connection lost)
+        // created it after the search. The search says so, whatever the
+        // reason's wording: update that contact instead, once. A create
+        // whose phone no contact holds was refused for what it carries.
         let phones: Vec<String> = retry
             .iter()
-            .map(|i: &Item| i.pending.draft.phone.clone())
+            .map(|(i, _): &(Item, String)| i.pending.draft.phone.clone())
             .collect();
         let found = match self.lookup(&phones, &[]) {
             Ok(f) => f,
-            Err(e) => return Err((e, retry.into_iter().map(|i| i.pending).collect())),
+            Err(e) => return Err((e, retry.into_iter().map(|(i, _)| i.pending).collect())),
         };
         let mut again = Vec::new();
-        for mut item in retry {
+        for (mut item, reason) in retry {
             let Some(rec) = found.get(&item.pending.draft.phone) else {
-                out.push(fail(
-                    item.pending,
-                    ErrorCode::ApiRejected,
-                    "the API said the phone exists, but no contact has it; try again later",
-                ));
+                out.push(refused(item.pending, &reason));
                 continue;
             };
             if already_holds(&item.pending.draft, rec) {
@@ -236,7 +232,7 @@ impl<'a> Sender<'a> {
             } else if self.mode == Mode::Create {
                 out.push(done(item.pending, Action::Skipped, Some(rec)));
             } else {
-                item.plan = Plan::Update(rec.clone());
+                item.plan = Plan::Update(Box::new(rec.clone()));
                 again.push(item);
             }
         }
@@ -247,69 +243,68 @@ impl<'a> Sender<'a> {
         Ok(())
     }
 
-    /// One `/v2/contacts` call; rows to retry as updates go to `retry`.
+    /// One `/v2/contacts` call; refused creates, with the API's reason, go
+    /// to `retry` (their phone may exist now).
     fn write_v2_call(
         &self,
         items: Vec<Item>,
         out: &mut Vec<RowOutcome>,
-        retry: &mut Vec<Item>,
+        retry: &mut Vec<(Item, String)>,
     ) -> Result<(), Refused> {
-        let bodies: Vec<Value> = items
+        let bodies: Vec<WriteItem> = items
             .iter()
             .map(|i| match &i.plan {
-                Plan::Create => i.pending.draft.write_body(None),
-                Plan::Update(c) => i.pending.draft.write_body(c.uuid()),
+                Plan::Create => WriteItem::from(&i.pending.draft),
+                Plan::Update(c) => WriteItem {
+                    contact_id: c.uuid.as_deref(),
+                    ..WriteItem::from(&i.pending.draft)
+                },
             })
             .collect();
         let answer = match self.client.write_v2(&bodies) {
             Ok(a) => a,
             Err(e) => return Err((e, items)),
         };
-        let mut ok_by_uuid: HashMap<String, &ContactRecord> = HashMap::new();
-        let mut ok_by_phone: HashMap<String, &ContactRecord> = HashMap::new();
+        let mut ok_by_uuid: HashMap<&str, &Contact> = HashMap::new();
+        let mut ok_by_phone: HashMap<&str, &Contact> = HashMap::new();
         for c in &answer.contacts {
-            if let Some(u) = c.uuid() {
-                ok_by_uuid.insert(u.to_string(), c);
+            if let Some(u) = &c.uuid {
+                ok_by_uuid.insert(u, c);
             }
-            if let Some(p) = c.phone() {
-                ok_by_phone.insert(p.to_string(), c);
+            if let Some(p) = &c.phone {
+                ok_by_phone.insert(p, c);
             }
         }
-        let mut failed_by_key: HashMap<String, &str> = HashMap::new();
-        for (contact, reason) in &answer.failed {
-            for key in ["contact_id", "phone"] {
-                if let Some(k) = contact.get(key).and_then(Value::as_str) {
-                    failed_by_key.insert(k.to_string(), reason);
-                }
+        let mut failed_by_key: HashMap<&str, &str> = HashMap::new();
+        for f in &answer.failed_contacts {
+            for key in [&f.contact_id, &f.phone].into_iter().flatten() {
+                failed_by_key.insert(key, &f.reason);
             }
         }
         for item in items {
             let draft = &item.pending.draft;
             let (update_uuid, action) = match &item.plan {
-                Plan::Update(c) => (c.uuid().map(str::to_string), Action::Updated),
+                Plan::Update(c) => (c.uuid.as_deref(), Action::Updated),
                 Plan::Create => (None, Action::Created),
             };
             let failure = update_uuid
-                .as_ref()
                 .and_then(|u| failed_by_key.get(u))
-                .or_else(|| failed_by_key.get(&draft.phone));
+                .or_else(|| failed_by_key.get(draft.phone.as_str()))
+                .map(|reason| reason.to_string());
             if let Some(reason) = failure {
-                if matches!(item.plan, Plan::Create) && reason.contains("exist") {
-                    retry.push(item);
-                } else {
-                    let message = format!("the API refused this contact: {reason}");
-                    out.push(fail(item.pending, ErrorCode::ApiRejected, message));
+                match item.plan {
+                    Plan::Create => retry.push((item, reason)),
+                    Plan::Update(_) => out.push(refused(item.pending, &reason)),
                 }
                 continue;
             }
             let stored = update_uuid
-                .as_ref()
                 .and_then(|u| ok_by_uuid.get(u))
-                .or_else(|| ok_by_phone.get(&draft.phone))
+                .or_else(|| ok_by_phone.get(draft.phone.as_str()))
                 .copied();
             match (stored, &item.plan) {
                 (Some(rec), _) => out.push(done(item.pending, action, Some(rec))),
-                (None, Plan::Update(rec)) => out.push(done(item.pending, action, Some(rec))),
+                (None, Plan::Update(rec)) => out.push(done(item.pending, action, Some(&**rec))),
                 (None, Plan::Create) => out.push(fail(
                     item.pending,
                     ErrorCode::ApiRejected,
@@ -330,9 +325,9 @@ impl<'a> Sender<'a> {
 
     fn write_v1_call(&self, items: Vec<Item>, out: &mut Vec<RowOutcome>) -> Result<(), Refused> {
         let overwrite = items.iter().any(|i| matches!(i.plan, Plan::Update(_)));
-        let bodies: Vec<Value> = items
+        let bodies: Vec<WriteItem> = items
             .iter()
-            .map(|i| i.pending.draft.write_body(None))
+            .map(|i| WriteItem::from(&i.pending.draft))
             .collect();
         if let Err(e) = self.client.batch_v1(&bodies, overwrite) {
             return Err((e, items));
@@ -351,9 +346,7 @@ impl<'a> Sender<'a> {
             let now = after.get(&item.pending.draft.phone);
             let outcome = match (&item.plan, now) {
                 (Plan::Create, Some(rec)) => done(item.pending, Action::Created, Some(rec)),
-                (Plan::Update(before), Some(rec))
-                    if rec.rev() != before.rev() || rec.rev().is_none() =>
-                {
+                (Plan::Update(before), Some(rec)) if rec.rev != before.rev || rec.rev.is_none() => {
                     done(item.pending, Action::Updated, Some(rec))
                 }
                 _ => fail(
@@ -407,11 +400,7 @@ impl<'a> Sender<'a> {
             Err((ApiError::Rejected { message, .. }, mut chunk)) => {
                 if chunk.len() == 1 {
                     let item = chunk.remove(0);
-                    out.push(fail(
-                        item.pending,
-                        ErrorCode::ApiRejected,
-                        format!("the API refused this contact: {message}"),
-                    ));
+                    out.push(refused(item.pending, &message));
                     return Ok(false);
                 }
                 let n = chunk.len();
@@ -448,21 +437,36 @@ impl<'a> Sender<'a> {
     }
 }
 
+/// The row as a write item: only the fields it sets. Setting `contact_id`
+/// (the contact's UUID) makes a v2 item an update.
+impl<'d> From<&'d Draft> for WriteItem<'d> {
+    fn from(d: &'d Draft) -> Self {
+        WriteItem {
+            contact_id: None,
+            phone: &d.phone,
+            first: d.first.as_deref(),
+            last: d.last.as_deref(),
+            display_name: d.display_name.as_deref(),
+            email: d.email.as_deref(),
+            custom: d.custom.iter().map(|(id, v)| (*id, v.as_str())).collect(),
+            tags: d
+                .tags
+                .as_ref()
+                .map(|ids| ids.iter().map(|&tag_id| TagId { tag_id }).collect()),
+            assignee_id: d.assignee,
+            is_opted_out: d.opted_out,
+        }
+    }
+}
+
 /// Whether the stored contact already holds every field the row sets (so a
 /// write of the row would change nothing).
-fn already_holds(d: &Draft, rec: &ContactRecord) -> bool {
-    let text = |key: &str, want: &Option<String>| {
+fn already_holds(d: &Draft, rec: &Contact) -> bool {
+    let text = |have: &Option<String>, want: &Option<String>| {
         want.as_ref()
-            .is_none_or(|w| rec.str_field(key).unwrap_or("") == w)
+            .is_none_or(|w| have.as_deref().unwrap_or("") == w)
     };
-    let custom = rec.raw.get("custom");
-    let custom_ok = d.custom.iter().all(|(id, v)| {
-        let stored = custom
-            .and_then(|c| c.get(id.to_string()))
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        stored == v
-    });
+    let custom_ok = d.custom.iter().all(|(id, v)| rec.custom_text(*id) == *v);
     let tags_ok = d.tags.as_ref().is_none_or(|want| {
         let mut want = want.clone();
         let mut have = rec.tag_ids();
@@ -472,16 +476,14 @@ fn already_holds(d: &Draft, rec: &ContactRecord) -> bool {
         want == have
     });
     let assignee_ok = d.assignee.is_none_or(|a| {
-        let have = rec.raw.get("assigned_user_id").and_then(Value::as_i64);
+        let have = rec.assignee();
         have == Some(a) || (a == -1 && have.is_none())
     });
-    let opted_ok = d
-        .opted_out
-        .is_none_or(|o| rec.raw.get("is_opted_out").and_then(Value::as_bool) == Some(o));
-    text("first", &d.first)
-        && text("last", &d.last)
-        && text("display_name", &d.display_name)
-        && text("email", &d.email)
+    let opted_ok = d.opted_out.is_none_or(|o| rec.is_opted_out == Some(o));
+    text(&rec.first, &d.first)
+        && text(&rec.last, &d.last)
+        && text(&rec.display_name, &d.display_name)
+        && text(&rec.email, &d.email)
         && custom_ok
         && tags_ok
         && assignee_ok
@@ -491,26 +493,26 @@ fn already_holds(d: &Draft, rec: &ContactRecord) -> bool {
 /// Contacts found by a search, by phone and by uuid.
 #[derive(Debug, Default)]
 struct Found {
-    by_phone: HashMap<String, ContactRecord>,
-    by_uuid: HashMap<String, ContactRecord>,
+    by_phone: HashMap<String, Contact>,
+    by_uuid: HashMap<String, Contact>,
 }
 
 impl Found {
-    fn add(&mut self, rec: ContactRecord) {
-        if let Some(u) = rec.uuid() {
-            self.by_uuid.insert(u.to_string(), rec.clone());
+    fn add(&mut self, rec: Contact) {
+        if let Some(u) = &rec.uuid {
+            self.by_uuid.insert(u.clone(), rec.clone());
         }
-        if let Some(p) = rec.phone() {
-            self.by_phone.insert(p.to_string(), rec);
+        if let Some(p) = &rec.phone {
+            self.by_phone.insert(p.clone(), rec);
         }
     }
 
-    fn get(&self, phone: &str) -> Option<&ContactRecord> {
+    fn get(&self, phone: &str) -> Option<&Contact> {
         self.by_phone.get(phone)
     }
 }
 
-fn done(p: Pending, action: Action, rec: Option<&ContactRecord>) -> RowOutcome {
+fn done(p: Pending, action: Action, rec: Option<&Contact>) -> RowOutcome {
     RowOutcome {
         row: p.draft.row,
         phone_raw: p.draft.phone_raw,
@@ -518,7 +520,7 @@ fn done(p: Pending, action: Action, rec: Option<&ContactRecord>) -> RowOutcome {
             action,
             phone: p.draft.phone,
             id: rec.map(|r| r.id),
-            uuid: rec.and_then(|r| r.uuid()).map(str::to_string),
+            uuid: rec.and_then(|r| r.uuid.clone()),
         },
     }
 }
@@ -532,4 +534,13 @@ fn fail(p: Pending, code: ErrorCode, message: impl Into<String>) -> RowOutcome {
             cells: p.cells,
         },
     }
+}
+
+/// A row the API refused, with its reason.
+fn refused(p: Pending, reason: &str) -> RowOutcome {
+    fail(
+        p,
+        ErrorCode::ApiRejected,
+        format!("the API refused this contact: {reason}"),
+    )
 }

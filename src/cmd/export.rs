@@ -142,7 +142,7 @@ pub fn run(args: Args) -> Result<Exit> {
     if let Some(n) = total {
         pager.expect_about(n);
     }
-    let mut write = |c: &hmbulk_engine::api::ContactRecord| -> Result<()> {
+    let mut write = |c: &hmbulk_engine::api::Contact| -> Result<()> {
         progress.inc(1);
         match args.format {
             Format::Csv => out.csv_row(&columns.cells(c, &catalog), args.raw),

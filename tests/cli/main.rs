@@ -18,3 +18,4 @@ mod test_phones;
 mod test_properties;
 mod test_sandbox;
 mod test_validate;
+mod test_write_answers;

@@ -221,7 +221,7 @@ fn huge_and_endless_answers_are_cut_off_in_bounded_memory() {
 fn answers_of_the_wrong_shape_stop_the_export_with_a_clear_message() {
     let html = "<!DOCTYPE html><html><head><title>Sign in - Corporate Proxy</title></head>\
                 <body>please log in</body></html>";
-    let cases: [(&str, Reply, &str); 6] = [
+    let cases: [(&str, Reply, &str); 7] = [
         (
             "POST /v2/contacts/list",
             Reply::Json(200, "{}".into()),
@@ -231,6 +231,11 @@ fn answers_of_the_wrong_shape_stop_the_export_with_a_clear_message() {
             "POST /v2/contacts/list",
             Reply::Json(200, r#"[{"id": 1}, {"id": "x1"}, 7]"#.into()),
             "without an integer id",
+        ),
+        (
+            "POST /v2/contacts/list",
+            Reply::Json(200, r#"[{"id": 1, "phone": 14155550100}]"#.into()),
+            "invalid type: integer `14155550100`, expected a string",
         ),
         (
             "POST /v2/contacts/list",

@@ -9,7 +9,7 @@
 //! an [`ApiError`] carries has passed [`crate::redact`].
 
 pub mod auth;
-mod contact_record;
+mod contact;
 mod error;
 pub mod throttle;
 pub mod transport;
@@ -19,11 +19,15 @@ use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use reqwest::blocking::Response;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 pub use self::auth::{Authenticator, Credentials};
-pub use self::contact_record::ContactRecord;
+pub use self::contact::{
+    ChannelType, Contact, FailedContact, TagId, TagRef, WriteAnswer, WriteItem,
+};
+use self::contact::{Channels, SearchBody, WriteBody};
 pub use self::error::ApiError;
 use self::throttle::{Backoff, RateGate};
 use self::transport::{
@@ -84,12 +88,14 @@ pub struct CallStats {
     pub rate_limited: AtomicU64,
 }
 
-/// Page of a contacts listing: the knobs both list endpoints take.
-#[derive(Debug, Clone, Default)]
+/// Page of a contacts listing: the knobs both list endpoints take, and
+/// the body they take them in.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct ListQuery {
     pub limit: u32,
     pub page: u32,
     /// RFC 3339 cursor (`updated` of a contact).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
     pub ascending: bool,
 }
@@ -106,14 +112,6 @@ choice!(ApiVersion, "API version", {
     V2 => ("v2", "/v2/contacts (the default)"),
     V1 => ("v1", "/v1/batch/contacts and /v1/contacts"),
 });
-
-/// The answer of `POST /v2/contacts`.
-#[derive(Debug, Clone, Default)]
-pub struct V2WriteAnswer {
-    pub contacts: Vec<ContactRecord>,
-    /// (the item as echoed by the API, the API's reason)
-    pub failed: Vec<(Value, String)>,
-}
 
 pub struct Client {
     base_url: String,
@@ -154,22 +152,22 @@ impl Client {
     }
 
     /// One call with the retry policy; `Ok` holds the decoded 2xx body.
-    pub fn call<T: DeserializeOwned>(
+    pub fn call<T: DeserializeOwned, B: Serialize + ?Sized>(
         &self,
         method: Method,
         path: &str,
-        body: Option<&Value>,
+        body: Option<&B>,
     ) -> Result<T, ApiError> {
         let endpoint = format!("{method} {}", path.split('?').next().unwrap_or(path));
         self.call_inner(method, path, body, &endpoint)
             .map_err(ApiError::redacted)
     }
 
-    fn call_inner<T: DeserializeOwned>(
+    fn call_inner<T: DeserializeOwned, B: Serialize + ?Sized>(
         &self,
         method: Method,
         path: &str,
-        body: Option<&Value>,
+        body: Option<&B>,
         endpoint: &str,
     ) -> Result<T, ApiError> {
         let response = self.send(method, path, body, endpoint)?;
@@ -214,11 +212,11 @@ impl Client {
 
     /// Send with the retry policy until a 2xx answer, whose body is left to
     /// read; anything else is an [`ApiError`].
-    fn send(
+    fn send<B: Serialize + ?Sized>(
         &self,
         method: Method,
         path: &str,
-        body: Option<&Value>,
+        body: Option<&B>,
         endpoint: &str,
     ) -> Result<Response, ApiError> {
         let url = format!("{}{}", self.base_url, path);
@@ -331,7 +329,7 @@ impl Client {
 
     /// `GET /v1/inboxes`: checks the credentials.
     pub fn check_credentials(&self) -> Result<(), ApiError> {
-        self.call::<Value>(Method::GET, "/v1/inboxes", None)
+        self.call::<Value, Value>(Method::GET, "/v1/inboxes", None)
             .map(|_| ())
     }
 
@@ -384,7 +382,7 @@ impl Client {
 
     /// `GET /v1/team`: the members (ids for `assignee_id`).
     pub fn members(&self) -> Result<Vec<Member>, ApiError> {
-        let team: Value = self.call(Method::GET, "/v1/team", None)?;
+        let team: Value = self.call::<_, Value>(Method::GET, "/v1/team", None)?;
         let members = team.get("members").cloned().unwrap_or(Value::Array(vec![]));
         serde_json::from_value(members).map_err(|e| {
             ApiError::Decode {
@@ -423,86 +421,53 @@ impl Client {
         }
     }
 
-    /// `POST /v2/contacts/search` for `channel_type` (`phone` or `id`).
+    /// `POST /v2/contacts/search`: the contacts with these phones or UUIDs.
     pub fn search(
         &self,
-        channel_type: &str,
+        channel_type: ChannelType,
         ids: &[String],
-    ) -> Result<Vec<ContactRecord>, ApiError> {
+    ) -> Result<Vec<Contact>, ApiError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let body =
-            json!({ "contact_channels": [{ "channel_type": channel_type, "channel_ids": ids }] });
+        let body = SearchBody {
+            contact_channels: [Channels {
+                channel_type,
+                channel_ids: ids,
+            }],
+        };
         self.call(Method::POST, "/v2/contacts/search", Some(&body))
     }
 
     /// `POST /v2/contacts`: creates items without `contact_id`, updates the rest.
-    pub fn write_v2(&self, items: &[Value]) -> Result<V2WriteAnswer, ApiError> {
-        let answer: Value = self.call(
+    pub fn write_v2(&self, items: &[WriteItem]) -> Result<WriteAnswer, ApiError> {
+        self.call(
             Method::POST,
             "/v2/contacts",
-            Some(&json!({ "contacts": items })),
-        )?;
-        let contacts = answer
-            .get("contacts")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(ContactRecord::from_value).collect())
-            .unwrap_or_default();
-        let failed = answer
-            .get("failed_contacts")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .map(|f| {
-                        let contact = f.get("contact").cloned().unwrap_or_else(|| f.clone());
-                        let reason = f
-                            .get("error")
-                            .or_else(|| f.get("message"))
-                            .or_else(|| f.get("reason"))
-                            .map(|r| {
-                                r.as_str()
-                                    .map(str::to_string)
-                                    .unwrap_or_else(|| r.to_string())
-                            })
-                            .unwrap_or_else(|| "refused by the API (no reason given)".into());
-                        (contact, reason)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Ok(V2WriteAnswer { contacts, failed })
+            Some(&WriteBody { contacts: items }),
+        )
     }
 
     /// `POST /v1/batch/contacts`. The answer (`"ok"`, or an array whose meaning
     /// the docs disagree on, perhaps not even JSON) is not read: callers
     /// verify each contact by searching afterwards.
-    pub fn batch_v1(&self, items: &[Value], overwrite: bool) -> Result<(), ApiError> {
+    pub fn batch_v1(&self, items: &[WriteItem], overwrite: bool) -> Result<(), ApiError> {
         let path = format!("/v1/batch/contacts?overwrite={overwrite}");
         let endpoint = "POST /v1/batch/contacts";
-        self.send(
-            Method::POST,
-            &path,
-            Some(&Value::Array(items.to_vec())),
-            endpoint,
-        )
-        .map(drop)
-        .map_err(ApiError::redacted)
+        self.send(Method::POST, &path, Some(items), endpoint)
+            .map(drop)
+            .map_err(ApiError::redacted)
     }
 
     /// One page of `POST /v1/contacts` (v1) or `POST /v2/contacts/list` (v2).
-    pub fn list(&self, version: ApiVersion, q: &ListQuery) -> Result<Vec<ContactRecord>, ApiError> {
-        let mut body = json!({ "limit": q.limit, "page": q.page, "ascending": q.ascending });
-        if let Some(d) = &q.date {
-            body["date"] = json!(d);
-        }
+    pub fn list(&self, version: ApiVersion, q: &ListQuery) -> Result<Vec<Contact>, ApiError> {
         let path = match version {
             ApiVersion::V1 => "/v1/contacts",
             ApiVersion::V2 => "/v2/contacts/list",
         };
         // Every item must be a contact (an integer `id`): an export that
         // dropped the others would be silently short.
-        self.call(Method::POST, path, Some(&body))
+        self.call(Method::POST, path, Some(q))
     }
 
     /// `POST /v1/contacts/count` (shape undocumented: `{"count": n}` or a bare number).

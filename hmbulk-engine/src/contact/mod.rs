@@ -20,7 +20,6 @@ pub mod tags;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
-use serde_json::{Map, Value, json};
 
 use crate::catalog::Catalog;
 use crate::choice::choice;
@@ -98,47 +97,6 @@ impl Draft {
     /// (offline catalog): fine for a dry run, not to be sent.
     pub fn has_unchecked_names(&self) -> bool {
         !self.unchecked_tags.is_empty() || self.unchecked_assignee.is_some()
-    }
-
-    /// The write body of this contact in the API's shape (`/v2/contacts` item or
-    /// `/v1/batch/contacts` element): only the fields the row sets, never a
-    /// `null`. `contact_id` (a UUID) makes a v2 item an update.
-    pub fn write_body(&self, contact_id: Option<&str>) -> Value {
-        let mut m = Map::new();
-        if let Some(id) = contact_id {
-            m.insert("contact_id".into(), json!(id));
-        }
-        m.insert("phone".into(), json!(self.phone));
-        let text = [
-            ("first", &self.first),
-            ("last", &self.last),
-            ("display_name", &self.display_name),
-            ("email", &self.email),
-        ];
-        for (key, value) in text {
-            if let Some(v) = value {
-                m.insert(key.into(), json!(v));
-            }
-        }
-        if !self.custom.is_empty() {
-            let custom: Map<String, Value> = self
-                .custom
-                .iter()
-                .map(|(id, v)| (id.to_string(), json!(v)))
-                .collect();
-            m.insert("custom".into(), Value::Object(custom));
-        }
-        if let Some(tags) = &self.tags {
-            let tags: Vec<Value> = tags.iter().map(|id| json!({ "tag_id": id })).collect();
-            m.insert("tags".into(), Value::Array(tags));
-        }
-        if let Some(a) = self.assignee {
-            m.insert("assignee_id".into(), json!(a));
-        }
-        if let Some(o) = self.opted_out {
-            m.insert("is_opted_out".into(), json!(o));
-        }
-        Value::Object(m)
     }
 }
 

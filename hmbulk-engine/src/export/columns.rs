@@ -5,30 +5,49 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::api::ContactRecord;
+use crate::api::Contact;
 use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 
-/// The standard columns, in order.
-pub const STANDARD: [&str; 13] = [
-    "id",
-    "uuid",
-    "phone",
-    "first",
-    "last",
-    "display_name",
-    "email",
-    "is_opted_out",
-    "blocked",
-    "tags",
-    "assignee",
-    "created",
-    "updated",
+/// A standard column: one field of the contact as the API reads it
+/// ([`Contact`]), under the name `hmbulk import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Standard {
+    Id,
+    Uuid,
+    Phone,
+    First,
+    Last,
+    DisplayName,
+    Email,
+    IsOptedOut,
+    Blocked,
+    Tags,
+    Assignee,
+    Created,
+    Updated,
+}
+
+/// The standard columns, in order, with their names.
+const STANDARD: [(Standard, &str); 13] = [
+    (Standard::Id, "id"),
+    (Standard::Uuid, "uuid"),
+    (Standard::Phone, "phone"),
+    (Standard::First, "first"),
+    (Standard::Last, "last"),
+    (Standard::DisplayName, "display_name"),
+    (Standard::Email, "email"),
+    (Standard::IsOptedOut, "is_opted_out"),
+    (Standard::Blocked, "blocked"),
+    (Standard::Tags, "tags"),
+    (Standard::Assignee, "assignee"),
+    (Standard::Created, "created"),
+    (Standard::Updated, "updated"),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Column {
-    Standard(&'static str),
+    Standard(Standard, &'static str),
     /// A custom field: (id, title).
     Custom(i64, String),
 }
@@ -47,7 +66,7 @@ impl Columns {
         fields.sort_by_key(|f| f.id);
         let all: Vec<Column> = STANDARD
             .iter()
-            .map(|s| Column::Standard(s))
+            .map(|&(field, name)| Column::Standard(field, name))
             .chain(fields.into_iter().map(|f| Column::Custom(f.id, f.title)))
             .collect();
         let Some(wanted) = wanted else {
@@ -57,7 +76,7 @@ impl Columns {
         for name in wanted {
             let name = name.trim();
             let found = all.iter().find(|c| match c {
-                Column::Standard(s) => s.eq_ignore_ascii_case(name),
+                Column::Standard(_, s) => s.eq_ignore_ascii_case(name),
                 Column::Custom(id, title) => {
                     title.eq_ignore_ascii_case(name) || name == format!("custom:{id}")
                 }
@@ -81,7 +100,7 @@ impl Columns {
     }
 
     /// The contact's cells as text, in column order.
-    pub fn cells(&self, c: &ContactRecord, catalog: &Catalog) -> Vec<String> {
+    pub fn cells(&self, c: &Contact, catalog: &Catalog) -> Vec<String> {
         self.columns
             .iter()
             .map(|col| col.text(c, catalog))
@@ -90,15 +109,14 @@ impl Columns {
 
     /// The contact as one JSON object keyed by column name (tags as an
     /// array of names, booleans as booleans).
-    pub fn json(&self, c: &ContactRecord, catalog: &Catalog) -> Value {
+    pub fn json(&self, c: &Contact, catalog: &Catalog) -> Value {
         let mut m = Map::new();
         for col in &self.columns {
             let v = match col {
-                Column::Standard("tags") => json!(tag_names(c, catalog)),
-                Column::Standard(k @ ("is_opted_out" | "blocked")) => {
-                    c.raw.get(*k).cloned().unwrap_or(Value::Null)
-                }
-                Column::Standard("id") => json!(c.id),
+                Column::Standard(Standard::Tags, _) => json!(tag_names(c, catalog)),
+                Column::Standard(Standard::IsOptedOut, _) => json!(c.is_opted_out),
+                Column::Standard(Standard::Blocked, _) => json!(c.blocked),
+                Column::Standard(Standard::Id, _) => json!(c.id),
                 _ => match col.text(c, catalog) {
                     s if s.is_empty() => Value::Null,
                     s => json!(s),
@@ -113,38 +131,42 @@ impl Columns {
 impl Column {
     fn name(&self) -> String {
         match self {
-            Column::Standard(s) => s.to_string(),
+            Column::Standard(_, name) => name.to_string(),
             Column::Custom(_, title) => title.clone(),
         }
     }
 
-    fn text(&self, c: &ContactRecord, catalog: &Catalog) -> String {
+    fn text(&self, c: &Contact, catalog: &Catalog) -> String {
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        let flag = |v: Option<bool>| v.map(|b| b.to_string()).unwrap_or_default();
         match self {
-            Column::Standard("id") => c.id.to_string(),
-            Column::Standard("tags") => tag_names(c, catalog).join("; "),
-            Column::Standard("assignee") => {
-                let id = c
-                    .raw
-                    .get("assigned_user_id")
-                    .or_else(|| c.raw.get("assignee_id"))
-                    .and_then(Value::as_i64);
-                match id {
+            Column::Standard(field, _) => match field {
+                Standard::Id => c.id.to_string(),
+                Standard::Uuid => text(&c.uuid),
+                Standard::Phone => text(&c.phone),
+                Standard::First => text(&c.first),
+                Standard::Last => text(&c.last),
+                Standard::DisplayName => text(&c.display_name),
+                Standard::Email => text(&c.email),
+                Standard::IsOptedOut => flag(c.is_opted_out),
+                Standard::Blocked => flag(c.blocked),
+                Standard::Tags => tag_names(c, catalog).join("; "),
+                Standard::Assignee => match c.assignee() {
                     Some(id) if id > 0 => catalog
                         .member_by_id(id)
                         .map(|m| m.name.clone())
                         .unwrap_or_else(|| id.to_string()),
                     _ => String::new(),
-                }
-            }
-            Column::Standard(key) => scalar(c.raw.get(*key)),
-            Column::Custom(id, _) => {
-                scalar(c.raw.get("custom").and_then(|m| m.get(id.to_string())))
-            }
+                },
+                Standard::Created => text(&c.created),
+                Standard::Updated => text(&c.updated),
+            },
+            Column::Custom(id, _) => c.custom_text(*id),
         }
     }
 }
 
-fn tag_names(c: &ContactRecord, catalog: &Catalog) -> Vec<String> {
+fn tag_names(c: &Contact, catalog: &Catalog) -> Vec<String> {
     c.tag_ids()
         .into_iter()
         .map(|id| {
@@ -154,12 +176,4 @@ fn tag_names(c: &ContactRecord, catalog: &Catalog) -> Vec<String> {
                 .unwrap_or_else(|| id.to_string())
         })
         .collect()
-}
-
-fn scalar(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
-    }
 }

@@ -30,7 +30,7 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use roaring::RoaringTreemap;
 
 use self::progress::PageLog;
-use crate::api::{ApiError, ApiVersion, Client, ContactRecord, ListQuery};
+use crate::api::{ApiError, ApiVersion, Client, Contact, ListQuery};
 use crate::error::Result;
 
 /// Largest page the API documents.
@@ -50,15 +50,13 @@ pub struct Since {
 }
 
 impl Since {
-    fn keeps(&self, updated: Option<DateTime<Utc>>, c: &ContactRecord) -> bool {
+    fn keeps(&self, updated: Option<DateTime<Utc>>, c: &Contact) -> bool {
         let Some(since) = self.updated_at_or_after else {
             return true;
         };
         match updated {
             Some(u) if u > since => true,
-            Some(u) if u == since => !self
-                .already_exported
-                .contains(&(c.id, c.rev().unwrap_or(-1))),
+            Some(u) if u == since => !self.already_exported.contains(&(c.id, c.rev.unwrap_or(-1))),
             Some(_) => false,
             None => true,
         }
@@ -125,7 +123,7 @@ impl<'a> Pager<'a> {
 
     /// Walk every contact, newest first, handing each new one to `write`
     /// once. Then catch up with the contacts changed meanwhile.
-    pub fn run(&mut self, write: &mut dyn FnMut(&ContactRecord) -> Result<()>) -> Result<()> {
+    pub fn run(&mut self, write: &mut dyn FnMut(&Contact) -> Result<()>) -> Result<()> {
         let Some(newest) = self.sweep(write)? else {
             // No contact has an `updated`: nothing to catch up from.
             return Ok(());
@@ -142,7 +140,7 @@ impl<'a> Pager<'a> {
     }
 
     /// Run one more full sweep (after a count check came up short).
-    pub fn repair(&mut self, write: &mut dyn FnMut(&ContactRecord) -> Result<()>) -> Result<()> {
+    pub fn repair(&mut self, write: &mut dyn FnMut(&Contact) -> Result<()>) -> Result<()> {
         self.sweep(write).map(drop)
     }
 
@@ -150,7 +148,7 @@ impl<'a> Pager<'a> {
     /// `updated` it saw first, where a catch-up pass must reach down to.
     fn sweep(
         &mut self,
-        write: &mut dyn FnMut(&ContactRecord) -> Result<()>,
+        write: &mut dyn FnMut(&Contact) -> Result<()>,
     ) -> Result<Option<DateTime<Utc>>> {
         let mut newest: Option<DateTime<Utc>> = None;
         let mut cursor: Option<DateTime<Utc>> = None;
@@ -217,7 +215,7 @@ impl<'a> Pager<'a> {
         cursor: Option<DateTime<Utc>>,
         start: u32,
         end: u32,
-        write: &mut dyn FnMut(&ContactRecord) -> Result<()>,
+        write: &mut dyn FnMut(&Contact) -> Result<()>,
     ) -> Result<()> {
         for _ in 0..MAX_REPEATS {
             self.stats.tie_group_rereads += 1;
@@ -238,7 +236,7 @@ impl<'a> Pager<'a> {
     fn catch_up(
         &mut self,
         newest: DateTime<Utc>,
-        write: &mut dyn FnMut(&ContactRecord) -> Result<()>,
+        write: &mut dyn FnMut(&Contact) -> Result<()>,
     ) -> Result<usize> {
         let before = self.seen.len();
         let mut page = 0;
@@ -267,11 +265,7 @@ impl<'a> Pager<'a> {
         }
     }
 
-    fn offer(
-        &mut self,
-        c: &ContactRecord,
-        write: &mut dyn FnMut(&ContactRecord) -> Result<()>,
-    ) -> Result<()> {
+    fn offer(&mut self, c: &Contact, write: &mut dyn FnMut(&Contact) -> Result<()>) -> Result<()> {
         // Ids are positive; the bit pattern keeps even a negative one distinct.
         if !self.seen.insert(c.id as u64) {
             self.stats.duplicates_dropped += 1;
@@ -284,10 +278,10 @@ impl<'a> Pager<'a> {
         if let Some(u) = updated {
             match self.stats.high_water {
                 Some(h) if u < h => {}
-                Some(h) if u == h => self.stats.at_high_water.push((c.id, c.rev().unwrap_or(-1))),
+                Some(h) if u == h => self.stats.at_high_water.push((c.id, c.rev.unwrap_or(-1))),
                 _ => {
                     self.stats.high_water = Some(u);
-                    self.stats.at_high_water = vec![(c.id, c.rev().unwrap_or(-1))];
+                    self.stats.at_high_water = vec![(c.id, c.rev.unwrap_or(-1))];
                 }
             }
         }
@@ -297,7 +291,7 @@ impl<'a> Pager<'a> {
 
     /// One page; a refused page size falls back to the documented default.
     /// A page must show progress (see [`progress`]).
-    fn fetch(&mut self, cursor: Option<DateTime<Utc>>, page: u32) -> Result<Vec<ContactRecord>> {
+    fn fetch(&mut self, cursor: Option<DateTime<Utc>>, page: u32) -> Result<Vec<Contact>> {
         let items = self.fetch_once(cursor, page)?;
         if let Some(earlier) = self.log.same_as_earlier(cursor, page, &items) {
             // A busy account can shift a whole page under us; a server that
@@ -310,11 +304,7 @@ impl<'a> Pager<'a> {
         Ok(items)
     }
 
-    fn fetch_once(
-        &mut self,
-        cursor: Option<DateTime<Utc>>,
-        page: u32,
-    ) -> Result<Vec<ContactRecord>> {
+    fn fetch_once(&mut self, cursor: Option<DateTime<Utc>>, page: u32) -> Result<Vec<Contact>> {
         let base = match self.version {
             ApiVersion::V1 => 1,
             ApiVersion::V2 => 0,
@@ -336,8 +326,8 @@ impl<'a> Pager<'a> {
 }
 
 /// `updated` of a contact, parsed.
-pub fn updated_of(c: &ContactRecord) -> Option<DateTime<Utc>> {
-    parse_time(c.updated()?)
+pub fn updated_of(c: &Contact) -> Option<DateTime<Utc>> {
+    parse_time(c.updated.as_deref()?)
 }
 
 /// RFC 3339, or a bare date (midnight UTC), as a user may type it.

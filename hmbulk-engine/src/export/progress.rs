@@ -17,7 +17,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use crate::api::ContactRecord;
+use crate::api::Contact;
 use crate::error::{Error, Result};
 
 /// Contacts that may be created during an export, beyond the count taken
@@ -51,7 +51,7 @@ impl PageLog {
         &mut self,
         cursor: Option<DateTime<Utc>>,
         page: u32,
-        items: &[ContactRecord],
+        items: &[Contact],
     ) -> Option<u32> {
         if self.cursor != Some(cursor) {
             self.pages.clear();
@@ -76,9 +76,9 @@ impl PageLog {
         &mut self,
         cursor: Option<DateTime<Utc>>,
         earlier: u32,
-        again: &[ContactRecord],
+        again: &[Contact],
         page: u32,
-        items: &[ContactRecord],
+        items: &[Contact],
         distinct: u64,
     ) -> Result<()> {
         let print = fingerprint(items);
@@ -130,7 +130,7 @@ impl PageLog {
 }
 
 /// The set of ids of a page, order aside.
-fn fingerprint(items: &[ContactRecord]) -> u64 {
+fn fingerprint(items: &[Contact]) -> u64 {
     let mut ids: Vec<i64> = items.iter().map(|c| c.id).collect();
     ids.sort_unstable();
     let mut h = DefaultHasher::new();
@@ -141,11 +141,13 @@ fn fingerprint(items: &[ContactRecord]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
-    fn page(ids: std::ops::Range<i64>) -> Vec<ContactRecord> {
-        ids.map(|id| ContactRecord::from_value(&json!({ "id": id })).unwrap())
-            .collect()
+    fn page(ids: std::ops::Range<i64>) -> Vec<Contact> {
+        ids.map(|id| Contact {
+            id,
+            ..Contact::default()
+        })
+        .collect()
     }
 
     #[test]
