@@ -11,7 +11,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 use hmbulk_engine::choice::Choice;
 
-use hmbulk_engine::error::Exit;
+use crate::exit::Exit;
 
 use crate::cmd;
 
@@ -26,7 +26,8 @@ Examples:
   hmbulk export --out contacts.csv           every contact, once each
 
 Exit codes: 0 all rows succeeded; 1 some rows failed (see the error report);
-2 usage or input error (nothing sent); 3 stopped by the API (bad key, 403, down).";
+2 usage, input-file or output error, nothing sent; 3 stopped by the API (bad key,
+403, down), or by an input-file or output error after contacts were sent.";
 
 #[derive(Debug, Parser)]
 #[command(name = "hmbulk", version, about = ABOUT, after_help = AFTER_HELP)]
@@ -80,9 +81,17 @@ pub fn main() -> ExitCode {
     };
     match result {
         Ok(exit) => exit.into(),
-        Err(e) => {
-            eprintln!("hmbulk: {}", hmbulk_engine::redact::clean(&e.to_string()));
-            e.exit().into()
+        Err(failure) => {
+            let message = failure.error.to_string();
+            eprintln!("hmbulk: {}", hmbulk_engine::redact::clean(&message));
+            let exit = failure.exit();
+            if failure.sent && exit == Exit::Fatal {
+                eprintln!(
+                    "hmbulk: contacts had been sent when the run stopped; once that is fixed, \
+                     import the file again (upsert finds what is already there)"
+                );
+            }
+            exit.into()
         }
     }
 }

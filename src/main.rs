@@ -4,6 +4,7 @@
 
 mod cli;
 mod cmd;
+mod exit;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 #[cfg(not(feature = "sandbox"))]

@@ -9,6 +9,9 @@
 //! before it quits. A run that is killed outright (`kill -9`, power loss)
 //! leaves its temporary files behind; the next run writing the same target
 //! removes every one of them that no live run holds locked.
+//!
+//! Every error names the file being written ([`Error::Output`]); a CSV file
+//! is written through [`CsvFile`], whose errors name it too.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -41,17 +44,18 @@ impl AtomicFile {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
+        let failed = |e| Error::output(path, e);
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| Error::usage(format!("{} is not a file name", path.display())))?;
+            .ok_or_else(|| failed(io::Error::other("that is not a file name")))?;
         remove_stale(dir, &name);
         let tmp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(TEMP_SUFFIX)
             .rand_bytes(RANDOM_CHARS)
             .tempfile_in(dir)
-            .map_err(|e| Error::usage(format!("cannot write in {}: {e}", dir.display())))?;
+            .map_err(failed)?;
         // Marks the file as in use: the stale-file sweep of a concurrent run
         // leaves it alone. Where the file system has no locks, it is never
         // taken for stale either (see `remove_stale`).
@@ -60,7 +64,7 @@ impl AtomicFile {
         lock_unfinished().push(temp_path.clone());
         let mut w = BufWriter::with_capacity(256 * 1024, tmp);
         if bom {
-            w.write_all("\u{feff}".as_bytes())?;
+            w.write_all("\u{feff}".as_bytes()).map_err(failed)?;
         }
         Ok(AtomicFile {
             path: path.to_path_buf(),
@@ -69,19 +73,24 @@ impl AtomicFile {
         })
     }
 
+    /// The file's final place.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Flush, sync and rename into place.
     pub fn commit(mut self) -> Result<()> {
-        let failed = |e: String| Error::usage(format!("cannot write {}: {e}", self.path.display()));
+        let path = self.path.clone();
+        let failed = |e| Error::output(&path, e);
         let Some(w) = self.w.take() else {
             return Ok(());
         };
-        let tmp = w.into_inner().map_err(|e| failed(e.error().to_string()))?;
-        tmp.as_file().sync_all()?;
+        let tmp = w.into_inner().map_err(|e| failed(e.into_error()))?;
+        tmp.as_file().sync_all().map_err(failed)?;
         // Under the registry's lock, so the Ctrl-C handler either removes
         // the file before the rename or sees it gone after.
         let mut unfinished = lock_unfinished();
-        tmp.persist(&self.path)
-            .map_err(|e| failed(e.error.to_string()))?;
+        tmp.persist(&self.path).map_err(|e| failed(e.error))?;
         unfinished.retain(|p| p != &self.temp_path);
         Ok(())
     }
@@ -165,17 +174,56 @@ fn remove_stale(dir: &Path, name: &str) {
 /// Write `value` as pretty JSON to `path`, atomically.
 pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {
     let mut f = AtomicFile::create(path, false)?;
-    serde_json::to_writer_pretty(&mut f, value).map_err(io::Error::from)?;
-    f.write_all(b"\n")?;
+    serde_json::to_writer_pretty(&mut f, value)
+        .map_err(io::Error::from)
+        .and_then(|()| f.write_all(b"\n"))
+        .map_err(|e| Error::output(path, e))?;
     f.commit()
 }
 
-/// Finish a CSV writer over an [`AtomicFile`] and rename it into place.
-pub fn commit_csv(writer: csv::Writer<AtomicFile>) -> Result<()> {
-    writer
-        .into_inner()
-        .map_err(|e| Error::usage(format!("cannot finish a CSV file: {}", e.error())))?
-        .commit()
+/// A CSV file written through an [`AtomicFile`]; every error names it.
+pub struct CsvFile {
+    writer: csv::Writer<AtomicFile>,
+    path: PathBuf,
+}
+
+impl CsvFile {
+    /// Start writing `path` (see [`AtomicFile::create`]). Records may differ
+    /// in length.
+    pub fn create(path: &Path, bom: bool) -> Result<CsvFile> {
+        let file = AtomicFile::create(path, bom)?;
+        Ok(CsvFile {
+            writer: csv::WriterBuilder::new().flexible(true).from_writer(file),
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn write_record<I, T>(&mut self, record: I) -> Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.writer
+            .write_record(record)
+            .map_err(|e| Error::output(&self.path, csv_io(e)))
+    }
+
+    /// Flush and rename into place.
+    pub fn commit(self) -> Result<()> {
+        self.writer
+            .into_inner()
+            .map_err(|e| Error::output(&self.path, e.into_error()))?
+            .commit()
+    }
+}
+
+/// The io error under a CSV writer's error (a writer's only other errors
+/// are about record shapes, which a flexible writer does not check).
+fn csv_io(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
 }
 
 #[cfg(test)]
@@ -202,6 +250,30 @@ mod tests {
             1,
             "no temp file left"
         );
+    }
+
+    #[test]
+    fn every_error_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("no such folder").join("out.csv");
+        let err = CsvFile::create(&missing, false).err().unwrap();
+        assert!(matches!(&err, Error::Output { path, .. } if *path == missing));
+        assert!(err.to_string().contains("no such folder"), "{err}");
+        // A directory in the way of the rename: found at commit.
+        let taken = dir.path().join("taken");
+        std::fs::create_dir(&taken).unwrap();
+        let mut csv = CsvFile::create(&taken, false).unwrap();
+        csv.write_record(["a", "b"]).unwrap();
+        let err = csv.commit().unwrap_err();
+        assert!(
+            matches!(&err, Error::Output { path, .. } if *path == taken),
+            "{err}"
+        );
+        assert!(
+            err.to_string()
+                .starts_with(&format!("cannot write {}", taken.display()))
+        );
+        assert!(taken.is_dir());
     }
 
     #[test]

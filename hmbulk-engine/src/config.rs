@@ -51,7 +51,7 @@ impl Config {
     }
 
     /// Open the file: detect its encoding, sniff its delimiter, read its header.
-    /// A missing, empty or undecodable file is a usage error naming the file.
+    /// A missing, empty or undecodable file is an input error naming the file.
     pub fn reader(&self) -> Result<RowReader> {
         let shown = self.path.display();
         if let Some(d) = self.delimiter
@@ -63,16 +63,18 @@ impl Config {
             )));
         }
         let file = File::open(&self.path).map_err(|e| {
-            Error::usage(format!(
-                "cannot open {shown}: {e}; check the path and that you may read the file"
-            ))
+            Error::input(
+                &self.path,
+                format!("cannot open {shown}: {e}; check the path and that you may read the file"),
+            )
         })?;
         let bytes_read = Arc::new(AtomicU64::new(0));
         let counted = Counting {
             inner: file,
             count: Arc::clone(&bytes_read),
         };
-        let read_error = |e: io::Error| Error::usage(format!("cannot read {shown}: {e}"));
+        let read_error =
+            |e: io::Error| Error::input(&self.path, format!("cannot read {shown}: {e}"));
         let mut raw = peek(counted, 4).map_err(read_error)?;
         let (encoding, decoded): (Encoding, Box<dyn Read + Send>) = match peeked(&raw) {
             [0xFF, 0xFE, ..] => (Encoding::Utf16Le, utf16(raw, encoding_rs::UTF_16LE)),
@@ -90,10 +92,13 @@ impl Config {
             } else {
                 "binary, or UTF-16 text without a byte-order mark"
             };
-            return Err(Error::usage(format!(
-                "{shown} is not CSV text: it looks like {what}; save the sheet as \
-                 \"CSV UTF-8\" (or \"Unicode Text\") and import that file"
-            )));
+            return Err(Error::input(
+                &self.path,
+                format!(
+                    "{shown} is not CSV text: it looks like {what}; save the sheet as \
+                     \"CSV UTF-8\" (or \"Unicode Text\") and import that file"
+                ),
+            ));
         }
         let mut stream = stream;
         let sep_line = excel_sep_line(peeked(&stream));

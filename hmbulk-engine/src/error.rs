@@ -1,35 +1,34 @@
-//! The library's error type and the exit codes it maps to (DESIGN.md):
-//! 0 every row succeeded; 1 the run finished but some rows failed; 2 usage,
-//! configuration or input-file error (nothing sent); 3 a fatal API condition
-//! stopped the run (bad key, 403, remote down past retries); 130 the user
-//! interrupted it (Ctrl-C) — the reports cover every row read.
+//! The engine's error type, classed by cause: the command line or the
+//! configuration, the input file, a file hmbulk writes, the API, the user's
+//! Ctrl-C. Every error about a file names the file. The `hmbulk` binary
+//! turns the cause, and whether anything had been sent to the API by then,
+//! into an exit code (README, "Exit codes").
 
-use std::process::ExitCode;
-
-/// Exit codes, as documented in the README.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
-    Ok = 0,
-    RowsFailed = 1,
-    Usage = 2,
-    Fatal = 3,
-    Interrupted = 130,
-}
-
-impl From<Exit> for ExitCode {
-    fn from(e: Exit) -> ExitCode {
-        ExitCode::from(e as u8)
-    }
-}
+use std::io;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Bad flags, bad configuration, an unreadable or unmappable input file.
-    /// Nothing was sent.
+    /// Bad flags or configuration: a flag's value, a map file, credentials,
+    /// the base URL, the sandbox. Found before anything is sent.
     #[error("{0}")]
     Usage(String),
-    /// The API said no to the whole run: bad credentials, forbidden, or it
-    /// stayed down past every retry.
+    /// The input file cannot be opened, read or taken as it is (not CSV
+    /// text, no header, a row that never ends, a read error). `message`
+    /// names the file and says what to do.
+    #[error("{message}")]
+    Input { path: PathBuf, message: String },
+    /// A file hmbulk writes — a report, the export, a state or mapping
+    /// file — cannot be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Output {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    /// The run cannot go on: the API said no to it (bad credentials,
+    /// forbidden, down past every retry, a redirect, answers that cannot be
+    /// read or do not page as documented), or an internal check failed.
     #[error("{0}")]
     Fatal(String),
     /// The user pressed Ctrl-C; what was begun was abandoned cleanly.
@@ -49,18 +48,20 @@ impl Error {
         Error::Fatal(msg.into())
     }
 
-    pub fn exit(&self) -> Exit {
-        match self {
-            Error::Usage(_) | Error::NotBuilt(_) => Exit::Usage,
-            Error::Fatal(_) => Exit::Fatal,
-            Error::Interrupted => Exit::Interrupted,
+    /// A problem with the input file `path`; `message` names it.
+    pub fn input(path: &Path, message: impl Into<String>) -> Self {
+        Error::Input {
+            path: path.to_path_buf(),
+            message: message.into(),
         }
     }
-}
 
-impl From<std::io::Error> for Error {
-    fn from(e: std::io::Error) -> Self {
-        Error::Usage(e.to_string())
+    /// `path` cannot be written.
+    pub fn output(path: &Path, source: io::Error) -> Self {
+        Error::Output {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 }
 

@@ -19,7 +19,7 @@
 //! - Every cell and header passes through [`crate::formula::unguard`].
 
 use std::io::{self, BufRead, BufReader, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -95,11 +95,14 @@ impl RowReader {
             done: false,
         };
         if !reader.read_nonblank()? {
-            return Err(Error::usage(format!(
-                "{} is empty: it has no header line and no rows; export the sheet again \
-                 with a header row naming the columns, e.g. `phone,first,last,email`",
-                reader.path.display()
-            )));
+            return Err(Error::input(
+                &reader.path,
+                format!(
+                    "{} is empty: it has no header line and no rows; export the sheet again \
+                     with a header row naming the columns, e.g. `phone,first,last,email`",
+                    reader.path.display()
+                ),
+            ));
         }
         let mut headers = reader.decode_record();
         if let Some(first) = headers.first_mut()
@@ -107,9 +110,14 @@ impl RowReader {
         {
             *first = rest.to_string();
         }
-        check_headers(&reader.path.display().to_string(), &headers)?;
+        check_headers(&reader.path, &headers)?;
         reader.headers = headers;
         Ok(reader)
+    }
+
+    /// The file being read.
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     /// The header cells, decoded, BOM removed, formula guard undone.
@@ -145,12 +153,13 @@ impl RowReader {
                 Ok(true) if self.records.is_blank() => self.blank_lines += 1,
                 Ok(found) => return Ok(found),
                 Err(e) => {
-                    return Err(Error::usage(format!(
+                    let message = format!(
                         "cannot read {} after data row {} (near line {}): {e}",
                         self.path.display(),
                         self.rows,
                         self.records.core.line()
-                    )));
+                    );
+                    return Err(Error::input(&self.path, message));
                 }
             }
         }
@@ -320,35 +329,45 @@ impl RawRecords {
 }
 
 /// A header must name every column, once, and be a header at all.
-fn check_headers(file: &str, headers: &[String]) -> Result<()> {
+fn check_headers(path: &Path, headers: &[String]) -> Result<()> {
+    let file = path.display();
     for (i, h) in headers.iter().enumerate() {
         if h.trim().is_empty() {
-            return Err(Error::usage(format!(
-                "{file}: column {} (number {}) has no name in the header line; name it, \
+            return Err(Error::input(
+                path,
+                format!(
+                    "{file}: column {} (number {}) has no name in the header line; name it, \
                  or delete the column if it holds nothing",
-                column_letter(i),
-                i + 1
-            )));
+                    column_letter(i),
+                    i + 1
+                ),
+            ));
         }
         if let Some(j) = headers[..i]
             .iter()
             .position(|other| other.trim().eq_ignore_ascii_case(h.trim()))
         {
-            return Err(Error::usage(format!(
-                "{file}: the header line names \"{}\" twice (columns {} and {}); rename or \
+            return Err(Error::input(
+                path,
+                format!(
+                    "{file}: the header line names \"{}\" twice (columns {} and {}); rename or \
                  delete one of them",
-                h.trim(),
-                column_letter(j),
-                column_letter(i)
-            )));
+                    h.trim(),
+                    column_letter(j),
+                    column_letter(i)
+                ),
+            ));
         }
     }
     if let Some(data) = headers.iter().find(|h| looks_like_data(h)) {
-        return Err(Error::usage(format!(
-            "{file} has no header line: its first line holds \"{data}\", which looks like \
+        return Err(Error::input(
+            path,
+            format!(
+                "{file} has no header line: its first line holds \"{data}\", which looks like \
              data, not a column name; add a first line naming the columns, e.g. \
              `phone,first,last,email`"
-        )));
+            ),
+        ));
     }
     Ok(())
 }

@@ -290,15 +290,18 @@ pub fn run(
     if let Some(e) = read_error {
         s.stopped = Some(format!("{e}; rows after row {} were not read", s.rows_read));
         let summary = reporter.finish()?;
-        return Err(Error::usage(format!(
-            "{}; reports for the rows before it are in {}",
-            summary.stopped.clone().unwrap_or_default(),
-            summary
-                .reports
-                .as_ref()
-                .map(|r| r.errors.display().to_string())
-                .unwrap_or_default()
-        )));
+        return Err(Error::input(
+            reader.path(),
+            format!(
+                "{}; reports for the rows before it are in {}",
+                summary.stopped.clone().unwrap_or_default(),
+                summary
+                    .reports
+                    .as_ref()
+                    .map(|r| r.errors.display().to_string())
+                    .unwrap_or_default()
+            ),
+        ));
     }
     let summary = reporter.finish()?;
     Ok(RunResult {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::atomic_file::{AtomicFile, commit_csv, write_json};
+use crate::atomic_file::{CsvFile, write_json};
 use crate::error::{Error, Result};
 use crate::formula::guard;
 use crate::outcome::{Action, RowOutcome, RowResult};
@@ -114,8 +114,8 @@ pub struct IgnoredColumn {
 /// Writes results and errors as outcomes arrive.
 pub struct Reporter {
     paths: ReportPaths,
-    results: csv::Writer<AtomicFile>,
-    errors: csv::Writer<AtomicFile>,
+    results: CsvFile,
+    errors: CsvFile,
     /// Input columns kept in the error report (report meta columns dropped).
     kept_columns: Vec<usize>,
     header_len: usize,
@@ -133,8 +133,8 @@ impl Reporter {
         let kept_columns: Vec<usize> = (0..headers.len())
             .filter(|&i| !META_COLUMNS.contains(&headers[i].as_str()))
             .collect();
-        let mut results = csv_temp(&paths.results, bom)?;
-        let mut errors = csv_temp(&paths.errors, bom)?;
+        let mut results = CsvFile::create(&paths.results, bom)?;
+        let mut errors = CsvFile::create(&paths.errors, bom)?;
         results.write_record([
             "row",
             "phone_raw",
@@ -269,20 +269,9 @@ impl Reporter {
         if self.summary.rows_per_s == 0.0 && self.summary.elapsed_s > 0.0 {
             self.summary.rows_per_s = self.summary.rows_read as f64 / self.summary.elapsed_s;
         }
-        commit_csv(self.results)?;
-        commit_csv(self.errors)?;
+        self.results.commit()?;
+        self.errors.commit()?;
         write_json(&self.paths.summary, &self.summary)?;
         Ok(self.summary)
-    }
-}
-
-fn csv_temp(path: &Path, bom: bool) -> Result<csv::Writer<AtomicFile>> {
-    let file = AtomicFile::create(path, bom)?;
-    Ok(csv::WriterBuilder::new().flexible(true).from_writer(file))
-}
-
-impl From<csv::Error> for Error {
-    fn from(e: csv::Error) -> Self {
-        Error::Usage(format!("cannot write a report: {e}"))
     }
 }

@@ -1,5 +1,5 @@
 //! Reading files through `Config::reader`: encodings, delimiters, quoting,
-//! ragged rows, blank lines, the formula guard, and the usage errors a bad
+//! ragged rows, blank lines, the formula guard, and the input errors a bad
 //! file gives.
 
 use std::io::Write;
@@ -30,15 +30,16 @@ fn cells(records: &[Record]) -> Vec<Vec<&str>> {
         .collect()
 }
 
-fn usage_error(bytes: &[u8]) -> String {
+fn input_error(bytes: &[u8]) -> String {
     let file = file_with(bytes);
     match Config::new(file.path()).reader() {
-        Err(Error::Usage(msg)) => {
+        Err(Error::Input { path, message: msg }) => {
+            assert_eq!(path, file.path());
             let name = file.path().file_name().unwrap().to_str().unwrap();
             assert!(msg.contains(name), "message does not name the file: {msg}");
             msg
         }
-        Err(other) => panic!("not a usage error: {other:?}"),
+        Err(other) => panic!("not an input error: {other:?}"),
         Ok(r) => panic!("read fine: {:?}", r.headers()),
     }
 }
@@ -301,12 +302,12 @@ fn bytes_read_reaches_the_file_size() {
 }
 
 #[test]
-fn a_missing_file_is_a_usage_error() {
+fn a_missing_file_is_an_input_error() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nowhere.csv");
     let err = Config::new(&path).reader().err().unwrap();
     let msg = err.to_string();
-    assert!(matches!(err, Error::Usage(_)));
+    assert!(matches!(&err, Error::Input { path: p, .. } if *p == path));
     assert!(
         msg.contains("nowhere.csv") && msg.contains("check the path"),
         "{msg}"
@@ -314,7 +315,7 @@ fn a_missing_file_is_a_usage_error() {
 }
 
 #[test]
-fn an_empty_file_is_a_usage_error() {
+fn an_empty_file_is_an_input_error() {
     for bytes in [
         &b""[..],
         b"\n\n\r\n",
@@ -322,20 +323,20 @@ fn an_empty_file_is_a_usage_error() {
         b"\xFF\xFE",
         b" , ,\n",
     ] {
-        let msg = usage_error(bytes);
+        let msg = input_error(bytes);
         assert!(msg.contains("is empty") && msg.contains("header"), "{msg}");
     }
 }
 
 #[test]
-fn header_without_names_is_a_usage_error() {
-    let msg = usage_error(b"phone,first,,last\n1,a,,b\n");
+fn header_without_names_is_an_input_error() {
+    let msg = input_error(b"phone,first,,last\n1,a,,b\n");
     assert!(msg.contains("column C") && msg.contains("no name"), "{msg}");
 }
 
 #[test]
-fn header_with_a_name_twice_is_a_usage_error() {
-    let msg = usage_error(b"Phone,First,phone\n1,a,2\n");
+fn header_with_a_name_twice_is_an_input_error() {
+    let msg = input_error(b"Phone,First,phone\n1,a,2\n");
     assert!(
         msg.contains("\"phone\" twice") && msg.contains("columns A and C"),
         "{msg}"
@@ -343,13 +344,13 @@ fn header_with_a_name_twice_is_a_usage_error() {
 }
 
 #[test]
-fn a_file_without_header_is_a_usage_error() {
-    let msg = usage_error(b"(415) 555-3434,Ada,Lovelace\n(415) 555-3435,Bob,Builder\n");
+fn a_file_without_header_is_an_input_error() {
+    let msg = input_error(b"(415) 555-3434,Ada,Lovelace\n(415) 555-3435,Bob,Builder\n");
     assert!(
         msg.contains("no header line") && msg.contains("(415) 555-3434"),
         "{msg}"
     );
-    let msg = usage_error(b"Ada,ada@example.com\n");
+    let msg = input_error(b"Ada,ada@example.com\n");
     assert!(msg.contains("no header line"), "{msg}");
 }
 
@@ -374,14 +375,14 @@ fn a_long_file_streams() {
 }
 
 #[test]
-fn a_workbook_or_binary_file_is_a_usage_error() {
-    let msg = usage_error(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00");
+fn a_workbook_or_binary_file_is_an_input_error() {
+    let msg = input_error(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00");
     assert!(
         msg.contains("not CSV text") && msg.contains(".xlsx"),
         "{msg}"
     );
     // UTF-16 without its byte-order mark.
-    let msg = usage_error(b"p\x00h\x00o\x00n\x00e\x00\n\x00");
+    let msg = input_error(b"p\x00h\x00o\x00n\x00e\x00\n\x00");
     assert!(
         msg.contains("UTF-16 text without a byte-order mark"),
         "{msg}"
@@ -397,7 +398,7 @@ fn an_unclosed_quote_stops_the_read_instead_of_filling_memory() {
     let file = file_with(&text);
     let mut reader = Config::new(file.path()).reader().unwrap();
     match reader.next() {
-        Some(Err(Error::Usage(msg))) => {
+        Some(Err(Error::Input { message: msg, .. })) => {
             assert!(msg.contains("after data row 0"), "{msg}");
             assert!(msg.contains("double quote that never closes"), "{msg}");
         }

@@ -9,9 +9,10 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::{ApiArgs, choice};
+use crate::exit::{Exit, Outcome, pretty_json};
 use hmbulk_engine::api::ApiVersion;
-use hmbulk_engine::atomic_file::{AtomicFile, commit_csv, write_json};
-use hmbulk_engine::error::{Error, Exit, Result};
+use hmbulk_engine::atomic_file::{AtomicFile, CsvFile, write_json};
+use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::export::columns::Columns;
 use hmbulk_engine::export::{Pager, PagerStats, Since, parse_time};
 use hmbulk_engine::formula::guard;
@@ -28,8 +29,9 @@ Examples:
 The file is written to a temporary name (.<name>.XXXXXX.hmbulk-tmp) and renamed
 when complete: a run that fails or is interrupted leaves the previous file in
 place, and the next run removes what a killed one left. Exit codes: 0 complete;
-1 the count check came up short; 2 usage error; 3 stopped by the API (or it
-did not page as documented); 130 Ctrl-C.";
+1 the count check came up short; 2 usage error, or the file cannot be written
+(an export sends nothing); 3 stopped by the API (or it did not page as
+documented); 130 Ctrl-C.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
@@ -101,7 +103,7 @@ struct ExportSummary {
     paging: PagerStats,
 }
 
-pub fn run(args: Args) -> Result<Exit> {
+pub fn run(args: Args) -> Outcome {
     let started = Instant::now();
     // Nothing to finish on Ctrl-C: quit at once, whatever the run waits for.
     crate::cli::quit_on_ctrl_c(format!(
@@ -215,10 +217,7 @@ pub fn run(args: Args) -> Result<Exit> {
         paging: stats,
     };
     if args.api_args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&summary).map_err(std::io::Error::from)?
-        );
+        println!("{}", pretty_json(&summary)?);
     }
     if !args.api_args.quiet {
         eprintln!(
@@ -279,16 +278,14 @@ fn fmt_time(t: DateTime<Utc>) -> String {
 
 /// The output, written under a temporary name beside its final place.
 enum OutFile {
-    Csv(Box<csv::Writer<AtomicFile>>),
+    Csv(Box<CsvFile>),
     Jsonl(AtomicFile),
 }
 
 impl OutFile {
     fn create(path: &Path, format: Format, bom: bool) -> Result<OutFile> {
         Ok(match format {
-            Format::Csv => OutFile::Csv(Box::new(csv::Writer::from_writer(AtomicFile::create(
-                path, bom,
-            )?))),
+            Format::Csv => OutFile::Csv(Box::new(CsvFile::create(path, bom)?)),
             Format::Jsonl => OutFile::Jsonl(AtomicFile::create(path, false)?),
         })
     }
@@ -307,15 +304,17 @@ impl OutFile {
 
     fn json_line(&mut self, v: &serde_json::Value) -> Result<()> {
         if let OutFile::Jsonl(w) = self {
-            serde_json::to_writer(&mut *w, v).map_err(std::io::Error::from)?;
-            w.write_all(b"\n")?;
+            serde_json::to_writer(&mut *w, v)
+                .map_err(std::io::Error::from)
+                .and_then(|()| w.write_all(b"\n"))
+                .map_err(|e| Error::output(w.path(), e))?;
         }
         Ok(())
     }
 
     fn commit(self) -> Result<()> {
         match self {
-            OutFile::Csv(w) => commit_csv(*w),
+            OutFile::Csv(w) => w.commit(),
             OutFile::Jsonl(f) => f.commit(),
         }
     }

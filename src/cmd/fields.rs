@@ -2,7 +2,7 @@
 //! their ids — what a `--map` file or a `custom:<id>` header needs.
 
 use crate::cli::ApiArgs;
-use hmbulk_engine::error::{Exit, Result};
+use crate::exit::{Exit, Outcome, pretty_json};
 
 pub const USAGE: &str = "\
 Examples:
@@ -17,7 +17,7 @@ pub struct Args {
     pub api: ApiArgs,
 }
 
-pub fn run(args: Args) -> Result<Exit> {
+pub fn run(args: Args) -> Outcome {
     let sandbox = args.api.sandbox()?;
     let client = args.api.required_client(sandbox.as_ref())?;
     let catalog = client.catalog()?;
@@ -27,10 +27,7 @@ pub fn run(args: Args) -> Result<Exit> {
             "tags": catalog.tags,
             "members": catalog.members,
         });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json).map_err(std::io::Error::from)?
-        );
+        println!("{}", pretty_json(&json)?);
         return Ok(Exit::Ok);
     }
     println!("custom fields (a column titled like the field, or custom:<id>):");

@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::cli::{ApiArgs, choice};
+use crate::exit::{Exit, Failure, Outcome, pretty_json};
 use crate::sandbox::Sandbox;
 use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::api::{ApiError, Client};
@@ -15,7 +16,8 @@ use hmbulk_engine::catalog::{Catalog, Tag};
 use hmbulk_engine::config::Config;
 use hmbulk_engine::contact::tags::tag_names;
 use hmbulk_engine::contact::{BlankPolicy, Validator};
-use hmbulk_engine::error::{Error, Exit, Result};
+use hmbulk_engine::error::{Error, Result};
+use hmbulk_engine::input::RowReader;
 use hmbulk_engine::mapping::{self, Field, MapFile, Mapping, Settings, quoted_list};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::{self, ImportSettings, OnDuplicate};
@@ -37,8 +39,10 @@ Examples:
   hmbulk import crm.csv --map crm.toml --mode create --report-dir reports/
 
 Reports: <stem>.results.csv, <stem>.errors.csv, <stem>.summary.json and the mapping used,
-<stem>.mapping.toml, next to the input (or in --report-dir). Exit codes: 0 all rows ok; 1 some rows failed; 2 usage or input
-error, nothing sent; 3 stopped by the API (bad key, 403, down past retries).";
+<stem>.mapping.toml, next to the input (or in --report-dir). Exit codes: 0 all rows ok;
+1 some rows failed; 2 usage, input-file or output error, nothing sent; 3 stopped by the
+API (bad key, 403, down past retries), or by an input-file or output error after contacts
+were sent.";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = USAGE)]
@@ -111,9 +115,8 @@ pub fn parse_delimiter(s: &str) -> std::result::Result<u8, String> {
 /// The region used when `--default-region` is not given and no mapping file says.
 const DEFAULT_REGION: &str = "US";
 
-pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
+pub fn run(args: Args, validate_only: bool) -> Outcome {
     let dry_run = args.dry_run || validate_only;
-    let quiet = args.api_args.quiet;
     let reader = Config::new(&args.file).delimiter(args.delimiter).reader()?;
     let paths = ReportPaths::for_input(&args.file, args.report_dir.as_deref());
     if [
@@ -128,7 +131,8 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
         return Err(Error::usage(format!(
             "the reports would overwrite the input {}; pass --report-dir",
             args.file.display()
-        )));
+        ))
+        .into());
     }
     // The map: --map, or the mapping file the run that wrote this error
     // report left beside it.
@@ -148,22 +152,59 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
         .or_else(|| map_file.as_ref()?.settings.default_region.clone())
         .unwrap_or_else(|| DEFAULT_REGION.to_string());
     let phones = PhoneNormaliser::new(&region)?.for_headers(reader.headers());
-    let in_file = |e: Error| Error::usage(format!("{}: {e}", args.file.display()));
 
     // A client when sending, and for a dry run when credentials are at hand
     // (to check custom field, tag and member names; it never writes).
     let sandbox = args.api_args.sandbox()?;
     let client = args.api_args.client(sandbox.as_ref(), dry_run)?;
+    let prepared = Prepared {
+        dry_run,
+        reader,
+        paths,
+        map_file,
+        found_map,
+        region,
+        phones,
+    };
+    // From here on tags and contacts may be written: the exit code of a
+    // failure depends on whether any were.
+    import(&args, prepared, sandbox.as_ref(), client.as_ref())
+        .map_err(|error| Failure::new(error, client.as_ref().is_some_and(Client::has_written)))
+}
+
+/// What [`run`] prepares before it talks to the API.
+struct Prepared {
+    dry_run: bool,
+    reader: RowReader,
+    paths: ReportPaths,
+    map_file: Option<MapFile>,
+    /// The mapping file found beside an error report, when no --map was given.
+    found_map: Option<PathBuf>,
+    region: String,
+    phones: PhoneNormaliser,
+}
+
+/// The run from the account's catalog on: map the columns, create tags,
+/// validate, send and report.
+fn import(
+    args: &Args,
+    p: Prepared,
+    sandbox: Option<&Sandbox>,
+    client: Option<&Client>,
+) -> Result<Exit> {
+    let dry_run = p.dry_run;
+    let quiet = args.api_args.quiet;
+    let in_file = |e: Error| Error::input(&args.file, format!("{}: {e}", args.file.display()));
     // A dry run goes on offline at once when the API is out of reach.
-    let (mut catalog, offline_note) = match &client {
+    let (mut catalog, offline_note) = match client {
         Some(c) if dry_run => c.catalog_or_offline()?,
         Some(c) => (c.catalog()?, None),
         None => (Catalog::offline(), None),
     };
     let mapping = Mapping::build(
-        reader.headers(),
+        p.reader.headers(),
         &catalog,
-        map_file.as_ref(),
+        p.map_file.as_ref(),
         args.ignore_unknown,
     )
     .map_err(|e| match (&offline_note, catalog.online) {
@@ -171,11 +212,11 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
         _ => in_file(e),
     })?;
     if !quiet {
-        print_mapping(&mapping, found_map.as_deref());
+        print_mapping(&mapping, p.found_map.as_deref());
     }
     let tags_created = if args.create_tags && catalog.online {
-        let missing = missing_tags(&args, &mapping, &catalog)?;
-        match client.as_ref().filter(|_| !dry_run) {
+        let missing = missing_tags(args, &mapping, &catalog)?;
+        match client.filter(|_| !dry_run) {
             Some(client) => create_tags(client, &mut catalog, &missing, quiet)?,
             None => missing,
         }
@@ -183,16 +224,16 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
         Vec::new()
     };
     let settings = Settings {
-        default_region: Some(region.to_ascii_uppercase()),
+        default_region: Some(p.region.to_ascii_uppercase()),
         layout: mapping.layout().map(|l| l.id.to_string()),
         source: args
             .file
             .file_name()
             .map(|n| n.to_string_lossy().into_owned()),
     };
-    write_mapping(&paths.mapping, &mapping, &settings)?;
+    write_mapping(&p.paths.mapping, &mapping, &settings)?;
 
-    let mut reporter = Reporter::create(paths, reader.headers(), args.bom)?;
+    let mut reporter = Reporter::create(p.paths, p.reader.headers(), args.bom)?;
     let s = &mut reporter.summary;
     s.dry_run = dry_run;
     s.notes.extend(offline_note);
@@ -204,7 +245,7 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
         tags_created,
         args.create_tags && !catalog.online,
     );
-    let validator = Validator::new(mapping, catalog, phones, args.blank)
+    let validator = Validator::new(mapping, catalog, p.phones, args.blank)
         .with_create_tags(args.create_tags && dry_run);
     let settings = ImportSettings {
         mode: args.mode,
@@ -216,14 +257,14 @@ pub fn run(args: Args, validate_only: bool) -> Result<Exit> {
     let label = if dry_run { "validate" } else { "import" };
     let file_size = std::fs::metadata(&args.file).map(|m| m.len()).ok();
     let progress = Progress::new(label, file_size, args.progress, quiet);
-    let sending = if dry_run { None } else { client.as_ref() };
+    let sending = if dry_run { None } else { client };
     let interrupt = crate::cli::interrupt_on_ctrl_c();
     let result = pipeline::run(
-        reader, &validator, sending, &settings, reporter, &progress, &interrupt,
+        p.reader, &validator, sending, &settings, reporter, &progress, &interrupt,
     )?;
     progress.finish();
 
-    print_summary(&args, &result.summary, sandbox.as_ref())?;
+    print_summary(args, &result.summary, sandbox)?;
     Ok(match result.fatal {
         Some(e) => {
             eprintln!(
@@ -414,13 +455,14 @@ fn create_tags(
 /// The mapping file beside the reports.
 fn write_mapping(path: &Path, mapping: &Mapping, settings: &Settings) -> Result<()> {
     let mut file = AtomicFile::create(path, false)?;
-    file.write_all(mapping::render(mapping, settings).as_bytes())?;
+    file.write_all(mapping::render(mapping, settings).as_bytes())
+        .map_err(|e| Error::output(path, e))?;
     file.commit()
 }
 
 fn print_summary(args: &Args, s: &Summary, sandbox: Option<&Sandbox>) -> Result<()> {
     if args.api_args.json {
-        let json = serde_json::to_string_pretty(s).map_err(std::io::Error::from)?;
+        let json = pretty_json(s)?;
         println!("{json}");
     }
     if args.api_args.quiet {

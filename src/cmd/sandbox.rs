@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
+use crate::exit::{Exit, Outcome};
 use crate::sandbox::Sandbox;
-use hmbulk_engine::error::{Exit, Result};
 
 pub const USAGE: &str = "\
 Examples:
@@ -41,7 +41,7 @@ pub enum Action {
     },
 }
 
-pub fn run(args: Args) -> Result<Exit> {
+pub fn run(args: Args) -> Outcome {
     match args.action {
         Action::Reset {
             demo,

@@ -1,6 +1,7 @@
 //! `hmbulk status`: not built yet.
 
-use hmbulk_engine::error::{Error, Exit, Result};
+use crate::exit::Outcome;
+use hmbulk_engine::error::Error;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -8,6 +9,6 @@ pub struct Args {
     pub api: crate::cli::ApiArgs,
 }
 
-pub fn run(_args: Args) -> Result<Exit> {
-    Err(Error::NotBuilt("status"))
+pub fn run(_args: Args) -> Outcome {
+    Err(Error::NotBuilt("status").into())
 }

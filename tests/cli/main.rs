@@ -6,6 +6,7 @@ mod workdir;
 #[path = "../hostile/mod.rs"]
 mod hostile;
 mod test_columns;
+mod test_exit_codes;
 
 mod test_export;
 mod test_fields;

@@ -84,6 +84,9 @@ impl ClientOptions {
 #[derive(Debug, Default)]
 pub struct CallStats {
     pub requests: AtomicU64,
+    /// Calls that write (contacts, tags), counted before they are sent:
+    /// once it is not 0, the account may have changed.
+    pub writes: AtomicU64,
     pub retries: AtomicU64,
     pub rate_limited: AtomicU64,
 }
@@ -149,6 +152,15 @@ impl Client {
 
     pub fn requests(&self) -> u64 {
         self.stats.requests.load(Ordering::Relaxed)
+    }
+
+    /// Whether any call that writes has been made (whatever its answer).
+    pub fn has_written(&self) -> bool {
+        self.stats.writes.load(Ordering::Relaxed) > 0
+    }
+
+    fn count_write(&self) {
+        self.stats.writes.fetch_add(1, Ordering::Relaxed);
     }
 
     /// One call with the retry policy; `Ok` holds the decoded 2xx body.
@@ -370,6 +382,7 @@ impl Client {
 
     /// `POST /v1/tag`: create a tag named `name`; gives its id.
     pub fn create_tag(&self, name: &str) -> Result<i64, ApiError> {
+        self.count_write();
         let answer: Value = self.call(Method::POST, "/v1/tag", Some(&json!({ "tag": name })))?;
         answer
             .get("id")
@@ -441,6 +454,7 @@ impl Client {
 
     /// `POST /v2/contacts`: creates items without `contact_id`, updates the rest.
     pub fn write_v2(&self, items: &[WriteItem]) -> Result<WriteAnswer, ApiError> {
+        self.count_write();
         self.call(
             Method::POST,
             "/v2/contacts",
@@ -454,6 +468,7 @@ impl Client {
     pub fn batch_v1(&self, items: &[WriteItem], overwrite: bool) -> Result<(), ApiError> {
         let path = format!("/v1/batch/contacts?overwrite={overwrite}");
         let endpoint = "POST /v1/batch/contacts";
+        self.count_write();
         self.send(Method::POST, &path, Some(items), endpoint)
             .map(drop)
             .map_err(ApiError::redacted)
