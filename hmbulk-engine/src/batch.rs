@@ -1,7 +1,8 @@
 //! Sending one batch of validated rows and deciding each row's outcome.
 //! Takes a batch of [`Pending`] rows; gives one [`RowOutcome`] per row, and
-//! the fatal [`ApiError`] if the run must stop (the rows not yet decided then
-//! come back as `not_sent`).
+//! the [`Halt`] if the run must stop (the rows not yet decided then come
+//! back as `not_sent`, or `unconfirmed` when the write that stopped the run
+//! may have stored them).
 //!
 //! Upsert (default) searches the batch's phones (and uuids), updates the
 //! contacts that exist and creates the rest in one write call; `create` skips
@@ -11,14 +12,31 @@
 //! the problem and later batches are cut to that size. With `--api v1` the
 //! write goes to `/v1/batch/contacts`, whose answer says nothing reliable, so
 //! the batch is searched again afterwards to confirm each row.
+//!
+//! Nothing is claimed that the API did not confirm: a row is `created` or
+//! `updated` only when the write's answer names its contact (by uuid, or by
+//! phone for a create), and `unconfirmed` when the answer names other
+//! contacts or none, cannot be read, or was lost. With a [`Journal`], the
+//! rows a batch is about to write are recorded before the first write call
+//! and the rows it decided after it; a row sent by an earlier run that
+//! stopped before its answer ([`Pending::settle`]) is settled by the search:
+//! found holding the row's data, it gets the action its write would have
+//! given, and is not written again.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::api::{ApiError, ApiVersion, ChannelType, Client, Contact, TagId, WriteItem};
 use crate::choice::choice;
 use crate::contact::Draft;
+use crate::error::Error;
+use crate::journal::Journal;
 use crate::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
+
+/// What the message of a row the run left open advises.
+pub const RESUME_ADVICE: &str =
+    "run the same import again with --resume (or import this error report again)";
 
 /// How rows meet existing contacts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -41,6 +59,39 @@ choice!(Mode, "mode", {
 pub struct Pending {
     pub draft: Draft,
     pub cells: Vec<String>,
+    /// Sent by an earlier run that stopped before the answer came back
+    /// (`--resume`): the action that write gives when it succeeded. The
+    /// search settles it.
+    pub settle: Option<Action>,
+}
+
+impl Pending {
+    pub fn new(draft: Draft, cells: Vec<String>) -> Pending {
+        Pending {
+            draft,
+            cells,
+            settle: None,
+        }
+    }
+}
+
+/// Why a batch stopped the run.
+#[derive(Debug)]
+pub enum Halt {
+    /// The API: credentials, down past retries, a redirect, ...
+    Api(ApiError),
+    /// The journal cannot be written: nothing more may be sent, since a
+    /// stop from then on could not be resumed.
+    Journal(Error),
+}
+
+impl fmt::Display for Halt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Halt::Api(e) => write!(f, "{e}"),
+            Halt::Journal(e) => write!(f, "{e}; the run stopped sending"),
+        }
+    }
 }
 
 /// What to do with one row, decided from the search.
@@ -50,13 +101,47 @@ enum Plan {
     Update(Box<Contact>),
 }
 
+impl Plan {
+    /// The action a successful write gives.
+    fn action(&self) -> Action {
+        match self {
+            Plan::Create => Action::Created,
+            Plan::Update(_) => Action::Updated,
+        }
+    }
+}
+
+/// A row's fate once the search is in.
+enum Decision {
+    Write(Plan),
+    /// Decided without a write: skipped, or settled.
+    Done(Action, Option<Box<Contact>>),
+    Fail(RowError),
+}
+
 struct Item {
     pending: Pending,
     plan: Plan,
 }
 
-/// The fatal stop of a batch: the error and the rows it left undecided.
-type Stop = (ApiError, Vec<Pending>);
+/// How a batch stopped the run: why, and the rows it left open.
+struct Stop {
+    halt: Halt,
+    /// Rows no write carried (or whose write was refused).
+    unsent: Vec<Pending>,
+    /// Rows of the write that stopped the run, which may have stored them.
+    unsure: Vec<Pending>,
+}
+
+impl Stop {
+    fn api(e: ApiError, unsent: Vec<Pending>) -> Stop {
+        Stop {
+            halt: Halt::Api(e),
+            unsent,
+            unsure: Vec::new(),
+        }
+    }
+}
 
 /// A call refused: the error and the items it carried.
 type Refused = (ApiError, Vec<Item>);
@@ -71,6 +156,7 @@ pub struct Sender<'a> {
     version: ApiVersion,
     /// Most items one call may carry; lowered when the API refuses a size.
     max_items: &'a AtomicUsize,
+    journal: Option<&'a Journal>,
 }
 
 impl<'a> Sender<'a> {
@@ -85,26 +171,45 @@ impl<'a> Sender<'a> {
             mode,
             version,
             max_items,
+            journal: None,
         }
     }
 
+    /// Record what each batch sends and decides in `journal`.
+    pub fn with_journal(mut self, journal: Option<&'a Journal>) -> Self {
+        self.journal = journal;
+        self
+    }
+
     /// Send one batch; every row gets exactly one outcome.
-    pub fn send(&self, batch: Vec<Pending>) -> (Vec<RowOutcome>, Option<ApiError>) {
+    pub fn send(&self, batch: Vec<Pending>) -> (Vec<RowOutcome>, Option<Halt>) {
         let mut out = Vec::with_capacity(batch.len());
-        match self.send_inner(batch, &mut out) {
-            Ok(()) => (out, None),
-            Err((error, undecided)) => {
-                let message = format!(
-                    "not sent: the run stopped ({error}); import this error report again once that is fixed"
-                );
-                out.extend(
-                    undecided
-                        .into_iter()
-                        .map(|p| fail(p, ErrorCode::NotSent, message.clone())),
-                );
-                (out, Some(error))
-            }
+        let stop = self.send_inner(batch, &mut out).err();
+        let mut halt = None;
+        if let Some(journal) = self.journal
+            && let Err(e) = journal.done(&out)
+        {
+            halt = Some(Halt::Journal(e));
         }
+        if let Some(stop) = stop {
+            let why = stop.halt.to_string();
+            let unsent = format!("not sent: the run stopped ({why}); {RESUME_ADVICE}");
+            out.extend(
+                stop.unsent
+                    .into_iter()
+                    .map(|p| fail(p, ErrorCode::NotSent, unsent.clone())),
+            );
+            let unsure = format!(
+                "sent, but the run stopped ({why}) before the API confirmed it: it may or may                  not be stored; {RESUME_ADVICE} to settle it"
+            );
+            out.extend(
+                stop.unsure
+                    .into_iter()
+                    .map(|p| fail(p, ErrorCode::Unconfirmed, unsure.clone())),
+            );
+            halt = Some(stop.halt);
+        }
+        (out, halt)
     }
 
     fn send_inner(&self, batch: Vec<Pending>, out: &mut Vec<RowOutcome>) -> Result<(), Stop> {
@@ -112,17 +217,27 @@ impl<'a> Sender<'a> {
         let uuids: Vec<String> = batch.iter().filter_map(|p| p.draft.uuid.clone()).collect();
         let found = match self.lookup(&phones, &uuids) {
             Ok(found) => found,
-            Err(e) => return Err((e, batch)),
+            Err(e) => return Err(Stop::api(e, batch)),
         };
         let mut items = Vec::new();
         for pending in batch {
-            match self.plan(&pending, &found) {
-                Ok(Some(plan)) => items.push(Item { pending, plan }),
-                Ok(None) => {
-                    let existing = found.get(&pending.draft.phone);
-                    out.push(done(pending, Action::Skipped, existing));
-                }
-                Err(error) => out.push(fail(pending, error.code, error.message)),
+            match self.decide(&pending, &found) {
+                Decision::Write(plan) => items.push(Item { pending, plan }),
+                Decision::Done(action, rec) => out.push(done(pending, action, rec.as_deref())),
+                Decision::Fail(error) => out.push(fail(pending, error.code, error.message)),
+            }
+        }
+        if let Some(journal) = self.journal {
+            let rows: Vec<(u64, Action)> = items
+                .iter()
+                .map(|i| (i.pending.draft.row, i.plan.action()))
+                .collect();
+            if let Err(e) = journal.sent(&rows) {
+                return Err(Stop {
+                    halt: Halt::Journal(e),
+                    unsent: items.into_iter().map(|i| i.pending).collect(),
+                    unsure: Vec::new(),
+                });
             }
         }
         match self.version {
@@ -131,15 +246,16 @@ impl<'a> Sender<'a> {
         }
     }
 
-    /// Decide create / update / skip for one row.
-    fn plan(&self, p: &Pending, found: &Found) -> Result<Option<Plan>, RowError> {
+    /// Decide create / update / skip for one row, or settle a row an
+    /// earlier run sent.
+    fn decide(&self, p: &Pending, found: &Found) -> Decision {
         let by_uuid = p.draft.uuid.as_ref().and_then(|u| found.by_uuid.get(u));
         let by_phone = found.get(&p.draft.phone);
         let existing = by_uuid.or(by_phone);
         if let (Some(u), Some(p2)) = (by_uuid, by_phone)
             && u.id != p2.id
         {
-            return Err(RowError::new(
+            return Decision::Fail(RowError::new(
                 ErrorCode::ApiRejected,
                 format!(
                     "the uuid column names contact {} but phone {} belongs to another contact ({}); \
@@ -154,16 +270,26 @@ impl<'a> Sender<'a> {
             && let Some(u) = by_uuid
             && u.phone.as_deref() != Some(p.draft.phone.as_str())
         {
-            return Err(RowError::new(
+            return Decision::Fail(RowError::new(
                 ErrorCode::ApiRejected,
                 "changing a contact's phone by uuid needs --api v2 (v1 matches contacts by phone)",
             ));
         }
-        Ok(match (self.mode, existing) {
-            (Mode::Create, Some(_)) | (Mode::Update, None) => None,
-            (Mode::Create | Mode::Upsert, None) => Some(Plan::Create),
-            (Mode::Update | Mode::Upsert, Some(c)) => Some(Plan::Update(Box::new(c.clone()))),
-        })
+        // The earlier run's write went through: the contact holds the row.
+        if let (Some(action), Some(c)) = (p.settle, existing)
+            && already_holds(&p.draft, c)
+        {
+            return Decision::Done(action, Some(Box::new(c.clone())));
+        }
+        match (self.mode, existing) {
+            (Mode::Create, Some(_)) | (Mode::Update, None) => {
+                Decision::Done(Action::Skipped, by_phone.cloned().map(Box::new))
+            }
+            (Mode::Create | Mode::Upsert, None) => Decision::Write(Plan::Create),
+            (Mode::Update | Mode::Upsert, Some(c)) => {
+                Decision::Write(Plan::Update(Box::new(c.clone())))
+            }
+        }
     }
 
     /// Search phones and uuids, in calls of at most `max_items` ids.
@@ -217,7 +343,13 @@ impl<'a> Sender<'a> {
             .collect();
         let found = match self.lookup(&phones, &[]) {
             Ok(f) => f,
-            Err(e) => return Err((e, retry.into_iter().map(|(i, _)| i.pending).collect())),
+            // Refused creates stored nothing.
+            Err(e) => {
+                return Err(Stop::api(
+                    e,
+                    retry.into_iter().map(|(i, _)| i.pending).collect(),
+                ));
+            }
         };
         let mut again = Vec::new();
         for (mut item, reason) in retry {
@@ -283,9 +415,9 @@ impl<'a> Sender<'a> {
         }
         for item in items {
             let draft = &item.pending.draft;
-            let (update_uuid, action) = match &item.plan {
-                Plan::Update(c) => (c.uuid.as_deref(), Action::Updated),
-                Plan::Create => (None, Action::Created),
+            let update_uuid = match &item.plan {
+                Plan::Update(c) => c.uuid.as_deref(),
+                Plan::Create => None,
             };
             let failure = update_uuid
                 .and_then(|u| failed_by_key.get(u))
@@ -298,17 +430,25 @@ impl<'a> Sender<'a> {
                 }
                 continue;
             }
-            let stored = update_uuid
-                .and_then(|u| ok_by_uuid.get(u))
-                .or_else(|| ok_by_phone.get(draft.phone.as_str()))
-                .copied();
-            match (stored, &item.plan) {
-                (Some(rec), _) => out.push(done(item.pending, action, Some(rec))),
-                (None, Plan::Update(rec)) => out.push(done(item.pending, action, Some(&**rec))),
-                (None, Plan::Create) => out.push(fail(
+            // Only the contact itself confirms a row: an update by its
+            // uuid (with the row's phone, when the answer gives one), a
+            // create by the row's phone.
+            let same_phone = |rec: &&Contact| rec.phone.as_deref().is_none_or(|p| p == draft.phone);
+            let stored = match update_uuid {
+                Some(u) => ok_by_uuid.get(u).copied().filter(same_phone),
+                None => ok_by_phone.get(draft.phone.as_str()).copied(),
+            };
+            match stored {
+                Some(rec) => {
+                    let action = item.plan.action();
+                    out.push(done(item.pending, action, Some(rec)))
+                }
+                None => out.push(fail(
                     item.pending,
-                    ErrorCode::ApiRejected,
-                    "the API neither confirmed nor refused this contact; import the error report again to be sure",
+                    ErrorCode::Unconfirmed,
+                    "the API's answer neither confirmed nor refused this contact (it names other \
+                     contacts, or none): it may or may not be stored; import the file (or this \
+                     error report) again to settle it",
                 )),
             }
         }
@@ -340,7 +480,8 @@ impl<'a> Sender<'a> {
             .collect();
         let after = match self.lookup(&phones, &[]) {
             Ok(f) => f,
-            Err(e) => return Err((e, items)),
+            // Written, but not confirmed.
+            Err(e) => return Err((ApiError::Unconfirmed(Box::new(e)), items)),
         };
         for item in items {
             let now = after.get(&item.pending.draft.phone);
@@ -380,9 +521,18 @@ impl<'a> Sender<'a> {
             let tail = rest.split_off(take);
             let chunk = std::mem::replace(&mut rest, tail);
             if let Err((error, undecided)) = self.split_call(chunk, out, call) {
-                let mut left: Vec<Pending> = undecided.into_iter().map(|i| i.pending).collect();
-                left.extend(rest.into_iter().map(|i| i.pending));
-                return Err((error, left));
+                let undecided = undecided.into_iter().map(|i| i.pending).collect();
+                let (mut unsent, unsure) = if error.maybe_stored() {
+                    (Vec::new(), undecided)
+                } else {
+                    (undecided, Vec::new())
+                };
+                unsent.extend(rest.into_iter().map(|i| i.pending));
+                return Err(Stop {
+                    halt: Halt::Api(error),
+                    unsent,
+                    unsure,
+                });
             }
         }
         Ok(())
@@ -424,12 +574,13 @@ impl<'a> Sender<'a> {
             Err((e, chunk)) => {
                 // An unreadable answer: the write may or may not have happened.
                 let message = format!(
-                    "{e}; the contact may or may not be stored: import the error report again (upsert is safe)"
+                    "{e}; the contact may or may not be stored: import the file (or this error \
+                     report) again to settle it"
                 );
                 out.extend(
                     chunk
                         .into_iter()
-                        .map(|i| fail(i.pending, ErrorCode::ApiRejected, message.clone())),
+                        .map(|i| fail(i.pending, ErrorCode::Unconfirmed, message.clone())),
                 );
                 Ok(true)
             }

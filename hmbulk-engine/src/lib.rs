@@ -11,6 +11,9 @@
 //!   -> report (results, errors, summary)
 //! ```
 //!
+//! `journal` records what each batch sent and how it ended, so that a
+//! stopped import can be resumed.
+//!
 //! Export pages through the API (`export`) and writes CSV or JSON lines.
 //! The simulator every test talks to is its own crate, `heymarket-sim`.
 
@@ -27,6 +30,7 @@ pub mod error;
 pub mod export;
 pub mod formula;
 pub mod input;
+pub mod journal;
 pub mod mapping;
 pub mod outcome;
 pub mod phone;

@@ -18,6 +18,18 @@ pub enum Action {
 }
 
 impl Action {
+    /// The action named `name` (as [`Action::as_str`] writes it).
+    pub fn from_name(name: &str) -> Option<Action> {
+        [
+            Action::Created,
+            Action::Updated,
+            Action::Valid,
+            Action::Skipped,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Action::Created => "created",
@@ -53,9 +65,38 @@ pub enum ErrorCode {
     ApiRejected,
     /// The row was valid but the run stopped before it could be sent.
     NotSent,
+    /// The row was sent but the API's answer did not confirm it (an answer
+    /// that names other contacts or none, cannot be read, or was lost): the
+    /// contact may or may not be stored. Importing again settles it.
+    Unconfirmed,
 }
 
 impl ErrorCode {
+    /// Every code, in the order of the enum (`code as usize` indexes it).
+    pub const ALL: [ErrorCode; 16] = [
+        ErrorCode::RowShape,
+        ErrorCode::PhoneMissing,
+        ErrorCode::PhoneInvalid,
+        ErrorCode::PhoneSpreadsheetDamaged,
+        ErrorCode::CountryUnknown,
+        ErrorCode::PhoneNeedsCountry,
+        ErrorCode::EmailInvalid,
+        ErrorCode::TooManyTags,
+        ErrorCode::UnknownTag,
+        ErrorCode::UnknownAssignee,
+        ErrorCode::OptedOutInvalid,
+        ErrorCode::UuidInvalid,
+        ErrorCode::DuplicateInFile,
+        ErrorCode::ApiRejected,
+        ErrorCode::NotSent,
+        ErrorCode::Unconfirmed,
+    ];
+
+    /// The code named `name` (as [`ErrorCode::as_str`] writes it).
+    pub fn from_name(name: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::RowShape => "row_shape",
@@ -73,6 +114,7 @@ impl ErrorCode {
             ErrorCode::DuplicateInFile => "duplicate_in_file",
             ErrorCode::ApiRejected => "api_rejected",
             ErrorCode::NotSent => "not_sent",
+            ErrorCode::Unconfirmed => "unconfirmed",
         }
     }
 }
@@ -136,5 +178,27 @@ pub enum RowResult {
 impl RowOutcome {
     pub fn is_ok(&self) -> bool {
         matches!(self.result, RowResult::Done { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_listed_at_its_index_and_read_back_by_name() {
+        for (i, code) in ErrorCode::ALL.iter().enumerate() {
+            assert_eq!(*code as usize, i, "{code}");
+            assert_eq!(ErrorCode::from_name(code.as_str()), Some(*code));
+        }
+        for a in [
+            Action::Created,
+            Action::Updated,
+            Action::Valid,
+            Action::Skipped,
+        ] {
+            assert_eq!(Action::from_name(a.as_str()), Some(a));
+        }
+        assert_eq!(ErrorCode::from_name("created"), None);
     }
 }

@@ -5,8 +5,14 @@
 //! batches; `concurrency` worker threads send the batches (sharing one
 //! client, so one rate limiter); every row's outcome goes to the
 //! [`Reporter`]. A bounded queue between reader and workers keeps memory flat
-//! whatever the file size. A fatal API error stops the reading; rows read but
-//! not sent are reported as `not_sent`.
+//! whatever the file size.
+//!
+//! A stop (a fatal API error, the journal that cannot be written, Ctrl-C)
+//! stops the sending, not the reading: every row is still read, validated
+//! and reported, the valid rows not sent as `not_sent`. With a journal each
+//! batch is recorded as it is sent; resuming a stopped run, the rows its
+//! journal decided are reported as they were decided, and the rows it had
+//! in flight are settled by the sender's search.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -14,13 +20,14 @@ use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use crate::api::{ApiError, ApiVersion, Client};
-use crate::batch::{Mode, Pending, Sender};
+use crate::api::{ApiVersion, Client};
+use crate::batch::{Halt, Mode, Pending, RESUME_ADVICE, Sender};
 use crate::choice::choice;
 use crate::contact::Validator;
 use crate::dedupe::Dedupe;
 use crate::error::{Error, Result};
 use crate::input::{Record, RowReader};
+use crate::journal::{Journal, Resume, RowState};
 use crate::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
 use crate::phone::CountryTally;
 use crate::progress::Progress;
@@ -42,39 +49,43 @@ choice!(OnDuplicate, "--on-duplicate", {
     Skip => ("skip", "Report it as `skipped` in the results report"),
 });
 
-pub struct ImportSettings {
+pub struct ImportSettings<'a> {
     pub mode: Mode,
     pub api: ApiVersion,
     pub batch_size: usize,
     pub concurrency: usize,
     pub on_duplicate: OnDuplicate,
+    /// Where each batch is recorded as it is sent.
+    pub journal: Option<&'a Journal>,
+    /// What a stopped run's journal recorded (`--resume`).
+    pub resume: Option<&'a Resume>,
 }
 
 /// Everything a finished (or stopped) run knows.
 pub struct RunResult {
     pub summary: Summary,
-    /// The fatal error that stopped the run, if one did.
-    pub fatal: Option<ApiError>,
+    /// What stopped the run's sending, if anything did.
+    pub fatal: Option<Halt>,
     /// The user interrupted the run (Ctrl-C).
     pub interrupted: bool,
 }
 
 /// Run the pipeline. `client` is `None` for a dry run: valid rows are
 /// reported as `valid` and nothing is sent. When `interrupt` turns true
-/// (Ctrl-C), reading stops, the batches in flight finish, and the rows read
-/// but not sent are reported as `not_sent`.
+/// (Ctrl-C), sending stops, the batches in flight finish, and the rest of
+/// the file is read and reported, its valid rows as `not_sent`.
 pub fn run(
     mut reader: RowReader,
     validator: &Validator,
     client: Option<&Client>,
-    settings: &ImportSettings,
+    settings: &ImportSettings<'_>,
     reporter: Reporter,
     progress: &Progress,
     interrupt: &AtomicBool,
 ) -> Result<RunResult> {
     let started = Instant::now();
     let reporter = Mutex::new(reporter);
-    let fatal: Mutex<Option<ApiError>> = Mutex::new(None);
+    let fatal: Mutex<Option<Halt>> = Mutex::new(None);
     let stop = AtomicBool::new(false);
     let max_items = AtomicUsize::new(settings.batch_size.max(1));
     let report_error: Mutex<Option<Error>> = Mutex::new(None);
@@ -103,7 +114,8 @@ pub fn run(
                 let (fatal, stop, max_items, record, batches) =
                     (&fatal, &stop, &max_items, &record, &batches);
                 scope.spawn(move || {
-                    let sender = Sender::new(client, settings.mode, settings.api, max_items);
+                    let sender = Sender::new(client, settings.mode, settings.api, max_items)
+                        .with_journal(settings.journal);
                     while let Some(batch) = next_batch(&rx) {
                         if stop.load(Ordering::SeqCst) || interrupt.load(Ordering::SeqCst) {
                             let reason = stopped_reason(fatal, interrupt);
@@ -153,9 +165,18 @@ pub fn run(
             progress.rows_read(chunk.len() as u64, reader.bytes_read());
             let validated = validator.validate_chunk(&chunk);
             for (rec, result) in chunk.drain(..).zip(validated) {
-                let draft = match result {
-                    Ok(d) => d,
-                    Err(error) => {
+                let state = match settings.resume {
+                    Some(resume) if client.is_some() => resume.state(rec.row),
+                    _ => RowState::Fresh,
+                };
+                let draft = match (result, state) {
+                    (Ok(d), _) => d,
+                    // Sent by the stopped run: what it decided stands.
+                    (Err(_), RowState::Decided(d)) => {
+                        record(d.outcome(rec.row, String::new(), rec.cells));
+                        continue;
+                    }
+                    (Err(error), _) => {
                         record(failed(rec, error));
                         continue;
                     }
@@ -208,10 +229,24 @@ pub fn run(
                     });
                     continue;
                 }
-                batch.push(Pending {
-                    draft,
-                    cells: rec.cells,
-                });
+                let settle = match state {
+                    RowState::Decided(d) => {
+                        record(d.outcome(draft.row, draft.phone_raw, rec.cells));
+                        continue;
+                    }
+                    RowState::InFlight(action) => Some(action),
+                    RowState::Fresh => None,
+                };
+                let pending = Pending {
+                    settle,
+                    ..Pending::new(draft, rec.cells)
+                };
+                // Stopped: the rest of the file is read and reported, not sent.
+                if stop.load(Ordering::SeqCst) || interrupt.load(Ordering::SeqCst) {
+                    record(not_sent(pending, &stopped_reason(&fatal, interrupt)));
+                    continue;
+                }
+                batch.push(pending);
                 if batch.len() >= settings.batch_size {
                     let full =
                         std::mem::replace(&mut batch, Vec::with_capacity(settings.batch_size));
@@ -224,9 +259,6 @@ pub fn run(
                             .for_each(|p| record(not_sent(p, &reason)));
                     }
                 }
-            }
-            if stop.load(Ordering::SeqCst) || interrupt.load(Ordering::SeqCst) {
-                break;
             }
         }
         if !batch.is_empty() {
@@ -280,15 +312,18 @@ pub fn run(
     s.phone_countries = countries;
     let interrupted = interrupt.load(Ordering::SeqCst);
     if let Some(e) = &fatal {
-        s.stopped = Some(format!("{e}; rows after row {} were not read", s.rows_read));
+        s.stopped = Some(e.to_string());
     } else if interrupted {
-        s.stopped = Some(format!(
-            "interrupted (Ctrl-C); rows after row {} were not read",
-            s.rows_read
-        ));
+        s.stopped = Some("interrupted (Ctrl-C)".to_string());
     }
     if let Some(e) = read_error {
-        s.stopped = Some(format!("{e}; rows after row {} were not read", s.rows_read));
+        s.stopped = Some(match s.stopped.take() {
+            Some(first) => format!(
+                "{first}; then {e}; rows after row {} were not read",
+                s.rows_read
+            ),
+            None => format!("{e}; rows after row {} were not read", s.rows_read),
+        });
         let summary = reporter.finish()?;
         return Err(Error::input(
             reader.path(),
@@ -350,15 +385,13 @@ fn next_batch(rx: &Mutex<Receiver<Vec<Pending>>>) -> Option<Vec<Pending>> {
     rx.lock().unwrap_or_else(|e| e.into_inner()).recv().ok()
 }
 
-fn stopped_reason(fatal: &Mutex<Option<ApiError>>, interrupt: &AtomicBool) -> String {
+fn stopped_reason(fatal: &Mutex<Option<Halt>>, interrupt: &AtomicBool) -> String {
     match &*fatal.lock().unwrap_or_else(|e| e.into_inner()) {
-        Some(e) => format!(
-            "not sent: the run stopped ({e}); import this error report again once that is fixed"
-        ),
+        Some(e) => format!("not sent: the run stopped ({e}); once that is fixed, {RESUME_ADVICE}"),
         None if interrupt.load(Ordering::SeqCst) => {
-            "not sent: the run was interrupted (Ctrl-C); import this error report again".into()
+            format!("not sent: the run was interrupted (Ctrl-C); {RESUME_ADVICE}")
         }
-        None => "not sent: the run stopped early; import this error report again".into(),
+        None => format!("not sent: the run stopped early; {RESUME_ADVICE}"),
     }
 }
 

@@ -11,13 +11,14 @@ use crate::sandbox::Sandbox;
 use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::api::{ApiError, Client};
 use hmbulk_engine::atomic_file::AtomicFile;
-use hmbulk_engine::batch::Mode;
+use hmbulk_engine::batch::{Halt, Mode};
 use hmbulk_engine::catalog::{Catalog, Tag};
 use hmbulk_engine::config::Config;
 use hmbulk_engine::contact::tags::tag_names;
 use hmbulk_engine::contact::{BlankPolicy, Validator};
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::RowReader;
+use hmbulk_engine::journal::{self, Header, InputId, Journal, Resume};
 use hmbulk_engine::mapping::{self, Field, MapFile, Mapping, Settings, quoted_list};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::{self, ImportSettings, OnDuplicate};
@@ -37,12 +38,14 @@ Examples:
                                                   (it finds people.mapping.toml beside it)
   hmbulk import shopify.csv --create-tags         create the tags the file names that the account lacks
   hmbulk import crm.csv --map crm.toml --mode create --report-dir reports/
+  hmbulk import people.csv --resume               finish a run that stopped (API down, Ctrl-C, kill,
+                                                  power loss): people.journal says what was sent
 
 Reports: <stem>.results.csv, <stem>.errors.csv, <stem>.summary.json and the mapping used,
-<stem>.mapping.toml, next to the input (or in --report-dir). Exit codes: 0 all rows ok;
-1 some rows failed; 2 usage, input-file or output error, nothing sent; 3 stopped by the
-API (bad key, 403, down past retries), or by an input-file or output error after contacts
-were sent.";
+<stem>.mapping.toml, next to the input (or in --report-dir); while an import runs, and after
+it stopped, <stem>.journal beside them. Exit codes: 0 all rows ok; 1 some rows failed; 2
+usage, input-file or output error, nothing sent; 3 stopped by the API (bad key, 403, down
+past retries), or by an input-file or output error after contacts were sent; 130 Ctrl-C.";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = USAGE)]
@@ -98,6 +101,15 @@ pub struct Args {
     /// Show progress even when stderr is not a terminal.
     #[arg(long)]
     pub progress: bool,
+    /// Finish an import that stopped (the API, Ctrl-C, kill -9, power loss)
+    /// with the same options: its journal beside the reports says what was
+    /// sent; rows in flight are settled by a search, never created twice.
+    #[arg(long, conflicts_with_all = ["restart", "dry_run"])]
+    pub resume: bool,
+    /// Start the import over although a stopped run's journal is beside the
+    /// reports (the journal is deleted; contacts already sent are found).
+    #[arg(long, conflicts_with = "dry_run")]
+    pub restart: bool,
     #[command(flatten)]
     pub api_args: ApiArgs,
 }
@@ -117,6 +129,12 @@ const DEFAULT_REGION: &str = "US";
 
 pub fn run(args: Args, validate_only: bool) -> Outcome {
     let dry_run = args.dry_run || validate_only;
+    if validate_only && (args.resume || args.restart) {
+        return Err(Error::usage(
+            "validate sends nothing and keeps no journal: --resume and --restart are for import",
+        )
+        .into());
+    }
     let reader = Config::new(&args.file).delimiter(args.delimiter).reader()?;
     let paths = ReportPaths::for_input(&args.file, args.report_dir.as_deref());
     if [
@@ -133,6 +151,10 @@ pub fn run(args: Args, validate_only: bool) -> Outcome {
             args.file.display()
         ))
         .into());
+    }
+    // A stopped run's journal: resume it, start over, or stop here.
+    if !dry_run {
+        check_journal(&args, &journal::path_for(&paths))?;
     }
     // The map: --map, or the mapping file the run that wrote this error
     // report left beside it.
@@ -214,6 +236,33 @@ fn import(
     if !quiet {
         print_mapping(&mapping, p.found_map.as_deref());
     }
+    let settings = Settings {
+        default_region: Some(p.region.to_ascii_uppercase()),
+        layout: mapping.layout().map(|l| l.id.to_string()),
+        source: args
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned()),
+    };
+    // The journal, before anything is written (tags included).
+    let (journal, resume) = if dry_run {
+        (None, None)
+    } else {
+        let options = journal_settings(args, &mapping, &settings);
+        open_journal(args, &journal::path_for(&p.paths), options)?
+    };
+    if let Some(r) = &resume
+        && !quiet
+    {
+        eprintln!(
+            "resuming the run of {} begun {}: {} rows decided, {} to settle by a search, the \
+             rest to send",
+            args.file.display(),
+            r.header.started,
+            r.decided(),
+            r.in_flight()
+        );
+    }
     let tags_created = if args.create_tags && catalog.online {
         let missing = missing_tags(args, &mapping, &catalog)?;
         match client.filter(|_| !dry_run) {
@@ -222,14 +271,6 @@ fn import(
         }
     } else {
         Vec::new()
-    };
-    let settings = Settings {
-        default_region: Some(p.region.to_ascii_uppercase()),
-        layout: mapping.layout().map(|l| l.id.to_string()),
-        source: args
-            .file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned()),
     };
     write_mapping(&p.paths.mapping, &mapping, &settings)?;
 
@@ -253,6 +294,8 @@ fn import(
         batch_size: args.batch_size as usize,
         concurrency: args.concurrency as usize,
         on_duplicate: args.on_duplicate,
+        journal: journal.as_ref(),
+        resume: resume.as_ref(),
     };
     let label = if dry_run { "validate" } else { "import" };
     let file_size = std::fs::metadata(&args.file).map(|m| m.len()).ok();
@@ -261,22 +304,172 @@ fn import(
     let interrupt = crate::cli::interrupt_on_ctrl_c();
     let result = pipeline::run(
         p.reader, &validator, sending, &settings, reporter, &progress, &interrupt,
-    )?;
+    );
     progress.finish();
+    let result = match result {
+        Ok(r) => r,
+        // The rest of the file cannot be read, so it cannot be resumed:
+        // the message says to fix the file and import it again.
+        Err(e @ Error::Input { .. }) => {
+            if let Some(j) = journal {
+                j.finish()?;
+            }
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
 
     print_summary(args, &result.summary, sandbox)?;
+    let stopped = result.fatal.is_some() || result.interrupted;
+    if stopped {
+        print_stop(&result, journal.as_ref().map(Journal::path));
+    } else if let Some(j) = journal {
+        j.finish()?;
+    }
+    let sent = client.is_some_and(Client::has_written);
     Ok(match result.fatal {
-        Some(e) => {
-            eprintln!(
-                "hmbulk: stopped: {}",
-                hmbulk_engine::redact::clean(&e.to_string())
-            );
-            Exit::Fatal
-        }
+        // The journal failed before anything was sent: nothing changed.
+        Some(Halt::Journal(_)) if !sent => Exit::Usage,
+        Some(_) => Exit::Fatal,
         None if result.interrupted => Exit::Interrupted,
         None if result.summary.rows_failed > 0 => Exit::RowsFailed,
         None => Exit::Ok,
     })
+}
+
+/// Before anything is sent: a journal beside the reports means a run
+/// stopped. `--resume` goes on with it, `--restart` deletes it, and
+/// without either the run stops here and says so.
+fn check_journal(args: &Args, path: &Path) -> Result<()> {
+    let exists = path.exists();
+    let file = args.file.display();
+    if args.resume && !exists {
+        return Err(Error::usage(format!(
+            "nothing to resume: there is no {} (a finished run removes its journal; a run \
+             with --report-dir keeps it there, so pass the same --report-dir); run without \
+             --resume to import {file}",
+            path.display()
+        )));
+    }
+    if !exists || args.resume {
+        return Ok(());
+    }
+    if args.restart {
+        return journal::remove(path);
+    }
+    let began = journal::started(path)
+        .map(|t| format!(" (begun {t})"))
+        .unwrap_or_default();
+    Err(Error::usage(format!(
+        "a run importing {file}{began} stopped before it finished: {} says what it sent. \
+         Run `{}` to finish it (with the same options), or add --restart to start over \
+         (or delete {})",
+        path.display(),
+        command_line("--resume"),
+        path.display()
+    )))
+}
+
+/// The options that decide row outcomes, which a resumed run must share.
+fn journal_settings(
+    args: &Args,
+    mapping: &Mapping,
+    settings: &Settings,
+) -> std::collections::BTreeMap<String, String> {
+    let rendered = mapping::render(mapping, settings);
+    [
+        ("mode", args.mode.to_string()),
+        ("api", args.api.to_string()),
+        ("on_duplicate", args.on_duplicate.to_string()),
+        ("blank", args.blank.to_string()),
+        ("create_tags", args.create_tags.to_string()),
+        ("mapping", journal::digest(rendered.as_bytes())),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+/// Start this run's journal, or open the stopped run's (`--resume`) after
+/// checking that the file and the options are the same.
+fn open_journal(
+    args: &Args,
+    path: &Path,
+    options: std::collections::BTreeMap<String, String>,
+) -> Result<(Option<Journal>, Option<Resume>)> {
+    let input = InputId::of(&args.file)?;
+    if args.resume {
+        let (journal, resume) = Journal::resume(path)?;
+        resume.check_input(&input, path)?;
+        resume.check_settings(&options, path)?;
+        Ok((Some(journal), Some(resume)))
+    } else {
+        let journal = Journal::create(path, &Header::new(input, options))?;
+        Ok((Some(journal), None))
+    }
+}
+
+/// After a stop: how many rows were left, and the command that finishes
+/// the file.
+fn print_stop(result: &pipeline::RunResult, journal: Option<&Path>) {
+    let s = &result.summary;
+    let count = |code: &str| s.errors_by_code.get(code).copied().unwrap_or(0);
+    match &result.fatal {
+        Some(e) => eprintln!(
+            "hmbulk: stopped: {}",
+            hmbulk_engine::redact::clean(&e.to_string())
+        ),
+        None => eprintln!("hmbulk: stopped: interrupted (Ctrl-C)"),
+    }
+    let (not_sent, unconfirmed) = (count("not_sent"), count("unconfirmed"));
+    let mut left = format!("{not_sent} rows were not sent (not_sent)");
+    if unconfirmed > 0 {
+        left += &format!(
+            " and {unconfirmed} were sent but not confirmed (unconfirmed: may or may not be stored)"
+        );
+    }
+    eprintln!("hmbulk: {left}; every row of the file is in the reports.");
+    match journal {
+        Some(j) => eprintln!(
+            "hmbulk: to finish the file, run:\n    {}\n(the journal {} remembers what was \
+             sent; rows in flight are settled by a search, never created twice)",
+            command_line("--resume"),
+            j.display()
+        ),
+        None => eprintln!(
+            "hmbulk: to finish the file, import the error report again: hmbulk import {}",
+            s.reports
+                .as_ref()
+                .map(|r| r.errors.display().to_string())
+                .unwrap_or_default()
+        ),
+    }
+}
+
+/// This command line again with `flag` in place of `--resume`/`--restart`,
+/// quoted for a POSIX shell.
+fn command_line(flag: &str) -> String {
+    let mut words = vec!["hmbulk".to_string()];
+    words.extend(
+        std::env::args()
+            .skip(1)
+            .filter(|a| a != "--resume" && a != "--restart")
+            .map(|a| shell_quote(&a)),
+    );
+    words.push(flag.to_string());
+    words.join(" ")
+}
+
+fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 /// The first lines of output: the layout recognised and where each field
@@ -430,7 +623,10 @@ fn create_tags(
                 });
                 created.push(name.clone());
             }
-            Err(ApiError::Rejected { message, .. }) => {
+            // Refused, perhaps because an attempt whose answer was lost
+            // created it: the tags read again say.
+            Err(e) if refusal(&e).is_some() => {
+                let message = refusal(&e).unwrap_or_default();
                 catalog.tags = client.tags()?;
                 if !catalog
                     .tags
@@ -450,6 +646,16 @@ fn create_tags(
         eprintln!("created {} tags: {}", created.len(), quoted_list(&created));
     }
     Ok(created)
+}
+
+/// The API's reason when `e` refused a write (perhaps after an attempt
+/// whose answer was lost).
+fn refusal(e: &ApiError) -> Option<String> {
+    match e {
+        ApiError::Rejected { message, .. } => Some(message.clone()),
+        ApiError::Unconfirmed(inner) => refusal(inner),
+        _ => None,
+    }
 }
 
 /// The mapping file beside the reports.

@@ -18,5 +18,6 @@ mod test_layouts;
 mod test_phones;
 mod test_properties;
 mod test_sandbox;
+mod test_unconfirmed;
 mod test_validate;
 mod test_write_answers;

@@ -34,19 +34,36 @@ pub enum ApiError {
     /// HTTP cannot carry). Fatal, and a usage error: nothing was sent.
     #[error("{0}")]
     Usage(String),
+    /// A write ended in the error inside after an earlier attempt of it may
+    /// have reached the server (its connection dropped after sending, it
+    /// timed out, or it answered 5xx): what it carried may or may not be
+    /// stored. Fatal when the error inside is.
+    #[error("{0} (after a write that may have been stored)")]
+    Unconfirmed(Box<ApiError>),
 }
 
 impl ApiError {
     /// Fatal for a whole run: credentials, a redirect, a request that cannot
     /// be made, or the remote down past retries.
     pub fn is_fatal(&self) -> bool {
-        matches!(
-            self,
-            ApiError::Auth { .. }
-                | ApiError::Unavailable(_)
-                | ApiError::Redirected { .. }
-                | ApiError::Usage(_)
-        )
+        match self {
+            ApiError::Unconfirmed(inner) => inner.is_fatal(),
+            e => matches!(
+                e,
+                ApiError::Auth { .. }
+                    | ApiError::Unavailable(_)
+                    | ApiError::Redirected { .. }
+                    | ApiError::Usage(_)
+            ),
+        }
+    }
+
+    /// Whether a write that ended in this error may have been stored: its
+    /// answer could not be read, or an attempt of it may have reached the
+    /// server before the error. A refusal (4xx), a redirect or a request
+    /// that never connected stored nothing.
+    pub fn maybe_stored(&self) -> bool {
+        matches!(self, ApiError::Decode { .. } | ApiError::Unconfirmed(_))
     }
 
     /// The same error with every secret taken out of its messages.
@@ -76,6 +93,7 @@ impl ApiError {
                 location: cleaned(location),
             },
             ApiError::Usage(m) => ApiError::Usage(cleaned(m)),
+            ApiError::Unconfirmed(inner) => ApiError::Unconfirmed(Box::new(inner.redacted())),
         }
     }
 }

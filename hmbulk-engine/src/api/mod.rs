@@ -171,7 +171,22 @@ impl Client {
         body: Option<&B>,
     ) -> Result<T, ApiError> {
         let endpoint = format!("{method} {}", path.split('?').next().unwrap_or(path));
-        self.call_inner(method, path, body, &endpoint)
+        self.call_inner(method, path, body, &endpoint, false)
+            .map_err(ApiError::redacted)
+    }
+
+    /// [`Client::call`] for a call that writes: counted as a write before
+    /// it is sent, and an error after an attempt that may have reached the
+    /// server is [`ApiError::Unconfirmed`].
+    pub fn call_write<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, ApiError> {
+        self.count_write();
+        let endpoint = format!("{method} {}", path.split('?').next().unwrap_or(path));
+        self.call_inner(method, path, body, &endpoint, true)
             .map_err(ApiError::redacted)
     }
 
@@ -181,8 +196,9 @@ impl Client {
         path: &str,
         body: Option<&B>,
         endpoint: &str,
+        write: bool,
     ) -> Result<T, ApiError> {
-        let response = self.send(method, path, body, endpoint)?;
+        let response = self.send(method, path, body, endpoint, write)?;
         let decode = |message: String| ApiError::Decode {
             endpoint: endpoint.to_string(),
             message,
@@ -223,13 +239,32 @@ impl Client {
     }
 
     /// Send with the retry policy until a 2xx answer, whose body is left to
-    /// read; anything else is an [`ApiError`].
+    /// read; anything else is an [`ApiError`]. For a `write`, an error after
+    /// an attempt that may have reached the server (a 5xx, a timeout or a
+    /// connection dropped once connected) is [`ApiError::Unconfirmed`]: the
+    /// write may have been stored although no answer says so.
     fn send<B: Serialize + ?Sized>(
         &self,
         method: Method,
         path: &str,
         body: Option<&B>,
         endpoint: &str,
+        write: bool,
+    ) -> Result<Response, ApiError> {
+        let mut maybe_delivered = false;
+        match self.attempts(method, path, body, endpoint, &mut maybe_delivered) {
+            Err(e) if write && maybe_delivered => Err(ApiError::Unconfirmed(Box::new(e))),
+            other => other,
+        }
+    }
+
+    fn attempts<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        endpoint: &str,
+        maybe_delivered: &mut bool,
     ) -> Result<Response, ApiError> {
         let url = format!("{}{}", self.base_url, path);
         let mut failures = 0u32;
@@ -300,6 +335,7 @@ impl Client {
                             });
                         }
                         500..=599 => {
+                            *maybe_delivered = true;
                             format!(
                                 "{endpoint} answered {status}: {}",
                                 self.error_message(response)
@@ -321,10 +357,15 @@ impl Client {
                         describe_transport_error(&e, &self.options)
                     )));
                 }
-                Err(e) => format!(
-                    "{endpoint}: {}",
-                    describe_transport_error(&e, &self.options)
-                ),
+                Err(e) => {
+                    // Once connected, the request may have been received
+                    // and acted on whatever happened to the answer.
+                    *maybe_delivered |= !e.is_connect();
+                    format!(
+                        "{endpoint}: {}",
+                        describe_transport_error(&e, &self.options)
+                    )
+                }
             };
             failures += 1;
             if failures > self.options.max_retries {
@@ -382,8 +423,8 @@ impl Client {
 
     /// `POST /v1/tag`: create a tag named `name`; gives its id.
     pub fn create_tag(&self, name: &str) -> Result<i64, ApiError> {
-        self.count_write();
-        let answer: Value = self.call(Method::POST, "/v1/tag", Some(&json!({ "tag": name })))?;
+        let answer: Value =
+            self.call_write(Method::POST, "/v1/tag", Some(&json!({ "tag": name })))?;
         answer
             .get("id")
             .and_then(Value::as_i64)
@@ -454,8 +495,7 @@ impl Client {
 
     /// `POST /v2/contacts`: creates items without `contact_id`, updates the rest.
     pub fn write_v2(&self, items: &[WriteItem]) -> Result<WriteAnswer, ApiError> {
-        self.count_write();
-        self.call(
+        self.call_write(
             Method::POST,
             "/v2/contacts",
             Some(&WriteBody { contacts: items }),
@@ -469,7 +509,7 @@ impl Client {
         let path = format!("/v1/batch/contacts?overwrite={overwrite}");
         let endpoint = "POST /v1/batch/contacts";
         self.count_write();
-        self.send(Method::POST, &path, Some(items), endpoint)
+        self.send(Method::POST, &path, Some(items), endpoint, true)
             .map(drop)
             .map_err(ApiError::redacted)
     }
