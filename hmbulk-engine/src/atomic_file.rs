@@ -12,11 +12,17 @@
 //!
 //! Every error names the file being written ([`Error::Output`]); a CSV file
 //! is written through [`CsvFile`], whose errors name it too.
+//!
+//! A report ([`AtomicFile::create_report`]) is never lost to a full disk:
+//! when its folder cannot take it (no space, a quota, any write error), it
+//! moves, with what it holds so far, to a fallback folder in the system's
+//! temporary directory (`$TMPDIR/hmbulk-reports-XXXXXX`, one per run), is
+//! finished there, and [`AtomicFile::place`] says where and why.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use tempfile::NamedTempFile;
 
@@ -26,51 +32,80 @@ use crate::error::{Error, Result};
 pub const TEMP_SUFFIX: &str = ".hmbulk-tmp";
 const RANDOM_CHARS: usize = 6;
 
+/// Bytes gathered before they are written to the file.
+const BUFFER: usize = 256 * 1024;
+
 /// Temporary files being written, for [`remove_unfinished`].
 static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
+/// The fallback folder of this run, made when first needed.
+static FALLBACK: OnceLock<io::Result<PathBuf>> = OnceLock::new();
+
 pub struct AtomicFile {
+    /// The final place (in the fallback folder once moved).
     path: PathBuf,
     temp_path: PathBuf,
     /// `None` once committed.
-    w: Option<BufWriter<NamedTempFile>>,
+    file: Option<NamedTempFile>,
+    /// Bytes not yet written to `file`; everything before them is.
+    buf: Vec<u8>,
+    /// Bytes written to `file`.
+    written: u64,
+    /// May move to the fallback folder.
+    report: bool,
+    /// Why it moved there, if it did.
+    moved: Option<String>,
+}
+
+/// Where a committed file ended up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    pub path: PathBuf,
+    /// Why it is not where it was meant to be (the error of its own
+    /// folder), when it moved to the fallback folder.
+    pub moved: Option<String>,
 }
 
 impl AtomicFile {
     /// Start writing `path`; `bom` starts it with a UTF-8 BOM (for Excel).
     /// Temporary files of `path` left by a killed run are removed first.
     pub fn create(path: &Path, bom: bool) -> Result<AtomicFile> {
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
         let failed = |e| Error::output(path, e);
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .ok_or_else(|| failed(io::Error::other("that is not a file name")))?;
+        let dir = parent(path);
+        let name = file_name(path).map_err(failed)?;
         remove_stale(dir, &name);
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(TEMP_SUFFIX)
-            .rand_bytes(RANDOM_CHARS)
-            .tempfile_in(dir)
-            .map_err(failed)?;
-        // Marks the file as in use: the stale-file sweep of a concurrent run
-        // leaves it alone. Where the file system has no locks, it is never
-        // taken for stale either (see `remove_stale`).
-        let _ = tmp.as_file().try_lock();
-        let temp_path = tmp.path().to_path_buf();
-        lock_unfinished().push(temp_path.clone());
-        let mut w = BufWriter::with_capacity(256 * 1024, tmp);
+        let (file, temp_path) = temp_in(dir, &name).map_err(failed)?;
+        let mut buf = Vec::with_capacity(BUFFER);
         if bom {
-            w.write_all("\u{feff}".as_bytes()).map_err(failed)?;
+            buf.extend_from_slice("\u{feff}".as_bytes());
         }
         Ok(AtomicFile {
             path: path.to_path_buf(),
             temp_path,
-            w: Some(w),
+            file: Some(file),
+            buf,
+            written: 0,
+            report: false,
+            moved: None,
         })
+    }
+
+    /// As [`AtomicFile::create`], for a report: when its folder cannot take
+    /// it (from the start, or once full), it moves to the fallback folder.
+    pub fn create_report(path: &Path, bom: bool) -> Result<AtomicFile> {
+        let mut f = match AtomicFile::create(path, bom) {
+            Ok(f) => f,
+            Err(Error::Output { source, .. }) => {
+                let name = file_name(path).map_err(|e| Error::output(path, e))?;
+                let dir = fallback_dir().map_err(|_| Error::output(path, clone_io(&source)))?;
+                let mut f = AtomicFile::create(&dir.join(name), bom)?;
+                f.moved = Some(format!("cannot write {}: {source}", path.display()));
+                f
+            }
+            Err(e) => return Err(e),
+        };
+        f.report = true;
+        Ok(f)
     }
 
     /// The file's final place.
@@ -79,33 +114,159 @@ impl AtomicFile {
     }
 
     /// Flush, sync and rename into place.
-    pub fn commit(mut self) -> Result<()> {
-        let path = self.path.clone();
-        let failed = |e| Error::output(&path, e);
-        let Some(w) = self.w.take() else {
-            return Ok(());
-        };
-        let tmp = w.into_inner().map_err(|e| failed(e.into_error()))?;
-        tmp.as_file().sync_all().map_err(failed)?;
+    pub fn commit(self) -> Result<()> {
+        self.place().map(drop)
+    }
+
+    /// Flush, sync and rename into place; gives where it went.
+    pub fn place(mut self) -> Result<Placed> {
+        let result = self.place_here();
+        match result {
+            Err(e) if self.report && self.moved.is_none() => {
+                self.move_to_fallback(e)
+                    .map_err(|e| Error::output(&self.path, e))?;
+                self.place_here()
+                    .map_err(|e| Error::output(&self.path, e))?;
+            }
+            other => other.map_err(|e| Error::output(&self.path, e))?,
+        }
+        Ok(Placed {
+            path: self.path.clone(),
+            moved: self.moved.clone(),
+        })
+    }
+
+    fn place_here(&mut self) -> io::Result<()> {
+        self.write_buf()?;
+        let file = self.file.as_ref().ok_or_else(committed)?;
+        file.as_file().sync_all()?;
         // Under the registry's lock, so the Ctrl-C handler either removes
         // the file before the rename or sees it gone after.
         let mut unfinished = lock_unfinished();
-        tmp.persist(&self.path).map_err(|e| failed(e.error))?;
-        unfinished.retain(|p| p != &self.temp_path);
+        let file = self.file.take().ok_or_else(committed)?;
+        match file.persist(&self.path) {
+            Ok(_) => {
+                unfinished.retain(|p| p != &self.temp_path);
+                Ok(())
+            }
+            Err(e) => {
+                self.file = Some(e.file);
+                Err(e.error)
+            }
+        }
+    }
+
+    /// Write out the buffer; a report whose folder fails it moves.
+    fn write_buf(&mut self) -> io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let file = self.file.as_mut().ok_or_else(committed)?;
+        match file.write_all(&self.buf) {
+            Ok(()) => {}
+            Err(e) if self.report && self.moved.is_none() => {
+                self.move_to_fallback(e)?;
+                let file = self.file.as_mut().ok_or_else(committed)?;
+                file.write_all(&self.buf)?;
+            }
+            Err(e) => return Err(e),
+        }
+        self.written += self.buf.len() as u64;
+        self.buf.clear();
         Ok(())
     }
 
-    fn writer(&mut self) -> io::Result<&mut BufWriter<NamedTempFile>> {
-        self.w
-            .as_mut()
-            .ok_or_else(|| io::Error::other("the file was already committed"))
+    /// Go on in the fallback folder with what was written so far; `why`
+    /// is the error of the file's own folder.
+    fn move_to_fallback(&mut self, why: io::Error) -> io::Result<()> {
+        let dir = fallback_dir().map_err(|_| clone_io(&why))?;
+        let name = file_name(&self.path)?;
+        let (mut file, temp_path) = temp_in(&dir, &name)?;
+        // What reached the old file: exactly the bytes written before the
+        // buffer, which still holds the rest.
+        let old = File::open(&self.temp_path)?;
+        let copied = io::copy(&mut old.take(self.written), &mut file)?;
+        if copied != self.written {
+            return Err(why);
+        }
+        {
+            let mut unfinished = lock_unfinished();
+            unfinished.retain(|p| p != &self.temp_path);
+        }
+        // Dropping the old temporary file removes it, giving its space back.
+        self.file = Some(file);
+        self.temp_path = temp_path;
+        self.moved = Some(format!("cannot write {}: {why}", self.path.display()));
+        self.path = dir.join(name);
+        Ok(())
     }
+}
+
+fn committed() -> io::Error {
+    io::Error::other("the file was already committed")
+}
+
+fn clone_io(e: &io::Error) -> io::Error {
+    io::Error::new(e.kind(), e.to_string())
+}
+
+fn parent(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+fn file_name(path: &Path) -> io::Result<String> {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| io::Error::other("that is not a file name"))
+}
+
+/// A new, locked and registered temporary file for `name` in `dir`.
+fn temp_in(dir: &Path, name: &str) -> io::Result<(NamedTempFile, PathBuf)> {
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(TEMP_SUFFIX)
+        .rand_bytes(RANDOM_CHARS)
+        .tempfile_in(dir)?;
+    // Marks the file as in use: the stale-file sweep of a concurrent run
+    // leaves it alone. Where the file system has no locks, it is never
+    // taken for stale either (see `remove_stale`).
+    let _ = tmp.as_file().try_lock();
+    let temp_path = tmp.path().to_path_buf();
+    lock_unfinished().push(temp_path.clone());
+    Ok((tmp, temp_path))
+}
+
+/// This run's fallback folder for reports, made on first use.
+pub fn fallback_dir() -> io::Result<PathBuf> {
+    let made = FALLBACK.get_or_init(|| {
+        tempfile::Builder::new()
+            .prefix("hmbulk-reports-")
+            .tempdir_in(std::env::temp_dir())
+            .map(tempfile::TempDir::keep)
+    });
+    match made {
+        Ok(dir) => Ok(dir.clone()),
+        Err(e) => Err(clone_io(e)),
+    }
+}
+
+/// Put the finished file `path` into the fallback folder (a copy, when
+/// `keep`); gives its new place.
+pub fn to_fallback(path: &Path, keep: bool) -> io::Result<PathBuf> {
+    let to = fallback_dir()?.join(file_name(path)?);
+    std::fs::copy(path, &to)?;
+    if !keep {
+        std::fs::remove_file(path)?;
+    }
+    Ok(to)
 }
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        // The temporary file removes itself when `w` is dropped right after.
-        if self.w.is_some() {
+        // The temporary file removes itself when `file` is dropped right after.
+        if self.file.is_some() {
             lock_unfinished().retain(|p| p != &self.temp_path);
         }
     }
@@ -113,11 +274,18 @@ impl Drop for AtomicFile {
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.writer()?.write(buf)
+        if self.file.is_none() {
+            return Err(committed());
+        }
+        self.buf.extend_from_slice(buf);
+        if self.buf.len() >= BUFFER {
+            self.write_buf()?;
+        }
+        Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.writer()?.flush()
+        self.write_buf()
     }
 }
 
@@ -173,12 +341,20 @@ fn remove_stale(dir: &Path, name: &str) {
 
 /// Write `value` as pretty JSON to `path`, atomically.
 pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {
-    let mut f = AtomicFile::create(path, false)?;
+    json_into(AtomicFile::create(path, false)?, value).map(drop)
+}
+
+/// [`write_json`] for a report: it may move to the fallback folder.
+pub fn write_report_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<Placed> {
+    json_into(AtomicFile::create_report(path, false)?, value)
+}
+
+fn json_into<T: serde::Serialize>(mut f: AtomicFile, value: &T) -> Result<Placed> {
     serde_json::to_writer_pretty(&mut f, value)
         .map_err(io::Error::from)
         .and_then(|()| f.write_all(b"\n"))
-        .map_err(|e| Error::output(path, e))?;
-    f.commit()
+        .map_err(|e| Error::output(f.path(), e))?;
+    f.place()
 }
 
 /// A CSV file written through an [`AtomicFile`]; every error names it.
@@ -191,11 +367,19 @@ impl CsvFile {
     /// Start writing `path` (see [`AtomicFile::create`]). Records may differ
     /// in length.
     pub fn create(path: &Path, bom: bool) -> Result<CsvFile> {
-        let file = AtomicFile::create(path, bom)?;
-        Ok(CsvFile {
+        Ok(CsvFile::over(AtomicFile::create(path, bom)?))
+    }
+
+    /// A report (see [`AtomicFile::create_report`]).
+    pub fn create_report(path: &Path, bom: bool) -> Result<CsvFile> {
+        Ok(CsvFile::over(AtomicFile::create_report(path, bom)?))
+    }
+
+    fn over(file: AtomicFile) -> CsvFile {
+        CsvFile {
+            path: file.path().to_path_buf(),
             writer: csv::WriterBuilder::new().flexible(true).from_writer(file),
-            path: path.to_path_buf(),
-        })
+        }
     }
 
     pub fn write_record<I, T>(&mut self, record: I) -> Result<()>
@@ -210,10 +394,15 @@ impl CsvFile {
 
     /// Flush and rename into place.
     pub fn commit(self) -> Result<()> {
+        self.place().map(drop)
+    }
+
+    /// Flush and rename into place; gives where it went.
+    pub fn place(self) -> Result<Placed> {
         self.writer
             .into_inner()
             .map_err(|e| Error::output(&self.path, e.into_error()))?
-            .commit()
+            .place()
     }
 }
 
@@ -274,6 +463,39 @@ mod tests {
                 .starts_with(&format!("cannot write {}", taken.display()))
         );
         assert!(taken.is_dir());
+    }
+
+    #[test]
+    fn a_report_its_folder_cannot_take_moves_whole_to_the_fallback_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        // A folder in the way: found at the rename, after most of the
+        // report was written in place.
+        let taken = dir.path().join("r.csv");
+        std::fs::create_dir(&taken).unwrap();
+        let mut f = AtomicFile::create_report(&taken, true).unwrap();
+        let text: Vec<u8> = (0..100_000u32)
+            .flat_map(|i| format!("{i},row\n").into_bytes())
+            .collect();
+        f.write_all(&text).unwrap();
+        let placed = f.place().unwrap();
+        let why = placed.moved.clone().unwrap();
+        assert!(
+            why.starts_with(&format!("cannot write {}", taken.display())),
+            "{why}"
+        );
+        assert_eq!(placed.path.parent().unwrap(), fallback_dir().unwrap());
+        let written = std::fs::read(&placed.path).unwrap();
+        assert_eq!(&written[..3], "\u{feff}".as_bytes());
+        assert_eq!(&written[3..], &text[..]);
+        std::fs::remove_file(&placed.path).unwrap();
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
+        // Not a report: the error, and nothing elsewhere.
+        let f = AtomicFile::create(&taken, false).unwrap();
+        assert!(f.place().is_err());
     }
 
     #[test]

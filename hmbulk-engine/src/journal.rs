@@ -152,8 +152,30 @@ impl Header {
 /// An open journal, appended to by the senders.
 pub struct Journal {
     path: PathBuf,
+    appender: Mutex<Appender>,
+}
+
+struct Appender {
     /// Locked for the run: a second run on the same reports stops at once.
-    file: Mutex<File>,
+    file: File,
+    /// Length of the whole lines written.
+    len: u64,
+    /// The first append that failed: nothing is appended after it, so the
+    /// journal never holds a broken line before a whole one.
+    failed: Option<String>,
+}
+
+impl Journal {
+    fn open(path: &Path, file: File, len: u64) -> Journal {
+        Journal {
+            path: path.to_path_buf(),
+            appender: Mutex::new(Appender {
+                file,
+                len,
+                failed: None,
+            }),
+        }
+    }
 }
 
 impl Journal {
@@ -166,10 +188,7 @@ impl Journal {
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let file = options.open(path).map_err(failed)?;
         lock(path, &file)?;
-        let journal = Journal {
-            path: path.to_path_buf(),
-            file: Mutex::new(file),
-        };
+        let journal = Journal::open(path, file, 0);
         let line = serde_json::to_string(header).map_err(|e| failed(e.into()))?;
         journal.append(&line)?;
         sync_dir(path);
@@ -192,13 +211,7 @@ impl Journal {
                 .and_then(|()| file.sync_data())
                 .map_err(|e| Error::output(path, e))?;
         }
-        Ok((
-            Journal {
-                path: path.to_path_buf(),
-                file: Mutex::new(file),
-            },
-            resume,
-        ))
+        Ok((Journal::open(path, file, good_len), resume))
     }
 
     pub fn path(&self) -> &Path {
@@ -226,19 +239,34 @@ impl Journal {
     }
 
     fn append(&self, line: &str) -> Result<()> {
-        let mut file = self.file.lock().unwrap_or_else(|e| e.into_inner());
+        let mut a = self.appender.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(why) = &a.failed {
+            return Err(Error::output(&self.path, io::Error::other(why.clone())));
+        }
         let mut bytes = Vec::with_capacity(line.len() + 1);
         bytes.extend_from_slice(line.as_bytes());
         bytes.push(b'\n');
-        file.write_all(&bytes)
-            .and_then(|()| file.sync_data())
-            .map_err(|e| Error::output(&self.path, e))
+        let written = a.file.write_all(&bytes).and_then(|()| a.file.sync_data());
+        match written {
+            Ok(()) => {
+                a.len += bytes.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                // Take back what part of the line went out (best effort;
+                // a resumed run drops a last line cut short anyway).
+                let len = a.len;
+                let _ = a.file.set_len(len).and_then(|()| a.file.sync_data());
+                a.failed = Some(e.to_string());
+                Err(Error::output(&self.path, e))
+            }
+        }
     }
 
     /// The run is over: every row is in the reports. Removes the journal.
     pub fn finish(self) -> Result<()> {
         let path = self.path.clone();
-        drop(self.file);
+        drop(self.appender);
         std::fs::remove_file(&path).map_err(|e| Error::output(&path, e))?;
         sync_dir(&path);
         Ok(())

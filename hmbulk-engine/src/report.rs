@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::atomic_file::{CsvFile, write_json};
+use crate::atomic_file::{CsvFile, write_report_json};
 use crate::error::{Error, Result};
 use crate::formula::guard;
 use crate::outcome::{Action, RowOutcome, RowResult};
@@ -50,6 +50,28 @@ impl ReportPaths {
             summary: dir.join(format!("{stem}.summary.json")),
             mapping: dir.join(format!("{stem}.mapping.toml")),
         }
+    }
+}
+
+impl ReportPaths {
+    /// Move the reports (copy the mapping) to this run's fallback folder,
+    /// those that are not there yet.
+    fn gather_in_fallback(&mut self) -> Result<()> {
+        use crate::atomic_file::{fallback_dir, to_fallback};
+        let dir = fallback_dir().map_err(|e| Error::output(&self.summary, e))?;
+        for (path, keep) in [
+            (&mut self.results, false),
+            (&mut self.errors, false),
+            (&mut self.mapping, true),
+        ] {
+            if path.parent() != Some(dir.as_path()) && path.exists() {
+                *path = to_fallback(path, keep).map_err(|e| Error::output(path, e))?;
+            }
+        }
+        if let Some(name) = self.summary.file_name() {
+            self.summary = dir.join(name);
+        }
+        Ok(())
     }
 }
 
@@ -102,6 +124,10 @@ pub struct Summary {
     pub unchecked_columns: Vec<String>,
     /// Tags `--create-tags` created (or, in a dry run, would create).
     pub tags_created: Vec<String>,
+    /// Why the reports are not where they were meant to be, when their
+    /// folder could not take them (a full disk) and they were written to
+    /// the fallback folder that `reports` names.
+    pub reports_moved: Option<String>,
 }
 
 /// A column the run did not use.
@@ -133,8 +159,8 @@ impl Reporter {
         let kept_columns: Vec<usize> = (0..headers.len())
             .filter(|&i| !META_COLUMNS.contains(&headers[i].as_str()))
             .collect();
-        let mut results = CsvFile::create(&paths.results, bom)?;
-        let mut errors = CsvFile::create(&paths.errors, bom)?;
+        let mut results = CsvFile::create_report(&paths.results, bom)?;
+        let mut errors = CsvFile::create_report(&paths.errors, bom)?;
         results.write_record([
             "row",
             "phone_raw",
@@ -261,7 +287,6 @@ impl Reporter {
                 self.next_row
             )));
         }
-        self.summary.reports = Some(self.paths.clone());
         self.summary.stopped = self.summary.stopped.as_deref().map(redact::cleaned);
         for note in &mut self.summary.notes {
             *note = redact::cleaned(&*note);
@@ -269,9 +294,32 @@ impl Reporter {
         if self.summary.rows_per_s == 0.0 && self.summary.elapsed_s > 0.0 {
             self.summary.rows_per_s = self.summary.rows_read as f64 / self.summary.elapsed_s;
         }
-        self.results.commit()?;
-        self.errors.commit()?;
-        write_json(&self.paths.summary, &self.summary)?;
+        let results = self.results.place()?;
+        let errors = self.errors.place()?;
+        let mut reports = ReportPaths {
+            results: results.path,
+            errors: errors.path,
+            ..self.paths.clone()
+        };
+        let mut why = results
+            .moved
+            .or(errors.moved)
+            .or(self.summary.reports_moved.take());
+        loop {
+            if why.is_some() {
+                // One moved: all of them go to the fallback folder, so an
+                // error report fed back in finds its mapping beside it.
+                reports.gather_in_fallback()?;
+            }
+            self.summary.reports = Some(reports.clone());
+            self.summary.reports_moved = why.clone();
+            let summary = write_report_json(&reports.summary, &self.summary)?;
+            if why.is_none() && summary.moved.is_some() {
+                why = summary.moved;
+                continue;
+            }
+            break;
+        }
         Ok(self.summary)
     }
 }

@@ -10,7 +10,7 @@ use crate::exit::{Exit, Failure, Outcome, pretty_json};
 use crate::sandbox::Sandbox;
 use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::api::{ApiError, Client};
-use hmbulk_engine::atomic_file::AtomicFile;
+use hmbulk_engine::atomic_file::{AtomicFile, Placed};
 use hmbulk_engine::batch::{Halt, Mode};
 use hmbulk_engine::catalog::{Catalog, Tag};
 use hmbulk_engine::config::Config;
@@ -272,10 +272,13 @@ fn import(
     } else {
         Vec::new()
     };
-    write_mapping(&p.paths.mapping, &mapping, &settings)?;
+    let mut paths = p.paths;
+    let mapping_placed = write_mapping(&paths.mapping, &mapping, &settings)?;
+    paths.mapping = mapping_placed.path;
 
-    let mut reporter = Reporter::create(p.paths, p.reader.headers(), args.bom)?;
+    let mut reporter = Reporter::create(paths, p.reader.headers(), args.bom)?;
     let s = &mut reporter.summary;
+    s.reports_moved = mapping_placed.moved;
     s.dry_run = dry_run;
     s.notes.extend(offline_note);
     s.mode = args.mode.to_string();
@@ -321,10 +324,31 @@ fn import(
 
     print_summary(args, &result.summary, sandbox)?;
     let stopped = result.fatal.is_some() || result.interrupted;
+    let moved = result.summary.reports_moved.as_deref();
+    let journal_path = journal.as_ref().map(|j| j.path().to_path_buf());
     if stopped {
-        print_stop(&result, journal.as_ref().map(Journal::path));
-    } else if let Some(j) = journal {
+        print_stop(&result, journal_path.as_deref());
+    } else if let (Some(j), None) = (journal, moved) {
         j.finish()?;
+    }
+    if let Some(why) = moved {
+        let dir = result
+            .summary
+            .reports
+            .as_ref()
+            .and_then(|r| r.results.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        eprintln!(
+            "hmbulk: {}; the reports were written to {} instead (see the paths above)",
+            hmbulk_engine::redact::clean(why),
+            dir.display()
+        );
+        if !stopped && journal_path.is_some() {
+            eprintln!(
+                "hmbulk: once there is room, `{}` writes them in place (nothing is sent again)",
+                command_line("--resume")
+            );
+        }
     }
     let sent = client.is_some_and(Client::has_written);
     Ok(match result.fatal {
@@ -332,6 +356,9 @@ fn import(
         Some(Halt::Journal(_)) if !sent => Exit::Usage,
         Some(_) => Exit::Fatal,
         None if result.interrupted => Exit::Interrupted,
+        // The reports are elsewhere: a script looking for them must know.
+        None if moved.is_some() && sent => Exit::Fatal,
+        None if moved.is_some() => Exit::Usage,
         None if result.summary.rows_failed > 0 => Exit::RowsFailed,
         None => Exit::Ok,
     })
@@ -429,10 +456,15 @@ fn print_stop(result: &pipeline::RunResult, journal: Option<&Path>) {
         );
     }
     eprintln!("hmbulk: {left}; every row of the file is in the reports.");
+    let when = match &result.fatal {
+        Some(Halt::Journal(_)) => "once there is room for the journal again, ",
+        Some(Halt::Api(_)) => "once the API answers again, ",
+        None => "",
+    };
     match journal {
         Some(j) => eprintln!(
-            "hmbulk: to finish the file, run:\n    {}\n(the journal {} remembers what was \
-             sent; rows in flight are settled by a search, never created twice)",
+            "hmbulk: {when}to finish the file, run:\n    {}\n(the journal {} remembers what \
+             was sent; rows in flight are settled by a search, never created twice)",
             command_line("--resume"),
             j.display()
         ),
@@ -659,11 +691,11 @@ fn refusal(e: &ApiError) -> Option<String> {
 }
 
 /// The mapping file beside the reports.
-fn write_mapping(path: &Path, mapping: &Mapping, settings: &Settings) -> Result<()> {
-    let mut file = AtomicFile::create(path, false)?;
+fn write_mapping(path: &Path, mapping: &Mapping, settings: &Settings) -> Result<Placed> {
+    let mut file = AtomicFile::create_report(path, false)?;
     file.write_all(mapping::render(mapping, settings).as_bytes())
         .map_err(|e| Error::output(path, e))?;
-    file.commit()
+    file.place()
 }
 
 fn print_summary(args: &Args, s: &Summary, sandbox: Option<&Sandbox>) -> Result<()> {

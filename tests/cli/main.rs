@@ -10,6 +10,7 @@ mod test_exit_codes;
 
 mod test_export;
 mod test_fields;
+mod test_full_disk;
 mod test_hostile;
 mod test_hostile_export;
 mod test_import;
