@@ -196,7 +196,10 @@ impl Journal {
     }
 
     /// Open the journal a stopped run left at `path`, to go on with it.
-    pub fn resume(path: &Path) -> Result<(Journal, Resume)> {
+    /// A journal without its first line (a run stopped as it began, before
+    /// it sent anything) gives no [`Resume`]: it is emptied, and the run
+    /// starts afresh after [`Journal::begin`].
+    pub fn resume(path: &Path) -> Result<(Journal, Option<Resume>)> {
         let file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -212,6 +215,13 @@ impl Journal {
                 .map_err(|e| Error::output(path, e))?;
         }
         Ok((Journal::open(path, file, good_len), resume))
+    }
+
+    /// Write the first line of a journal that [`Journal::resume`] emptied.
+    pub fn begin(&self, header: &Header) -> Result<()> {
+        let line =
+            serde_json::to_string(header).map_err(|e| Error::output(&self.path, e.into()))?;
+        self.append(&line)
     }
 
     pub fn path(&self) -> &Path {
@@ -413,7 +423,7 @@ impl Decided {
 
 impl Resume {
     /// Read the journal; gives it and the length of its whole lines.
-    fn read(path: &Path, file: &File) -> Result<(Resume, u64)> {
+    fn read(path: &Path, file: &File) -> Result<(Option<Resume>, u64)> {
         let shown = path.display();
         let damaged = |line: usize, why: &str| {
             Error::usage(format!(
@@ -491,7 +501,9 @@ impl Resume {
             }
             good_len += read as u64;
         }
-        let header = header.ok_or_else(|| damaged(1, "empty"))?;
+        let Some(header) = header else {
+            return Ok((None, 0));
+        };
         // The last word on a row wins (a row is decided once, but a journal
         // written by hand may say more).
         decided.reverse();
@@ -503,11 +515,11 @@ impl Resume {
         decided.shrink_to_fit();
         sent.shrink_to_fit();
         Ok((
-            Resume {
+            Some(Resume {
                 header,
                 decided,
                 in_flight: sent,
-            },
+            }),
             good_len,
         ))
     }
@@ -668,6 +680,7 @@ mod tests {
         drop(j);
 
         let (_j, r) = Journal::resume(&path).unwrap();
+        let r = r.unwrap();
         assert_eq!(r.header, header_of(&path));
         assert_eq!((r.decided(), r.in_flight()), (3, 1));
         let RowState::Decided(d) = r.state(1) else {
@@ -702,11 +715,11 @@ mod tests {
         f.write_all(br#"{"done":[[1,"created","1415"#).unwrap();
         drop(f);
         let (j, r) = Journal::resume(&path).unwrap();
-        assert_eq!(r.state(1), RowState::InFlight(Action::Created));
+        assert_eq!(r.unwrap().state(1), RowState::InFlight(Action::Created));
         j.done(&[created(1, "u")]).unwrap();
         drop(j);
         let (_j, r) = Journal::resume(&path).unwrap();
-        assert!(matches!(r.state(1), RowState::Decided(_)));
+        assert!(matches!(r.unwrap().state(1), RowState::Decided(_)));
         assert!(std::fs::read_to_string(&path).unwrap().ends_with("]]}\n"));
     }
 
@@ -732,6 +745,14 @@ mod tests {
         assert!(err.to_string().contains("journal version 9"), "{err}");
         // A journal exists: a new one is not started over it.
         assert!(Journal::create(&path, &header()).is_err());
+        // A header cut short: nothing was sent; the run begins afresh.
+        std::fs::write(&path, &text[..20]).unwrap();
+        let (j, r) = Journal::resume(&path).unwrap();
+        assert!(r.is_none());
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
+        j.begin(&header()).unwrap();
+        drop(j);
+        assert!(Journal::resume(&path).unwrap().1.is_some());
     }
 
     #[test]
@@ -747,6 +768,7 @@ mod tests {
         let j = Journal::create(&path, &Header::new(id.clone(), settings.clone())).unwrap();
         drop(j);
         let (_j, r) = Journal::resume(&path).unwrap();
+        let r = r.unwrap();
         r.check_input(&id, &path).unwrap();
         r.check_settings(&settings, &path).unwrap();
 

@@ -427,6 +427,11 @@ fn open_journal(
     let input = InputId::of(&args.file)?;
     if args.resume {
         let (journal, resume) = Journal::resume(path)?;
+        let Some(resume) = resume else {
+            // Stopped before its first line was written: nothing was sent.
+            journal.begin(&Header::new(input, options))?;
+            return Ok((Some(journal), None));
+        };
         resume.check_input(&input, path)?;
         resume.check_settings(&options, path)?;
         Ok((Some(journal), Some(resume)))

@@ -18,6 +18,8 @@ mod test_import_faults;
 mod test_layouts;
 mod test_phones;
 mod test_properties;
+mod test_resume;
+mod test_resume_crash;
 mod test_sandbox;
 mod test_unconfirmed;
 mod test_validate;

@@ -181,12 +181,7 @@ fn ctrl_c_stops_cleanly_and_the_reports_cover_every_row_read() {
     let wd = Workdir::with_sim(Workdir::sim_config());
     wd.create("people.csv", &as_refs(&clean_rows(40)));
     let child = slow_import_under_way(&wd, &[]);
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let out = child.wait_with_output().unwrap();
+    let out = crate::test_resume::ctrl_c(child);
     assert_eq!(code(&out), 130, "{}", stderr(&out));
     assert!(stderr(&out).contains("stopping"), "{}", stderr(&out));
 
