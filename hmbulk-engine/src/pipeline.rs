@@ -36,6 +36,11 @@ use crate::report::{Reporter, Summary};
 /// Records validated per rayon call.
 const CHUNK_ROWS: usize = 4096;
 
+/// Rows decided early (invalid rows, duplicates) that may wait in the
+/// reporter behind rows still to be sent before the open batch goes early
+/// and reading waits for the reports to catch up.
+const HELD_ROWS: usize = 2 * CHUNK_ROWS;
+
 /// What to do with a row whose phone repeats an earlier row's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum OnDuplicate {
@@ -136,6 +141,18 @@ pub fn run(
                 });
             }
         }
+
+        // A batch to the workers; when every worker is gone, nothing can
+        // be sent.
+        let send = |batch: Vec<Pending>| {
+            if let Err(unsent) = tx.send(batch) {
+                let reason = stopped_reason(&fatal, interrupt);
+                unsent
+                    .0
+                    .into_iter()
+                    .for_each(|p| record(not_sent(p, &reason)));
+            }
+        };
 
         // The reading side, on this thread.
         let mut columns = ColumnCounts::default();
@@ -250,14 +267,18 @@ pub fn run(
                 if batch.len() >= settings.batch_size {
                     let full =
                         std::mem::replace(&mut batch, Vec::with_capacity(settings.batch_size));
-                    if let Err(unsent) = tx.send(full) {
-                        // Every worker is gone: nothing can be sent.
-                        let reason = stopped_reason(&fatal, interrupt);
-                        unsent
-                            .0
-                            .into_iter()
-                            .for_each(|p| record(not_sent(p, &reason)));
-                    }
+                    send(full);
+                }
+            }
+            // Memory stays flat whatever the file: rows decided early do
+            // not pile up behind a batch still being filled.
+            let held = || lock(&reporter).held();
+            if held() > HELD_ROWS {
+                if !batch.is_empty() {
+                    send(std::mem::take(&mut batch));
+                }
+                while held() > HELD_ROWS {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
                 }
             }
         }
@@ -265,12 +286,8 @@ pub fn run(
             if stop.load(Ordering::SeqCst) || interrupt.load(Ordering::SeqCst) || client.is_none() {
                 let reason = stopped_reason(&fatal, interrupt);
                 batch.into_iter().for_each(|p| record(not_sent(p, &reason)));
-            } else if let Err(unsent) = tx.send(batch) {
-                let reason = stopped_reason(&fatal, interrupt);
-                unsent
-                    .0
-                    .into_iter()
-                    .for_each(|p| record(not_sent(p, &reason)));
+            } else {
+                send(batch);
             }
         }
         drop(tx);
@@ -379,6 +396,10 @@ impl ColumnCounts {
         }
         s.country_regions.extend(self.regions);
     }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn next_batch(rx: &Mutex<Receiver<Vec<Pending>>>) -> Option<Vec<Pending>> {

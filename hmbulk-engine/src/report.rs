@@ -267,6 +267,11 @@ impl Reporter {
         Ok(())
     }
 
+    /// Rows decided but not yet written: they wait for an earlier row.
+    pub fn held(&self) -> usize {
+        self.waiting.len()
+    }
+
     /// The original row (`_row` of an error report fed back in) of `row`,
     /// for the results report's `source_row`.
     pub fn note_source_row(&mut self, row: u64, source_row: String) {

@@ -16,6 +16,7 @@ mod test_hostile_export;
 mod test_import;
 mod test_import_faults;
 mod test_layouts;
+mod test_memory;
 mod test_phones;
 mod test_properties;
 mod test_resume;
