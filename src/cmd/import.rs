@@ -153,7 +153,7 @@ pub fn run(args: Args, validate_only: bool) -> Outcome {
         .into());
     }
     // A stopped run's journal: resume it, start over, or stop here.
-    if !dry_run {
+    if !dry_run && (args.resume || args.file.is_file()) {
         check_journal(&args, &journal::path_for(&paths))?;
     }
     // The map: --map, or the mapping file the run that wrote this error
@@ -245,7 +245,9 @@ fn import(
             .map(|n| n.to_string_lossy().into_owned()),
     };
     // The journal, before anything is written (tags included).
-    let (journal, resume) = if dry_run {
+    // Standard input or a pipe cannot be read again: no journal, no resume.
+    let rereadable = std::fs::metadata(&args.file).is_ok_and(|m| m.is_file());
+    let (journal, resume) = if dry_run || !rereadable {
         (None, None)
     } else {
         let options = journal_settings(args, &mapping, &settings);

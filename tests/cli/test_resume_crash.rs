@@ -16,8 +16,6 @@ use crate::test_import::{as_refs, clean_rows};
 use crate::test_resume::{stored_count, wait_for_store};
 use crate::workdir::{Workdir, code, stderr};
 
-const ROWS: usize = 20_000;
-
 fn crashing_sim() -> SimConfig {
     SimConfig {
         latency_ms: 15,
@@ -27,11 +25,11 @@ fn crashing_sim() -> SimConfig {
     }
 }
 
-/// 20,000 rows; every 37th has a phone nobody can read, every 53rd repeats
+/// `n` rows; every 37th has a phone nobody can read, every 53rd repeats
 /// the phone of the row before. Gives the valid, distinct phones.
-fn write_file(wd: &Workdir) -> Vec<String> {
-    let mut rows = clean_rows(ROWS);
-    for i in 1..=ROWS {
+fn write_file(wd: &Workdir, n: usize) -> Vec<String> {
+    let mut rows = clean_rows(n);
+    for i in 1..=n {
         if i % 37 == 0 {
             rows[i][2] = "555-01".into();
         } else if i % 53 == 0 && (i - 1) % 37 != 0 {
@@ -39,7 +37,7 @@ fn write_file(wd: &Workdir) -> Vec<String> {
         }
     }
     wd.create("people.csv", &as_refs(&rows));
-    let mut phones: Vec<String> = (0..ROWS)
+    let mut phones: Vec<String> = (0..n)
         .filter(|i| (i + 1) % 37 != 0 && ((i + 1) % 53 != 0 || i % 37 == 0))
         .map(crate::test_import::digits)
         .collect();
@@ -47,16 +45,7 @@ fn write_file(wd: &Workdir) -> Vec<String> {
     phones
 }
 
-const ARGS: [&str; 8] = [
-    "import",
-    "people.csv",
-    "--batch-size",
-    "200",
-    "--concurrency",
-    "4",
-    "--rate",
-    "0",
-];
+const ARGS: [&str; 6] = ["import", "people.csv", "--concurrency", "4", "--rate", "0"];
 
 /// A small generator for the kill points (xorshift), seeded from the clock
 /// unless `CRASH_SEED` is set.
@@ -131,26 +120,42 @@ fn summary_counts(wd: &Workdir) -> Value {
 
 #[test]
 fn killed_three_times_and_resumed_the_import_ends_as_if_it_had_never_stopped() {
+    crash(20_000, 3, &["--batch-size", "200"]);
+}
+
+/// The long variant, run by hand: 100,000 rows killed ten times, and
+/// 20,000 rows through `--api v1` killed five times.
+#[test]
+#[ignore]
+fn killed_many_times_the_import_of_a_larger_file_and_through_v1_ends_as_if_never_stopped() {
+    crash(100_000, 10, &["--batch-size", "500"]);
+    crash(20_000, 5, &["--batch-size", "200", "--api", "v1"]);
+}
+
+/// Import `n` rows killed `kills` times at random points, then resumed to
+/// the end; compare with an uninterrupted run.
+fn crash(n: usize, kills: usize, more: &[&str]) {
     let started = Instant::now();
+    let args = [&ARGS[..], more].concat();
     let reference = Workdir::with_sim(crashing_sim());
-    let valid = write_file(&reference);
-    let out = reference.run(&ARGS);
+    let valid = write_file(&reference, n);
+    let out = reference.run(&args);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
 
     let wd = Workdir::with_sim(crashing_sim());
-    write_file(&wd);
+    write_file(&wd, n);
     let seed = seed();
     let mut rng = seed;
-    let mut points: Vec<u64> = (0..3)
+    let mut points: Vec<u64> = (0..kills)
         .map(|_| valid.len() as u64 / 20 + next(&mut rng) % (valid.len() as u64 * 8 / 10))
         .collect();
     points.sort_unstable();
     eprintln!("crash test: CRASH_SEED={seed}, kill -9 once the store holds {points:?}");
     for (i, &point) in points.iter().enumerate() {
         let args = if i == 0 {
-            ARGS.to_vec()
+            args.clone()
         } else {
-            [&ARGS[..], &["--resume"]].concat()
+            [&args[..], &["--resume"]].concat()
         };
         let log = wd.path(&format!("run{i}.log"));
         let mut child = wd
@@ -167,12 +172,12 @@ fn killed_three_times_and_resumed_the_import_ends_as_if_it_had_never_stopped() {
         let resuming = resuming.lines().find(|l| l.starts_with("resuming"));
         eprintln!(
             "run {i}: {} stopped at {} stored ({status})",
-            resuming.unwrap_or("began;"),
+            resuming.unwrap_or("(killed before it said anything, or the first run)"),
             stored_count(&wd)
         );
         assert!(wd.path("people.journal").exists(), "run {i} left a journal");
     }
-    let out = wd.run(&[&ARGS[..], &["--resume"]].concat());
+    let out = wd.run(&[&args[..], &["--resume"]].concat());
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert!(!wd.path("people.journal").exists());
 
