@@ -169,7 +169,9 @@ fn an_api_down_mid_run_reports_every_row_of_the_file_and_its_error_report_sends_
         latency_ms: 10,
         ..Workdir::sim_config()
     });
-    let n = 3000;
+    // More rows than the reader takes in at once (4096), so rows are still
+    // unread when the API goes down.
+    let n = 10_000;
     wd.create("people.csv", &as_refs(&clean_rows(n)));
     let args = [
         "import",
