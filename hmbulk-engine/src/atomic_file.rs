@@ -91,11 +91,13 @@ impl AtomicFile {
     }
 
     /// As [`AtomicFile::create`], for a report: when its folder cannot take
-    /// it (from the start, or once full), it moves to the fallback folder.
+    /// it (full from the start, or any write error later), it moves to the
+    /// fallback folder.
     pub fn create_report(path: &Path, bom: bool) -> Result<AtomicFile> {
         let mut f = match AtomicFile::create(path, bom) {
             Ok(f) => f,
-            Err(Error::Output { source, .. }) => {
+            // A full disk; a folder that does not exist stays an error.
+            Err(Error::Output { source, .. }) if no_room(&source) => {
                 let name = file_name(path).map_err(|e| Error::output(path, e))?;
                 let dir = fallback_dir().map_err(|_| Error::output(path, clone_io(&source)))?;
                 let mut f = AtomicFile::create(&dir.join(name), bom)?;
@@ -200,6 +202,14 @@ impl AtomicFile {
         self.path = dir.join(name);
         Ok(())
     }
+}
+
+/// The disk (or the user's quota) is full.
+fn no_room(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded | io::ErrorKind::FileTooLarge
+    )
 }
 
 fn committed() -> io::Error {
