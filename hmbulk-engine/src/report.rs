@@ -1,4 +1,4 @@
-//! The three reports of a run (DESIGN.md, "Reports"): results
+//! The three reports of a run (README, "Reports"): results
 //! (`row,phone_raw,phone,action,id,uuid,source_row`), errors (the input's own columns,
 //! then `_row,_error_code,_error`) and `summary.json`. Takes [`RowOutcome`]s in
 //! any order; writes them in row order (a small reorder buffer holds rows that
