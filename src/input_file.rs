@@ -6,7 +6,7 @@
 //! copies it to a temporary file, removed when the run ends. Its
 //! reports are named `stdin.*`, in `--report-dir` or the current folder.
 
-use std::io;
+use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
@@ -27,6 +27,9 @@ pub struct InputFile {
 impl InputFile {
     /// `two_passes`: the run reads the input twice.
     pub fn new(arg: &Path, two_passes: bool) -> Result<InputFile> {
+        if is_stdin(arg) && io::stdin().is_terminal() {
+            eprintln!("hmbulk: reading the CSV from the terminal; end it with Ctrl-D");
+        }
         let copy = (is_stdin(arg) && two_passes).then(copy_stdin).transpose()?;
         Ok(InputFile {
             arg: arg.to_path_buf(),

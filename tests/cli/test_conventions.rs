@@ -527,3 +527,44 @@ fn results_say_who_each_row_is() {
         "beside the phone"
     );
 }
+
+#[test]
+fn ctrl_c_is_a_json_error_too() {
+    use crate::hostile::{Hostile, Reply};
+    let server = Hostile::start(|r| match r.route().as_str() {
+        "POST /v2/contacts/list" => Reply::StallHeaders,
+        _ => Reply::Default,
+    });
+    let wd = Workdir::new();
+    let mut cmd = crate::test_hostile::at(&wd, &server, &["export", "--out", "all.csv", "--json"]);
+    let child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    server.wait_for("POST /v2/contacts/list", 1);
+    let signal = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(signal.success());
+    let out = crate::test_hostile::wait_or_kill(child, std::time::Duration::from_secs(20));
+    assert_eq!(code(&out), 130, "{}", stderr(&out));
+    let v = json(&out);
+    assert_eq!(
+        (v["error"]["kind"].clone(), v["exit"].clone()),
+        ("interrupted".into(), 130.into())
+    );
+}
+
+#[test]
+fn a_closed_stderr_ends_the_run_with_141() {
+    let wd = Workdir::new();
+    people(&wd, 2);
+    let mut cmd = wd.command(&["validate", "people.csv"]);
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = cmd.stderr(writer).stdout(Stdio::piped()).output().unwrap();
+    assert_eq!(code(&out), 141);
+    assert!(out.stdout.is_empty());
+}

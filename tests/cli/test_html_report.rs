@@ -100,7 +100,7 @@ fn validate_html_and_stdin_name_the_page_like_the_reports() {
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let html = wd.read("out/stdin.report.html");
     assert!(html.contains("<p class=\"kicker\">hmbulk validate</p><h1>&lt;stdin&gt;</h1>"));
-    assert!(html.contains("would fail"));
+    assert!(html.contains("Checked: 4 of 24 rows would fail"), "{html}");
     assert!(html.contains("dry run: nothing sent"));
     assert_loads_nothing(&html);
 }

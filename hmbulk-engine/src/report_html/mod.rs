@@ -253,9 +253,10 @@ fn status(s: &Summary) -> (&'static str, String) {
             "warn",
             "No data rows: the file has a header line only".into(),
         )
+    } else if s.rows_failed > 0 && s.dry_run {
+        ("warn", format!("Checked: {} would fail", of(s.rows_failed)))
     } else if s.rows_failed > 0 {
-        let verb = if s.dry_run { "would fail" } else { "failed" };
-        ("warn", format!("Finished: {} {verb}", of(s.rows_failed)))
+        ("warn", format!("Finished: {} failed", of(s.rows_failed)))
     } else if s.dry_run {
         (
             "ok",
@@ -282,7 +283,8 @@ fn cards(h: &mut String, s: &Summary) {
     };
     h.push_str("<section class=\"cards\">");
     card(h, "", s.rows_read, "rows read", blank_lines(s));
-    card(h, "ok", s.rows_ok, "succeeded", String::new());
+    let ok = if s.dry_run { "valid" } else { "succeeded" };
+    card(h, "ok", s.rows_ok, ok, String::new());
     card(h, "bad", s.rows_failed, "failed", codes_count(s));
     card(
         h,

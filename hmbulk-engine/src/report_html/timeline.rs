@@ -64,7 +64,8 @@ impl Timeline {
 }
 
 /// Run `work`, reading `read` at its start, every `every` while it runs,
-/// and at its end.
+/// and at its end (a last sample within half a period of the one before
+/// replaces it).
 pub fn sample_while<T>(
     every: Duration,
     read: impl Fn() -> Counters + Sync,
@@ -94,9 +95,22 @@ pub fn sample_while<T>(
         let out = work();
         drop(stop);
         let mut samples = sampler.join().unwrap_or_default();
-        samples.push(sample());
+        push_last(&mut samples, sample(), every);
         (out, Timeline { samples })
     })
+}
+
+/// End `samples` with `last`. A last interval much shorter than the others
+/// gives a noisy rate: it joins the one before.
+fn push_last(samples: &mut Vec<Sample>, last: Sample, every: Duration) {
+    if samples.len() >= 2
+        && samples
+            .last()
+            .is_some_and(|s| last.t_s - s.t_s < every.as_secs_f64() / 2.0)
+    {
+        samples.pop();
+    }
+    samples.push(last);
 }
 
 #[cfg(test)]
@@ -159,5 +173,28 @@ mod tests {
         assert_eq!(last.counters.rows_done, 42);
         assert!(first.t_s <= last.t_s);
         assert!(timeline.samples.windows(2).all(|w| w[0].t_s <= w[1].t_s));
+    }
+
+    #[test]
+    fn a_short_last_interval_joins_the_one_before() {
+        let every = Duration::from_secs(1);
+        let mut samples = vec![at(0.0, 0), at(1.0, 100), at(2.0, 200)];
+        push_last(&mut samples, at(2.1, 230), every);
+        assert_eq!(samples, [at(0.0, 0), at(1.0, 100), at(2.1, 230)]);
+        push_last(&mut samples, at(2.7, 300), every);
+        assert_eq!(samples.len(), 4, "half a period or more: kept");
+        let mut start = vec![at(0.0, 0)];
+        push_last(&mut start, at(0.1, 5), every);
+        assert_eq!(start, [at(0.0, 0), at(0.1, 5)], "the first sample stays");
+    }
+
+    #[test]
+    fn work_that_panics_stops_the_sampler() {
+        let result = std::panic::catch_unwind(|| {
+            sample_while(Duration::from_millis(5), Counters::default, || {
+                panic!("the work failed")
+            })
+        });
+        assert!(result.is_err(), "the panic goes on, and nothing hangs");
     }
 }
