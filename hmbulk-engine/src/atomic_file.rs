@@ -10,6 +10,14 @@
 //! leaves its temporary files behind; the next run writing the same target
 //! removes every one of them that no live run holds locked.
 //!
+//! Modes: a new file gets the mode the umask leaves of 0666, as any file a
+//! program creates (`umask 077` keeps reports private); a file replaced
+//! keeps its mode (a shared 0644 export stays 0644). Set on the temporary
+//! file when it is created, before anything is written to it.
+//!
+//! [`AtomicFile::stdout`] writes standard output instead (`--out -`): as it
+//! comes, nothing to rename; its errors name it `<stdout>`.
+//!
 //! Every error names the file being written ([`Error::Output`]); a CSV file
 //! is written through [`CsvFile`], whose errors name it too.
 
@@ -26,14 +34,40 @@ use crate::error::{Error, Result};
 pub const TEMP_SUFFIX: &str = ".hmbulk-tmp";
 const RANDOM_CHARS: usize = 6;
 
+/// What errors call standard output.
+pub const STDOUT_NAME: &str = "<stdout>";
+
 /// Temporary files being written, for [`remove_unfinished`].
 static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 pub struct AtomicFile {
     path: PathBuf,
+    /// Empty for standard output.
     temp_path: PathBuf,
     /// `None` once committed.
-    w: Option<BufWriter<NamedTempFile>>,
+    w: Option<BufWriter<Target>>,
+}
+
+/// Where the bytes go until [`AtomicFile::commit`].
+enum Target {
+    Temp(NamedTempFile),
+    Stdout(io::Stdout),
+}
+
+impl Write for Target {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Target::Temp(f) => f.write(buf),
+            Target::Stdout(out) => out.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Target::Temp(f) => f.flush(),
+            Target::Stdout(out) => out.flush(),
+        }
+    }
 }
 
 impl AtomicFile {
@@ -50,27 +84,59 @@ impl AtomicFile {
             .map(|n| n.to_string_lossy().into_owned())
             .ok_or_else(|| failed(io::Error::other("that is not a file name")))?;
         remove_stale(dir, &name);
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder
+            .prefix(&prefix)
             .suffix(TEMP_SUFFIX)
-            .rand_bytes(RANDOM_CHARS)
-            .tempfile_in(dir)
-            .map_err(failed)?;
+            .rand_bytes(RANDOM_CHARS);
+        // tempfile's own default is 0600 whatever the umask.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let tmp = builder.tempfile_in(dir).map_err(failed)?;
+        // A file replaced keeps its mode.
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.is_file()
+        {
+            tmp.as_file()
+                .set_permissions(meta.permissions())
+                .map_err(failed)?;
+        }
         // Marks the file as in use: the stale-file sweep of a concurrent run
         // leaves it alone. Where the file system has no locks, it is never
         // taken for stale either (see `remove_stale`).
         let _ = tmp.as_file().try_lock();
         let temp_path = tmp.path().to_path_buf();
         lock_unfinished().push(temp_path.clone());
-        let mut w = BufWriter::with_capacity(256 * 1024, tmp);
-        if bom {
-            w.write_all("\u{feff}".as_bytes()).map_err(failed)?;
-        }
-        Ok(AtomicFile {
+        let mut file = AtomicFile {
             path: path.to_path_buf(),
             temp_path,
-            w: Some(w),
-        })
+            w: Some(BufWriter::with_capacity(256 * 1024, Target::Temp(tmp))),
+        };
+        file.start(bom)?;
+        Ok(file)
+    }
+
+    /// Write standard output instead, as it comes; `commit` flushes it.
+    pub fn stdout(bom: bool) -> Result<AtomicFile> {
+        let mut file = AtomicFile {
+            path: PathBuf::from(STDOUT_NAME),
+            temp_path: PathBuf::new(),
+            w: Some(BufWriter::with_capacity(
+                64 * 1024,
+                Target::Stdout(io::stdout()),
+            )),
+        };
+        file.start(bom)?;
+        Ok(file)
+    }
+
+    fn start(&mut self, bom: bool) -> Result<()> {
+        if bom {
+            self.write_all("\u{feff}".as_bytes())
+                .map_err(|e| Error::output(&self.path, e))?;
+        }
+        Ok(())
     }
 
     /// The file's final place.
@@ -85,7 +151,10 @@ impl AtomicFile {
         let Some(w) = self.w.take() else {
             return Ok(());
         };
-        let tmp = w.into_inner().map_err(|e| failed(e.into_error()))?;
+        let tmp = match w.into_inner().map_err(|e| failed(e.into_error()))? {
+            Target::Temp(tmp) => tmp,
+            Target::Stdout(mut out) => return out.flush().map_err(failed),
+        };
         tmp.as_file().sync_all().map_err(failed)?;
         // Under the registry's lock, so the Ctrl-C handler either removes
         // the file before the rename or sees it gone after.
@@ -95,7 +164,7 @@ impl AtomicFile {
         Ok(())
     }
 
-    fn writer(&mut self) -> io::Result<&mut BufWriter<NamedTempFile>> {
+    fn writer(&mut self) -> io::Result<&mut BufWriter<Target>> {
         self.w
             .as_mut()
             .ok_or_else(|| io::Error::other("the file was already committed"))
@@ -191,11 +260,19 @@ impl CsvFile {
     /// Start writing `path` (see [`AtomicFile::create`]). Records may differ
     /// in length.
     pub fn create(path: &Path, bom: bool) -> Result<CsvFile> {
-        let file = AtomicFile::create(path, bom)?;
-        Ok(CsvFile {
+        Ok(CsvFile::new(AtomicFile::create(path, bom)?))
+    }
+
+    /// Write standard output (see [`AtomicFile::stdout`]).
+    pub fn stdout(bom: bool) -> Result<CsvFile> {
+        Ok(CsvFile::new(AtomicFile::stdout(bom)?))
+    }
+
+    fn new(file: AtomicFile) -> CsvFile {
+        CsvFile {
+            path: file.path().to_path_buf(),
             writer: csv::WriterBuilder::new().flexible(true).from_writer(file),
-            path: path.to_path_buf(),
-        })
+        }
     }
 
     pub fn write_record<I, T>(&mut self, record: I) -> Result<()>
@@ -309,5 +386,50 @@ mod tests {
         drop(next);
         drop(live);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), others.len());
+    }
+
+    /// The process's umask, as Linux reports it.
+    #[cfg(target_os = "linux")]
+    fn umask() -> u32 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("Umask:")).unwrap();
+        u32::from_str_radix(line["Umask:".len()..].trim(), 8).unwrap()
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_new_file_gets_what_the_umask_leaves_of_0666() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.csv");
+        let mut f = AtomicFile::create(&path, false).unwrap();
+        f.write_all(b"x\n").unwrap();
+        f.commit().unwrap();
+        assert_eq!(mode(&path), 0o666 & !umask(), "umask {:o}", umask());
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_replaced_file_keeps_its_mode_from_the_first_byte() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        for keep in [0o644, 0o600, 0o640, 0o664] {
+            let path = dir.path().join(format!("shared-{keep:o}.csv"));
+            std::fs::write(&path, "old\n").unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(keep)).unwrap();
+            let mut f = AtomicFile::create(&path, false).unwrap();
+            // The temporary file already has it: a private file's new
+            // contents are never readable by others while written.
+            assert_eq!(mode(&f.temp_path), keep, "{keep:o}");
+            f.write_all(b"new\n").unwrap();
+            f.commit().unwrap();
+            assert_eq!(mode(&path), keep, "{keep:o}");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+        }
     }
 }

@@ -34,3 +34,4 @@ pub mod pipeline;
 pub mod progress;
 pub mod redact;
 pub mod report;
+pub mod report_html;

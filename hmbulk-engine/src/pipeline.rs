@@ -172,6 +172,7 @@ pub fn run(
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .count_duplicate();
+                    let (name, email) = draft.who();
                     match settings.on_duplicate {
                         OnDuplicate::Skip => record(RowOutcome {
                             row: draft.row,
@@ -179,6 +180,8 @@ pub fn run(
                             result: RowResult::Done {
                                 action: Action::Skipped,
                                 phone: draft.phone,
+                                name,
+                                email,
                                 id: None,
                                 uuid: None,
                             },
@@ -196,12 +199,15 @@ pub fn run(
                     unchecked_names += 1;
                 }
                 if client.is_none() {
+                    let (name, email) = draft.who();
                     record(RowOutcome {
                         row: draft.row,
                         phone_raw: draft.phone_raw,
                         result: RowResult::Done {
                             action: Action::Valid,
                             phone: draft.phone,
+                            name,
+                            email,
                             id: None,
                             uuid: None,
                         },
