@@ -5,6 +5,9 @@
 mod cli;
 mod cmd;
 mod exit;
+mod input_file;
+mod output;
+mod run_report;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 #[cfg(not(feature = "sandbox"))]

@@ -2,9 +2,10 @@
 //!
 //! Takes a [`SimConfig`] (credentials, limits, fault switches, seed catalog) and
 //! gives a real HTTP server on loopback that implements the endpoints of
-//! `heymarket-api.md` with the behaviour its "Simulator profile" fixes. Tests,
-//! benches and `hmbulk --sandbox` start it in-process with [`Sim::start`]; the
-//! `heymarket-sim` binary runs it from the command line ([`cli`]).
+//! `heymarket-api.md` (beside this crate's Cargo.toml) with the behaviour its
+//! "Simulator profile" fixes. Tests, benches and `hmbulk --sandbox` start it
+//! in-process with [`Sim::start`]; the `heymarket-sim` binary runs it from
+//! the command line ([`cli`]).
 //!
 //! Layout, one job per file:
 //! - [`handle`]: the blocking in-process [`Sim`] handle;

@@ -10,6 +10,14 @@
 //! leaves its temporary files behind; the next run writing the same target
 //! removes every one of them that no live run holds locked.
 //!
+//! Modes: a new file gets the mode the umask leaves of 0666, as any file a
+//! program creates (`umask 077` keeps reports private); a file replaced
+//! keeps its mode (a shared 0644 export stays 0644). Set on the temporary
+//! file when it is created, before anything is written to it.
+//!
+//! [`AtomicFile::stdout`] writes standard output instead (`--out -`): as it
+//! comes, nothing to rename; its errors name it `<stdout>`.
+//!
 //! Every error names the file being written ([`Error::Output`]); a CSV file
 //! is written through [`CsvFile`], whose errors name it too.
 //!
@@ -35,6 +43,9 @@ const RANDOM_CHARS: usize = 6;
 /// Bytes gathered before they are written to the file.
 const BUFFER: usize = 256 * 1024;
 
+/// What errors call standard output.
+pub const STDOUT_NAME: &str = "<stdout>";
+
 /// Temporary files being written, for [`remove_unfinished`].
 static UNFINISHED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
@@ -44,9 +55,10 @@ static FALLBACK: OnceLock<io::Result<PathBuf>> = OnceLock::new();
 pub struct AtomicFile {
     /// The final place (in the fallback folder once moved).
     path: PathBuf,
+    /// Empty for standard output.
     temp_path: PathBuf,
     /// `None` once committed.
-    file: Option<NamedTempFile>,
+    file: Option<Target>,
     /// Bytes not yet written to `file`; everything before them is.
     buf: Vec<u8>,
     /// Bytes written to `file`.
@@ -55,6 +67,28 @@ pub struct AtomicFile {
     report: bool,
     /// Why it moved there, if it did.
     moved: Option<String>,
+}
+
+/// Where the bytes go until [`AtomicFile::commit`].
+enum Target {
+    Temp(NamedTempFile),
+    Stdout(io::Stdout),
+}
+
+impl Write for Target {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Target::Temp(f) => f.write(buf),
+            Target::Stdout(out) => out.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Target::Temp(f) => f.flush(),
+            Target::Stdout(out) => out.flush(),
+        }
+    }
 }
 
 /// Where a committed file ended up.
@@ -74,20 +108,35 @@ impl AtomicFile {
         let dir = parent(path);
         let name = file_name(path).map_err(failed)?;
         remove_stale(dir, &name);
-        let (file, temp_path) = temp_in(dir, &name).map_err(failed)?;
+        let (file, temp_path) = temp_in(dir, &name, path).map_err(failed)?;
+        Ok(AtomicFile::over(path, temp_path, Target::Temp(file), bom))
+    }
+
+    /// Write standard output instead, as it comes; `commit` flushes it.
+    pub fn stdout(bom: bool) -> Result<AtomicFile> {
+        let path = PathBuf::from(STDOUT_NAME);
+        Ok(AtomicFile::over(
+            &path,
+            PathBuf::new(),
+            Target::Stdout(io::stdout()),
+            bom,
+        ))
+    }
+
+    fn over(path: &Path, temp_path: PathBuf, target: Target, bom: bool) -> AtomicFile {
         let mut buf = Vec::with_capacity(BUFFER);
         if bom {
             buf.extend_from_slice("\u{feff}".as_bytes());
         }
-        Ok(AtomicFile {
+        AtomicFile {
             path: path.to_path_buf(),
             temp_path,
-            file: Some(file),
+            file: Some(target),
             buf,
             written: 0,
             report: false,
             moved: None,
-        })
+        }
     }
 
     /// As [`AtomicFile::create`], for a report: when its folder cannot take
@@ -140,19 +189,28 @@ impl AtomicFile {
 
     fn place_here(&mut self) -> io::Result<()> {
         self.write_buf()?;
-        let file = self.file.as_ref().ok_or_else(committed)?;
-        file.as_file().sync_all()?;
+        let tmp = match self.file.as_mut().ok_or_else(committed)? {
+            Target::Temp(tmp) => tmp,
+            Target::Stdout(out) => {
+                out.flush()?;
+                self.file = None;
+                return Ok(());
+            }
+        };
+        tmp.as_file().sync_all()?;
         // Under the registry's lock, so the Ctrl-C handler either removes
         // the file before the rename or sees it gone after.
         let mut unfinished = lock_unfinished();
-        let file = self.file.take().ok_or_else(committed)?;
-        match file.persist(&self.path) {
+        let Some(Target::Temp(tmp)) = self.file.take() else {
+            return Err(committed());
+        };
+        match tmp.persist(&self.path) {
             Ok(_) => {
                 unfinished.retain(|p| p != &self.temp_path);
                 Ok(())
             }
             Err(e) => {
-                self.file = Some(e.file);
+                self.file = Some(Target::Temp(e.file));
                 Err(e.error)
             }
         }
@@ -181,9 +239,12 @@ impl AtomicFile {
     /// Go on in the fallback folder with what was written so far; `why`
     /// is the error of the file's own folder.
     fn move_to_fallback(&mut self, why: io::Error) -> io::Result<()> {
+        if matches!(self.file, Some(Target::Stdout(_))) {
+            return Err(why);
+        }
         let dir = fallback_dir().map_err(|_| clone_io(&why))?;
         let name = file_name(&self.path)?;
-        let (mut file, temp_path) = temp_in(&dir, &name)?;
+        let (mut file, temp_path) = temp_in(&dir, &name, &self.path)?;
         // What reached the old file: exactly the bytes written before the
         // buffer, which still holds the rest.
         let old = File::open(&self.temp_path)?;
@@ -196,7 +257,7 @@ impl AtomicFile {
             unfinished.retain(|p| p != &self.temp_path);
         }
         // Dropping the old temporary file removes it, giving its space back.
-        self.file = Some(file);
+        self.file = Some(Target::Temp(file));
         self.temp_path = temp_path;
         self.moved = Some(format!("cannot write {}: {why}", self.path.display()));
         self.path = dir.join(name);
@@ -232,13 +293,25 @@ fn file_name(path: &Path) -> io::Result<String> {
         .ok_or_else(|| io::Error::other("that is not a file name"))
 }
 
-/// A new, locked and registered temporary file for `name` in `dir`.
-fn temp_in(dir: &Path, name: &str) -> io::Result<(NamedTempFile, PathBuf)> {
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
+/// A new, locked and registered temporary file for `name` in `dir`, with
+/// the mode of the file it replaces, `target` (see Modes above).
+fn temp_in(dir: &Path, name: &str, target: &Path) -> io::Result<(NamedTempFile, PathBuf)> {
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder
+        .prefix(&prefix)
         .suffix(TEMP_SUFFIX)
-        .rand_bytes(RANDOM_CHARS)
-        .tempfile_in(dir)?;
+        .rand_bytes(RANDOM_CHARS);
+    // tempfile's own default is 0600 whatever the umask.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let tmp = builder.tempfile_in(dir)?;
+    // A file replaced keeps its mode.
+    if let Ok(meta) = std::fs::metadata(target)
+        && meta.is_file()
+    {
+        tmp.as_file().set_permissions(meta.permissions())?;
+    }
     // Marks the file as in use: the stale-file sweep of a concurrent run
     // leaves it alone. Where the file system has no locks, it is never
     // taken for stale either (see `remove_stale`).
@@ -383,6 +456,11 @@ impl CsvFile {
     /// A report (see [`AtomicFile::create_report`]).
     pub fn create_report(path: &Path, bom: bool) -> Result<CsvFile> {
         Ok(CsvFile::over(AtomicFile::create_report(path, bom)?))
+    }
+
+    /// Write standard output (see [`AtomicFile::stdout`]).
+    pub fn stdout(bom: bool) -> Result<CsvFile> {
+        Ok(CsvFile::over(AtomicFile::stdout(bom)?))
     }
 
     fn over(file: AtomicFile) -> CsvFile {
@@ -541,5 +619,50 @@ mod tests {
         drop(next);
         drop(live);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), others.len());
+    }
+
+    /// The process's umask, as Linux reports it.
+    #[cfg(target_os = "linux")]
+    fn umask() -> u32 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("Umask:")).unwrap();
+        u32::from_str_radix(line["Umask:".len()..].trim(), 8).unwrap()
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_new_file_gets_what_the_umask_leaves_of_0666() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.csv");
+        let mut f = AtomicFile::create(&path, false).unwrap();
+        f.write_all(b"x\n").unwrap();
+        f.commit().unwrap();
+        assert_eq!(mode(&path), 0o666 & !umask(), "umask {:o}", umask());
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn a_replaced_file_keeps_its_mode_from_the_first_byte() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        for keep in [0o644, 0o600, 0o640, 0o664] {
+            let path = dir.path().join(format!("shared-{keep:o}.csv"));
+            std::fs::write(&path, "old\n").unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(keep)).unwrap();
+            let mut f = AtomicFile::create(&path, false).unwrap();
+            // The temporary file already has it: a private file's new
+            // contents are never readable by others while written.
+            assert_eq!(mode(&f.temp_path), keep, "{keep:o}");
+            f.write_all(b"new\n").unwrap();
+            f.commit().unwrap();
+            assert_eq!(mode(&path), keep, "{keep:o}");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
+        }
     }
 }

@@ -664,12 +664,15 @@ impl Found {
 }
 
 fn done(p: Pending, action: Action, rec: Option<&Contact>) -> RowOutcome {
+    let (name, email) = p.draft.who();
     RowOutcome {
         row: p.draft.row,
         phone_raw: p.draft.phone_raw,
         result: RowResult::Done {
             action,
             phone: p.draft.phone,
+            name,
+            email,
             id: rec.map(|r| r.id),
             uuid: rec.and_then(|r| r.uuid.clone()),
         },

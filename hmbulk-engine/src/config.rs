@@ -1,7 +1,8 @@
 //! Reader set-up that every command shares (xsv's `Config`):
 //! `Config::new(path).delimiter(Some(b';')).reader()?` opens an input file with
 //! its encoding detected from its byte-order mark and its delimiter sniffed
-//! from its first lines, and gives a streaming [`RowReader`].
+//! from its first lines, and gives a streaming [`RowReader`]. The path `-`
+//! is standard input, called `<stdin>` in messages.
 //!
 //! Only a fixed-size prefix of the file is looked at before streaming starts,
 //! and it is replayed into the reader, so memory stays constant.
@@ -26,18 +27,40 @@ const SNIFF_BYTES: usize = 64 * 1024;
 /// Lines after the header that break a tie between delimiters.
 const SNIFF_LINES: usize = 5;
 
+/// The path that means standard input.
+pub const STDIN_PATH: &str = "-";
+/// What messages call standard input.
+pub const STDIN_NAME: &str = "<stdin>";
+
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Where the rows are read from; `-` is standard input.
+    source: PathBuf,
+    /// What messages call it.
     path: PathBuf,
     delimiter: Option<u8>,
 }
 
 impl Config {
     pub fn new(path: impl Into<PathBuf>) -> Self {
+        let source: PathBuf = path.into();
+        let path = if is_stdin(&source) {
+            PathBuf::from(STDIN_NAME)
+        } else {
+            source.clone()
+        };
         Config {
-            path: path.into(),
+            source,
+            path,
             delimiter: None,
         }
+    }
+
+    /// Call the input `name` in messages (a copy of standard input is
+    /// still `<stdin>`).
+    pub fn named(mut self, name: impl Into<PathBuf>) -> Self {
+        self.path = name.into();
+        self
     }
 
     /// Force a delimiter instead of sniffing one.
@@ -62,12 +85,11 @@ impl Config {
                  line break, such as , ; | or a tab"
             )));
         }
-        let file = File::open(&self.path).map_err(|e| {
-            Error::input(
-                &self.path,
-                format!("cannot open {shown}: {e}; check the path and that you may read the file"),
-            )
-        })?;
+        let file: Box<dyn Read + Send> = if is_stdin(&self.source) {
+            Box::new(io::stdin())
+        } else {
+            Box::new(self.open_file()?)
+        };
         let bytes_read = Arc::new(AtomicU64::new(0));
         let counted = Counting {
             inner: file,
@@ -119,6 +141,66 @@ impl Config {
             encoding,
             bytes_read,
         )
+    }
+}
+
+impl Config {
+    /// The input file, opened; a folder or a missing file gets a message
+    /// that says what to give instead.
+    fn open_file(&self) -> Result<File> {
+        let shown = self.path.display();
+        if self.source.is_dir() {
+            return Err(Error::input(
+                &self.path,
+                format!(
+                    "{shown} is a folder, not a file: give the CSV file to read{}",
+                    csv_files_in(&self.source)
+                ),
+            ));
+        }
+        File::open(&self.source).map_err(|e| {
+            Error::input(
+                &self.path,
+                format!("cannot open {shown}: {e}; check the path and that you may read the file"),
+            )
+        })
+    }
+}
+
+/// Is `path` the one that means standard input?
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == STDIN_PATH
+}
+
+/// `, such as a.csv or b.csv` when the folder holds CSV files (the first
+/// few by name), else nothing.
+fn csv_files_in(dir: &Path) -> String {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return String::new();
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file()
+                && p.extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("csv") || x.eq_ignore_ascii_case("tsv"))
+        })
+        .map(|p| p.display().to_string())
+        .collect();
+    names.sort();
+    match names.len() {
+        0 => String::new(),
+        1 => format!(", such as {}", names[0]),
+        n => {
+            let shown = names.iter().take(3).cloned().collect::<Vec<_>>();
+            let more = if n > 3 {
+                format!(" ({} more)", n - 3)
+            } else {
+                String::new()
+            };
+            format!(", such as {}{more}", shown.join(" or "))
+        }
     }
 }
 
@@ -315,5 +397,29 @@ mod tests {
             .unwrap();
         assert!(matches!(err, Error::Usage(_)));
         assert!(err.to_string().contains("whatever.csv"));
+    }
+
+    #[test]
+    fn a_folder_is_named_as_one_with_the_csv_files_in_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Config::new(dir.path()).reader().err().unwrap();
+        let message = err.to_string();
+        assert!(matches!(err, Error::Input { .. }));
+        assert!(message.contains("is a folder, not a file"), "{message}");
+        assert!(!message.contains("os error"), "{message}");
+        std::fs::write(dir.path().join("people.csv"), "phone\n1\n").unwrap();
+        std::fs::write(dir.path().join("notes.md"), "x").unwrap();
+        let message = Config::new(dir.path()).reader().err().unwrap().to_string();
+        assert!(message.ends_with("people.csv"), "{message}");
+        assert!(!message.contains("notes.md"), "{message}");
+    }
+
+    #[test]
+    fn dash_is_standard_input_and_named_so() {
+        assert!(is_stdin(Path::new("-")));
+        assert!(!is_stdin(Path::new("./-")));
+        assert_eq!(Config::new("-").path(), Path::new(STDIN_NAME));
+        let named = Config::new("/tmp/spool.csv").named(STDIN_NAME);
+        assert_eq!(named.path(), Path::new(STDIN_NAME));
     }
 }

@@ -38,3 +38,4 @@ pub mod pipeline;
 pub mod progress;
 pub mod redact;
 pub mod report;
+pub mod report_html;

@@ -164,6 +164,10 @@ pub enum RowResult {
         action: Action,
         /// Normalised phone (E.164 digits, no `+`).
         phone: String,
+        /// The row's name and email (empty when it has none), so that a
+        /// person can match the results to the input without reading phones.
+        name: String,
+        email: String,
         /// Contact id and uuid, when the API told us.
         id: Option<i64>,
         uuid: Option<String>,

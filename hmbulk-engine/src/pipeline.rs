@@ -190,7 +190,7 @@ pub fn run(
                     (Ok(d), _) => d,
                     // Sent by the stopped run: what it decided stands.
                     (Err(_), RowState::Decided(d)) => {
-                        record(d.outcome(rec.row, String::new(), rec.cells));
+                        record(d.outcome(rec.row, String::new(), Default::default(), rec.cells));
                         continue;
                     }
                     (Err(error), _) => {
@@ -210,6 +210,7 @@ pub fn run(
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .count_duplicate();
+                    let (name, email) = draft.who();
                     match settings.on_duplicate {
                         OnDuplicate::Skip => record(RowOutcome {
                             row: draft.row,
@@ -217,6 +218,8 @@ pub fn run(
                             result: RowResult::Done {
                                 action: Action::Skipped,
                                 phone: draft.phone,
+                                name,
+                                email,
                                 id: None,
                                 uuid: None,
                             },
@@ -234,12 +237,15 @@ pub fn run(
                     unchecked_names += 1;
                 }
                 if client.is_none() {
+                    let (name, email) = draft.who();
                     record(RowOutcome {
                         row: draft.row,
                         phone_raw: draft.phone_raw,
                         result: RowResult::Done {
                             action: Action::Valid,
                             phone: draft.phone,
+                            name,
+                            email,
                             id: None,
                             uuid: None,
                         },
@@ -248,7 +254,8 @@ pub fn run(
                 }
                 let settle = match state {
                     RowState::Decided(d) => {
-                        record(d.outcome(draft.row, draft.phone_raw, rec.cells));
+                        let who = draft.who();
+                        record(d.outcome(draft.row, draft.phone_raw, who, rec.cells));
                         continue;
                     }
                     RowState::InFlight(action) => Some(action),

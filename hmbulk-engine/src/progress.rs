@@ -76,6 +76,15 @@ impl Progress {
         }
     }
 
+    /// Rows decided so far, and how many of them failed (for the run
+    /// report's timeline).
+    pub fn decided(&self) -> (u64, u64) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.failed.load(Ordering::Relaxed),
+        )
+    }
+
     fn message(&self, read: u64) -> String {
         let done = self.done.load(Ordering::Relaxed);
         let secs = self.started.elapsed().as_secs_f64().max(0.001);

@@ -1,5 +1,5 @@
-//! The three reports of a run (DESIGN.md, "Reports"): results
-//! (`row,phone_raw,phone,action,id,uuid,source_row`), errors (the input's own columns,
+//! The three reports of a run (README, "Reports"): results
+//! (`row,phone_raw,phone,name,email,action,id,uuid,source_row`), errors (the input's own columns,
 //! then `_row,_error_code,_error`) and `summary.json`. Takes [`RowOutcome`]s in
 //! any order; writes them in row order (a small reorder buffer holds rows that
 //! finish early), through the formula guard (every cell, server text such as
@@ -18,6 +18,9 @@ use crate::formula::guard;
 use crate::outcome::{Action, RowOutcome, RowResult};
 use crate::phone::CountryTally;
 use crate::redact;
+
+/// The note of a run whose file had a header and no data rows.
+pub const NO_ROWS: &str = "the file has a header line but no data rows";
 
 /// Columns of an input that an error report adds and a re-import ignores.
 pub const META_COLUMNS: [&str; 3] = ["_row", "_error_code", "_error"];
@@ -165,6 +168,8 @@ impl Reporter {
             "row",
             "phone_raw",
             "phone",
+            "name",
+            "email",
             "action",
             "id",
             "uuid",
@@ -212,6 +217,8 @@ impl Reporter {
             RowResult::Done {
                 action,
                 phone,
+                name,
+                email,
                 id,
                 uuid,
             } => {
@@ -230,6 +237,8 @@ impl Reporter {
                     row.as_str(),
                     &guard(&o.phone_raw),
                     &guard(&phone),
+                    &guard(&name),
+                    &guard(&email),
                     action.as_str(),
                     &guard(&id),
                     &guard(uuid.as_deref().unwrap_or("")),
@@ -291,6 +300,9 @@ impl Reporter {
                 "internal error: row {} was never decided but later rows were; reports not written",
                 self.next_row
             )));
+        }
+        if self.summary.rows_read == 0 && self.summary.stopped.is_none() {
+            self.summary.notes.push(NO_ROWS.to_string());
         }
         self.summary.stopped = self.summary.stopped.as_deref().map(redact::cleaned);
         for note in &mut self.summary.notes {

@@ -432,3 +432,30 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn who_a_row_is_for_the_results_report() {
+    let draft = ok(&[]);
+    let (name, email) = draft.who();
+    assert_eq!(
+        name,
+        format!(
+            "{} {}",
+            draft.first.clone().unwrap(),
+            draft.last.clone().unwrap()
+        )
+    );
+    assert_eq!(Some(email), draft.email);
+    let only_last = Draft {
+        first: None,
+        last: Some(" Hopper ".into()),
+        email: None,
+        ..draft.clone()
+    };
+    assert_eq!(only_last.who(), ("Hopper".to_string(), String::new()));
+    let display = Draft {
+        display_name: Some("Amazing Grace".into()),
+        ..draft
+    };
+    assert_eq!(display.who().0, "Amazing Grace", "the display name first");
+}

@@ -9,7 +9,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::{ApiArgs, choice};
-use crate::exit::{Exit, Outcome, pretty_json};
+use crate::exit::{Exit, Outcome};
+use crate::output;
 use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::atomic_file::{AtomicFile, CsvFile, write_json};
 use hmbulk_engine::error::{Error, Result};
@@ -25,10 +26,12 @@ Examples:
   hmbulk export --out changed.csv --updated-since 2026-11-01T00:00:00Z
   hmbulk export --out nightly.csv --state nightly.state.json   (cron: only what changed since last run)
   hmbulk export --out slim.csv --columns phone,first,last,tags
+  hmbulk export --out - --format jsonl | jq .phone      to standard output
 
 The file is written to a temporary name (.<name>.XXXXXX.hmbulk-tmp) and renamed
 when complete: a run that fails or is interrupted leaves the previous file in
-place, and the next run removes what a killed one left. Exit codes: 0 complete;
+place, and the next run removes what a killed one left (`--out -` streams to
+standard output instead: a reader that stops early ends the export quietly). Exit codes: 0 complete;
 1 the count check came up short; 2 usage error, or the file cannot be written
 (an export sends nothing); 3 stopped by the API (or it did not page as
 documented); 130 Ctrl-C.";
@@ -43,7 +46,7 @@ pub enum Format {
 #[derive(Debug, clap::Args)]
 #[command(after_help = USAGE)]
 pub struct Args {
-    /// Where to write the contacts.
+    /// Where to write the contacts; `-` is standard output.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     #[arg(long, value_enum, default_value_t = Format::Csv)]
@@ -105,11 +108,23 @@ struct ExportSummary {
 
 pub fn run(args: Args) -> Outcome {
     let started = Instant::now();
+    let to_stdout = is_stdout(&args.out);
+    if to_stdout && args.api_args.json {
+        return Err(Error::usage(
+            "--json and --out - would both write standard output: drop one \
+             (the summary is on stderr without --json)",
+        )
+        .into());
+    }
     // Nothing to finish on Ctrl-C: quit at once, whatever the run waits for.
-    crate::cli::quit_on_ctrl_c(format!(
-        "the export was abandoned; {} is left as it was",
-        args.out.display()
-    ));
+    crate::cli::quit_on_ctrl_c(if to_stdout {
+        "the export to standard output was cut short".to_string()
+    } else {
+        format!(
+            "the export was abandoned; {} is left as it was",
+            args.out.display()
+        )
+    });
     let sandbox = args.api_args.sandbox()?;
     let client = args.api_args.required_client(sandbox.as_ref())?;
     let state = match &args.state {
@@ -216,24 +231,35 @@ pub fn run(args: Args) -> Outcome {
         high_water: high_water.map(fmt_time),
         paging: stats,
     };
+    let exit = if count_check.starts_with("short") {
+        Exit::RowsFailed
+    } else {
+        Exit::Ok
+    };
     if args.api_args.json {
-        println!("{}", pretty_json(&summary)?);
+        output::print_json(&summary, exit)?;
     }
     if !args.api_args.quiet {
         eprintln!(
             "exported {} contacts to {} in {:.1}s ({} requests); count check: {}",
             summary.contacts,
-            args.out.display(),
+            if to_stdout {
+                Path::new(output::STDOUT)
+            } else {
+                &args.out
+            }
+            .display(),
             elapsed_s,
             summary.requests,
             count_check
         );
     }
-    Ok(if count_check.starts_with("short") {
-        Exit::RowsFailed
-    } else {
-        Exit::Ok
-    })
+    Ok(exit)
+}
+
+/// `--out -`.
+fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 fn since(args: &Args, state: &State) -> Result<Since> {
@@ -276,16 +302,21 @@ fn fmt_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// The output, written under a temporary name beside its final place.
+/// The output, written under a temporary name beside its final place, or
+/// to standard output.
 enum OutFile {
     Csv(Box<CsvFile>),
     Jsonl(AtomicFile),
 }
 
 impl OutFile {
+    /// `-` is standard output.
     fn create(path: &Path, format: Format, bom: bool) -> Result<OutFile> {
+        let stdout = is_stdout(path);
         Ok(match format {
+            Format::Csv if stdout => OutFile::Csv(Box::new(CsvFile::stdout(bom)?)),
             Format::Csv => OutFile::Csv(Box::new(CsvFile::create(path, bom)?)),
+            Format::Jsonl if stdout => OutFile::Jsonl(AtomicFile::stdout(false)?),
             Format::Jsonl => OutFile::Jsonl(AtomicFile::create(path, false)?),
         })
     }

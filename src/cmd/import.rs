@@ -4,9 +4,13 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::cli::{ApiArgs, choice};
-use crate::exit::{Exit, Failure, Outcome, pretty_json};
+use crate::exit::{Exit, Failure, Outcome};
+use crate::input_file::InputFile;
+use crate::output;
+use crate::run_report;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::api::{ApiError, Client};
@@ -23,7 +27,8 @@ use hmbulk_engine::mapping::{self, Field, MapFile, Mapping, Settings, quoted_lis
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::{self, ImportSettings, OnDuplicate};
 use hmbulk_engine::progress::Progress;
-use hmbulk_engine::report::{IgnoredColumn, ReportPaths, Reporter, Summary};
+use hmbulk_engine::report::{IgnoredColumn, NO_ROWS, ReportPaths, Reporter, Summary};
+use hmbulk_engine::report_html;
 
 /// Most contacts one write call takes (the simulator's documented profile;
 /// a smaller limit is found by splitting when the API refuses a size).
@@ -47,24 +52,13 @@ it stopped, <stem>.journal beside them. Exit codes: 0 all rows ok; 1 some rows f
 usage, input-file or output error, nothing sent; 3 stopped by the API (bad key, 403, down
 past retries), or by an input-file or output error after contacts were sent; 130 Ctrl-C.";
 
-#[derive(Debug, clap::Args)]
-#[command(after_help = USAGE)]
-pub struct Args {
-    /// The CSV file (any encoding and delimiter Excel writes).
+/// What `import` and `validate` both take: the file, how to read and map
+/// it, and where the reports go.
+#[derive(Debug, Clone, clap::Args)]
+pub struct InputArgs {
+    /// The CSV file (any encoding and delimiter Excel writes); `-` reads
+    /// standard input (reports: stdin.* in --report-dir, or the current folder).
     pub file: PathBuf,
-    /// upsert: update existing contacts, create the rest; create: skip existing
-    /// phones; update: skip new ones.
-    #[arg(long, value_parser = choice::<Mode>(), default_value_t = Mode::Upsert)]
-    pub mode: Mode,
-    /// API generation to write with.
-    #[arg(long, value_parser = choice::<ApiVersion>(), default_value_t = ApiVersion::V2)]
-    pub api: ApiVersion,
-    /// Contacts per write call (at most 1000).
-    #[arg(long, default_value_t = MAX_BATCH as u16, value_parser = clap::value_parser!(u16).range(1..=1000))]
-    pub batch_size: u16,
-    /// Batches in flight at once.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub concurrency: u16,
     /// Region for phone numbers written without a country code, when the row
     /// has no country column: an ISO code (default US, or the mapping file's), or
     /// `none` to make such numbers row errors (`phone_needs_country`).
@@ -73,18 +67,12 @@ pub struct Args {
     /// TOML file mapping column headers to fields: [columns] "Header" = "phone" | "custom:12" | "ignore" ...
     #[arg(long, value_name = "MAP.toml")]
     pub map: Option<PathBuf>,
-    /// Validate and report; send nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Directory for the reports (default: next to the input file).
+    /// Directory for the reports, created if missing (default: next to the input file).
     #[arg(long, value_name = "DIR")]
     pub report_dir: Option<PathBuf>,
     /// A row repeating an earlier row's phone: report it as an error, or skip it.
     #[arg(long, value_parser = choice::<OnDuplicate>(), default_value_t = OnDuplicate::Error)]
     pub on_duplicate: OnDuplicate,
-    /// Blank cells: keep the contact's current value, or clear it.
-    #[arg(long, value_parser = choice::<BlankPolicy>(), default_value_t = BlankPolicy::Keep)]
-    pub blank: BlankPolicy,
     /// Field delimiter (default: sniffed among , ; tab |).
     #[arg(long, value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
@@ -93,14 +81,48 @@ pub struct Args {
     pub ignore_unknown: bool,
     /// Create the tags the file names that the account does not have (once
     /// each, before anything is sent); without it an unknown tag fails its row.
+    /// A dry run only lists the tags it would create.
     #[arg(long)]
     pub create_tags: bool,
     /// Start the reports with a UTF-8 BOM (for Excel).
     #[arg(long)]
     pub bom: bool,
+    /// Also write <stem>.report.html: counts, errors by code with their
+    /// first rows, rows/s and requests over time; one page, no network.
+    #[arg(long)]
+    pub html: bool,
     /// Show progress even when stderr is not a terminal.
     #[arg(long)]
     pub progress: bool,
+}
+
+/// Default of `--concurrency`.
+const DEFAULT_CONCURRENCY: u16 = 4;
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = USAGE)]
+pub struct Args {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// upsert: update existing contacts, create the rest; create: skip existing
+    /// phones; update: skip new ones.
+    #[arg(long, value_parser = choice::<Mode>(), default_value_t = Mode::default())]
+    pub mode: Mode,
+    /// API generation to write with.
+    #[arg(long, value_parser = choice::<ApiVersion>(), default_value_t = ApiVersion::default())]
+    pub api: ApiVersion,
+    /// Contacts per write call (at most 1000).
+    #[arg(long, default_value_t = MAX_BATCH as u16, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub batch_size: u16,
+    /// Batches in flight at once.
+    #[arg(long, default_value_t = DEFAULT_CONCURRENCY, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Validate and report; send nothing (= hmbulk validate).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Blank cells: keep the contact's current value, or clear it.
+    #[arg(long, value_parser = choice::<BlankPolicy>(), default_value_t = BlankPolicy::Keep)]
+    pub blank: BlankPolicy,
     /// Finish an import that stopped (the API, Ctrl-C, kill -9, power loss)
     /// with the same options: its journal beside the reports says what was
     /// sent; rows in flight are settled by a search, never created twice.
@@ -112,6 +134,24 @@ pub struct Args {
     pub restart: bool,
     #[command(flatten)]
     pub api_args: ApiArgs,
+}
+
+impl Args {
+    /// `validate`: a dry run with the import-only settings at their defaults.
+    pub fn dry_run(input: InputArgs, api_args: ApiArgs) -> Args {
+        Args {
+            input,
+            mode: Mode::default(),
+            api: ApiVersion::default(),
+            batch_size: MAX_BATCH as u16,
+            concurrency: DEFAULT_CONCURRENCY,
+            dry_run: true,
+            blank: BlankPolicy::default(),
+            resume: false,
+            restart: false,
+            api_args,
+        }
+    }
 }
 
 pub fn parse_delimiter(s: &str) -> std::result::Result<u8, String> {
@@ -127,48 +167,46 @@ pub fn parse_delimiter(s: &str) -> std::result::Result<u8, String> {
 /// The region used when `--default-region` is not given and no mapping file says.
 const DEFAULT_REGION: &str = "US";
 
-pub fn run(args: Args, validate_only: bool) -> Outcome {
-    let dry_run = args.dry_run || validate_only;
-    if validate_only && (args.resume || args.restart) {
-        return Err(Error::usage(
-            "validate sends nothing and keeps no journal: --resume and --restart are for import",
-        )
-        .into());
-    }
-    let reader = Config::new(&args.file).delimiter(args.delimiter).reader()?;
-    let paths = ReportPaths::for_input(&args.file, args.report_dir.as_deref());
-    if [
-        &paths.results,
-        &paths.errors,
-        &paths.summary,
-        &paths.mapping,
-    ]
-    .iter()
-    .any(|p| same_file(p, &args.file))
+pub fn run(args: Args) -> Outcome {
+    let dry_run = args.dry_run;
+    let input = InputFile::new(&args.input.file, args.input.create_tags)?;
+    let reader = input.config(args.input.delimiter).reader()?;
+    let paths = ReportPaths::for_input(input.report_base(), args.input.report_dir.as_deref());
+    if let Some(file) = input.file()
+        && [
+            &paths.results,
+            &paths.errors,
+            &paths.summary,
+            &paths.mapping,
+        ]
+        .iter()
+        .any(|p| same_file(p, file))
     {
         return Err(Error::usage(format!(
             "the reports would overwrite the input {}; pass --report-dir",
-            args.file.display()
+            file.display()
         ))
         .into());
     }
     // A stopped run's journal: resume it, start over, or stop here.
-    if !dry_run && (args.resume || args.file.is_file()) {
-        check_journal(&args, &journal::path_for(&paths))?;
+    if !dry_run && (args.resume || input.file().is_some_and(Path::is_file)) {
+        check_journal(&args, input.shown(), &journal::path_for(&paths))?;
     }
     // The map: --map, or the mapping file the run that wrote this error
     // report left beside it.
-    let found_map = match &args.map {
-        Some(_) => None,
-        None => mapping::for_error_report(&args.file),
+    let found_map = match (&args.input.map, input.file()) {
+        (None, Some(file)) => mapping::for_error_report(file),
+        _ => None,
     };
     let map_file = args
+        .input
         .map
         .as_deref()
         .or(found_map.as_deref())
         .map(MapFile::load)
         .transpose()?;
     let region = args
+        .input
         .default_region
         .clone()
         .or_else(|| map_file.as_ref()?.settings.default_region.clone())
@@ -181,6 +219,7 @@ pub fn run(args: Args, validate_only: bool) -> Outcome {
     let client = args.api_args.client(sandbox.as_ref(), dry_run)?;
     let prepared = Prepared {
         dry_run,
+        input,
         reader,
         paths,
         map_file,
@@ -197,6 +236,7 @@ pub fn run(args: Args, validate_only: bool) -> Outcome {
 /// What [`run`] prepares before it talks to the API.
 struct Prepared {
     dry_run: bool,
+    input: InputFile,
     reader: RowReader,
     paths: ReportPaths,
     map_file: Option<MapFile>,
@@ -216,7 +256,8 @@ fn import(
 ) -> Result<Exit> {
     let dry_run = p.dry_run;
     let quiet = args.api_args.quiet;
-    let in_file = |e: Error| Error::input(&args.file, format!("{}: {e}", args.file.display()));
+    let shown = p.input.shown();
+    let in_file = |e: Error| Error::input(shown, format!("{}: {e}", shown.display()));
     // A dry run goes on offline at once when the API is out of reach.
     let (mut catalog, offline_note) = match client {
         Some(c) if dry_run => c.catalog_or_offline()?,
@@ -227,7 +268,7 @@ fn import(
         p.reader.headers(),
         &catalog,
         p.map_file.as_ref(),
-        args.ignore_unknown,
+        args.input.ignore_unknown,
     )
     .map_err(|e| match (&offline_note, catalog.online) {
         (Some(why), false) => in_file(Error::usage(format!("{e}\n({why})"))),
@@ -239,19 +280,24 @@ fn import(
     let settings = Settings {
         default_region: Some(p.region.to_ascii_uppercase()),
         layout: mapping.layout().map(|l| l.id.to_string()),
-        source: args
-            .file
-            .file_name()
+        source: p
+            .input
+            .file()
+            .and_then(Path::file_name)
             .map(|n| n.to_string_lossy().into_owned()),
     };
-    // The journal, before anything is written (tags included).
-    // Standard input or a pipe cannot be read again: no journal, no resume.
-    let rereadable = std::fs::metadata(&args.file).is_ok_and(|m| m.is_file());
-    let (journal, resume) = if dry_run || !rereadable {
-        (None, None)
-    } else {
-        let options = journal_settings(args, &mapping, &settings);
-        open_journal(args, &journal::path_for(&p.paths), options)?
+    if let Some(dir) = &args.input.report_dir {
+        std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
+    }
+    // The journal, before anything is written (tags included). Standard
+    // input or a pipe cannot be read again: no journal, no resume.
+    let rereadable = p.input.file().is_some_and(Path::is_file);
+    let (journal, resume) = match p.input.file() {
+        Some(file) if !dry_run && rereadable => {
+            let options = journal_settings(args, &mapping, &settings);
+            open_journal(args, file, &journal::path_for(&p.paths), options)?
+        }
+        _ => (None, None),
     };
     if let Some(r) = &resume
         && !quiet
@@ -259,14 +305,14 @@ fn import(
         eprintln!(
             "resuming the run of {} begun {}: {} rows decided, {} to settle by a search, the \
              rest to send",
-            args.file.display(),
+            shown.display(),
             r.header.started,
             r.decided(),
             r.in_flight()
         );
     }
-    let tags_created = if args.create_tags && catalog.online {
-        let missing = missing_tags(args, &mapping, &catalog)?;
+    let tags_created = if args.input.create_tags && catalog.online {
+        let missing = missing_tags(&p.input.config(args.input.delimiter), &mapping, &catalog)?;
         match client.filter(|_| !dry_run) {
             Some(client) => create_tags(client, &mut catalog, &missing, quiet)?,
             None => missing,
@@ -278,7 +324,7 @@ fn import(
     let mapping_placed = write_mapping(&paths.mapping, &mapping, &settings)?;
     paths.mapping = mapping_placed.path;
 
-    let mut reporter = Reporter::create(paths, p.reader.headers(), args.bom)?;
+    let mut reporter = Reporter::create(paths, p.reader.headers(), args.input.bom)?;
     let s = &mut reporter.summary;
     s.reports_moved = mapping_placed.moved;
     s.dry_run = dry_run;
@@ -289,26 +335,31 @@ fn import(
         s,
         &mapping,
         tags_created,
-        args.create_tags && !catalog.online,
+        args.input.create_tags && !catalog.online,
     );
     let validator = Validator::new(mapping, catalog, p.phones, args.blank)
-        .with_create_tags(args.create_tags && dry_run);
+        .with_create_tags(args.input.create_tags && dry_run);
     let settings = ImportSettings {
         mode: args.mode,
         api: args.api,
         batch_size: args.batch_size as usize,
         concurrency: args.concurrency as usize,
-        on_duplicate: args.on_duplicate,
+        on_duplicate: args.input.on_duplicate,
         journal: journal.as_ref(),
         resume: resume.as_ref(),
     };
     let label = if dry_run { "validate" } else { "import" };
-    let file_size = std::fs::metadata(&args.file).map(|m| m.len()).ok();
-    let progress = Progress::new(label, file_size, args.progress, quiet);
+    let progress = Progress::new(label, p.input.size(), args.input.progress, quiet);
     let sending = if dry_run { None } else { client };
     let interrupt = crate::cli::interrupt_on_ctrl_c();
-    let result = pipeline::run(
-        p.reader, &validator, sending, &settings, reporter, &progress, &interrupt,
+    let (result, timeline) = report_html::sample_while(
+        Duration::from_secs(1),
+        || run_report::counters(&progress, sending),
+        || {
+            pipeline::run(
+                p.reader, &validator, sending, &settings, reporter, &progress, &interrupt,
+            )
+        },
     );
     progress.finish();
     let result = match result {
@@ -324,18 +375,47 @@ fn import(
         Err(e) => return Err(e),
     };
 
-    print_summary(args, &result.summary, sandbox)?;
+    let moved = result.summary.reports_moved.clone();
+    let sent = client.is_some_and(Client::has_written);
+    let exit = match &result.fatal {
+        // The journal failed before anything was sent: nothing changed.
+        Some(Halt::Journal(_)) if !sent => Exit::Usage,
+        Some(_) => Exit::Fatal,
+        None if result.interrupted => Exit::Interrupted,
+        // The reports are elsewhere: a script looking for them must know.
+        None if moved.is_some() && sent => Exit::Fatal,
+        None if moved.is_some() => Exit::Usage,
+        None if result.summary.rows_failed > 0 => Exit::RowsFailed,
+        None => Exit::Ok,
+    };
+    let s = &result.summary;
+    if s.rows_read == 0 && s.stopped.is_none() {
+        // Even with --quiet: a nightly job fed an empty export should say so.
+        eprintln!(
+            "hmbulk: warning: {} has a header line but no data rows: nothing was {}",
+            p.input.shown().display(),
+            if dry_run { "checked" } else { "sent" }
+        );
+    }
+    let html = if args.input.html {
+        let command = if dry_run { "validate" } else { "import" };
+        Some(run_report::write(command, p.input.shown(), s, &timeline)?)
+    } else {
+        None
+    };
+    print_summary(args, p.input.shown(), s, sandbox, exit)?;
+    if let Some(path) = html.filter(|_| !args.api_args.quiet) {
+        eprintln!("report:  {}", path.display());
+    }
     let stopped = result.fatal.is_some() || result.interrupted;
-    let moved = result.summary.reports_moved.as_deref();
     let journal_path = journal.as_ref().map(|j| j.path().to_path_buf());
     if stopped {
         print_stop(&result, journal_path.as_deref());
-    } else if let (Some(j), None) = (journal, moved) {
+    } else if let (Some(j), None) = (journal, &moved) {
         j.finish()?;
     }
-    if let Some(why) = moved {
-        let dir = result
-            .summary
+    if let Some(why) = &moved {
+        let dir = s
             .reports
             .as_ref()
             .and_then(|r| r.results.parent().map(Path::to_path_buf))
@@ -352,26 +432,15 @@ fn import(
             );
         }
     }
-    let sent = client.is_some_and(Client::has_written);
-    Ok(match result.fatal {
-        // The journal failed before anything was sent: nothing changed.
-        Some(Halt::Journal(_)) if !sent => Exit::Usage,
-        Some(_) => Exit::Fatal,
-        None if result.interrupted => Exit::Interrupted,
-        // The reports are elsewhere: a script looking for them must know.
-        None if moved.is_some() && sent => Exit::Fatal,
-        None if moved.is_some() => Exit::Usage,
-        None if result.summary.rows_failed > 0 => Exit::RowsFailed,
-        None => Exit::Ok,
-    })
+    Ok(exit)
 }
 
 /// Before anything is sent: a journal beside the reports means a run
 /// stopped. `--resume` goes on with it, `--restart` deletes it, and
 /// without either the run stops here and says so.
-fn check_journal(args: &Args, path: &Path) -> Result<()> {
+fn check_journal(args: &Args, shown: &Path, path: &Path) -> Result<()> {
     let exists = path.exists();
-    let file = args.file.display();
+    let file = shown.display();
     if args.resume && !exists {
         return Err(Error::usage(format!(
             "nothing to resume: there is no {} (a finished run removes its journal; a run \
@@ -409,9 +478,9 @@ fn journal_settings(
     [
         ("mode", args.mode.to_string()),
         ("api", args.api.to_string()),
-        ("on_duplicate", args.on_duplicate.to_string()),
+        ("on_duplicate", args.input.on_duplicate.to_string()),
         ("blank", args.blank.to_string()),
-        ("create_tags", args.create_tags.to_string()),
+        ("create_tags", args.input.create_tags.to_string()),
         ("mapping", journal::digest(rendered.as_bytes())),
     ]
     .into_iter()
@@ -423,10 +492,11 @@ fn journal_settings(
 /// checking that the file and the options are the same.
 fn open_journal(
     args: &Args,
+    file: &Path,
     path: &Path,
     options: std::collections::BTreeMap<String, String>,
 ) -> Result<(Option<Journal>, Option<Resume>)> {
-    let input = InputId::of(&args.file)?;
+    let input = InputId::of(file)?;
     if args.resume {
         let (journal, resume) = Journal::resume(path)?;
         let Some(resume) = resume else {
@@ -615,11 +685,11 @@ fn describe(s: &mut Summary, mapping: &Mapping, tags_created: Vec<String>, tags_
 
 /// Tag names the file's tag column holds that the account does not have,
 /// in the order they first appear, each once (ignoring case).
-fn missing_tags(args: &Args, mapping: &Mapping, catalog: &Catalog) -> Result<Vec<String>> {
+fn missing_tags(input: &Config, mapping: &Mapping, catalog: &Catalog) -> Result<Vec<String>> {
     let Some(column) = mapping.column(Field::Tags) else {
         return Ok(Vec::new());
     };
-    let reader = Config::new(&args.file).delimiter(args.delimiter).reader()?;
+    let reader = input.reader()?;
     let known = |name: &str| {
         catalog
             .tags
@@ -705,10 +775,15 @@ fn write_mapping(path: &Path, mapping: &Mapping, settings: &Settings) -> Result<
     file.place()
 }
 
-fn print_summary(args: &Args, s: &Summary, sandbox: Option<&Sandbox>) -> Result<()> {
+fn print_summary(
+    args: &Args,
+    shown: &Path,
+    s: &Summary,
+    sandbox: Option<&Sandbox>,
+    exit: Exit,
+) -> Result<()> {
     if args.api_args.json {
-        let json = pretty_json(s)?;
-        println!("{json}");
+        output::print_json(s, exit)?;
     }
     if args.api_args.quiet {
         return Ok(());
@@ -716,7 +791,7 @@ fn print_summary(args: &Args, s: &Summary, sandbox: Option<&Sandbox>) -> Result<
     let verb = if s.dry_run { "validated" } else { "imported" };
     let mut line = format!(
         "{verb} {}: {} rows read, {} ok",
-        args.file.display(),
+        shown.display(),
         s.rows_read,
         s.rows_ok
     );
@@ -736,7 +811,7 @@ fn print_summary(args: &Args, s: &Summary, sandbox: Option<&Sandbox>) -> Result<
     for (code, n) in &s.errors_by_code {
         eprintln!("  {n:>7} {code}");
     }
-    for note in &s.notes {
+    for note in s.notes.iter().filter(|&n| n != NO_ROWS) {
         eprintln!("note: {note}");
     }
     for (column, n) in &s.phone_columns {

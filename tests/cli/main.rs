@@ -6,6 +6,7 @@ mod workdir;
 #[path = "../hostile/mod.rs"]
 mod hostile;
 mod test_columns;
+mod test_conventions;
 mod test_exit_codes;
 
 mod test_export;
@@ -13,6 +14,7 @@ mod test_fields;
 mod test_full_disk;
 mod test_hostile;
 mod test_hostile_export;
+mod test_html_report;
 mod test_import;
 mod test_import_faults;
 mod test_layouts;

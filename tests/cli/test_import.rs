@@ -81,6 +81,8 @@ fn clean_file_creates_every_contact() {
             "row",
             "phone_raw",
             "phone",
+            "name",
+            "email",
             "action",
             "id",
             "uuid",
@@ -90,6 +92,9 @@ fn clean_file_creates_every_contact() {
     assert!(column(&results, "action").iter().all(|a| a == "created"));
     assert_eq!(column(&results, "phone")[3], digits(3));
     assert_eq!(column(&results, "phone_raw")[3], phone(3));
+    // Who the row is, beside its phone.
+    assert_eq!(column(&results, "name")[3], "First3 Last3");
+    assert_eq!(column(&results, "email")[3], "p3@example.com");
     assert!(column(&results, "uuid").iter().all(|u| u.len() == 36));
     assert_eq!(wd.read_csv("people.errors.csv").len(), 1, "only the header");
 

@@ -93,6 +93,22 @@ pub struct Draft {
 }
 
 impl Draft {
+    /// The row's name and email for the results report: the display name,
+    /// or first and last name; empty when the row has none.
+    pub fn who(&self) -> (String, String) {
+        let name = match self.display_name.as_deref().map(str::trim) {
+            Some(display) if !display.is_empty() => display.to_string(),
+            _ => [self.first.as_deref(), self.last.as_deref()]
+                .into_iter()
+                .flatten()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        (name, self.email.clone().unwrap_or_default())
+    }
+
     /// True when names in this row could not be checked against the account
     /// (offline catalog): fine for a dry run, not to be sent.
     pub fn has_unchecked_names(&self) -> bool {

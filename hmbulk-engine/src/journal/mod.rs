@@ -318,6 +318,7 @@ fn done_entry(o: &RowOutcome) -> Value {
             phone,
             id,
             uuid,
+            ..
         } => json!([o.row, action.as_str(), phone, id, uuid]),
         RowResult::Failed { error, .. } => json!([o.row, error.code.as_str(), error.message]),
     }

@@ -84,8 +84,15 @@ impl Compact {
 }
 
 impl Decided {
-    /// The row's outcome again: `phone_raw` and `cells` as the file has them.
-    pub fn outcome(&self, row: u64, phone_raw: String, cells: Vec<String>) -> RowOutcome {
+    /// The row's outcome again: `phone_raw`, its name and email (`who`)
+    /// and `cells` as the file has them.
+    pub fn outcome(
+        &self,
+        row: u64,
+        phone_raw: String,
+        who: (String, String),
+        cells: Vec<String>,
+    ) -> RowOutcome {
         let result = match self {
             Decided::Done {
                 action,
@@ -95,6 +102,8 @@ impl Decided {
             } => RowResult::Done {
                 action: *action,
                 phone: phone.text(),
+                name: who.0,
+                email: who.1,
                 id: *id,
                 uuid: uuid.as_ref().map(Compact::text),
             },

@@ -13,6 +13,10 @@ fn header() -> Header {
     Header::new(input, settings)
 }
 
+fn who() -> (String, String) {
+    ("Ada Lovelace".into(), "ada@example.com".into())
+}
+
 fn created(row: u64, uuid: &str) -> RowOutcome {
     RowOutcome {
         row,
@@ -20,6 +24,8 @@ fn created(row: u64, uuid: &str) -> RowOutcome {
         result: RowResult::Done {
             action: Action::Created,
             phone: format!("1415555{row:04}"),
+            name: who().0,
+            email: who().1,
             id: Some(row as i64 + 100),
             uuid: Some(uuid.into()),
         },
@@ -61,15 +67,21 @@ fn a_journal_gives_back_each_row_decided_in_flight_or_fresh() {
     let RowState::Decided(d) = r.state(1) else {
         panic!("{:?}", r.state(1))
     };
-    assert_eq!(d.outcome(1, "x".into(), vec![]), created(1, uuid));
+    assert_eq!(d.outcome(1, "x".into(), who(), vec![]), created(1, uuid));
     let RowState::Decided(d) = r.state(5) else {
         panic!()
     };
-    assert_eq!(d.outcome(5, "x".into(), vec![]), created(5, "not-a-uuid"));
+    assert_eq!(
+        d.outcome(5, "x".into(), who(), vec![]),
+        created(5, "not-a-uuid")
+    );
     let RowState::Decided(d) = r.state(3) else {
         panic!()
     };
-    assert_eq!(d.outcome(3, "x".into(), vec!["a".into()]), refused(3));
+    assert_eq!(
+        d.outcome(3, "x".into(), who(), vec!["a".into()]),
+        refused(3)
+    );
     assert_eq!(r.state(2), RowState::InFlight(Action::Updated));
     assert_eq!(r.state(4), RowState::Fresh);
 }

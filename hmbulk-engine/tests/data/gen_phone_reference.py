@@ -9,6 +9,7 @@ cell is read under its number's own region, under another region, and some
 under no region, and libphonenumber's answer is written down once:
 
     python3 -m venv /tmp/pn && /tmp/pn/bin/pip install phonenumbers==9.0.42
+    cd hmbulk-engine    # the crate the test is in; the paths below are its own
     /tmp/pn/bin/python tests/data/gen_phone_reference.py tests/data/phone_reference.jsonl.gz
 
 Use the phonenumbers version whose metadata matches rlibphonenumber's (the
