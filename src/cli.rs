@@ -44,10 +44,16 @@ pub enum Command {
     Validate(cmd::import::Args),
     /// Export every contact to CSV or JSON lines.
     Export(cmd::export::Args),
-    /// Set opt-out / block status in bulk (not built yet).
+    /// Set opt-out / block status in bulk, or read it (--check).
     Status(cmd::status::Args),
+    /// Delete the contacts a file names, after a preview.
+    Delete(cmd::delete::Args),
     /// List custom fields (ids and titles), for mapping files.
     Fields(cmd::fields::Args),
+    /// List tags (ids and names); --create adds tags.
+    Tags(cmd::tags::Args),
+    /// List the team's members (ids, names, roles), for assignee columns.
+    Team(cmd::team::Args),
     /// Manage the --sandbox store: reset it, or show where it lives.
     Sandbox(cmd::sandbox::Args),
 }
@@ -76,7 +82,10 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => cmd::import::run(args, true),
         Command::Export(args) => cmd::export::run(args),
         Command::Status(args) => cmd::status::run(args),
+        Command::Delete(args) => cmd::delete::run(args),
         Command::Fields(args) => cmd::fields::run(args),
+        Command::Tags(args) => cmd::tags::run(args),
+        Command::Team(args) => cmd::team::run(args),
         Command::Sandbox(args) => cmd::sandbox::run(args),
     };
     match result {

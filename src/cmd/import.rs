@@ -92,6 +92,11 @@ pub struct Args {
     /// each, before anything is sent); without it an unknown tag fails its row.
     #[arg(long)]
     pub create_tags: bool,
+    /// Do not add the rows' other phones and emails (second phone/email
+    /// columns, channel:phone / channel:email) to their contacts as channels
+    /// (which costs a request or two per such contact).
+    #[arg(long)]
+    pub no_channels: bool,
     /// Start the reports with a UTF-8 BOM (for Excel).
     #[arg(long)]
     pub bom: bool,
@@ -246,7 +251,8 @@ fn import(
         args.create_tags && !catalog.online,
     );
     let validator = Validator::new(mapping, catalog, p.phones, args.blank)
-        .with_create_tags(args.create_tags && dry_run);
+        .with_create_tags(args.create_tags && dry_run)
+        .with_channels(!args.no_channels);
     let settings = ImportSettings {
         mode: args.mode,
         api: args.api,
@@ -312,19 +318,7 @@ fn print_mapping(mapping: &Mapping, found_map: Option<&Path>) {
             path.display()
         );
     }
-    let mut reasons: Vec<&str> = Vec::new();
-    for ignored in mapping.ignored() {
-        if !reasons.contains(&ignored.reason.as_str()) {
-            reasons.push(&ignored.reason);
-        }
-    }
-    for reason in reasons {
-        let columns: Vec<&str> = mapping
-            .ignored()
-            .iter()
-            .filter(|c| c.reason == reason)
-            .map(|c| c.header.as_str())
-            .collect();
+    for (reason, columns) in mapping.ignored_by_reason() {
         eprintln!("ignored ({reason}): {}", quoted_list(&columns));
     }
     if !mapping.unchecked().is_empty() {
@@ -345,14 +339,7 @@ fn in_order(headers: &[String]) -> String {
 fn describe(s: &mut Summary, mapping: &Mapping, tags_created: Vec<String>, tags_offline: bool) {
     s.layout = mapping.layout().map(|l| l.id.to_string());
     s.layout_name = mapping.layout().map(|l| l.name.to_string());
-    s.ignored_columns = mapping
-        .ignored()
-        .iter()
-        .map(|c| IgnoredColumn {
-            column: c.header.clone(),
-            reason: c.reason.clone(),
-        })
-        .collect();
+    s.ignored_columns = IgnoredColumn::all(mapping);
     s.unchecked_columns = mapping.unchecked().to_vec();
     if !s.unchecked_columns.is_empty() {
         s.notes.push(format!(
@@ -515,7 +502,7 @@ fn print_summary(args: &Args, s: &Summary, sandbox: Option<&Sandbox>) -> Result<
     Ok(())
 }
 
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+pub(crate) fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
