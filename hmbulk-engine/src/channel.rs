@@ -239,3 +239,28 @@ fn add_missing(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn channel(t: &str, id: &str) -> Channel {
+        Channel {
+            channel_type: t.into(),
+            channel_id: id.into(),
+        }
+    }
+
+    #[test]
+    fn phones_match_by_digits_and_emails_ignoring_case() {
+        let phone = ChannelKind::Phone;
+        assert!(phone.holds(&channel("phone", "+14155550101"), "14155550101"));
+        assert!(phone.holds(&channel("PHONE", "14155550101"), "14155550101"));
+        assert!(!phone.holds(&channel("email", "14155550101"), "14155550101"));
+        let email = ChannelKind::Email;
+        assert!(email.holds(&channel("email", "Ada@Example.com "), "ada@example.com"));
+        assert!(!email.holds(&channel("email", "ada@example.org"), "ada@example.com"));
+        assert_eq!(ChannelKind::parse(" Email "), Some(ChannelKind::Email));
+        assert_eq!(ChannelKind::parse("fax"), None);
+    }
+}

@@ -380,3 +380,47 @@ fn the_estimate_comes_first_and_the_summary_counts() {
         (Some(1), Some("set"))
     );
 }
+
+#[test]
+fn skip_read_blocks_with_one_request_each_and_reports_none_unchanged() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    let mut rows = vec![vec!["phone".to_string()]];
+    for n in 0..3 {
+        seed_in(&wd, n, (false, n == 2));
+        rows.push(vec![phone(n).0]);
+    }
+    let rows: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    wd.create("three.csv", &rows);
+    let set = || requests(&wd, "POST /v1/contact/set_status");
+    let before = set();
+    let out = wd.run(&["status", "three.csv", "--set", "blocked"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(set() - before, 2, "the one already blocked is only read");
+    let results = wd.read_csv("three.status.results.csv");
+    assert_eq!(
+        column(&results, "action"),
+        ["updated", "updated", "unchanged"]
+    );
+
+    // Again with --skip-read: all three are blocked now; at most one
+    // request per contact (the run's one check that opt-outs read alike
+    // tells row 1's status; rows 2 and 3 are set without a look).
+    let per_contact = || set() + requests(&wd, "POST /v1/contact/status");
+    let before = per_contact();
+    let out = wd.run(&["status", "three.csv", "--set", "blocked", "--skip-read"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("one request per contact"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(per_contact() - before, 3);
+    let results = wd.read_csv("three.status.results.csv");
+    assert_eq!(column(&results, "action")[1..], ["updated", "updated"]);
+    for n in 0..3 {
+        assert_eq!(flags(&wd, &phone(n).1), (false, true));
+    }
+}

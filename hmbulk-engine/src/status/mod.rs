@@ -65,6 +65,10 @@ pub struct Settings {
     pub check: bool,
     /// `--per-contact`: opt-outs by `set_status` too, never in bulk.
     pub per_contact: bool,
+    /// `--skip-read`: set without reading first what the search did not
+    /// say (`blocked`): one request per contact instead of one or two, but
+    /// such rows are never `unchanged`.
+    pub skip_read: bool,
     /// Rows per search and per bulk write (at most the API's 1000).
     pub batch_size: usize,
     /// Per-contact requests in flight at once (they share the rate limit).
@@ -221,7 +225,11 @@ impl Estimate {
     pub fn requests(&self, settings: &Settings) -> (u64, u64) {
         let batches = self.rows.div_ceil(settings.batch_size.max(1) as u64);
         let bulk = if settings.check { 0 } else { batches };
-        let per = if settings.check { 1 } else { 2 };
+        let per = if settings.check || settings.skip_read {
+            1
+        } else {
+            2
+        };
         (
             batches + self.per_contact,
             batches + bulk + 2 + self.per_contact * per,
@@ -238,10 +246,15 @@ impl Estimate {
         };
         let per = if settings.check {
             "one request per contact (/v1/contact/status)".to_string()
+        } else if self.per_contact > 0 && settings.skip_read {
+            format!(
+                "{} of them one request per contact (set_status, --skip-read)",
+                self.per_contact
+            )
         } else if self.per_contact > 0 {
             format!(
                 "{} of them one or two requests per contact (blocked is read and set one \
-                 contact at a time)",
+                 contact at a time; --skip-read: one)",
                 self.per_contact
             )
         } else {

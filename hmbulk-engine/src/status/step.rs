@@ -262,8 +262,10 @@ impl<'a> Batch<'a> {
         // `active` on an opted-out contact changes it whatever `blocked` is.
         let shortcut = active && k.unsubscribed == Some(true);
         let unknown = |asked: Option<bool>, have: Option<bool>| asked.is_some() && have.is_none();
+        // --skip-read: a flag not known counts as one to set.
         let read = self.settings.check
             || (!shortcut
+                && !self.settings.skip_read
                 && (unknown(want.blocked, k.blocked)
                     || unknown(want.unsubscribed, k.unsubscribed)));
         if read {
