@@ -144,3 +144,24 @@ fn a_file_that_names_everything_found_exits_0() {
     assert_eq!(phones(&wd), ["14155550201"]);
     assert_eq!(wd.sim().stats()["deleted"], 2);
 }
+
+#[test]
+fn an_api_that_goes_down_deletes_nothing_and_reports_every_row() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    let stored = people(&wd, 6);
+    leavers(&wd, &stored);
+    wd.sim().set_faults(&json!({"fail_rate": 1.0}));
+    let out = wd.run(&["delete", "leavers.csv", "--yes", "--retries", "0"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    wd.sim().set_faults(&json!({"fail_rate": 0.0}));
+    assert_eq!(phones(&wd).len(), 6, "nothing deleted");
+    assert_eq!(requests(&wd, "DELETE /v2/contacts"), 0);
+    assert_each_row_once(&wd, "leavers.delete", 5);
+    let errors = wd.read_csv("leavers.delete.errors.csv");
+    assert!(
+        column(&errors, "_error_code")
+            .iter()
+            .all(|c| c == "not_sent"),
+        "{errors:?}"
+    );
+}

@@ -4,6 +4,7 @@
 //! that already hold (`unchanged`), `--check` changing nothing, and the
 //! requests each kind of change costs.
 
+use heymarket_sim::SimConfig;
 use serde_json::{Value, json};
 
 use crate::api::{self, flags, requests, seed, set_status};
@@ -423,4 +424,64 @@ fn skip_read_blocks_with_one_request_each_and_reports_none_unchanged() {
     for n in 0..3 {
         assert_eq!(flags(&wd, &phone(n).1), (false, true));
     }
+}
+
+#[test]
+fn random_500s_and_dropped_answers_lose_nothing() {
+    let wd = Workdir::with_sim(SimConfig {
+        fail_rate: 0.15,
+        reset_rate: 0.15,
+        seed: 7,
+        ..Workdir::sim_config()
+    });
+    let mut rows = vec![vec!["phone".to_string(), "status".to_string()]];
+    for n in 0..30 {
+        wd.sim()
+            .seed(&[json!({"phone": phone(n).1, "first": "F"})], false);
+        let word = if n % 3 == 0 { "blocked" } else { "STOP" };
+        rows.push(vec![phone(n).0, word.to_string()]);
+    }
+    let rows: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    wd.create("faulty.csv", &rows);
+    let out = wd.run(&["status", "faulty.csv", "--batch-size", "7", "--rate", "0"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_each_row_once(&wd, "faulty.status", 30);
+    for n in 0..30 {
+        let want = if n % 3 == 0 {
+            (false, true)
+        } else {
+            (true, false)
+        };
+        assert_eq!(flags(&wd, &phone(n).1), want, "row {}", n + 1);
+    }
+    let summary = wd.read_json("faulty.status.summary.json");
+    assert!(summary["retries"].as_u64().unwrap() > 0, "{summary}");
+}
+
+#[test]
+fn an_api_that_goes_down_stops_the_run_and_every_row_read_is_reported() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    seed_in(&wd, 0, (false, false));
+    seed_in(&wd, 1, (false, false));
+    wd.create(
+        "down.csv",
+        &[
+            vec!["phone", "status"],
+            vec![&phone(0).0, "STOP"],
+            vec![&phone(1).0, "blocked"],
+        ],
+    );
+    wd.sim().set_faults(&json!({"fail_rate": 1.0}));
+    let out = wd.run(&["status", "down.csv", "--retries", "0"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(stderr(&out).contains("stopped"), "{}", stderr(&out));
+    assert_each_row_once(&wd, "down.status", 2);
+    let errors = wd.read_csv("down.status.errors.csv");
+    assert_eq!(column(&errors, "_error_code"), ["not_sent", "not_sent"]);
+    wd.sim().set_faults(&json!({"fail_rate": 0.0}));
+    assert_eq!(flags(&wd, &phone(0).1), (false, false));
+    assert_eq!(flags(&wd, &phone(1).1), (false, false));
 }
