@@ -38,26 +38,35 @@ pub struct Settings {
     pub concurrency: usize,
 }
 
-/// A contact to delete, and the row that names it.
+/// A contact to delete, and the row that names it. Only what the reports
+/// need is kept of the contact: a long list costs little memory.
 pub struct Target {
     pub row: NamedRow,
-    pub contact: Contact,
+    pub id: i64,
+    pub uuid: Option<String>,
+    pub phone: Option<String>,
+    /// Its display name, or first and last name.
+    pub name: String,
 }
 
 impl Target {
-    /// The contact's name as the results report shows it.
-    pub fn name(&self) -> String {
-        let c = &self.contact;
+    fn new(row: NamedRow, c: Contact) -> Target {
         let joined = [c.first.as_deref(), c.last.as_deref()]
             .into_iter()
             .flatten()
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join(" ");
-        c.display_name
-            .clone()
-            .filter(|n| !n.trim().is_empty())
-            .unwrap_or(joined)
+        Target {
+            row,
+            id: c.id,
+            name: c
+                .display_name
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or(joined),
+            uuid: c.uuid,
+            phone: c.phone,
+        }
     }
 }
 
@@ -147,7 +156,7 @@ pub fn resolve(
                 record(fail(row, error))?;
                 continue;
             }
-            resolved.push(Target { row, contact });
+            resolved.push(Target::new(row, contact));
         }
     }
     let interrupted = interrupt.load(Ordering::SeqCst);
@@ -329,10 +338,7 @@ impl Resolved {
         chunk: Vec<Target>,
         out: &mut Vec<RowOutcome>,
     ) -> std::result::Result<(), ApiError> {
-        let uuids: Vec<String> = chunk
-            .iter()
-            .filter_map(|t| t.contact.uuid.clone())
-            .collect();
+        let uuids: Vec<String> = chunk.iter().filter_map(|t| t.uuid.clone()).collect();
         match client.delete_contacts(&uuids) {
             Ok(()) | Err(ApiError::Decode { .. }) => {}
             Err(ApiError::Rejected { .. }) if chunk.len() > 1 => {
@@ -369,10 +375,7 @@ impl Resolved {
             }
         };
         for t in chunk {
-            if still
-                .iter()
-                .any(|c| c.uuid.is_some() && c.uuid == t.contact.uuid)
-            {
+            if still.iter().any(|c| c.uuid.is_some() && c.uuid == t.uuid) {
                 let error = RowError::new(
                     ErrorCode::ApiRejected,
                     "the API answered the delete, but the contact is still there (a search \
@@ -387,15 +390,15 @@ impl Resolved {
     }
 
     fn done(&mut self, t: &Target, action: Action) -> RowOutcome {
-        self.reporter.note_cells(t.row.row, vec![t.name()]);
+        self.reporter.note_cells(t.row.row, vec![t.name.clone()]);
         RowOutcome {
             row: t.row.row,
             phone_raw: t.row.phone_raw.clone(),
             result: RowResult::Done {
                 action,
-                phone: t.contact.phone.clone().unwrap_or_default(),
-                id: Some(t.contact.id),
-                uuid: t.contact.uuid.clone(),
+                phone: t.phone.clone().unwrap_or_default(),
+                id: Some(t.id),
+                uuid: t.uuid.clone(),
             },
         }
     }

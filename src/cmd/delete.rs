@@ -176,9 +176,9 @@ fn preview(resolved: &Resolved, sample: usize, dry_run: bool) {
         eprintln!(
             "  row {:>6}  {:<15}  {:<36}  {}",
             t.row.row,
-            t.contact.phone.as_deref().unwrap_or(""),
-            t.contact.uuid.as_deref().unwrap_or(""),
-            printable(&t.name())
+            t.phone.as_deref().unwrap_or(""),
+            t.uuid.as_deref().unwrap_or(""),
+            printable(&t.name)
         );
     }
     if resolved.count() > sample {

@@ -262,6 +262,8 @@ impl Estimate {
         };
         let span = if low == high {
             format!("about {low} requests, {} at {rate}/min", time(low))
+        } else if time(low) == time(high) {
+            format!("{low} to {high} requests, {} at {rate}/min", time(low))
         } else {
             format!(
                 "{low} to {high} requests, {} to {} at {rate}/min",
