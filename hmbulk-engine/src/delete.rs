@@ -330,22 +330,29 @@ impl Resolved {
 
     /// One `DELETE /v2/contacts` call, then a search of its uuids. A call
     /// refused as a whole is split in halves until the refused rows stand
-    /// alone. A fatal error leaves the rows not judged `not_sent`.
+    /// alone; when both halves go through, the size was the problem and
+    /// later calls are cut to it. A fatal error leaves the rows not judged
+    /// `not_sent`. Gives whether the call went through whole.
     fn delete_call(
         &mut self,
         client: &Client,
         finder: &Finder,
         chunk: Vec<Target>,
         out: &mut Vec<RowOutcome>,
-    ) -> std::result::Result<(), ApiError> {
+    ) -> std::result::Result<bool, ApiError> {
         let uuids: Vec<String> = chunk.iter().filter_map(|t| t.uuid.clone()).collect();
         match client.delete_contacts(&uuids) {
             Ok(()) | Err(ApiError::Decode { .. }) => {}
             Err(ApiError::Rejected { .. }) if chunk.len() > 1 => {
                 let mut first = chunk;
                 let second = first.split_off(first.len() / 2);
-                self.delete_call(client, finder, first, out)?;
-                return self.delete_call(client, finder, second, out);
+                let half = first.len();
+                let both = self.delete_call(client, finder, first, out)?
+                    & self.delete_call(client, finder, second, out)?;
+                if both {
+                    self.batch_size = self.batch_size.min(half);
+                }
+                return Ok(false);
             }
             Err(e @ ApiError::Rejected { .. }) => {
                 for t in chunk {
@@ -355,7 +362,7 @@ impl Resolved {
                     );
                     out.push(fail(t.row, error));
                 }
-                return Ok(());
+                return Ok(false);
             }
             Err(e) => {
                 let why =
@@ -386,7 +393,7 @@ impl Resolved {
                 out.push(self.done(&t, Action::Deleted));
             }
         }
-        Ok(())
+        Ok(true)
     }
 
     fn done(&mut self, t: &Target, action: Action) -> RowOutcome {

@@ -209,15 +209,15 @@ impl Found {
 /// size allows.
 pub struct Finder<'a> {
     client: &'a Client,
-    /// Most ids one search carries.
-    max: usize,
+    /// Most ids one search carries; lowered when the API refuses a size.
+    max: AtomicUsize,
 }
 
 impl<'a> Finder<'a> {
     pub fn new(client: &'a Client, max: usize) -> Self {
         Finder {
             client,
-            max: max.max(1),
+            max: AtomicUsize::new(max.max(1)),
         }
     }
 
@@ -245,32 +245,49 @@ impl<'a> Finder<'a> {
         Ok(found)
     }
 
-    /// The contacts with these ids, in calls of at most `max`; a call the
-    /// API refuses is split in halves (a smaller limit, or one id it cannot
-    /// read, which then finds nothing).
+    /// The contacts with these ids, in calls of at most `max`.
     pub fn search(
         &self,
         kind: ChannelType,
         ids: &[String],
     ) -> std::result::Result<Vec<Contact>, ApiError> {
         let mut all = Vec::new();
-        for chunk in ids.chunks(self.max) {
-            match self.client.search(kind, chunk) {
-                Ok(found) => all.extend(found),
-                Err(ApiError::Rejected { .. }) if chunk.len() > 1 => {
-                    let (a, b) = chunk.split_at(chunk.len() / 2);
-                    let half = Finder {
-                        client: self.client,
-                        max: a.len(),
-                    };
-                    all.extend(half.search(kind, a)?);
-                    all.extend(half.search(kind, b)?);
-                }
-                Err(ApiError::Rejected { .. }) => {}
-                Err(e) => return Err(e),
-            }
+        let mut rest = ids;
+        while !rest.is_empty() {
+            let take = self.max.load(Ordering::Relaxed).min(rest.len());
+            let (chunk, tail) = rest.split_at(take);
+            self.search_chunk(kind, chunk, &mut all)?;
+            rest = tail;
         }
         Ok(all)
+    }
+
+    /// One search; a call the API refuses is split in halves until the
+    /// refused ids stand alone (an id it cannot read finds nothing). When
+    /// both halves go through, the size was the problem: later calls are
+    /// cut to it. Gives whether the chunk went through whole.
+    fn search_chunk(
+        &self,
+        kind: ChannelType,
+        chunk: &[String],
+        all: &mut Vec<Contact>,
+    ) -> std::result::Result<bool, ApiError> {
+        match self.client.search(kind, chunk) {
+            Ok(found) => {
+                all.extend(found);
+                Ok(true)
+            }
+            Err(ApiError::Rejected { .. }) if chunk.len() > 1 => {
+                let (a, b) = chunk.split_at(chunk.len() / 2);
+                let both = self.search_chunk(kind, a, all)? & self.search_chunk(kind, b, all)?;
+                if both {
+                    self.max.fetch_min(a.len().max(1), Ordering::Relaxed);
+                }
+                Ok(false)
+            }
+            Err(ApiError::Rejected { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! `--dry-run` reports, and exactly the contacts asked for deleted — by
 //! phone, id or uuid — in `DELETE /v2/contacts` calls of the batch size.
 
+use heymarket_sim::SimConfig;
 use serde_json::{Value, json};
 
 use crate::api::{requests, seed};
@@ -164,4 +165,26 @@ fn an_api_that_goes_down_deletes_nothing_and_reports_every_row() {
             .all(|c| c == "not_sent"),
         "{errors:?}"
     );
+}
+
+#[test]
+fn an_api_taking_fewer_per_call_is_met_by_splitting_and_remembered() {
+    let wd = Workdir::with_sim(SimConfig {
+        max_batch: 3,
+        ..Workdir::sim_config()
+    });
+    people(&wd, 16);
+    let mut rows = vec![vec!["phone".to_string()]];
+    rows.extend((0..16).map(|n| vec![format!("+1 415 555 02{n:02}")]));
+    let rows: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    wd.create("all.csv", &rows);
+    let out = wd.run(&["delete", "all.csv", "--yes", "--batch-size", "8"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(phones(&wd).is_empty());
+    assert_each_row_once(&wd, "all.delete", 16);
+    // 8 refused, 4 + 4 refused, 2 + 2 + 2 + 2 deleted: from then on 2 a call.
+    assert_eq!(requests(&wd, "DELETE /v2/contacts"), 7 + 4);
 }

@@ -485,3 +485,27 @@ fn an_api_that_goes_down_stops_the_run_and_every_row_read_is_reported() {
     assert_eq!(flags(&wd, &phone(0).1), (false, false));
     assert_eq!(flags(&wd, &phone(1).1), (false, false));
 }
+
+#[test]
+fn an_api_taking_fewer_per_call_still_gets_every_opt_out() {
+    let wd = Workdir::with_sim(SimConfig {
+        max_batch: 3,
+        ..Workdir::sim_config()
+    });
+    let mut rows = vec![vec!["phone".to_string(), "opted out".to_string()]];
+    for n in 0..10 {
+        seed_in(&wd, n, (false, false));
+        rows.push(vec![phone(n).0, "yes".to_string()]);
+    }
+    let rows: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    wd.create("small.csv", &rows);
+    let out = wd.run(&["status", "small.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_each_row_once(&wd, "small.status", 10);
+    for n in 0..10 {
+        assert_eq!(flags(&wd, &phone(n).1), (true, false));
+    }
+}

@@ -11,7 +11,7 @@
 //! in bulk ([`Batch::bulk`]) when the run trusts it, else by `set_status`.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::api::{ApiError, Client, Contact, ContactRef, SetStatus};
 use crate::lookup::{Finder, Named, NamedRow, Seen, in_parallel};
@@ -86,6 +86,8 @@ pub(super) struct Batch<'a> {
     decided: Mutex<Vec<Decided>>,
     fatal: Mutex<Option<ApiError>>,
     notes: Mutex<Vec<String>>,
+    /// Most contacts one bulk write carries; lowered when the API refuses a size.
+    bulk_max: AtomicUsize,
 }
 
 impl<'a> Batch<'a> {
@@ -104,6 +106,7 @@ impl<'a> Batch<'a> {
             decided: Mutex::new(Vec::new()),
             fatal: Mutex::new(None),
             notes: Mutex::new(Vec::new()),
+            bulk_max: AtomicUsize::new(settings.batch_size.max(1)),
         }
     }
 
@@ -190,8 +193,8 @@ impl<'a> Batch<'a> {
                 Step::Bulk { target, partly } => bulk.push((w, target, partly)),
             }
         }
-        let size = self.settings.batch_size.max(1);
         while !bulk.is_empty() {
+            let size = self.bulk_max.load(Ordering::Relaxed).max(1);
             let rest = bulk.split_off(size.min(bulk.len()));
             let chunk = std::mem::replace(&mut bulk, rest);
             self.bulk(chunk);

@@ -4,6 +4,8 @@
 //! check, after its first bulk write, that `/v1/contact/status` followed —
 //! if it did not, the rows are set again one by one with `set_status`.
 
+use std::sync::atomic::Ordering;
+
 use crate::api::{ApiError, ChannelType, ContactRef, WriteAnswer, WriteItem};
 use crate::lookup::{Finder, in_parallel};
 use crate::outcome::{Action, ErrorCode, RowError};
@@ -13,11 +15,13 @@ use super::{Batch, Known, Step, Trust, Work, done, fail, lock, opt_status};
 impl Batch<'_> {
     /// Write the opt-outs of up to a batch of rows in one `/v2/contacts`
     /// call; a call refused as a whole is split in halves until the refused
-    /// rows stand alone.
-    pub(super) fn bulk(&self, items: Vec<(Work, bool, bool)>) {
+    /// rows stand alone, and when both halves go through, the size was the
+    /// problem: later calls are cut to it. Gives whether the call went
+    /// through whole.
+    pub(super) fn bulk(&self, items: Vec<(Work, bool, bool)>) -> bool {
         if self.stopped() {
             items.into_iter().for_each(|(w, _, _)| self.not_sent(w));
-            return;
+            return false;
         }
         let bodies: Vec<WriteItem> = items
             .iter()
@@ -31,12 +35,18 @@ impl Batch<'_> {
         let answer = self.client.write_v2(&bodies);
         drop(bodies);
         match answer {
-            Ok(answer) => self.bulk_answered(items, &answer),
+            Ok(answer) => {
+                self.bulk_answered(items, &answer);
+                true
+            }
             Err(ApiError::Rejected { .. }) if items.len() > 1 => {
                 let mut first = items;
                 let second = first.split_off(first.len() / 2);
-                self.bulk(first);
-                self.bulk(second);
+                let half = first.len();
+                if self.bulk(first) & self.bulk(second) {
+                    self.bulk_max.fetch_min(half, Ordering::Relaxed);
+                }
+                false
             }
             Err(e @ ApiError::Rejected { .. }) => {
                 for (w, _, partly) in items {
@@ -49,14 +59,19 @@ impl Batch<'_> {
                     );
                     self.decide(fail(w, error));
                 }
+                false
             }
             Err(e) if e.is_fatal() => {
                 self.stop_with(e);
                 items.into_iter().for_each(|(w, _, _)| self.not_sent(w));
+                false
             }
             // An answer that cannot be read: the write may or may not have
             // happened; the search below says.
-            Err(_) => self.bulk_answered(items, &WriteAnswer::default()),
+            Err(_) => {
+                self.bulk_answered(items, &WriteAnswer::default());
+                true
+            }
         }
     }
 
