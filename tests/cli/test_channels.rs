@@ -7,6 +7,7 @@
 use serde_json::json;
 
 use crate::api::{channels, contact, requests, seed, set_status};
+use crate::test_import::as_refs;
 use crate::workdir::{Workdir, assert_each_row_once, code, column, stderr};
 
 const ADD: &str = "POST /v2/contact/{uuid}/channel";
@@ -177,10 +178,7 @@ fn export_channels_and_status_add_columns_import_reads_back() {
 
     // The export imports into an empty account with its channels.
     let wd2 = Workdir::with_sim(Workdir::sim_config());
-    let rows: Vec<Vec<&str>> = full
-        .iter()
-        .map(|r| r.iter().map(String::as_str).collect())
-        .collect();
+    let rows = as_refs(&full);
     wd2.create("full.csv", &rows);
     let out = wd2.run(&["import", "full.csv"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));

@@ -6,6 +6,7 @@ use heymarket_sim::SimConfig;
 use serde_json::{Value, json};
 
 use crate::api::{requests, seed};
+use crate::test_import::as_refs;
 use crate::workdir::{Workdir, assert_each_row_once, code, column, stderr};
 
 /// Seeds contacts `+1 415 555 02NN` for `n` in `0..count`; gives them.
@@ -176,10 +177,7 @@ fn an_api_taking_fewer_per_call_is_met_by_splitting_and_remembered() {
     people(&wd, 16);
     let mut rows = vec![vec!["phone".to_string()]];
     rows.extend((0..16).map(|n| vec![format!("+1 415 555 02{n:02}")]));
-    let rows: Vec<Vec<&str>> = rows
-        .iter()
-        .map(|r| r.iter().map(String::as_str).collect())
-        .collect();
+    let rows = as_refs(&rows);
     wd.create("all.csv", &rows);
     let out = wd.run(&["delete", "all.csv", "--yes", "--batch-size", "8"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));

@@ -8,6 +8,7 @@ use heymarket_sim::SimConfig;
 use serde_json::{Value, json};
 
 use crate::api::{self, flags, requests, seed, set_status};
+use crate::test_import::as_refs;
 use crate::workdir::{Workdir, assert_each_row_once, code, column, stderr};
 
 /// `+1 415 555 01NN` as written in a file, and as stored.
@@ -84,10 +85,7 @@ fn every_status_and_word_sets_what_it_names_then_holds_unchanged() {
         seed_in(&wd, n, start_state(status));
         rows.push(vec![phone(n).0, word.to_string()]);
     }
-    let rows: Vec<Vec<&str>> = rows
-        .iter()
-        .map(|r| r.iter().map(String::as_str).collect())
-        .collect();
+    let rows = as_refs(&rows);
     wd.create("words.csv", &rows);
     let set_before = requests(&wd, "POST /v1/contact/set_status");
 
@@ -162,10 +160,7 @@ fn yes_and_no_mean_what_their_header_asks() {
             b.to_string(),
         ]);
     }
-    let rows: Vec<Vec<&str>> = rows
-        .iter()
-        .map(|r| r.iter().map(String::as_str).collect())
-        .collect();
+    let rows = as_refs(&rows);
     wd.create("yn.csv", &rows);
     let out = wd.run(&["status", "yn.csv"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -320,10 +315,7 @@ fn per_contact_sends_each_opt_out_by_set_status() {
         seed_in(&wd, n, (false, false));
         rows.push(vec![phone(n).0]);
     }
-    let rows: Vec<Vec<&str>> = rows
-        .iter()
-        .map(|r| r.iter().map(String::as_str).collect())
-        .collect();
+    let rows = as_refs(&rows);
     wd.create("five.csv", &rows);
     let out = wd.run(&["status", "five.csv", "--set", "opt-out", "--per-contact"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -390,10 +382,7 @@ fn skip_read_blocks_with_one_request_each_and_reports_none_unchanged() {
         seed_in(&wd, n, (false, n == 2));
         rows.push(vec![phone(n).0]);
     }
-    let rows: Vec<Vec<&str>> = rows
-        .iter()
-        .map(|r| r.iter().map(String::as_str).collect())
-        .collect();
+    let rows = as_refs(&rows);
     wd.create("three.csv", &rows);
     let set = || requests(&wd, "POST /v1/contact/set_status");
     let before = set();
@@ -441,10 +430,7 @@ fn random_500s_and_dropped_answers_lose_nothing() {
         let word = if n % 3 == 0 { "blocked" } else { "STOP" };
         rows.push(vec![phone(n).0, word.to_string()]);
     }
-    let rows: Vec<Vec<&str>> = rows
-        .iter()
-        .map(|r| r.iter().map(String::as_str).collect())
-        .collect();
+    let rows = as_refs(&rows);
     wd.create("faulty.csv", &rows);
     let out = wd.run(&["status", "faulty.csv", "--batch-size", "7", "--rate", "0"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -497,10 +483,7 @@ fn an_api_taking_fewer_per_call_still_gets_every_opt_out() {
         seed_in(&wd, n, (false, false));
         rows.push(vec![phone(n).0, "yes".to_string()]);
     }
-    let rows: Vec<Vec<&str>> = rows
-        .iter()
-        .map(|r| r.iter().map(String::as_str).collect())
-        .collect();
+    let rows = as_refs(&rows);
     wd.create("small.csv", &rows);
     let out = wd.run(&["status", "small.csv"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
