@@ -15,6 +15,13 @@ pub enum Action {
     /// Nothing to do: `--mode create` and the phone exists, `--mode update` and it
     /// does not, or `--on-duplicate skip`.
     Skipped,
+    /// The contact already held what the row asks (`status`: the status
+    /// holds); nothing was written.
+    Unchanged,
+    /// `delete`: the contact was deleted.
+    Deleted,
+    /// `status --check`: the contact's status was read; nothing was written.
+    Checked,
 }
 
 impl Action {
@@ -24,6 +31,9 @@ impl Action {
             Action::Updated => "updated",
             Action::Valid => "valid",
             Action::Skipped => "skipped",
+            Action::Unchanged => "unchanged",
+            Action::Deleted => "deleted",
+            Action::Checked => "checked",
         }
     }
 }
@@ -53,6 +63,15 @@ pub enum ErrorCode {
     ApiRejected,
     /// The row was valid but the run stopped before it could be sent.
     NotSent,
+    /// `status`, `delete`: no contact has the phone, id or uuid the row names.
+    NotFound,
+    /// `status`: a status cell no one can read.
+    StatusInvalid,
+    /// `status`, `delete`: an `id` cell that is not a contact id (a whole number).
+    IdInvalid,
+    /// `import`: the contact was written, but adding one of its extra
+    /// channels (a second phone or email) failed.
+    ChannelFailed,
 }
 
 impl ErrorCode {
@@ -73,6 +92,10 @@ impl ErrorCode {
             ErrorCode::DuplicateInFile => "duplicate_in_file",
             ErrorCode::ApiRejected => "api_rejected",
             ErrorCode::NotSent => "not_sent",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::StatusInvalid => "status_invalid",
+            ErrorCode::IdInvalid => "id_invalid",
+            ErrorCode::ChannelFailed => "channel_failed",
         }
     }
 }

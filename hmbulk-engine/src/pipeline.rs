@@ -16,6 +16,7 @@ use std::time::Instant;
 
 use crate::api::{ApiError, ApiVersion, Client};
 use crate::batch::{Mode, Pending, Sender};
+use crate::channel::ChannelPlan;
 use crate::choice::choice;
 use crate::contact::Validator;
 use crate::dedupe::Dedupe;
@@ -111,7 +112,11 @@ pub fn run(
                             continue;
                         }
                         batches.fetch_add(1, Ordering::Relaxed);
+                        // A row's extra phones and emails go to its contact
+                        // after the write (crate::channel).
+                        let channels = ChannelPlan::of(&batch);
                         let (outcomes, error) = sender.send(batch);
+                        let (outcomes, error) = channels.add(client, outcomes, error);
                         if let Some(e) = error {
                             fatal
                                 .lock()

@@ -1,16 +1,18 @@
 //! End-to-end tests of the `hmbulk` binary against heymarket-sim over
 //! loopback. One test binary (xsv style) so the suite links once.
 
+mod api;
 mod workdir;
 
 #[path = "../hostile/mod.rs"]
 mod hostile;
+mod test_channels;
 mod test_columns;
 mod test_conventions;
+mod test_delete;
 mod test_exit_codes;
 
 mod test_export;
-mod test_fields;
 mod test_hostile;
 mod test_hostile_export;
 mod test_html_report;
@@ -20,5 +22,7 @@ mod test_layouts;
 mod test_phones;
 mod test_properties;
 mod test_sandbox;
+mod test_status;
+mod test_tags;
 mod test_validate;
 mod test_write_answers;
