@@ -44,10 +44,16 @@ pub enum Command {
     Validate(cmd::validate::Args),
     /// Export every contact to CSV or JSON lines (`--out -`: standard output).
     Export(cmd::export::Args),
-    /// Set opt-out / block status in bulk (not built yet).
+    /// Set opt-out / block status in bulk, or read it (--check).
     Status(cmd::status::Args),
+    /// Delete the contacts a file names, after a preview.
+    Delete(cmd::delete::Args),
     /// List custom fields (ids and titles), for mapping files.
     Fields(cmd::fields::Args),
+    /// List tags (ids and names); --create adds tags.
+    Tags(cmd::tags::Args),
+    /// List the team's members (ids, names, roles), for assignee columns.
+    Team(cmd::team::Args),
     /// Manage the --sandbox store: reset it, or show where it lives.
     Sandbox(cmd::sandbox::Args),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
@@ -105,7 +111,10 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Export(args) => cmd::export::run(args),
         Command::Status(args) => cmd::status::run(args),
+        Command::Delete(args) => cmd::delete::run(args),
         Command::Fields(args) => cmd::fields::run(args),
+        Command::Tags(args) => cmd::tags::run(args),
+        Command::Team(args) => cmd::team::run(args),
         Command::Sandbox(args) => cmd::sandbox::run(args),
         Command::Completions(args) => cmd::docs::completions(args),
         Command::Man(args) => cmd::docs::man(args),

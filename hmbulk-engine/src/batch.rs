@@ -28,6 +28,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::api::{ApiError, ApiVersion, ChannelType, Client, Contact, TagId, WriteItem};
+use crate::channel::ChannelPlan;
 use crate::choice::choice;
 use crate::contact::Draft;
 use crate::error::Error;
@@ -181,34 +182,49 @@ impl<'a> Sender<'a> {
         self
     }
 
-    /// Send one batch; every row gets exactly one outcome.
+    /// Send one batch; every row gets exactly one outcome. The extra
+    /// channels of the rows written are added after the write
+    /// ([`crate::channel`]), and the journal records every row decided for
+    /// good — not those the run left open (not sent, unconfirmed at a stop,
+    /// or written without their channels at a stop): `--resume` settles
+    /// those by a search.
     pub fn send(&self, batch: Vec<Pending>) -> (Vec<RowOutcome>, Option<Halt>) {
+        let channels = ChannelPlan::of(&batch);
         let mut out = Vec::with_capacity(batch.len());
         let stop = self.send_inner(batch, &mut out).err();
         let mut halt = None;
-        if let Some(journal) = self.journal
-            && let Err(e) = journal.done(&out)
-        {
-            halt = Some(Halt::Journal(e));
-        }
+        let mut open = Vec::new();
         if let Some(stop) = stop {
             let why = stop.halt.to_string();
             let unsent = format!("not sent: the run stopped ({why}); {RESUME_ADVICE}");
-            out.extend(
+            open.extend(
                 stop.unsent
                     .into_iter()
                     .map(|p| fail(p, ErrorCode::NotSent, unsent.clone())),
             );
             let unsure = format!(
-                "sent, but the run stopped ({why}) before the API confirmed it: it may or may                  not be stored; {RESUME_ADVICE} to settle it"
+                "sent, but the run stopped ({why}) before the API confirmed it: it may or may \
+                 not be stored; {RESUME_ADVICE} to settle it"
             );
-            out.extend(
+            open.extend(
                 stop.unsure
                     .into_iter()
                     .map(|p| fail(p, ErrorCode::Unconfirmed, unsure.clone())),
             );
             halt = Some(stop.halt);
         }
+        let why = halt.as_ref().map(Halt::to_string);
+        let (mut out, channel_stop) = channels.add(self.client, out, why.as_deref());
+        if halt.is_none() {
+            halt = channel_stop.map(Halt::Api);
+        }
+        if let Some(journal) = self.journal {
+            let decided = out.iter().filter(|o| !left_open(o));
+            if let Err(e) = journal.done(decided) {
+                halt.get_or_insert(Halt::Journal(e));
+            }
+        }
+        out.extend(open);
         (out, halt)
     }
 
@@ -677,6 +693,12 @@ fn done(p: Pending, action: Action, rec: Option<&Contact>) -> RowOutcome {
             uuid: rec.and_then(|r| r.uuid.clone()),
         },
     }
+}
+
+/// A row the run left open: not sent (the channel step's rows written
+/// without their channels at a stop included).
+fn left_open(o: &RowOutcome) -> bool {
+    matches!(&o.result, RowResult::Failed { error, .. } if error.code == ErrorCode::NotSent)
 }
 
 fn fail(p: Pending, code: ErrorCode, message: impl Into<String>) -> RowOutcome {

@@ -23,6 +23,9 @@ pub struct Tag {
 pub struct Member {
     pub id: i64,
     pub name: String,
+    /// `admin`, `member`, … (`/v1/team` gives it; not used for mapping).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

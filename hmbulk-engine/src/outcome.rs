@@ -15,6 +15,13 @@ pub enum Action {
     /// Nothing to do: `--mode create` and the phone exists, `--mode update` and it
     /// does not, or `--on-duplicate skip`.
     Skipped,
+    /// The contact already held what the row asks (`status`: the status
+    /// holds); nothing was written.
+    Unchanged,
+    /// `delete`: the contact was deleted.
+    Deleted,
+    /// `status --check`: the contact's status was read; nothing was written.
+    Checked,
 }
 
 impl Action {
@@ -23,6 +30,7 @@ impl Action {
         [
             Action::Created,
             Action::Updated,
+            Action::Unchanged,
             Action::Valid,
             Action::Skipped,
         ]
@@ -36,6 +44,9 @@ impl Action {
             Action::Updated => "updated",
             Action::Valid => "valid",
             Action::Skipped => "skipped",
+            Action::Unchanged => "unchanged",
+            Action::Deleted => "deleted",
+            Action::Checked => "checked",
         }
     }
 }
@@ -69,11 +80,20 @@ pub enum ErrorCode {
     /// that names other contacts or none, cannot be read, or was lost): the
     /// contact may or may not be stored. Importing again settles it.
     Unconfirmed,
+    /// `status`, `delete`: no contact has the phone, id or uuid the row names.
+    NotFound,
+    /// `status`: a status cell no one can read.
+    StatusInvalid,
+    /// `status`, `delete`: an `id` cell that is not a contact id (a whole number).
+    IdInvalid,
+    /// `import`: the contact was written, but adding one of its extra
+    /// channels (a second phone or email) failed.
+    ChannelFailed,
 }
 
 impl ErrorCode {
     /// Every code, in the order of the enum (`code as usize` indexes it).
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::RowShape,
         ErrorCode::PhoneMissing,
         ErrorCode::PhoneInvalid,
@@ -90,6 +110,10 @@ impl ErrorCode {
         ErrorCode::ApiRejected,
         ErrorCode::NotSent,
         ErrorCode::Unconfirmed,
+        ErrorCode::NotFound,
+        ErrorCode::StatusInvalid,
+        ErrorCode::IdInvalid,
+        ErrorCode::ChannelFailed,
     ];
 
     /// The code named `name` (as [`ErrorCode::as_str`] writes it).
@@ -115,6 +139,10 @@ impl ErrorCode {
             ErrorCode::ApiRejected => "api_rejected",
             ErrorCode::NotSent => "not_sent",
             ErrorCode::Unconfirmed => "unconfirmed",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::StatusInvalid => "status_invalid",
+            ErrorCode::IdInvalid => "id_invalid",
+            ErrorCode::ChannelFailed => "channel_failed",
         }
     }
 }

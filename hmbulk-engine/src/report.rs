@@ -39,10 +39,23 @@ impl ReportPaths {
     /// `<stem>.results.csv`, `<stem>.errors.csv`, `<stem>.summary.json` in
     /// `dir`, or next to the input file.
     pub fn for_input(input: &Path, dir: Option<&Path>) -> ReportPaths {
-        let stem = input
+        ReportPaths::named(input, dir, None)
+    }
+
+    /// The reports of another command on `input`, so that they never
+    /// overwrite an import's: `<stem>.<command>.results.csv`, ….
+    pub fn for_command(input: &Path, dir: Option<&Path>, command: &str) -> ReportPaths {
+        ReportPaths::named(input, dir, Some(command))
+    }
+
+    fn named(input: &Path, dir: Option<&Path>, command: Option<&str>) -> ReportPaths {
+        let mut stem = input
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "import".into());
+        if let Some(command) = command {
+            stem = format!("{stem}.{command}");
+        }
         let dir = dir
             .map(Path::to_path_buf)
             .or_else(|| input.parent().map(Path::to_path_buf))
@@ -89,6 +102,12 @@ pub struct Summary {
     pub skipped: u64,
     /// Dry run: rows that would be sent.
     pub valid: u64,
+    /// Rows whose contact already held what they ask (nothing written).
+    pub unchanged: u64,
+    /// `delete`: contacts deleted.
+    pub deleted: u64,
+    /// `status --check`: contacts whose status was read.
+    pub checked: u64,
     pub duplicates: u64,
     pub batches: u64,
     pub requests: u64,
@@ -133,11 +152,47 @@ pub struct Summary {
     pub reports_moved: Option<String>,
 }
 
+impl Summary {
+    /// What the input turned out to be: encoding, delimiter, blank lines.
+    pub fn read_from(&mut self, reader: &crate::input::RowReader) {
+        self.encoding = reader.encoding().as_str().to_string();
+        self.delimiter = match reader.delimiter() {
+            b'\t' => "tab".into(),
+            other => (other as char).to_string(),
+        };
+        self.blank_lines = reader.blank_lines();
+    }
+
+    /// The client's counters and the time taken since `started`.
+    pub fn sent_by(&mut self, client: &crate::api::Client, started: std::time::Instant) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.requests = client.stats.requests.load(Relaxed);
+        self.retries = client.stats.retries.load(Relaxed);
+        self.rate_limited = client.stats.rate_limited.load(Relaxed);
+        // rows_per_s follows in `Reporter::finish`, once every row is counted.
+        self.elapsed_s = started.elapsed().as_secs_f64();
+    }
+}
+
 /// A column the run did not use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IgnoredColumn {
     pub column: String,
     pub reason: String,
+}
+
+impl IgnoredColumn {
+    /// The mapping's ignored columns, for the summary.
+    pub fn all(mapping: &crate::mapping::Mapping) -> Vec<IgnoredColumn> {
+        mapping
+            .ignored()
+            .iter()
+            .map(|c| IgnoredColumn {
+                column: c.header.clone(),
+                reason: c.reason.clone(),
+            })
+            .collect()
+    }
 }
 
 /// Writes results and errors as outcomes arrive.
@@ -152,6 +207,10 @@ pub struct Reporter {
     waiting: HashMap<u64, RowOutcome>,
     /// `_row` of an error report fed back in, by row, for the results report.
     source_rows: HashMap<u64, String>,
+    /// The command's own result columns (after the standard ones), and
+    /// their cells by row.
+    extra_columns: usize,
+    extra_cells: HashMap<u64, Vec<String>>,
     pub summary: Summary,
 }
 
@@ -159,12 +218,24 @@ impl Reporter {
     /// Open temporary report files next to their final places. `headers` are
     /// the input's; `bom` starts each CSV with a UTF-8 BOM for Excel.
     pub fn create(paths: ReportPaths, headers: &[String], bom: bool) -> Result<Reporter> {
+        Reporter::with_columns(paths, headers, bom, &[])
+    }
+
+    /// [`create`](Self::create), with `extra` result columns after the
+    /// standard ones (`status`, `delete`); a row's cells for them are given
+    /// with [`note_cells`](Self::note_cells), and are empty otherwise.
+    pub fn with_columns(
+        paths: ReportPaths,
+        headers: &[String],
+        bom: bool,
+        extra: &[&str],
+    ) -> Result<Reporter> {
         let kept_columns: Vec<usize> = (0..headers.len())
             .filter(|&i| !META_COLUMNS.contains(&headers[i].as_str()))
             .collect();
         let mut results = CsvFile::create_report(&paths.results, bom)?;
         let mut errors = CsvFile::create_report(&paths.errors, bom)?;
-        results.write_record([
+        let standard = [
             "row",
             "phone_raw",
             "phone",
@@ -174,7 +245,8 @@ impl Reporter {
             "id",
             "uuid",
             "source_row",
-        ])?;
+        ];
+        results.write_record(standard.iter().chain(extra))?;
         let mut header: Vec<String> = kept_columns
             .iter()
             .map(|&i| guard(&headers[i]).into_owned())
@@ -190,6 +262,8 @@ impl Reporter {
             next_row: 1,
             waiting: HashMap::new(),
             source_rows: HashMap::new(),
+            extra_columns: extra.len(),
+            extra_cells: HashMap::new(),
             summary: Summary::default(),
         })
     }
@@ -228,12 +302,15 @@ impl Reporter {
                     Action::Updated => s.updated += 1,
                     Action::Skipped => s.skipped += 1,
                     Action::Valid => s.valid += 1,
+                    Action::Unchanged => s.unchanged += 1,
+                    Action::Deleted => s.deleted += 1,
+                    Action::Checked => s.checked += 1,
                 }
                 let id = id.map(|i| i.to_string()).unwrap_or_default();
                 let row = o.row.to_string();
                 // `phone`, `id` and `uuid` come from the server on a write.
                 let source_row = self.source_rows.remove(&o.row).unwrap_or_default();
-                self.results.write_record([
+                let standard = [
                     row.as_str(),
                     &guard(&o.phone_raw),
                     &guard(&phone),
@@ -243,10 +320,20 @@ impl Reporter {
                     &guard(&id),
                     &guard(uuid.as_deref().unwrap_or("")),
                     &guard(&source_row),
-                ])?;
+                ];
+                if self.extra_columns == 0 {
+                    self.results.write_record(standard)?;
+                } else {
+                    let mut extra = self.extra_cells.remove(&o.row).unwrap_or_default();
+                    extra.resize(self.extra_columns, String::new());
+                    let extra = extra.iter().map(|c| guard(c).into_owned());
+                    self.results
+                        .write_record(standard.into_iter().map(str::to_string).chain(extra))?;
+                }
             }
             RowResult::Failed { error, cells } => {
                 self.source_rows.remove(&o.row);
+                self.extra_cells.remove(&o.row);
                 s.rows_failed += 1;
                 *s.errors_by_code.entry(error.code.to_string()).or_default() += 1;
                 // Short rows are padded so the meta columns line up; a long
@@ -285,6 +372,11 @@ impl Reporter {
     /// for the results report's `source_row`.
     pub fn note_source_row(&mut self, row: u64, source_row: String) {
         self.source_rows.insert(row, source_row);
+    }
+
+    /// The command's own result cells of `row` (see [`with_columns`](Self::with_columns)).
+    pub fn note_cells(&mut self, row: u64, cells: Vec<String>) {
+        self.extra_cells.insert(row, cells);
     }
 
     /// Count a duplicate (it is also recorded as skipped or failed).

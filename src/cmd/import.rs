@@ -132,6 +132,11 @@ pub struct Args {
     /// reports (the journal is deleted; contacts already sent are found).
     #[arg(long, conflicts_with = "dry_run")]
     pub restart: bool,
+    /// Do not add the rows' other phones and emails (second phone/email
+    /// columns, channel:phone / channel:email) to their contacts as channels
+    /// (which costs a request or two per such contact).
+    #[arg(long)]
+    pub no_channels: bool,
     #[command(flatten)]
     pub api_args: ApiArgs,
 }
@@ -149,6 +154,7 @@ impl Args {
             blank: BlankPolicy::default(),
             resume: false,
             restart: false,
+            no_channels: true,
             api_args,
         }
     }
@@ -338,7 +344,8 @@ fn import(
         args.input.create_tags && !catalog.online,
     );
     let validator = Validator::new(mapping, catalog, p.phones, args.blank)
-        .with_create_tags(args.input.create_tags && dry_run);
+        .with_create_tags(args.input.create_tags && dry_run)
+        .with_channels(!args.no_channels);
     let settings = ImportSettings {
         mode: args.mode,
         api: args.api,
@@ -481,6 +488,7 @@ fn journal_settings(
         ("on_duplicate", args.input.on_duplicate.to_string()),
         ("blank", args.blank.to_string()),
         ("create_tags", args.input.create_tags.to_string()),
+        ("channels", (!args.no_channels).to_string()),
         ("mapping", journal::digest(rendered.as_bytes())),
     ]
     .into_iter()
@@ -614,19 +622,7 @@ fn print_mapping(mapping: &Mapping, found_map: Option<&Path>) {
             path.display()
         );
     }
-    let mut reasons: Vec<&str> = Vec::new();
-    for ignored in mapping.ignored() {
-        if !reasons.contains(&ignored.reason.as_str()) {
-            reasons.push(&ignored.reason);
-        }
-    }
-    for reason in reasons {
-        let columns: Vec<&str> = mapping
-            .ignored()
-            .iter()
-            .filter(|c| c.reason == reason)
-            .map(|c| c.header.as_str())
-            .collect();
+    for (reason, columns) in mapping.ignored_by_reason() {
         eprintln!("ignored ({reason}): {}", quoted_list(&columns));
     }
     if !mapping.unchecked().is_empty() {
@@ -647,14 +643,7 @@ fn in_order(headers: &[String]) -> String {
 fn describe(s: &mut Summary, mapping: &Mapping, tags_created: Vec<String>, tags_offline: bool) {
     s.layout = mapping.layout().map(|l| l.id.to_string());
     s.layout_name = mapping.layout().map(|l| l.name.to_string());
-    s.ignored_columns = mapping
-        .ignored()
-        .iter()
-        .map(|c| IgnoredColumn {
-            column: c.header.clone(),
-            reason: c.reason.clone(),
-        })
-        .collect();
+    s.ignored_columns = IgnoredColumn::all(mapping);
     s.unchecked_columns = mapping.unchecked().to_vec();
     if !s.unchecked_columns.is_empty() {
         s.notes.push(format!(
@@ -835,7 +824,7 @@ fn print_summary(
     Ok(())
 }
 
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+pub(crate) fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,

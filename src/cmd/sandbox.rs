@@ -63,7 +63,11 @@ pub fn run(args: Args) -> Outcome {
             }
         }
         Action::Path { sandbox_dir } => {
-            println!("{}", Sandbox::folder(sandbox_dir.as_deref())?.display());
+            crate::output::print(
+                &Sandbox::folder(sandbox_dir.as_deref())?
+                    .display()
+                    .to_string(),
+            )?;
         }
     }
     Ok(Exit::Ok)

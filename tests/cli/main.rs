@@ -1,16 +1,18 @@
 //! End-to-end tests of the `hmbulk` binary against heymarket-sim over
 //! loopback. One test binary (xsv style) so the suite links once.
 
+mod api;
 mod workdir;
 
 #[path = "../hostile/mod.rs"]
 mod hostile;
+mod test_channels;
 mod test_columns;
 mod test_conventions;
+mod test_delete;
 mod test_exit_codes;
 
 mod test_export;
-mod test_fields;
 mod test_full_disk;
 mod test_hostile;
 mod test_hostile_export;
@@ -24,6 +26,8 @@ mod test_properties;
 mod test_resume;
 mod test_resume_crash;
 mod test_sandbox;
+mod test_status;
+mod test_tags;
 mod test_unconfirmed;
 mod test_validate;
 mod test_write_answers;

@@ -66,6 +66,11 @@ impl ApiError {
         matches!(self, ApiError::Decode { .. } | ApiError::Unconfirmed(_))
     }
 
+    /// A 404: the contact (or whatever the call named) does not exist.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ApiError::Rejected { status: 404, .. })
+    }
+
     /// The same error with every secret taken out of its messages.
     pub(super) fn redacted(self) -> Self {
         use crate::redact::cleaned;

@@ -9,8 +9,12 @@
 //! an [`ApiError`] carries has passed [`crate::redact`].
 
 pub mod auth;
+mod channel;
 mod contact;
+mod delete;
 mod error;
+mod status;
+mod team;
 pub mod throttle;
 pub mod transport;
 
@@ -24,11 +28,14 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 pub use self::auth::{Authenticator, Credentials};
+pub use self::channel::Channel;
 pub use self::contact::{
     ChannelType, Contact, FailedContact, TagId, TagRef, WriteAnswer, WriteItem,
 };
 use self::contact::{Channels, SearchBody, WriteBody};
 pub use self::error::ApiError;
+pub use self::status::{ContactRef, SetStatus, StatusAnswer};
+pub use self::team::Team;
 use self::throttle::{Backoff, RateGate};
 use self::transport::{
     MAX_BODY, MAX_ERROR_BODY, describe_body, looks_like_html, read_body, read_prefix, truncate,

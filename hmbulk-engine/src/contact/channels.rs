@@ -151,7 +151,7 @@ pub fn phones(
 }
 
 /// One candidate in the row's region.
-fn read(
+pub(crate) fn read(
     normaliser: &PhoneNormaliser,
     mapping: &Mapping,
     value: &str,

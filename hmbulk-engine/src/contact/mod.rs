@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rayon::prelude::*;
 
 use crate::catalog::Catalog;
+use crate::channel::ChannelKind;
 use crate::choice::choice;
 use crate::input::Record;
 use crate::mapping::{Field, Mapping, Target};
@@ -82,8 +83,9 @@ pub struct Draft {
     /// The column the email came from, if any.
     pub email_column: Option<usize>,
     /// The row's other valid phones (E.164 digits) and emails, in priority
-    /// order: kept for a later release that adds them to the contact as
-    /// channels; not sent.
+    /// order, then those of its `channel:phone` / `channel:email` columns:
+    /// added to the contact as more channels after its write
+    /// ([`crate::channel`]).
     pub secondary_phones: Vec<String>,
     pub secondary_emails: Vec<String>,
     /// The region a country column gave this row.
@@ -127,6 +129,9 @@ pub struct Validator {
     /// `--create-tags`: an unknown tag is one the run creates (or, in a dry
     /// run, would create), not a row error.
     create_tags: bool,
+    /// Keep the row's other phones and emails, to add them as channels
+    /// (`import --no-channels` turns it off).
+    channels: bool,
 }
 
 /// Names and ids of one kind of catalog entry (tags, team members), for
@@ -179,7 +184,14 @@ impl Validator {
             phones,
             blank,
             create_tags: false,
+            channels: true,
         }
+    }
+
+    /// Whether rows keep their other phones and emails as channels to add.
+    pub fn with_channels(mut self, channels: bool) -> Self {
+        self.channels = channels;
+        self
     }
 
     /// Accept tags the run creates (`--create-tags`).
@@ -251,7 +263,12 @@ impl Validator {
                         draft.custom.insert(id, value);
                     }
                 }
+                Field::Channel(kind) => self.channel(kind, header, cell, &region, &mut draft)?,
             }
+        }
+        if !self.channels {
+            draft.secondary_phones.clear();
+            draft.secondary_emails.clear();
         }
         // SMS consent is opted-out inverted; an opted-out column of the same
         // row has the last word.
@@ -276,6 +293,41 @@ impl Validator {
         } else {
             None
         }
+    }
+
+    /// The values of a `channel:<type>` column, kept with the row's other
+    /// phones or emails (each once, never the contact's own).
+    fn channel(
+        &self,
+        kind: ChannelKind,
+        header: &str,
+        cell: &str,
+        region: &channels::RowRegion,
+        draft: &mut Draft,
+    ) -> Result<(), RowError> {
+        for value in channels::values(cell) {
+            match kind {
+                ChannelKind::Phone => {
+                    let value = value.strip_prefix('\'').unwrap_or(value);
+                    let phone = channels::read(&self.phones, &self.mapping, value, region)
+                        .map_err(|e| RowError::new(e.code, in_column(header, &e.message)))?;
+                    let digits = phone.digits;
+                    if digits != draft.phone && !draft.secondary_phones.contains(&digits) {
+                        draft.secondary_phones.push(digits);
+                    }
+                }
+                ChannelKind::Email => {
+                    if !channels::is_email(value) {
+                        return Err(email_invalid(header, value));
+                    }
+                    let known = draft.email.iter().chain(&draft.secondary_emails);
+                    if !known.into_iter().any(|e| e.eq_ignore_ascii_case(value)) {
+                        draft.secondary_emails.push(value.to_string());
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Tag names (case-insensitive) or ids, as [`tags::tag_names`] splits them.
@@ -392,7 +444,7 @@ impl Validator {
     }
 }
 
-fn row_shape(cells: usize, width: usize) -> RowError {
+pub(crate) fn row_shape(cells: usize, width: usize) -> RowError {
     let check = if cells > width {
         "check for an unquoted delimiter in this row (a cell that holds the delimiter \
          must be in double quotes)"
@@ -468,7 +520,7 @@ fn opted_out(header: &str, cell: &str) -> Result<Option<bool>, RowError> {
 
 /// A contact UUID in any of its usual spellings, given back hyphenated and
 /// lower-case.
-fn uuid(header: &str, cell: &str) -> Result<Option<String>, RowError> {
+pub(crate) fn uuid(header: &str, cell: &str) -> Result<Option<String>, RowError> {
     let cell = cell.trim();
     if cell.is_empty() {
         return Ok(None);

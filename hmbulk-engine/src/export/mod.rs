@@ -23,6 +23,7 @@
 mod progress;
 
 pub mod columns;
+pub mod extra;
 
 use std::collections::HashSet;
 

@@ -241,11 +241,11 @@ impl Journal {
 
     /// After a batch: the outcomes it decided for good. Rows the run left
     /// open (not sent, or unconfirmed at a stop) must not be among them.
-    pub fn done(&self, outcomes: &[RowOutcome]) -> Result<()> {
-        if outcomes.is_empty() {
+    pub fn done<'o>(&self, outcomes: impl IntoIterator<Item = &'o RowOutcome>) -> Result<()> {
+        let entries: Vec<Value> = outcomes.into_iter().map(done_entry).collect();
+        if entries.is_empty() {
             return Ok(());
         }
-        let entries: Vec<Value> = outcomes.iter().map(done_entry).collect();
         self.append(&json!({ "done": entries }).to_string())
     }
 

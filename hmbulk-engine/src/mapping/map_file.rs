@@ -134,6 +134,9 @@ fn parse_written(target: &str) -> std::result::Result<Written, String> {
     if let Some(id) = custom_id(text) {
         return id.map(|id| Written::Target(Target::Field(Field::Custom(id))));
     }
+    if let Some(channel) = Field::channel(text) {
+        return channel.map(|f| Written::Target(Target::Field(f)));
+    }
     if let Some(field) = Field::built_in(text, false) {
         return Ok(Written::Target(Target::Field(field)));
     }

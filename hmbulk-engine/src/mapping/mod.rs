@@ -21,15 +21,18 @@
 
 mod guess;
 pub mod layouts;
+mod lookup;
 mod map_file;
 mod targets;
 
 use std::fmt;
 
 use crate::catalog::Catalog;
+use crate::channel::ChannelKind;
 use crate::error::{Error, Result};
 pub use guess::{edit_distance, toml_string};
 pub use layouts::{LAYOUTS, Layout, Use};
+pub use lookup::Lookup;
 pub use map_file::{MapFile, Settings, for_error_report, path_beside, render};
 use targets::{check_map_targets, custom, resolve, targets_hint};
 
@@ -61,6 +64,9 @@ pub enum Field {
     Uuid,
     /// A custom field, by id.
     Custom(i64),
+    /// Another channel to add to the contact (`channel:phone`,
+    /// `channel:email`): never the contact's own phone or email.
+    Channel(ChannelKind),
 }
 
 /// The built-in fields, each with its name (as a map file writes it) and the
@@ -137,6 +143,22 @@ impl Field {
     fn is_multi(self) -> bool {
         matches!(self, Field::Phone | Field::Email | Field::Country)
     }
+
+    /// `channel:phone`, `Channel: Email` -> the channel field; `Some(Err)`
+    /// for a `channel:` of a type hmbulk cannot add.
+    fn channel(text: &str) -> Option<std::result::Result<Field, String>> {
+        let text = text.trim();
+        let prefix = text
+            .get(..8)
+            .filter(|p| p.eq_ignore_ascii_case("channel:"))?;
+        let kind = text[prefix.len()..].trim();
+        Some(ChannelKind::parse(kind).map(Field::Channel).ok_or_else(|| {
+            format!(
+                "`channel:` must be followed by phone or email (the channel types the \
+                 API adds), not \"{kind}\""
+            )
+        }))
+    }
 }
 
 impl fmt::Display for Field {
@@ -144,6 +166,7 @@ impl fmt::Display for Field {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Field::Custom(id) => write!(f, "custom:{id}"),
+            Field::Channel(kind) => write!(f, "channel:{kind}"),
             field => {
                 let name = BUILT_IN
                     .iter()
@@ -222,6 +245,17 @@ pub struct Mapping {
     source_row: Option<usize>,
 }
 
+/// What a mapping is for.
+#[derive(Clone, Copy)]
+enum Purpose<'a> {
+    /// `import`/`validate`: every column must be placed (or
+    /// `ignore_unknown`), and a phone column is required.
+    Import { ignore_unknown: bool },
+    /// A command that names existing contacts (`status`, `delete`): see
+    /// [`Mapping::for_lookup`].
+    Lookup(&'a Lookup<'a>),
+}
+
 /// Sort key of a multi-column field's column: where its target came from
 /// (map file, layout, name), then its rank there.
 type Priority = (u8, usize, u32, usize);
@@ -236,6 +270,20 @@ impl Mapping {
         catalog: &Catalog,
         map_file: Option<&MapFile>,
         ignore_unknown: bool,
+    ) -> Result<Mapping> {
+        Mapping::build_for(
+            headers,
+            catalog,
+            map_file,
+            Purpose::Import { ignore_unknown },
+        )
+    }
+
+    fn build_for(
+        headers: &[String],
+        catalog: &Catalog,
+        map_file: Option<&MapFile>,
+        purpose: Purpose,
     ) -> Result<Mapping> {
         if let Some(map) = map_file {
             check_map_targets(map, catalog)?;
@@ -256,7 +304,19 @@ impl Mapping {
         let mut unknown = Vec::new();
         let mut multi: Vec<(Priority, Field, usize)> = Vec::new();
         for (i, header) in headers.iter().enumerate() {
-            let placed = mapping.place(i, header, catalog, map_file);
+            let mut placed = mapping.place(i, header, catalog, map_file);
+            if let Purpose::Lookup(lookup) = purpose {
+                placed = match placed {
+                    _ if lookup.claimed.contains(&i) => Placed::Ignored(None),
+                    Placed::Target(Target::Field(f), _) if !(lookup.uses)(f) => {
+                        Placed::Ignored(Some(format!("not used by `hmbulk {}`", lookup.command)))
+                    }
+                    Placed::Unchecked | Placed::Unknown => {
+                        Placed::Ignored(Some(format!("not used by `hmbulk {}`", lookup.command)))
+                    }
+                    placed => placed,
+                };
+            }
             let target = match placed {
                 Placed::Target(target, priority) => {
                     if let Target::Field(f) = target
@@ -279,9 +339,20 @@ impl Mapping {
                 Placed::Unknown => {
                     let u = Unmapped {
                         header: header.clone(),
-                        suggestions: guess::suggestions(header, catalog),
+                        suggestions: match Field::channel(header) {
+                            Some(Err(_)) => ChannelKind::ALL
+                                .iter()
+                                .map(|k| format!("channel:{k}"))
+                                .collect(),
+                            _ => guess::suggestions(header, catalog),
+                        },
                     };
-                    if ignore_unknown {
+                    if matches!(
+                        purpose,
+                        Purpose::Import {
+                            ignore_unknown: true
+                        }
+                    ) {
                         mapping.ignore(header, "matches no field (--ignore-unknown)".into());
                         mapping.ignored_unknown.push(u);
                     } else {
@@ -304,7 +375,8 @@ impl Mapping {
                 _ => mapping.countries.push(i),
             }
         }
-        mapping.checked(&unknown, catalog)
+        let needs_phone = matches!(purpose, Purpose::Import { .. });
+        mapping.checked(&unknown, catalog, needs_phone)
     }
 
     /// Where column `i` goes, and its priority among columns of its field.
@@ -333,6 +405,11 @@ impl Mapping {
             || READ_ONLY_COLUMNS.contains(&normalise_header(header).as_str())
         {
             return Placed::Ignored(None);
+        }
+        match Field::channel(header) {
+            Some(Ok(field)) => return Placed::Target(Target::Field(field), by_name(header)),
+            Some(Err(_)) => return Placed::Unknown,
+            None => {}
         }
         if let Some(layout) = self.layout {
             return match layout.place(header) {
@@ -370,7 +447,12 @@ impl Mapping {
 
     /// The mapping, or one usage error telling every problem at once:
     /// `unknown` columns, fields two columns fill, no phone column.
-    fn checked(self, unknown: &[Unmapped], catalog: &Catalog) -> Result<Mapping> {
+    fn checked(
+        self,
+        unknown: &[Unmapped],
+        catalog: &Catalog,
+        needs_phone: bool,
+    ) -> Result<Mapping> {
         let mut problems = Vec::new();
         if !unknown.is_empty() {
             let lines: Vec<String> = unknown.iter().map(|u| format!("  {u}")).collect();
@@ -389,7 +471,7 @@ impl Mapping {
             ));
         }
         problems.extend(self.duplicate_targets());
-        if self.phones.is_empty() {
+        if needs_phone && self.phones.is_empty() {
             problems.push(format!(
                 "no column holds the phone number, and every contact needs one; name a \
                  column phone, mobile or cell, or map one in a --map file as \
@@ -485,6 +567,19 @@ impl Mapping {
         &self.ignored
     }
 
+    /// The ignored columns grouped by why, in the order the reasons first
+    /// appear: `(reason, headers)`.
+    pub fn ignored_by_reason(&self) -> Vec<(&str, Vec<&str>)> {
+        let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+        for c in &self.ignored {
+            match groups.iter_mut().find(|(r, _)| *r == c.reason) {
+                Some((_, headers)) => headers.push(&c.header),
+                None => groups.push((&c.reason, vec![&c.header])),
+            }
+        }
+        groups
+    }
+
     /// Columns that could not be checked offline (custom field titles need
     /// the account's field list).
     pub fn unchecked(&self) -> &[String] {
@@ -498,7 +593,7 @@ impl Mapping {
             let Target::Field(field) = *target else {
                 continue;
             };
-            if field.is_multi() {
+            if field.is_multi() || matches!(field, Field::Channel(_)) {
                 continue;
             }
             match by_field.iter_mut().find(|(f, _)| *f == field) {
@@ -600,37 +695,4 @@ pub fn quoted_list<S: AsRef<str>>(items: &[S]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lists_read_as_english() {
-        assert_eq!(quoted_list(&["A"]), "\"A\"");
-        assert_eq!(quoted_list(&["A", "B"]), "\"A\" and \"B\"");
-        assert_eq!(quoted_list(&["A", "B", "C"]), "\"A\", \"B\" and \"C\"");
-        assert_eq!(count(1, "column"), "1 column");
-        assert_eq!(count(2, "column"), "2 columns");
-    }
-
-    #[test]
-    fn fields_print_as_map_files_name_them() {
-        assert_eq!(Field::DisplayName.to_string(), "display_name");
-        assert_eq!(Field::OptedOut.to_string(), "opted_out");
-        assert_eq!(Field::SmsConsent.to_string(), "sms_consent");
-        assert_eq!(Field::Custom(101).to_string(), "custom:101");
-        for (field, name, _) in BUILT_IN {
-            assert_eq!(Field::built_in(name, false), Some(field));
-        }
-    }
-
-    #[test]
-    fn mobile_comes_before_phone_before_home() {
-        assert_eq!(rank("mobilephone"), 0);
-        assert_eq!(rank("cell"), 0);
-        assert_eq!(rank("phone"), 1);
-        assert_eq!(rank("homephone"), 2);
-        assert_eq!(rank("businessphone"), 2);
-        assert_eq!(rank("email"), 1);
-        assert_eq!(rank("workemail"), 2);
-    }
-}
+mod tests;

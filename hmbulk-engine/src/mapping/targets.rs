@@ -33,7 +33,8 @@ pub(super) fn custom_id(text: &str) -> Option<std::result::Result<i64, String>> 
 pub(super) fn targets_hint(catalog: Option<&Catalog>) -> String {
     let names: Vec<&str> = BUILT_IN.iter().map(|(_, name, _)| *name).collect();
     let mut hint = format!(
-        "a target is one of {}, custom:<id>, a custom field title, or ignore",
+        "a target is one of {}, custom:<id>, a custom field title, channel:phone or \
+         channel:email (another channel for the contact), or ignore",
         names.join(", ")
     );
     if let Some(catalog) = catalog.filter(|c| !c.fields.is_empty()) {
