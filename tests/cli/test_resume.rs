@@ -261,3 +261,62 @@ fn a_401_mid_run_and_ctrl_c_each_leave_every_row_reported_and_resume_finishes() 
     );
     assert_eq!(store_phones(&wd), sorted_phones(300));
 }
+
+#[test]
+fn rows_written_without_their_channels_at_a_stop_get_them_on_resume_without_a_second_write() {
+    // Each row has a home phone to add as a channel after its write; the
+    // channel calls fail until the run stops.
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    let mut rows = vec![vec![
+        "phone".to_string(),
+        "home phone".to_string(),
+        "first".to_string(),
+    ]];
+    rows.extend((0..6).map(|i| {
+        vec![
+            format!("(415) 555-{:04}", 100 + i),
+            format!("(415) 555-{:04}", 200 + i),
+            format!("P{i}"),
+        ]
+    }));
+    wd.create("people.csv", &as_refs(&rows));
+    let server = Hostile::proxy(wd.sim().url(), |r, up| {
+        if r.method == "GET" && r.path.ends_with("/channels") {
+            Reply::Json(503, r#"{"error":"down"}"#.into())
+        } else {
+            up.reply(r)
+        }
+    });
+    let args = ["import", "people.csv", "--rate", "0", "--retries", "0"];
+    let out = wd
+        .command(&args)
+        .env("HEYMARKET_BASE_URL", server.url())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert_each_row_once(&wd, "people", 6);
+    let codes = column(&wd.read_csv("people.errors.csv"), "_error_code");
+    assert_eq!(codes, vec!["not_sent"; 6]);
+    assert_eq!(stored_count(&wd), 6, "the contacts were written");
+
+    let out = wd.run(&[&args[..], &["--resume"]].concat());
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(
+        column(&wd.read_csv("people.results.csv"), "action"),
+        vec!["created"; 6]
+    );
+    for c in wd.sim().contacts() {
+        assert_eq!(c["rev"], 1, "written once: {c}");
+        let uuid = c["uuid"].as_str().unwrap();
+        let phones: Vec<String> = crate::api::channels(&wd, uuid)
+            .into_iter()
+            .filter(|(t, _)| t == "phone")
+            .map(|(_, v)| v)
+            .collect();
+        assert_eq!(
+            phones.len(),
+            2,
+            "its own phone and its home phone: {phones:?}"
+        );
+    }
+}
