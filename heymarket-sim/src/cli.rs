@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 
 use super::server::serve_state;
 use super::state::State;
-use super::{DEFAULT_MAX_BODY_BYTES, DuplicateChannel, SimConfig};
+use super::{DEFAULT_MAX_BODY_BYTES, DuplicateChannel, ExistingPhone, SimConfig};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Cursor {
@@ -33,6 +33,16 @@ enum Duplicate {
     Ignore,
     /// The channel is stored a second time.
     Copy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Existing {
+    /// A failed item "phone exists: <uuid>".
+    Refuse,
+    /// A second contact with the same phone.
+    Duplicate,
+    /// The contact holding the phone is updated.
+    Update,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -113,6 +123,9 @@ struct Args {
     /// What adding a channel a contact already has does.
     #[arg(long, value_enum, default_value_t = Duplicate::Reject)]
     duplicate_channel: Duplicate,
+    /// What a /v2/contacts create whose phone another contact holds does.
+    #[arg(long, value_enum, default_value_t = Existing::Refuse)]
+    existing_phone: Existing,
     /// Seconds a connection may go without sending a whole request head
     /// (after connecting or after its last answer) before it is closed.
     #[arg(long, default_value_t = 75, value_parser = clap::value_parser!(u64).range(1..))]
@@ -165,6 +178,11 @@ impl Args {
                 Duplicate::Reject => DuplicateChannel::Reject,
                 Duplicate::Ignore => DuplicateChannel::Ignore,
                 Duplicate::Copy => DuplicateChannel::Copy,
+            },
+            existing_phone: match self.existing_phone {
+                Existing::Refuse => ExistingPhone::Refuse,
+                Existing::Duplicate => ExistingPhone::Duplicate,
+                Existing::Update => ExistingPhone::Update,
             },
             state_file: self.state.clone(),
             idle_timeout: Duration::from_secs(self.idle_timeout),

@@ -1,7 +1,8 @@
 //! Bulk contact routes: takes JSON bodies and gives the Simulator profile's
 //! answers for
 //! - `POST /v2/contacts` — create (no `contact_id`) or update (by UUID), answering
-//!   `{"contacts": [...], "failed_contacts": [{"contact", "error"}]}`;
+//!   `{"contacts": [...], "failed_contacts": [{"contact", "error"}]}`; a create
+//!   whose phone exists fails, or (switches) duplicates or updates;
 //! - `POST /v1/batch/contacts?overwrite=` — create by phone, skip or update an
 //!   existing phone, answering `"ok"` or the failed input contacts;
 //! - `POST /v2/contacts/search` — contacts by phone, email or UUID;
@@ -18,6 +19,7 @@ use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::ExistingPhone;
 use super::state::State;
 use super::store::Store;
 use super::view::{ContactView, Shape, contact_views};
@@ -72,7 +74,9 @@ pub async fn write_v2(StateOf(state): StateOf<Arc<State>>, JsonBody(body): JsonB
     for (item, check) in items.iter().zip(checks) {
         let outcome = match check {
             ItemCheck::Invalid(message) => Err(message),
-            ItemCheck::Valid(write) => write_one_v2(&mut store, &write, now),
+            ItemCheck::Valid(write) => {
+                write_one_v2(&mut store, &write, now, state.config.existing_phone)
+            }
         };
         match outcome {
             Ok(id) => written.push(id),
@@ -94,11 +98,20 @@ pub async fn write_v2(StateOf(state): StateOf<Arc<State>>, JsonBody(body): JsonB
     Ok(ok_json(&answer))
 }
 
-/// Updates the contact `write.contact_id` names, or creates one without it.
-fn write_one_v2(store: &mut Store, write: &ContactWrite, now: i64) -> Result<i64, String> {
-    match write.contact_id {
-        None => store.create(write, now),
-        Some(uuid) => {
+/// Updates the contact `write.contact_id` names, or creates one without it
+/// (a phone that exists: as `existing` says).
+fn write_one_v2(
+    store: &mut Store,
+    write: &ContactWrite,
+    now: i64,
+    existing: ExistingPhone,
+) -> Result<i64, String> {
+    let holder = write.phone.as_deref().and_then(|p| store.id_by_phone(p));
+    match (write.contact_id, holder, existing) {
+        (None, Some(_), ExistingPhone::Duplicate) => store.create_duplicate(write, now),
+        (None, Some(id), ExistingPhone::Update) => store.update(id, write, now).map(|()| id),
+        (None, _, _) => store.create(write, now),
+        (Some(uuid), _, _) => {
             let id = store
                 .id_by_uuid(&uuid)
                 .ok_or_else(|| format!("contact not found: {uuid}"))?;

@@ -109,6 +109,22 @@ pub enum DuplicateChannel {
     Copy,
 }
 
+/// What `POST /v2/contacts` does with a create (no `contact_id`) whose
+/// phone another contact holds (the API reference does not say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExistingPhone {
+    /// A failed item `{"contact": ..., "error": "phone exists: <uuid>"}`
+    /// (the default).
+    #[default]
+    Refuse,
+    /// A second contact with the same phone, as a careless API would: the
+    /// answer lists it as created. Searches by phone find the first.
+    Duplicate,
+    /// The contact holding the phone is updated with the item, as an
+    /// upsert would: the answer lists that contact.
+    Update,
+}
+
 /// Most bytes of one request body: the documented batch limit, 1000
 /// contacts, at 8 KiB each — many times the largest contact hmbulk writes
 /// (a few hundred bytes), so only a runaway or hostile body meets it.
@@ -148,6 +164,8 @@ pub struct SimConfig {
     pub v1_answer_array: bool,
     /// What adding a channel the contact already has does.
     pub duplicate_channel: DuplicateChannel,
+    /// What a `/v2/contacts` create whose phone exists does.
+    pub existing_phone: ExistingPhone,
     pub fields: Vec<FieldDef>,
     pub tags: Vec<TagDef>,
     pub team: TeamDef,
@@ -191,6 +209,7 @@ impl Default for SimConfig {
             cursor_inclusive: false,
             v1_answer_array: false,
             duplicate_channel: DuplicateChannel::Reject,
+            existing_phone: ExistingPhone::Refuse,
             fields: Vec::new(),
             tags: Vec::new(),
             team: TeamDef::default(),

@@ -370,11 +370,20 @@ impl Store {
     /// Fails with `phone exists: <uuid>` when another contact holds the phone.
     pub fn create(&mut self, write: &ContactWrite, now: i64) -> Result<i64, String> {
         let phone = write.phone.clone().unwrap_or_default();
-        let key = phone_key(&phone)
-            .ok_or_else(|| format!("phone must be 8 to 15 digits, got {phone:?}"))?;
         if let Some(taken) = self.phone_taken(&phone, None) {
             return Err(taken);
         }
+        self.create_duplicate(write, now)
+    }
+
+    /// [`Store::create`] even when another contact holds the phone (the
+    /// `existing_phone: duplicate` switch): the phone index keeps the first
+    /// holder, so searches by phone find that one.
+    pub fn create_duplicate(&mut self, write: &ContactWrite, now: i64) -> Result<i64, String> {
+        let phone = write.phone.clone().unwrap_or_default();
+        let key = phone_key(&phone)
+            .ok_or_else(|| format!("phone must be 8 to 15 digits, got {phone:?}"))?;
+        let key = Some(key).filter(|_| self.id_by_phone(&phone).is_none());
         let id = self.contacts.len() as i64 + 1;
         let mut contact = Contact {
             id,
@@ -399,7 +408,7 @@ impl Store {
         };
         self.next_channel_id += 1;
         contact.apply(write);
-        self.index(Some(key), email_key(&contact.email), id);
+        self.index(key, email_key(&contact.email), id);
         self.by_uuid.insert(contact.uuid, id);
         self.by_updated.insert((now, id));
         self.contacts.push(Some(contact));
@@ -512,7 +521,10 @@ impl Store {
 
     /// Takes contact `id` out of the phone and email indexes under these keys.
     fn unindex(&mut self, phone: Option<u64>, email: Option<u64>, id: i64) {
-        if let Some(key) = phone {
+        // A duplicate (see `create_duplicate`) is not the phone's holder.
+        if let Some(key) = phone
+            && self.by_phone.get(&key) == Some(&id)
+        {
             self.by_phone.remove(&key);
         }
         if let Some(key) = email {

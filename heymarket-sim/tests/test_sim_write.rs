@@ -4,7 +4,7 @@
 
 mod sim_common;
 
-use heymarket_sim::SimConfig;
+use heymarket_sim::{ExistingPhone, SimConfig};
 use serde_json::{Value, json};
 use sim_common::{Api, KEY, config, person, send_raw};
 
@@ -120,6 +120,95 @@ fn v2_reports_existing_phones_unknown_uuids_and_duplicates() {
     let reply = write_v2(&api, json!([person("15105550002", "Reuse")]));
     assert_eq!(reply.body["failed_contacts"], json!([]));
     assert_eq!(api.sim.contacts().len(), 4);
+}
+
+#[test]
+fn every_write_bumps_rev_and_updated_even_one_that_changes_nothing() {
+    // As a real server would: a client that writes unchanged contacts is
+    // seen doing it (the next nightly export takes them all again).
+    let api = Api::new();
+    let old = "2020-01-02T03:04:05Z";
+    let seeded = api.sim.seed(
+        &[
+            json!({"phone": "15105550001", "first": "Ann", "updated": old}),
+            json!({"phone": "15105550002", "first": "Bob", "updated": old}),
+        ],
+        false,
+    );
+    assert_eq!(
+        (&seeded[0]["rev"], &seeded[0]["updated"]),
+        (&json!(1), &json!(old))
+    );
+    let uuid = seeded[0]["uuid"].as_str().unwrap();
+    let reply = write_v2(&api, json!([{"contact_id": uuid, "first": "Ann"}]));
+    assert_eq!(reply.body["failed_contacts"], json!([]));
+    let reply = api.post(
+        "/v1/batch/contacts?overwrite=true",
+        json!([{"phone": "15105550002", "first": "Bob"}]),
+    );
+    assert_eq!(reply.status, 200);
+    for c in api.sim.contacts() {
+        assert_eq!(c["rev"], 2, "{c}");
+        assert_ne!(c["updated"], old, "{c}");
+        assert_eq!(c["created"], old, "{c}");
+    }
+}
+
+#[test]
+fn a_create_whose_phone_exists_is_refused_or_as_switched_duplicated_or_an_update() {
+    let item = json!({"phone": "15105550001", "first": "Again"});
+    for (existing, stored, failed) in [
+        (ExistingPhone::Refuse, 1, 1),
+        (ExistingPhone::Duplicate, 2, 0),
+        (ExistingPhone::Update, 1, 0),
+    ] {
+        let api = Api::start(SimConfig {
+            existing_phone: existing,
+            ..config()
+        });
+        let first = api.create(vec![person("15105550001", "Ann")]);
+        let uuid = first[0]["uuid"].as_str().unwrap();
+        let reply = write_v2(&api, json!([item]));
+        assert_eq!(
+            reply.body["failed_contacts"].as_array().unwrap().len(),
+            failed,
+            "{existing:?}"
+        );
+        let contacts = api.sim.contacts();
+        assert_eq!(contacts.len(), stored, "{existing:?}");
+        let found = api.post(
+            "/v2/contacts/search",
+            json!({"contact_channels": [{"channel_type": "phone", "channel_ids": ["15105550001"]}]}),
+        );
+        assert_eq!(found.body[0]["uuid"], uuid, "a search finds the first");
+        match existing {
+            ExistingPhone::Refuse => assert_eq!(contacts[0]["first"], "Ann"),
+            ExistingPhone::Duplicate => {
+                let dup = &reply.body["contacts"][0];
+                assert_ne!(dup["uuid"], uuid);
+                assert_eq!(dup["first"], "Again");
+                // Deleting the duplicate leaves the first findable.
+                let gone = api.delete(
+                    "/v2/contacts",
+                    json!({"contact_channels": [{"channel_type": "id", "channel_ids": [dup["uuid"]]}]}),
+                );
+                assert_eq!(gone.status, 200);
+                assert_eq!(api.sim.contacts().len(), 1);
+                let found = api.post(
+                    "/v2/contacts/search",
+                    json!({"contact_channels": [{"channel_ids": ["15105550001"]}]}),
+                );
+                assert_eq!(found.body[0]["uuid"], uuid);
+            }
+            ExistingPhone::Update => {
+                assert_eq!(reply.body["contacts"][0]["uuid"], uuid);
+                assert_eq!(
+                    (&contacts[0]["first"], &contacts[0]["rev"]),
+                    (&json!("Again"), &json!(2))
+                );
+            }
+        }
+    }
 }
 
 #[test]
