@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crate::api::{ApiVersion, Client};
-use crate::batch::{Halt, Mode, Pending, RESUME_ADVICE, Sender};
+use crate::batch::{Halt, Mode, Pending, RESUME_ADVICE, Sender, Strategy};
 use crate::choice::choice;
 use crate::contact::Validator;
 use crate::dedupe::Dedupe;
@@ -64,6 +64,9 @@ pub struct ImportSettings<'a> {
     pub journal: Option<&'a Journal>,
     /// What a stopped run's journal recorded (`--resume`).
     pub resume: Option<&'a Resume>,
+    /// Search first or create first ([`crate::batch::strategy`]); `None`:
+    /// every batch is searched first.
+    pub strategy: Option<&'a Strategy>,
 }
 
 /// Everything a finished (or stopped) run knows.
@@ -120,7 +123,8 @@ pub fn run(
                     (&fatal, &stop, &max_items, &record, &batches);
                 scope.spawn(move || {
                     let sender = Sender::new(client, settings.mode, settings.api, max_items)
-                        .with_journal(settings.journal);
+                        .with_journal(settings.journal)
+                        .with_strategy(settings.strategy);
                     while let Some(batch) = next_batch(&rx) {
                         if stop.load(Ordering::SeqCst) || interrupt.load(Ordering::SeqCst) {
                             let reason = stopped_reason(fatal, interrupt);
@@ -333,6 +337,7 @@ pub fn run(
     if let Some(warning) = countries.warning() {
         s.notes.push(warning);
     }
+    s.notes.extend(settings.strategy.and_then(Strategy::note));
     s.phone_countries = countries;
     let interrupted = interrupt.load(Ordering::SeqCst);
     if let Some(e) = &fatal {

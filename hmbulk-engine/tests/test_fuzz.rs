@@ -93,6 +93,7 @@ fn dry_run(bytes: &[u8]) -> Result<Option<u64>, TestCaseError> {
         on_duplicate: OnDuplicate::Error,
         journal: None,
         resume: None,
+        strategy: None,
     };
     let progress = Progress::new("fuzz", None, false, true);
     let result = pipeline::run(

@@ -15,7 +15,7 @@ use crate::sandbox::Sandbox;
 use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::api::{ApiError, Client};
 use hmbulk_engine::atomic_file::{AtomicFile, Placed};
-use hmbulk_engine::batch::{Halt, Mode};
+use hmbulk_engine::batch::{Halt, Mode, Strategy};
 use hmbulk_engine::catalog::{Catalog, Tag};
 use hmbulk_engine::config::Config;
 use hmbulk_engine::contact::tags::tag_names;
@@ -137,6 +137,12 @@ pub struct Args {
     /// (which costs a request or two per such contact).
     #[arg(long)]
     pub no_channels: bool,
+    /// Search every batch's phones before writing it (the old way: two
+    /// requests a batch of new contacts), instead of sending batches of
+    /// new contacts as creates first once the API has refused a create
+    /// whose phone exists.
+    #[arg(long)]
+    pub search_first: bool,
     #[command(flatten)]
     pub api_args: ApiArgs,
 }
@@ -155,6 +161,7 @@ impl Args {
             resume: false,
             restart: false,
             no_channels: true,
+            search_first: false,
             api_args,
         }
     }
@@ -346,6 +353,7 @@ fn import(
     let validator = Validator::new(mapping, catalog, p.phones, args.blank)
         .with_create_tags(args.input.create_tags && dry_run)
         .with_channels(!args.no_channels);
+    let strategy = Strategy::new(args.search_first);
     let settings = ImportSettings {
         mode: args.mode,
         api: args.api,
@@ -354,6 +362,7 @@ fn import(
         on_duplicate: args.input.on_duplicate,
         journal: journal.as_ref(),
         resume: resume.as_ref(),
+        strategy: Some(&strategy),
     };
     let label = if dry_run { "validate" } else { "import" };
     let progress = Progress::new(label, p.input.size(), args.input.progress, quiet);

@@ -163,8 +163,12 @@ fn an_api_that_goes_down_mid_run_stops_it_with_exit_3_and_every_row_read_reporte
     assert_each_row_once(&wd, "people", 40);
     let errors = wd.read_csv("people.errors.csv");
     let codes = column(&errors, "_error_code");
+    // The batch in flight (sent create first: its write answered 500,
+    // which may have stored it) is unconfirmed; the rest were not sent.
+    let unconfirmed = codes.iter().filter(|c| *c == "unconfirmed").count();
+    assert!(unconfirmed <= 2, "{codes:?}");
     assert!(
-        !codes.is_empty() && codes.iter().all(|c| c == "not_sent"),
+        codes.len() > unconfirmed && codes.iter().all(|c| c == "not_sent" || c == "unconfirmed"),
         "{codes:?}"
     );
     let stored = wd.sim().contacts().len();

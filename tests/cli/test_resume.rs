@@ -157,8 +157,12 @@ fn restart_starts_over_and_finds_what_the_stopped_run_sent() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_each_row_once(&wd, "people", 300);
     let actions = column(&wd.read_csv("people.results.csv"), "action");
-    let updated = actions.iter().filter(|a| *a == "updated").count();
-    assert_eq!(updated, stored, "the contacts already sent were found");
+    let unchanged = actions.iter().filter(|a| *a == "unchanged").count();
+    assert_eq!(unchanged, stored, "the contacts already sent were found");
+    assert_eq!(actions.len() - unchanged, 300 - stored, "the rest created");
+    for c in wd.sim().contacts() {
+        assert_eq!(c["rev"], 1, "written once: {c}");
+    }
     assert_eq!(store_phones(&wd), sorted_phones(300));
     assert!(!wd.path("people.journal").exists());
 }
@@ -220,9 +224,7 @@ fn a_401_mid_run_and_ctrl_c_each_leave_every_row_reported_and_resume_finishes() 
     let wd = Workdir::with_sim(slow_sim());
     wd.create("people.csv", &as_refs(&clean_rows(200)));
     let server = Hostile::proxy(wd.sim().url(), |r, up| match r.route().as_str() {
-        "POST /v2/contacts/search" if r.nth >= 4 => {
-            Reply::Json(401, r#"{"error":"unauthorized"}"#.into())
-        }
+        "POST /v2/contacts" if r.nth >= 4 => Reply::Json(401, r#"{"error":"unauthorized"}"#.into()),
         _ => up.reply(r),
     });
     let out = wd

@@ -178,7 +178,7 @@ impl Client {
         body: Option<&B>,
     ) -> Result<T, ApiError> {
         let endpoint = format!("{method} {}", path.split('?').next().unwrap_or(path));
-        self.call_inner(method, path, body, &endpoint, false)
+        self.call_inner(method, path, body, &endpoint, false, &mut false)
             .map_err(ApiError::redacted)
     }
 
@@ -191,9 +191,25 @@ impl Client {
         path: &str,
         body: Option<&B>,
     ) -> Result<T, ApiError> {
+        self.call_write_resent(method, path, body)
+            .map(|(answer, _)| answer)
+    }
+
+    /// [`Client::call_write`], also saying whether its answer came to a
+    /// repeat of the call after an attempt that may have reached the server
+    /// (a 5xx, a timeout, a connection dropped once connected): what the
+    /// answer refuses as existing may then be the first attempt's doing.
+    pub fn call_write_resent<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<(T, bool), ApiError> {
         self.count_write();
         let endpoint = format!("{method} {}", path.split('?').next().unwrap_or(path));
-        self.call_inner(method, path, body, &endpoint, true)
+        let mut resent = false;
+        self.call_inner(method, path, body, &endpoint, true, &mut resent)
+            .map(|answer| (answer, resent))
             .map_err(ApiError::redacted)
     }
 
@@ -204,8 +220,9 @@ impl Client {
         body: Option<&B>,
         endpoint: &str,
         write: bool,
+        maybe_delivered: &mut bool,
     ) -> Result<T, ApiError> {
-        let response = self.send(method, path, body, endpoint, write)?;
+        let response = self.send(method, path, body, endpoint, write, maybe_delivered)?;
         let decode = |message: String| ApiError::Decode {
             endpoint: endpoint.to_string(),
             message,
@@ -250,6 +267,8 @@ impl Client {
     /// an attempt that may have reached the server (a 5xx, a timeout or a
     /// connection dropped once connected) is [`ApiError::Unconfirmed`]: the
     /// write may have been stored although no answer says so.
+    /// `maybe_delivered` tells whether such an attempt was made, whatever
+    /// the end.
     fn send<B: Serialize + ?Sized>(
         &self,
         method: Method,
@@ -257,10 +276,10 @@ impl Client {
         body: Option<&B>,
         endpoint: &str,
         write: bool,
+        maybe_delivered: &mut bool,
     ) -> Result<Response, ApiError> {
-        let mut maybe_delivered = false;
-        match self.attempts(method, path, body, endpoint, &mut maybe_delivered) {
-            Err(e) if write && maybe_delivered => Err(ApiError::Unconfirmed(Box::new(e))),
+        match self.attempts(method, path, body, endpoint, maybe_delivered) {
+            Err(e) if write && *maybe_delivered => Err(ApiError::Unconfirmed(Box::new(e))),
             other => other,
         }
     }
@@ -502,7 +521,13 @@ impl Client {
 
     /// `POST /v2/contacts`: creates items without `contact_id`, updates the rest.
     pub fn write_v2(&self, items: &[WriteItem]) -> Result<WriteAnswer, ApiError> {
-        self.call_write(
+        self.write_v2_resent(items).map(|(answer, _)| answer)
+    }
+
+    /// [`Client::write_v2`], and whether the call was sent again after an
+    /// attempt that may have been stored ([`Client::call_write_resent`]).
+    pub fn write_v2_resent(&self, items: &[WriteItem]) -> Result<(WriteAnswer, bool), ApiError> {
+        self.call_write_resent(
             Method::POST,
             "/v2/contacts",
             Some(&WriteBody { contacts: items }),
@@ -516,7 +541,7 @@ impl Client {
         let path = format!("/v1/batch/contacts?overwrite={overwrite}");
         let endpoint = "POST /v1/batch/contacts";
         self.count_write();
-        self.send(Method::POST, &path, Some(items), endpoint, true)
+        self.send(Method::POST, &path, Some(items), endpoint, true, &mut false)
             .map(drop)
             .map_err(ApiError::redacted)
     }

@@ -4,29 +4,42 @@
 //! back as `not_sent`, or `unconfirmed` when the write that stopped the run
 //! may have stored them).
 //!
-//! Upsert (default) searches the batch's phones (and uuids), updates the
-//! contacts that exist and creates the rest in one write call; `create` skips
-//! existing phones; `update` skips the new ones. A write refused as a whole
-//! (400) is split in halves until the bad rows are found, so one bad row never
-//! fails its neighbours; when both halves go through, the API's item limit was
+//! Upsert (default) updates the contacts that exist and creates the rest;
+//! `create` skips existing phones; `update` skips the new ones. A row whose
+//! contact already holds everything it sets is `unchanged` and not written
+//! ([`compare`]). A batch goes one of two ways ([`strategy`] decides which):
+//! **searched first** — its phones (and uuids) searched, then one write call
+//! for the creates and the updates that change something — or **created
+//! first** — its rows sent as creates, and only those the API refuses
+//! because their phone exists searched, compared and updated (so a batch
+//! of new contacts costs one request). A write refused as a whole (400) is
+//! split in halves until the bad rows are found, so one bad row never fails
+//! its neighbours; when both halves go through, the API's item limit was
 //! the problem and later batches are cut to that size. With `--api v1` the
-//! write goes to `/v1/batch/contacts`, whose answer says nothing reliable, so
-//! the batch is searched again afterwards to confirm each row.
+//! write goes to `/v1/batch/contacts`, whose answer says nothing reliable,
+//! so the batch is searched first and again afterwards to confirm each row.
 //!
 //! Nothing is claimed that the API did not confirm: a row is `created` or
 //! `updated` only when the write's answer names its contact (by uuid, or by
 //! phone for a create), and `unconfirmed` when the answer names other
 //! contacts or none, cannot be read, or was lost. With a [`Journal`], the
-//! rows a batch is about to write are recorded before the first write call
-//! and the rows it decided after it; a row sent by an earlier run that
-//! stopped before its answer ([`Pending::settle`]) is settled by the search:
-//! found holding the row's data, it gets the action its write would have
-//! given, and is not written again.
+//! rows a batch is about to write are recorded before each write call and
+//! the rows it decided after it; a row sent by an earlier run that stopped
+//! before its answer ([`Pending::settle`]) is settled by the search: found
+//! holding the row's data, it gets the action its write would have given
+//! (`created` only when the contact is no older than the import), and is
+//! not written again.
+
+mod compare;
+pub mod strategy;
+mod write;
 
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use self::compare::{already_holds, created_since};
+pub use self::strategy::{Proof, Route, Strategy};
 use crate::api::{ApiError, ApiVersion, ChannelType, Client, Contact, TagId, WriteItem};
 use crate::channel::ChannelPlan;
 use crate::choice::choice;
@@ -147,6 +160,16 @@ impl Stop {
 /// A call refused: the error and the items it carried.
 type Refused = (ApiError, Vec<Item>);
 
+/// A create the API refused (its phone may belong to a contact): the item,
+/// the API's reason, and whether the call that carried it was sent again
+/// after an attempt that may have been stored (the refusal may then be of
+/// this run's own contact).
+struct Refusal {
+    item: Item,
+    reason: String,
+    resent: bool,
+}
+
 /// One write call over a chunk of items (v1 or v2).
 type WriteCall<'c, 'a> =
     dyn FnMut(&Sender<'a>, Vec<Item>, &mut Vec<RowOutcome>) -> Result<(), Refused> + 'c;
@@ -158,6 +181,12 @@ pub struct Sender<'a> {
     /// Most items one call may carry; lowered when the API refuses a size.
     max_items: &'a AtomicUsize,
     journal: Option<&'a Journal>,
+    /// Search first or create first, shared by the workers; without one,
+    /// every batch is searched first.
+    strategy: Option<&'a Strategy>,
+    /// When the import began (Unix seconds; the first run's, when resumed):
+    /// a contact created before then is not this import's.
+    since: i64,
 }
 
 impl<'a> Sender<'a> {
@@ -173,12 +202,23 @@ impl<'a> Sender<'a> {
             version,
             max_items,
             journal: None,
+            strategy: None,
+            since: chrono::Utc::now().timestamp(),
         }
     }
 
     /// Record what each batch sends and decides in `journal`.
     pub fn with_journal(mut self, journal: Option<&'a Journal>) -> Self {
         self.journal = journal;
+        if let Some(t) = journal.and_then(Journal::began_at) {
+            self.since = t;
+        }
+        self
+    }
+
+    /// Let `strategy` send batches create first when it may.
+    pub fn with_strategy(mut self, strategy: Option<&'a Strategy>) -> Self {
+        self.strategy = strategy;
         self
     }
 
@@ -228,7 +268,49 @@ impl<'a> Sender<'a> {
         (out, halt)
     }
 
+    /// Send the batch the way the strategy says, and tell it what the batch
+    /// found.
     fn send_inner(&self, batch: Vec<Pending>, out: &mut Vec<RowOutcome>) -> Result<(), Stop> {
+        let strategy = self.strategy.filter(|_| {
+            self.version == ApiVersion::V2
+                && self.mode != Mode::Update
+                && batch
+                    .iter()
+                    .all(|p| p.draft.uuid.is_none() && p.settle.is_none())
+        });
+        let Some(strategy) = strategy else {
+            return self.search_first(batch, out).map(drop);
+        };
+        let found_any = match strategy.route(self.mode) {
+            Route::SearchFirst => self.search_first(batch, out)?,
+            Route::CreateFirst => self.create_first(batch, out)?,
+            Route::Lead(turn) => {
+                let found_any = self.search_first(batch, out)?;
+                strategy.found(found_any, known(out));
+                drop(turn);
+                return Ok(());
+            }
+            Route::Probe { turn, phone, uuid } => {
+                let proof = match self.probe(&phone, &uuid) {
+                    Ok(proof) => proof,
+                    Err(e) => return Err(Stop::api(e, batch)),
+                };
+                strategy.proved(proof.clone());
+                drop(turn);
+                if proof == Proof::Proven {
+                    self.create_first(batch, out)?
+                } else {
+                    self.search_first(batch, out)?
+                }
+            }
+        };
+        strategy.found(found_any, known(out));
+        Ok(())
+    }
+
+    /// Search the batch's phones and uuids, then write what must be; gives
+    /// whether any phone held a contact.
+    fn search_first(&self, batch: Vec<Pending>, out: &mut Vec<RowOutcome>) -> Result<bool, Stop> {
         let phones: Vec<String> = batch.iter().map(|p| p.draft.phone.clone()).collect();
         let uuids: Vec<String> = batch.iter().filter_map(|p| p.draft.uuid.clone()).collect();
         let found = match self.lookup(&phones, &uuids) {
@@ -243,22 +325,51 @@ impl<'a> Sender<'a> {
                 Decision::Fail(error) => out.push(fail(pending, error.code, error.message)),
             }
         }
-        if let Some(journal) = self.journal {
-            let rows: Vec<(u64, Action)> = items
-                .iter()
-                .map(|i| (i.pending.draft.row, i.plan.action()))
-                .collect();
-            if let Err(e) = journal.sent(&rows) {
-                return Err(Stop {
-                    halt: Halt::Journal(e),
-                    unsent: items.into_iter().map(|i| i.pending).collect(),
-                    unsure: Vec::new(),
-                });
+        self.journal_sent(&items)?;
+        // Creates refused since the search: contacts created meanwhile.
+        let found_since = match self.version {
+            ApiVersion::V2 => self.write_v2(items, out)?,
+            ApiVersion::V1 => {
+                self.write_v1(items, out)?;
+                false
             }
-        }
-        match self.version {
-            ApiVersion::V2 => self.write_v2(items, out),
-            ApiVersion::V1 => self.write_v1(items, out),
+        };
+        Ok(found_since || !found.by_phone.is_empty())
+    }
+
+    /// Send every row as a create, then settle the creates refused (by a
+    /// search, or in `create` mode by the reason); gives whether any phone
+    /// held a contact.
+    fn create_first(&self, batch: Vec<Pending>, out: &mut Vec<RowOutcome>) -> Result<bool, Stop> {
+        let items: Vec<Item> = batch
+            .into_iter()
+            .map(|pending| Item {
+                pending,
+                plan: Plan::Create,
+            })
+            .collect();
+        self.journal_sent(&items)?;
+        self.write_v2(items, out)
+    }
+
+    /// Before a write call: its rows and the action each gets when it
+    /// succeeds. When the journal cannot take them, nothing is sent.
+    fn journal_sent(&self, items: &[Item]) -> Result<(), Stop> {
+        let rows: Vec<(u64, Action)> = items
+            .iter()
+            .map(|i| (i.pending.draft.row, i.plan.action()))
+            .collect();
+        self.journal_rows(&rows).map_err(|halt| Stop {
+            halt,
+            unsent: items.iter().map(|i| i.pending.clone()).collect(),
+            unsure: Vec::new(),
+        })
+    }
+
+    fn journal_rows(&self, rows: &[(u64, Action)]) -> Result<(), Halt> {
+        match self.journal {
+            Some(journal) => journal.sent(rows).map_err(Halt::Journal),
+            None => Ok(()),
         }
     }
 
@@ -291,9 +402,15 @@ impl<'a> Sender<'a> {
                 "changing a contact's phone by uuid needs --api v2 (v1 matches contacts by phone)",
             ));
         }
-        // The earlier run's write went through: the contact holds the row.
+        // The earlier run's write went through: the contact holds the row
+        // (and, for a create, is no older than the import; an older one
+        // held the row before, and is decided below as any other).
         if let (Some(action), Some(c)) = (p.settle, existing)
             && already_holds(&p.draft, c)
+            && match action {
+                Action::Created => created_since(c, self.since),
+                _ => action == Action::Updated,
+            }
         {
             return Decision::Done(action, Some(Box::new(c.clone())));
         }
@@ -302,6 +419,9 @@ impl<'a> Sender<'a> {
                 Decision::Done(Action::Skipped, by_phone.cloned().map(Box::new))
             }
             (Mode::Create | Mode::Upsert, None) => Decision::Write(Plan::Create),
+            (Mode::Update | Mode::Upsert, Some(c)) if already_holds(&p.draft, c) => {
+                Decision::Done(Action::Unchanged, Some(Box::new(c.clone())))
+            }
             (Mode::Update | Mode::Upsert, Some(c)) => {
                 Decision::Write(Plan::Update(Box::new(c.clone())))
             }
@@ -337,271 +457,6 @@ impl<'a> Sender<'a> {
         }
         Ok(all)
     }
-
-    // ---- v2 ---------------------------------------------------------------
-
-    fn write_v2(&self, items: Vec<Item>, out: &mut Vec<RowOutcome>) -> Result<(), Stop> {
-        let mut retry = Vec::new();
-        self.split_calls(items, out, &mut |sender, chunk, out| {
-            sender.write_v2_call(chunk, out, &mut retry)
-        })?;
-        if retry.is_empty() {
-            return Ok(());
-        }
-        // A create refused while a contact holds its phone: someone (or our
-        // own earlier attempt, whose answer a dropped connection lost)
-        // created it after the search. The search says so, whatever the
-        // reason's wording: update that contact instead, once. A create
-        // whose phone no contact holds was refused for what it carries.
-        let phones: Vec<String> = retry
-            .iter()
-            .map(|(i, _): &(Item, String)| i.pending.draft.phone.clone())
-            .collect();
-        let found = match self.lookup(&phones, &[]) {
-            Ok(f) => f,
-            // Refused creates stored nothing.
-            Err(e) => {
-                return Err(Stop::api(
-                    e,
-                    retry.into_iter().map(|(i, _)| i.pending).collect(),
-                ));
-            }
-        };
-        let mut again = Vec::new();
-        for (mut item, reason) in retry {
-            let Some(rec) = found.get(&item.pending.draft.phone) else {
-                out.push(refused(item.pending, &reason));
-                continue;
-            };
-            if already_holds(&item.pending.draft, rec) {
-                // Not there at the search, there now with exactly this row's
-                // data: our own earlier attempt, whose answer was lost.
-                out.push(done(item.pending, Action::Created, Some(rec)));
-            } else if self.mode == Mode::Create {
-                out.push(done(item.pending, Action::Skipped, Some(rec)));
-            } else {
-                item.plan = Plan::Update(Box::new(rec.clone()));
-                again.push(item);
-            }
-        }
-        // Updates never come back for a retry: one more round at most.
-        self.split_calls(again, out, &mut |sender, chunk, out| {
-            sender.write_v2_call(chunk, out, &mut Vec::new())
-        })?;
-        Ok(())
-    }
-
-    /// One `/v2/contacts` call; refused creates, with the API's reason, go
-    /// to `retry` (their phone may exist now).
-    fn write_v2_call(
-        &self,
-        items: Vec<Item>,
-        out: &mut Vec<RowOutcome>,
-        retry: &mut Vec<(Item, String)>,
-    ) -> Result<(), Refused> {
-        let bodies: Vec<WriteItem> = items
-            .iter()
-            .map(|i| match &i.plan {
-                Plan::Create => WriteItem::from(&i.pending.draft),
-                Plan::Update(c) => WriteItem {
-                    contact_id: c.uuid.as_deref(),
-                    ..WriteItem::from(&i.pending.draft)
-                },
-            })
-            .collect();
-        let answer = match self.client.write_v2(&bodies) {
-            Ok(a) => a,
-            Err(e) => return Err((e, items)),
-        };
-        let mut ok_by_uuid: HashMap<&str, &Contact> = HashMap::new();
-        let mut ok_by_phone: HashMap<&str, &Contact> = HashMap::new();
-        for c in &answer.contacts {
-            if let Some(u) = &c.uuid {
-                ok_by_uuid.insert(u, c);
-            }
-            if let Some(p) = &c.phone {
-                ok_by_phone.insert(p, c);
-            }
-        }
-        let mut failed_by_key: HashMap<&str, &str> = HashMap::new();
-        for f in &answer.failed_contacts {
-            for key in [&f.contact_id, &f.phone].into_iter().flatten() {
-                failed_by_key.insert(key, &f.reason);
-            }
-        }
-        for item in items {
-            let draft = &item.pending.draft;
-            let update_uuid = match &item.plan {
-                Plan::Update(c) => c.uuid.as_deref(),
-                Plan::Create => None,
-            };
-            let failure = update_uuid
-                .and_then(|u| failed_by_key.get(u))
-                .or_else(|| failed_by_key.get(draft.phone.as_str()))
-                .map(|reason| reason.to_string());
-            if let Some(reason) = failure {
-                match item.plan {
-                    Plan::Create => retry.push((item, reason)),
-                    Plan::Update(_) => out.push(refused(item.pending, &reason)),
-                }
-                continue;
-            }
-            // Only the contact itself confirms a row: an update by its
-            // uuid (with the row's phone, when the answer gives one), a
-            // create by the row's phone.
-            let same_phone = |rec: &&Contact| rec.phone.as_deref().is_none_or(|p| p == draft.phone);
-            let stored = match update_uuid {
-                Some(u) => ok_by_uuid.get(u).copied().filter(same_phone),
-                None => ok_by_phone.get(draft.phone.as_str()).copied(),
-            };
-            match stored {
-                Some(rec) => {
-                    let action = item.plan.action();
-                    out.push(done(item.pending, action, Some(rec)))
-                }
-                None => out.push(fail(
-                    item.pending,
-                    ErrorCode::Unconfirmed,
-                    "the API's answer neither confirmed nor refused this contact (it names other \
-                     contacts, or none): it may or may not be stored; import the file (or this \
-                     error report) again to settle it",
-                )),
-            }
-        }
-        Ok(())
-    }
-
-    // ---- v1 ---------------------------------------------------------------
-
-    fn write_v1(&self, items: Vec<Item>, out: &mut Vec<RowOutcome>) -> Result<(), Stop> {
-        self.split_calls(items, out, &mut |sender, chunk, out| {
-            sender.write_v1_call(chunk, out)
-        })
-    }
-
-    fn write_v1_call(&self, items: Vec<Item>, out: &mut Vec<RowOutcome>) -> Result<(), Refused> {
-        let overwrite = items.iter().any(|i| matches!(i.plan, Plan::Update(_)));
-        let bodies: Vec<WriteItem> = items
-            .iter()
-            .map(|i| WriteItem::from(&i.pending.draft))
-            .collect();
-        if let Err(e) = self.client.batch_v1(&bodies, overwrite) {
-            return Err((e, items));
-        }
-        // The answer is "ok" or an array the docs describe two ways; search
-        // again and judge each row by what the API now holds.
-        let phones: Vec<String> = items
-            .iter()
-            .map(|i| i.pending.draft.phone.clone())
-            .collect();
-        let after = match self.lookup(&phones, &[]) {
-            Ok(f) => f,
-            // Written, but not confirmed.
-            Err(e) => return Err((ApiError::Unconfirmed(Box::new(e)), items)),
-        };
-        for item in items {
-            let now = after.get(&item.pending.draft.phone);
-            let outcome = match (&item.plan, now) {
-                (Plan::Create, Some(rec)) => done(item.pending, Action::Created, Some(rec)),
-                (Plan::Update(before), Some(rec)) if rec.rev != before.rev || rec.rev.is_none() => {
-                    done(item.pending, Action::Updated, Some(rec))
-                }
-                _ => fail(
-                    item.pending,
-                    ErrorCode::ApiRejected,
-                    "the API did not store this contact (v1 batch answers give no reason; --api v2 reports one)",
-                ),
-            };
-            out.push(outcome);
-        }
-        Ok(())
-    }
-
-    // ---- splitting ----------------------------------------------------------
-
-    /// Run `call` on `items` in chunks of at most `max_items`; a chunk refused
-    /// as a whole is split in halves until the refused rows stand alone.
-    fn split_calls(
-        &self,
-        items: Vec<Item>,
-        out: &mut Vec<RowOutcome>,
-        call: &mut WriteCall<'_, 'a>,
-    ) -> Result<(), Stop> {
-        let mut rest = items;
-        while !rest.is_empty() {
-            let take = self
-                .max_items
-                .load(Ordering::Relaxed)
-                .max(1)
-                .min(rest.len());
-            let tail = rest.split_off(take);
-            let chunk = std::mem::replace(&mut rest, tail);
-            if let Err((error, undecided)) = self.split_call(chunk, out, call) {
-                let undecided = undecided.into_iter().map(|i| i.pending).collect();
-                let (mut unsent, unsure) = if error.maybe_stored() {
-                    (Vec::new(), undecided)
-                } else {
-                    (undecided, Vec::new())
-                };
-                unsent.extend(rest.into_iter().map(|i| i.pending));
-                return Err(Stop {
-                    halt: Halt::Api(error),
-                    unsent,
-                    unsure,
-                });
-            }
-        }
-        Ok(())
-    }
-
-    /// Returns whether the chunk went through without a whole-call refusal.
-    fn split_call(
-        &self,
-        chunk: Vec<Item>,
-        out: &mut Vec<RowOutcome>,
-        call: &mut WriteCall<'_, 'a>,
-    ) -> Result<bool, Refused> {
-        match call(self, chunk, out) {
-            Ok(()) => Ok(true),
-            Err((ApiError::Rejected { message, .. }, mut chunk)) => {
-                if chunk.len() == 1 {
-                    let item = chunk.remove(0);
-                    out.push(refused(item.pending, &message));
-                    return Ok(false);
-                }
-                let n = chunk.len();
-                let second = chunk.split_off(n / 2);
-                let a = self.split_call(chunk, out, call);
-                let a_ok = match a {
-                    Ok(ok) => ok,
-                    Err((e, mut undecided)) => {
-                        undecided.extend(second);
-                        return Err((e, undecided));
-                    }
-                };
-                let b_ok = self.split_call(second, out, call)?;
-                if a_ok && b_ok {
-                    // Both halves went through: the size was the problem.
-                    self.max_items.fetch_min((n / 2).max(1), Ordering::Relaxed);
-                }
-                Ok(false)
-            }
-            Err((e, chunk)) if e.is_fatal() => Err((e, chunk)),
-            Err((e, chunk)) => {
-                // An unreadable answer: the write may or may not have happened.
-                let message = format!(
-                    "{e}; the contact may or may not be stored: import the file (or this error \
-                     report) again to settle it"
-                );
-                out.extend(
-                    chunk
-                        .into_iter()
-                        .map(|i| fail(i.pending, ErrorCode::Unconfirmed, message.clone())),
-                );
-                Ok(true)
-            }
-        }
-    }
 }
 
 /// The row as a write item: only the fields it sets. Setting `contact_id`
@@ -626,37 +481,6 @@ impl<'d> From<&'d Draft> for WriteItem<'d> {
     }
 }
 
-/// Whether the stored contact already holds every field the row sets (so a
-/// write of the row would change nothing).
-fn already_holds(d: &Draft, rec: &Contact) -> bool {
-    let text = |have: &Option<String>, want: &Option<String>| {
-        want.as_ref()
-            .is_none_or(|w| have.as_deref().unwrap_or("") == w)
-    };
-    let custom_ok = d.custom.iter().all(|(id, v)| rec.custom_text(*id) == *v);
-    let tags_ok = d.tags.as_ref().is_none_or(|want| {
-        let mut want = want.clone();
-        let mut have = rec.tag_ids();
-        want.sort_unstable();
-        want.dedup();
-        have.sort_unstable();
-        want == have
-    });
-    let assignee_ok = d.assignee.is_none_or(|a| {
-        let have = rec.assignee();
-        have == Some(a) || (a == -1 && have.is_none())
-    });
-    let opted_ok = d.opted_out.is_none_or(|o| rec.is_opted_out == Some(o));
-    text(&rec.first, &d.first)
-        && text(&rec.last, &d.last)
-        && text(&rec.display_name, &d.display_name)
-        && text(&rec.email, &d.email)
-        && custom_ok
-        && tags_ok
-        && assignee_ok
-        && opted_ok
-}
-
 /// Contacts found by a search, by phone and by uuid.
 #[derive(Debug, Default)]
 struct Found {
@@ -677,6 +501,19 @@ impl Found {
     fn get(&self, phone: &str) -> Option<&Contact> {
         self.by_phone.get(phone)
     }
+}
+
+/// A phone of the batch that holds a contact now, and the contact's uuid
+/// (for the strategy's probe).
+fn known(out: &[RowOutcome]) -> Option<(String, String)> {
+    out.iter().find_map(|o| match &o.result {
+        RowResult::Done {
+            phone,
+            uuid: Some(uuid),
+            ..
+        } => Some((phone.clone(), uuid.clone())),
+        _ => None,
+    })
 }
 
 fn done(p: Pending, action: Action, rec: Option<&Contact>) -> RowOutcome {

@@ -37,7 +37,7 @@ use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -154,6 +154,8 @@ impl Header {
 pub struct Journal {
     path: PathBuf,
     appender: Mutex<Appender>,
+    /// When the run it records began (its header's `started`), in Unix seconds.
+    began: OnceLock<i64>,
 }
 
 struct Appender {
@@ -175,7 +177,21 @@ impl Journal {
                 len,
                 failed: None,
             }),
+            began: OnceLock::new(),
         }
+    }
+
+    fn began_with(&self, header: &Header) {
+        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(&header.started) {
+            let _ = self.began.set(t.timestamp());
+        }
+    }
+
+    /// When the run this journal records began (the first run, for a run
+    /// resumed), in Unix seconds: contacts created before then are not
+    /// this import's.
+    pub fn began_at(&self) -> Option<i64> {
+        self.began.get().copied()
     }
 }
 
@@ -190,6 +206,7 @@ impl Journal {
         let file = options.open(path).map_err(failed)?;
         lock(path, &file)?;
         let journal = Journal::open(path, file, 0);
+        journal.began_with(header);
         let line = serde_json::to_string(header).map_err(|e| failed(e.into()))?;
         journal.append(&line)?;
         sync_dir(path);
@@ -215,11 +232,16 @@ impl Journal {
                 .and_then(|()| file.sync_data())
                 .map_err(|e| Error::output(path, e))?;
         }
-        Ok((Journal::open(path, file, good_len), resume))
+        let journal = Journal::open(path, file, good_len);
+        if let Some(r) = &resume {
+            journal.began_with(&r.header);
+        }
+        Ok((journal, resume))
     }
 
     /// Write the first line of a journal that [`Journal::resume`] emptied.
     pub fn begin(&self, header: &Header) -> Result<()> {
+        self.began_with(header);
         let line =
             serde_json::to_string(header).map_err(|e| Error::output(&self.path, e.into()))?;
         self.append(&line)
@@ -230,7 +252,8 @@ impl Journal {
     }
 
     /// Before a batch's first write: the rows it carries and the action
-    /// each write gives when it succeeds.
+    /// each write gives when it succeeds. A row sent again (a create the
+    /// API refused, then updated) is recorded again: the last word counts.
     pub fn sent(&self, rows: &[(u64, Action)]) -> Result<()> {
         if rows.is_empty() {
             return Ok(());

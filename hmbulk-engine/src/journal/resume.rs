@@ -208,6 +208,9 @@ impl Resume {
         decided.reverse();
         decided.sort_by_key(|(row, _)| *row);
         decided.dedup_by_key(|(row, _)| *row);
+        // A row sent twice (created first, refused, then updated): the
+        // last word wins here too.
+        sent.reverse();
         sent.sort_by_key(|(row, _)| *row);
         sent.dedup_by_key(|(row, _)| *row);
         sent.retain(|(row, _)| decided.binary_search_by_key(row, |(r, _)| *r).is_err());
