@@ -797,8 +797,8 @@ fn print_summary(
         line += &format!(" ({} valid, {} skipped)", s.valid, s.skipped);
     } else {
         line += &format!(
-            " ({} created, {} updated, {} skipped)",
-            s.created, s.updated, s.skipped
+            " ({} created, {} updated, {} unchanged, {} skipped)",
+            s.created, s.updated, s.unchanged, s.skipped
         );
     }
     line += &format!(", {} failed", s.rows_failed);

@@ -9,6 +9,7 @@ mod hostile;
 mod test_channels;
 mod test_columns;
 mod test_conventions;
+mod test_create_first;
 mod test_delete;
 mod test_exit_codes;
 
@@ -28,6 +29,7 @@ mod test_resume_crash;
 mod test_sandbox;
 mod test_status;
 mod test_tags;
+mod test_unchanged;
 mod test_unconfirmed;
 mod test_validate;
 mod test_write_answers;

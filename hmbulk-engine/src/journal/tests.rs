@@ -86,6 +86,35 @@ fn a_journal_gives_back_each_row_decided_in_flight_or_fresh() {
     assert_eq!(r.state(4), RowState::Fresh);
 }
 
+#[test]
+fn a_row_sent_again_is_in_flight_with_its_last_action_and_the_start_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("people.journal");
+    let h = header();
+    let j = Journal::create(&path, &h).unwrap();
+    let began = chrono::DateTime::parse_from_rfc3339(&h.started)
+        .unwrap()
+        .timestamp();
+    assert_eq!(j.began_at(), Some(began));
+    // Sent create first; 2 and 3 refused as existing; 3 then updated.
+    j.sent(&[
+        (1, Action::Created),
+        (2, Action::Created),
+        (3, Action::Created),
+    ])
+    .unwrap();
+    j.sent(&[(2, Action::Unchanged), (3, Action::Unchanged)])
+        .unwrap();
+    j.sent(&[(3, Action::Updated)]).unwrap();
+    drop(j);
+    let (j, r) = Journal::resume(&path).unwrap();
+    let r = r.unwrap();
+    assert_eq!(r.state(1), RowState::InFlight(Action::Created));
+    assert_eq!(r.state(2), RowState::InFlight(Action::Unchanged));
+    assert_eq!(r.state(3), RowState::InFlight(Action::Updated));
+    assert_eq!(j.began_at(), Some(began), "the first run's start");
+}
+
 fn header_of(path: &Path) -> Header {
     let text = std::fs::read_to_string(path).unwrap();
     serde_json::from_str(text.lines().next().unwrap()).unwrap()
