@@ -88,6 +88,10 @@ pub fn revisions(wd: &Workdir) -> BTreeMap<String, (Value, Value)> {
         .collect()
 }
 
+/// A change to a file: data row, column, new value, and what the stored
+/// contact must then hold.
+type Change = (usize, usize, &'static str, fn(&Value) -> bool);
+
 fn writes(wd: &Workdir) -> u64 {
     wd.sim().stats()["writes"].as_u64().unwrap()
 }
@@ -139,8 +143,7 @@ fn a_row_with_one_changed_field_is_updated_and_the_others_unchanged() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let before = revisions(&wd);
 
-    // (data row, column, new value, what the store must then hold).
-    let changes: [(usize, usize, &str, fn(&Value) -> bool); 9] = [
+    let changes: [Change; 9] = [
         (0, 0, "Ada", |c| {
             c["first"] == "Ada" && c["display_name"] == "Ada Last0"
         }),
@@ -174,14 +177,15 @@ fn a_row_with_one_changed_field_is_updated_and_the_others_unchanged() {
     let got = actions(&wd, "people");
     let after = revisions(&wd);
     let store = wd.sim().contacts();
-    for i in 0..16 {
+    assert_eq!(got.len(), 16);
+    for (i, action) in got.iter().enumerate() {
         let changed = changes.iter().find(|c| c.0 == i);
         let want = if changed.is_some() {
             "updated"
         } else {
             "unchanged"
         };
-        assert_eq!(got[i], want, "row {}", i + 1);
+        assert_eq!(action, want, "row {}", i + 1);
         let p = digits(i);
         let c = store.iter().find(|c| c["phone"] == p).unwrap();
         if let Some((_, _, _, holds)) = changed {
