@@ -320,6 +320,7 @@ fn outcome_bar(h: &mut String, s: &Summary) {
     let parts = [
         ("created", s.created),
         ("updated", s.updated),
+        ("unchanged", s.unchanged),
         ("valid", s.valid),
         ("skipped", s.skipped),
         ("failed", s.rows_failed),

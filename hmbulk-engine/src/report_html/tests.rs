@@ -133,6 +133,31 @@ fn examples_are_the_first_rows_of_each_code_as_the_input_had_them() {
 }
 
 #[test]
+fn a_reimport_with_every_row_unchanged_fills_the_outcome_bar() {
+    let summary = Summary {
+        rows_read: 40,
+        rows_ok: 40,
+        unchanged: 40,
+        ..Summary::default()
+    };
+    let html = render(&RunReport {
+        command: "import",
+        input: "people.csv",
+        summary: &summary,
+        timeline: &timeline(),
+        examples: &ErrorExamples::default(),
+        finished_at: "2026-11-30 07:40 UTC",
+        version: "0.1.0",
+    });
+    assert!(html.contains("<li><i class=\"unchanged\"></i>unchanged <b>40</b></li>"));
+    assert!(
+        html.contains("class=\"unchanged\" style=\"width:100.000%\""),
+        "{html}"
+    );
+    assert!(!html.contains("NaN"));
+}
+
+#[test]
 fn the_page_shows_counts_codes_and_first_rows() {
     let dir = tempfile::tempdir().unwrap();
     let (summary, html) = page(dir.path());
