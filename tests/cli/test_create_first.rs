@@ -46,6 +46,20 @@ fn seed_rows(wd: &Workdir, which: impl IntoIterator<Item = (usize, bool)>) {
     wd.sim().seed(&seed, false);
 }
 
+/// `import people.csv` with one worker, in batches of `batch`, and `more`.
+fn serial<'a>(batch: &'a str, more: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "import",
+        "people.csv",
+        "--batch-size",
+        batch,
+        "--concurrency",
+        "1",
+    ];
+    args.extend_from_slice(more);
+    args
+}
+
 fn actions(wd: &Workdir) -> Vec<String> {
     column(&wd.read_csv("people.results.csv"), "action")
 }
@@ -90,14 +104,7 @@ fn a_mixed_file_is_searched_first_where_it_meets_existing_contacts() {
     seed_rows(&wd, (0..n).step_by(2).map(|i| (i, i % 20 == 0)));
     wd.create("people.csv", &as_refs(&clean_rows(n)));
     let before = revisions(&wd);
-    let args = [
-        "import",
-        "people.csv",
-        "--batch-size",
-        "20",
-        "--concurrency",
-        "1",
-    ];
+    let args = serial("20", &[]);
     let out = wd.run(&args);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_each_row_once(&wd, "people", n);
@@ -143,14 +150,7 @@ fn create_first_meets_existing_contacts_compares_and_updates_only_the_changed() 
     // holds three existing contacts, one of them changed.
     seed_rows(&wd, [(12, false), (15, true), (18, false)]);
     wd.create("people.csv", &as_refs(&clean_rows(30)));
-    let out = wd.run(&[
-        "import",
-        "people.csv",
-        "--batch-size",
-        "10",
-        "--concurrency",
-        "1",
-    ]);
+    let out = wd.run(&serial("10", &[]));
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_each_row_once(&wd, "people", 30);
     let got = actions(&wd);
@@ -188,16 +188,7 @@ fn create_mode_skips_existing_phones_without_a_search() {
         .collect();
     let before = revisions(&wd);
     wd.create("people.csv", &as_refs(&clean_rows(30)));
-    let args = [
-        "import",
-        "people.csv",
-        "--mode",
-        "create",
-        "--batch-size",
-        "10",
-        "--concurrency",
-        "1",
-    ];
+    let args = serial("10", &["--mode", "create"]);
     let out = wd.run(&args);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_each_row_once(&wd, "people", 30);
@@ -253,14 +244,7 @@ fn under(existing: ExistingPhone) -> (Workdir, String) {
         existing_phone: existing,
         ..Workdir::sim_config()
     });
-    let args = [
-        "import",
-        "people.csv",
-        "--batch-size",
-        "10",
-        "--concurrency",
-        "1",
-    ];
+    let args = serial("10", &[]);
     wd.create("people.csv", &as_refs(&clean_rows(50)));
     let out = wd.run(&args);
     assert_eq!(code(&out), 0, "{existing:?}: {}", stderr(&out));
@@ -330,16 +314,7 @@ fn a_stop_between_the_creates_and_their_follow_up_resumes_as_if_never_stopped() 
                           "email": "p4@example.com"});
         wd.sim().seed(&[row5], false);
         wd.create("people.csv", &as_refs(&clean_rows(9)));
-        let args = [
-            "import",
-            "people.csv",
-            "--batch-size",
-            "3",
-            "--concurrency",
-            "1",
-            "--retries",
-            "1",
-        ];
+        let args = serial("3", &["--retries", "1"]);
         let server = stopping(&wd, stop_at);
         let run = run_at(&wd, &server, &args);
         assert_eq!(run.code(), 3, "{stop_at}: {}", run.stderr());
