@@ -23,7 +23,7 @@ use hmbulk_engine::contact::{BlankPolicy, Validator};
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::RowReader;
 use hmbulk_engine::journal::{self, Header, InputId, Journal, Resume};
-use hmbulk_engine::mapping::{self, Field, MapFile, Mapping, Settings, quoted_list};
+use hmbulk_engine::mapping::{self, Field, MapFile, Mapping, Settings, layouts, quoted_list};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::{self, ImportSettings, OnDuplicate};
 use hmbulk_engine::progress::Progress;
@@ -217,7 +217,7 @@ pub fn run(args: Args) -> Outcome {
         .clone()
         .or_else(|| map_file.as_ref()?.settings.default_region.clone())
         .unwrap_or_else(|| DEFAULT_REGION.to_string());
-    let phones = PhoneNormaliser::new(&region)?.for_headers(reader.headers());
+    let phones = PhoneNormaliser::new(&region)?.e164_digits(layouts::e164_digits(reader.headers()));
 
     // A client when sending, and for a dry run when credentials are at hand
     // (to check custom field, tag and member names; it never writes).

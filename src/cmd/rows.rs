@@ -11,7 +11,7 @@ use crate::sandbox::Sandbox;
 use hmbulk_engine::config::Config;
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::RowReader;
-use hmbulk_engine::mapping::{Field, MapFile, Mapping, quoted_list};
+use hmbulk_engine::mapping::{Field, MapFile, Mapping, layouts, quoted_list};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::RunResult;
 use hmbulk_engine::report::{IgnoredColumn, ReportPaths, Reporter, Summary};
@@ -79,7 +79,8 @@ impl FileArgs {
             .clone()
             .or_else(|| map_file.as_ref()?.settings.default_region.clone())
             .unwrap_or_else(|| "US".to_string());
-        let phones = PhoneNormaliser::new(&region)?.for_headers(reader.headers());
+        let phones =
+            PhoneNormaliser::new(&region)?.e164_digits(layouts::e164_digits(reader.headers()));
         Ok(Opened {
             reader,
             paths,
