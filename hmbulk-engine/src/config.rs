@@ -5,7 +5,9 @@
 //! is standard input, called `<stdin>` in messages.
 //!
 //! Only a fixed-size prefix of the file is looked at before streaming starts,
-//! and it is replayed into the reader, so memory stays constant.
+//! and it is replayed into the reader, so memory stays constant. That prefix
+//! also tells a vCard file ([`crate::vcard`], read as the CSV rows it
+//! gives).
 
 use std::fs::File;
 use std::io::{self, Cursor, Read};
@@ -17,6 +19,7 @@ use encoding_rs_io::DecodeReaderBytesBuilder;
 
 use crate::error::{Error, Result};
 use crate::input::{Encoding, RowReader};
+use crate::vcard;
 
 /// The delimiters sniffed, in the order that breaks a complete tie.
 pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
@@ -122,6 +125,12 @@ impl Config {
                 ),
             ));
         }
+        if vcard::starts_vcard(peeked(&stream)) {
+            let apple = vcard::is_apple(peeked(&stream));
+            let rows = vcard::csv(Box::new(stream), apple);
+            let reader = RowReader::start(self.path.clone(), rows, b',', encoding, bytes_read)?;
+            return Ok(reader.skipped(None));
+        }
         let mut stream = stream;
         let sep_line = excel_sep_line(peeked(&stream));
         if let Some((_, len)) = sep_line {
@@ -134,13 +143,14 @@ impl Config {
                 let rest = &peeked(&stream)[sep_line.map_or(0, |(_, len)| len)..];
                 sniff_delimiter(rest)
             });
-        RowReader::start(
+        let reader = RowReader::start(
             self.path.clone(),
             Box::new(stream),
             delimiter,
             encoding,
             bytes_read,
-        )
+        )?;
+        Ok(reader.skipped(Some(u64::from(sep_line.is_some()))))
     }
 }
 
@@ -386,6 +396,24 @@ mod tests {
         );
         assert_eq!(excel_sep_line(b"sep=|\nx"), Some((b'|', 6)));
         assert_eq!(excel_sep_line(b"separator,x\n"), None);
+    }
+
+    #[test]
+    fn a_vcard_file_reads_as_its_rows_and_names_no_csv_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("contacts.dat");
+        let note = "x".repeat(2 << 20);
+        let text = format!("BEGIN:VCARD\nFN:A\nTEL:1\nEND:VCARD\nBEGIN:VCARD\nNOTE:{note}\n");
+        std::fs::write(&path, text).unwrap();
+        let mut reader = Config::new(&path).delimiter(Some(b';')).reader().unwrap();
+        assert_eq!(reader.headers()[0], crate::vcard::LINE);
+        assert_eq!(reader.delimiter(), b',');
+        assert_eq!(reader.next().unwrap().unwrap().cells[..2], ["1", "A"]);
+        let err = reader.next().unwrap().unwrap_err().to_string();
+        assert!(
+            err.contains("after data row 1: the vCard that begins on line 5"),
+            "{err}"
+        );
     }
 
     #[test]

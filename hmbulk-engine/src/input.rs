@@ -71,6 +71,9 @@ pub struct RowReader {
     rows: u64,
     bytes_read: Arc<AtomicU64>,
     done: bool,
+    /// Lines of the file above the CSV text read (`sep=`); `None` when the
+    /// text is not the file's own (a vCard file's rows).
+    lines_above: Option<u64>,
 }
 
 impl RowReader {
@@ -93,6 +96,7 @@ impl RowReader {
             rows: 0,
             bytes_read,
             done: false,
+            lines_above: Some(0),
         };
         if !reader.read_nonblank()? {
             return Err(Error::input(
@@ -113,6 +117,14 @@ impl RowReader {
         check_headers(&reader.path, &headers)?;
         reader.headers = headers;
         Ok(reader)
+    }
+
+    /// Say how many `lines_above` the CSV text read the file has (`None`:
+    /// the text is made from the file, a vCard's rows, so messages name no
+    /// line).
+    pub(crate) fn skipped(mut self, lines_above: Option<u64>) -> Self {
+        self.lines_above = lines_above;
+        self
     }
 
     /// The file being read.
@@ -153,11 +165,14 @@ impl RowReader {
                 Ok(true) if self.records.is_blank() => self.blank_lines += 1,
                 Ok(found) => return Ok(found),
                 Err(e) => {
+                    let near = self
+                        .lines_above
+                        .map(|above| format!(" (near line {})", above + self.records.core.line()))
+                        .unwrap_or_default();
                     let message = format!(
-                        "cannot read {} after data row {} (near line {}): {e}",
+                        "cannot read {} after data row {}{near}: {e}",
                         self.path.display(),
                         self.rows,
-                        self.records.core.line()
                     );
                     return Err(Error::input(&self.path, message));
                 }

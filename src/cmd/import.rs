@@ -56,7 +56,8 @@ past retries), or by an input-file or output error after contacts were sent; 130
 /// it, and where the reports go.
 #[derive(Debug, Clone, clap::Args)]
 pub struct InputArgs {
-    /// The CSV file (any encoding and delimiter Excel writes); `-` reads
+    /// The CSV file (any encoding and delimiter Excel writes) or vCard file
+    /// (Apple Contacts, iCloud, Google, Outlook: one row per card); `-` reads
     /// standard input (reports: stdin.* in --report-dir, or the current folder).
     pub file: PathBuf,
     /// Region for phone numbers written without a country code, when the row

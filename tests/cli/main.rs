@@ -30,4 +30,5 @@ mod test_status;
 mod test_tags;
 mod test_unconfirmed;
 mod test_validate;
+mod test_vcard;
 mod test_write_answers;

@@ -32,7 +32,8 @@ fn import_all(wd: &Workdir, name: &str, text: &str, rows: usize, layout: &str) -
     summary
 }
 
-fn tags(contact: &Value) -> Value {
+/// The tag ids of a stored contact, sorted.
+pub fn tags(contact: &Value) -> Value {
     let mut ids: Vec<i64> = contact["tags"]
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_i64).collect())

@@ -350,6 +350,31 @@ pub static LAYOUTS: &[Layout] = &[
         ..PLAIN
     },
     Layout {
+        id: "apple_vcard",
+        name: "Apple Contacts / iCloud vCard export",
+        source: "Contacts on Mac, iPhone or iCloud.com → Export vCard (vCard 3.0, the only \
+                 export Apple offers); read by crate::vcard, cards as in mangstadt/ez-vcard \
+                 John_Doe_MAC_ADDRESS_BOOK.vcf",
+        signature: &[
+            APPLE_VCARD_LINE,
+            "Mobile Phone",
+            "Phone",
+            "Fax",
+            "Categories",
+        ],
+        columns: VCARD_COLUMNS,
+        ..PLAIN
+    },
+    Layout {
+        id: "vcard",
+        name: "vCard file (Google, Outlook, Android; vCard 2.1, 3.0 or 4.0)",
+        source: "read by crate::vcard; cards as in mangstadt/ez-vcard gmail-single2.vcf and \
+                 FolkerKinzel/VCards v2_1.vcf",
+        signature: &[VCARD_LINE, "Mobile Phone", "Phone", "Fax", "Categories"],
+        columns: VCARD_COLUMNS,
+        ..PLAIN
+    },
+    Layout {
         id: "hmbulk_export",
         name: "hmbulk export (Heymarket contacts)",
         source: "hmbulk-engine/src/export/columns.rs: the columns `hmbulk export` writes",
@@ -369,6 +394,24 @@ pub static LAYOUTS: &[Layout] = &[
         custom_fields: true,
         ..PLAIN
     },
+];
+
+/// The first column of the rows a vCard file gives (crate::vcard), which
+/// tells Apple's files from the others.
+const APPLE_VCARD_LINE: &str = crate::vcard::APPLE_LINE;
+const VCARD_LINE: &str = crate::vcard::LINE;
+
+/// What the rows of a vCard file hold ([`crate::vcard::COLUMNS`]): mobile
+/// numbers before the others (each column preferred first), `Fax` unused.
+const VCARD_COLUMNS: &[(&str, Use)] = &[
+    ("Mobile Phone", Phone),
+    ("Phone", Phone),
+    ("Email", Email),
+    ("First Name", First),
+    ("Last Name", Last),
+    ("Name", Name),
+    ("Categories", Tags),
+    ("Country", Country),
 ];
 
 /// Does a file with this header hold E.164 digits without `+` (its layout's
@@ -482,6 +525,21 @@ mod tests {
         assert_eq!(layout.phone_label("Phone 2 - Value", &h), Some(2));
         assert_eq!(layout.place("Phone 1 - Label"), None);
         assert_eq!(layout.place("Phone 2 - Value").unwrap().priority, (0, 2));
+    }
+
+    #[test]
+    fn the_rows_of_a_vcard_file_are_a_known_layout() {
+        for apple in [true, false] {
+            let header: Vec<String> = crate::vcard::header(apple)
+                .into_iter()
+                .map(String::from)
+                .collect();
+            let layout = detect(&header).unwrap();
+            assert_eq!(layout.id, if apple { "apple_vcard" } else { "vcard" });
+            for (column, _) in layout.columns {
+                assert!(crate::vcard::COLUMNS.contains(column), "{column}");
+            }
+        }
     }
 
     #[test]

@@ -424,7 +424,7 @@ impl Mapping {
                     Some(target) => Placed::Target(target, by_name(header)),
                     None if layout.custom_fields && !catalog.online => Placed::Unchecked,
                     None if layout.custom_fields => Placed::Unknown,
-                    None => Placed::Ignored(Some(format!("not used from a {}", layout.name))),
+                    None => Placed::Ignored(Some(format!("not used from this {}", layout.name))),
                 },
             };
         }
