@@ -71,9 +71,11 @@ pub struct RowReader {
     rows: u64,
     bytes_read: Arc<AtomicU64>,
     done: bool,
-    /// Lines of the file above the CSV text read (`sep=`); `None` when the
-    /// text is not the file's own (a vCard file's rows).
+    /// Lines of the file above the CSV text read (`sep=`, report titles);
+    /// `None` when the text is not the file's own (a vCard file's rows).
     lines_above: Option<u64>,
+    /// Report title lines skipped above the header ([`crate::title_lines`]).
+    title_lines: u64,
 }
 
 impl RowReader {
@@ -97,6 +99,7 @@ impl RowReader {
             bytes_read,
             done: false,
             lines_above: Some(0),
+            title_lines: 0,
         };
         if !reader.read_nonblank()? {
             return Err(Error::input(
@@ -119,12 +122,19 @@ impl RowReader {
         Ok(reader)
     }
 
-    /// Say how many `lines_above` the CSV text read the file has (`None`:
-    /// the text is made from the file, a vCard's rows, so messages name no
-    /// line).
-    pub(crate) fn skipped(mut self, lines_above: Option<u64>) -> Self {
+    /// Say what the CSV text read leaves out of the file: `lines_above` it
+    /// (`None`: the text is made from the file, a vCard's rows, so messages
+    /// name no line), of which `title_lines` are a report's title.
+    pub(crate) fn skipped(mut self, lines_above: Option<u64>, title_lines: u64) -> Self {
         self.lines_above = lines_above;
+        self.title_lines = title_lines;
         self
+    }
+
+    /// Report title lines skipped above the header, and the header's line.
+    pub fn title_lines(&self) -> Option<(u64, u64)> {
+        let header = self.lines_above? + 1;
+        (self.title_lines > 0).then_some((self.title_lines, header))
     }
 
     /// The file being read.

@@ -281,8 +281,15 @@ fn import(
         (Some(why), false) => in_file(Error::usage(format!("{e}\n({why})"))),
         _ => in_file(e),
     })?;
+    let titles = p.reader.title_lines().map(|(lines, header)| {
+        format!(
+            "the header is on line {header}: the {} above it, a report's title, were skipped",
+            mapping::count(lines as usize, "line")
+        )
+    });
     if !quiet {
         print_mapping(&mapping, p.found_map.as_deref());
+        titles.iter().for_each(|note| eprintln!("{note}"));
     }
     let settings = Settings {
         default_region: Some(p.region.to_ascii_uppercase()),
@@ -336,6 +343,7 @@ fn import(
     s.reports_moved = mapping_placed.moved;
     s.dry_run = dry_run;
     s.notes.extend(offline_note);
+    s.notes.extend(titles);
     s.mode = args.mode.to_string();
     s.api = args.api.to_string();
     describe(

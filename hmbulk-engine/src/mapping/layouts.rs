@@ -334,6 +334,19 @@ pub static LAYOUTS: &[Layout] = &[
         ..PLAIN
     },
     Layout {
+        id: "quickbooks_customers_modern",
+        name: "QuickBooks Online customer contact list (modern report view)",
+        source: "QuickBooks Online Reports → Customer Contact List → Export to CSV, as \
+                 public QuickBooks importers' test fixtures quote it (title lines above)",
+        signature: &["Customer full name", "Phone numbers", "Email", "Full name"],
+        columns: &[
+            ("Phone numbers", Phone),
+            ("Email", Email),
+            ("Full name", Name),
+        ],
+        ..PLAIN
+    },
+    Layout {
         id: "brevo",
         name: "Brevo (Sendinblue) contacts export",
         source: "Brevo contact attributes EMAIL, FIRSTNAME, LASTNAME, SMS, \

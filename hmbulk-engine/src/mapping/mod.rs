@@ -679,7 +679,8 @@ fn rank(key: &str) -> u8 {
     }
 }
 
-pub(super) fn count(n: usize, noun: &str) -> String {
+/// `1 line`, `3 lines`.
+pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {
