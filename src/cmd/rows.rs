@@ -19,8 +19,9 @@ use hmbulk_engine::report::{IgnoredColumn, ReportPaths, Reporter, Summary};
 /// The input options of a command that reads a file naming contacts.
 #[derive(Debug, clap::Args)]
 pub struct FileArgs {
-    /// The CSV file (any encoding and delimiter Excel writes); each row names
-    /// a contact by its phone, `id` or `uuid` column.
+    /// The CSV file (any encoding and delimiter Excel writes) or vCard file
+    /// (one row per card); each row names a contact by its phone, `id` or
+    /// `uuid` column.
     pub file: PathBuf,
     /// Region for phone numbers written without a country code, when the row
     /// has no country column (default US, or the map file's; `none`: such

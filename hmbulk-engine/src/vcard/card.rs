@@ -153,7 +153,7 @@ fn row(card: &VCard) -> Row {
         }
     }
     for email in typed(VCardProperty::Email) {
-        let address = text(email.entry, 0).trim().to_string();
+        let address = collapse(&text(email.entry, 0));
         if !address.is_empty() && !row.email.contains(&address) {
             row.email.push(address);
         }

@@ -8,13 +8,15 @@
 //! [`crate::mapping::layouts`]), its rows are numbered and reported like a
 //! CSV file's, and its error report is a CSV file that imports again.
 //!
-//! What a card gives: [`card`]. The cards are split here, line by line,
-//! keeping only one card in memory, and each is parsed by the `calcard`
-//! crate (line folding, `item1.` groups, parameters of every version,
-//! quoted-printable values and their CHARSET). A line this reader cannot
-//! make sense of is skipped, as calcard skips it; photos, logos, sounds and
-//! keys are dropped before parsing, so a card's size does not depend on its
-//! photo.
+//! What a card gives: [`card`]. Each card is parsed by the `calcard` crate
+//! (Stalwart's; line folding, `item1.` groups, parameters of every version,
+//! quoted-printable values and their CHARSET); a line it cannot make sense
+//! of is skipped. calcard parses a whole text held in memory and does not
+//! say on which line a card begins, so the cards are split here, line by
+//! line (LF, CRLF or CR), one card in memory at a time, with the line each
+//! begins on. Photos, logos, sounds and keys are dropped while splitting,
+//! so a card's size does not depend on its photo. (`ical` does not read
+//! 2.1's bare parameters or quoted-printable; `vcard4` reads 4.0 only.)
 //!
 //! A `BEGIN:VCARD` inside a card ends the card before it (its `END:VCARD`
 //! is taken as missing); a card still open at the end of the file is read

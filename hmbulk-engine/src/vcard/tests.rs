@@ -204,3 +204,67 @@ fn a_vcard_is_known_by_its_content_and_apple_by_its_marks() {
         b"BEGIN:VCARD\nitem1.X-ABLabel:_$!<HomePage>!$_\nCATEGORIES:myContacts\n"
     ));
 }
+
+mod hostile {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of vCard syntax, to reach deep into the parser.
+    const PIECES: [&str; 22] = [
+        "BEGIN:VCARD",
+        "END:VCARD",
+        "TEL;TYPE=CELL:",
+        "item1.",
+        "X-ABLabel:",
+        "X-ABADR:",
+        ";ENCODING=QUOTED-PRINTABLE",
+        ";CHARSET=",
+        "=C3=",
+        "=\n",
+        "N:",
+        "ADR:",
+        "CATEGORIES:",
+        "PHOTO:",
+        "VALUE=uri:tel:",
+        ":",
+        ";",
+        ",",
+        "\\",
+        "\"",
+        "\n ",
+        "\r",
+    ];
+
+    fn read(bytes: Vec<u8>) -> io::Result<String> {
+        let mut out = String::new();
+        csv(Box::new(io::Cursor::new(bytes)), false).read_to_string(&mut out)?;
+        Ok(out)
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_in_a_card_read_without_panic(body in prop::collection::vec(any::<u8>(), 0..3000)) {
+            let mut bytes = b"BEGIN:VCARD\n".to_vec();
+            bytes.extend(body);
+            prop_assert!(read(bytes).is_ok());
+        }
+
+        #[test]
+        fn vcard_syntax_in_any_order_gives_a_row_per_card(
+            pieces in prop::collection::vec((0..PIECES.len(), "[a-zA-Z0-9 é+()-]{0,12}"), 0..80)
+        ) {
+            let mut text = String::from("BEGIN:VCARD\n");
+            for (i, filler) in &pieces {
+                text.push_str(PIECES[*i]);
+                text.push_str(filler);
+            }
+            let out = read(text.clone().into_bytes()).unwrap();
+            let rows = out.lines().count();
+            let begins = text
+                .split(['\n', '\r'])
+                .filter(|l| l.trim().eq_ignore_ascii_case("BEGIN:VCARD"))
+                .count();
+            prop_assert_eq!(rows, begins + 1, "{}", out);
+        }
+    }
+}
