@@ -5,7 +5,10 @@
 //! is standard input, called `<stdin>` in messages.
 //!
 //! Only a fixed-size prefix of the file is looked at before streaming starts,
-//! and it is replayed into the reader, so memory stays constant.
+//! and it is replayed into the reader, so memory stays constant. That prefix
+//! also tells a vCard file ([`crate::vcard`], read as the CSV rows it
+//! gives) and report title lines above a known header
+//! ([`crate::title_lines`], skipped).
 
 use std::fs::File;
 use std::io::{self, Cursor, Read};
@@ -17,6 +20,7 @@ use encoding_rs_io::DecodeReaderBytesBuilder;
 
 use crate::error::{Error, Result};
 use crate::input::{Encoding, RowReader};
+use crate::{title_lines, vcard};
 
 /// The delimiters sniffed, in the order that breaks a complete tie.
 pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
@@ -122,25 +126,32 @@ impl Config {
                 ),
             ));
         }
+        if vcard::starts_vcard(peeked(&stream)) {
+            let apple = vcard::is_apple(peeked(&stream));
+            let rows = vcard::csv(Box::new(stream), apple);
+            let reader = RowReader::start(self.path.clone(), rows, b',', encoding, bytes_read)?;
+            return Ok(reader.skipped(None, 0));
+        }
         let mut stream = stream;
         let sep_line = excel_sep_line(peeked(&stream));
-        if let Some((_, len)) = sep_line {
-            stream.get_mut().0.set_position(len as u64);
-        }
-        let delimiter = self
-            .delimiter
-            .or(sep_line.map(|(d, _)| d))
-            .unwrap_or_else(|| {
-                let rest = &peeked(&stream)[sep_line.map_or(0, |(_, len)| len)..];
-                sniff_delimiter(rest)
-            });
-        RowReader::start(
+        let forced = self.delimiter.or(sep_line.map(|(d, _)| d));
+        let sep_len = sep_line.map_or(0, |(_, len)| len);
+        let titles = title_lines::above_header(&peeked(&stream)[sep_len..], forced);
+        let skip = sep_len + titles.map_or(0, |t| t.bytes);
+        stream.get_mut().0.set_position(skip as u64);
+        let delimiter = forced.unwrap_or_else(|| sniff_delimiter(&peeked(&stream)[skip..]));
+        let reader = RowReader::start(
             self.path.clone(),
             Box::new(stream),
             delimiter,
             encoding,
             bytes_read,
-        )
+        )?;
+        let title_lines = titles.map_or(0, |t| t.lines);
+        Ok(reader.skipped(
+            Some(u64::from(sep_line.is_some()) + title_lines),
+            title_lines,
+        ))
     }
 }
 
@@ -386,6 +397,44 @@ mod tests {
         );
         assert_eq!(excel_sep_line(b"sep=|\nx"), Some((b'|', 6)));
         assert_eq!(excel_sep_line(b"separator,x\n"), None);
+    }
+
+    #[test]
+    fn report_title_lines_are_skipped_and_lines_keep_their_numbers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("qbo.csv");
+        let broken = format!("\"{}", "x".repeat(1 << 20));
+        let text = format!(
+            "Example Co,,\nCustomer Contact List,,\n\nCustomer,Phone Numbers,Email,Full Name\n\
+             A,415-555-0101,a@x.example,A\nB,415-555-0102,,B\n{broken}\n"
+        );
+        std::fs::write(&path, text).unwrap();
+        let mut reader = Config::new(&path).reader().unwrap();
+        assert_eq!(reader.headers()[0], "Customer");
+        assert_eq!(reader.title_lines(), Some((3, 4)));
+        assert_eq!(reader.next().unwrap().unwrap().row, 1);
+        assert_eq!(reader.next().unwrap().unwrap().cells[0], "B");
+        let err = reader.next().unwrap().unwrap_err().to_string();
+        assert!(err.contains("after data row 2 (near line 7)"), "{err}");
+    }
+
+    #[test]
+    fn a_vcard_file_reads_as_its_rows_and_names_no_csv_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("contacts.dat");
+        let note = "x".repeat(2 << 20);
+        let text = format!("BEGIN:VCARD\nFN:A\nTEL:1\nEND:VCARD\nBEGIN:VCARD\nNOTE:{note}\n");
+        std::fs::write(&path, text).unwrap();
+        let mut reader = Config::new(&path).delimiter(Some(b';')).reader().unwrap();
+        assert_eq!(reader.headers()[0], crate::vcard::LINE);
+        assert_eq!(reader.delimiter(), b',');
+        assert_eq!(reader.title_lines(), None);
+        assert_eq!(reader.next().unwrap().unwrap().cells[..2], ["1", "A"]);
+        let err = reader.next().unwrap().unwrap_err().to_string();
+        assert!(
+            err.contains("after data row 1: the vCard that begins on line 5"),
+            "{err}"
+        );
     }
 
     #[test]

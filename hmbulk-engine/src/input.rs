@@ -71,6 +71,11 @@ pub struct RowReader {
     rows: u64,
     bytes_read: Arc<AtomicU64>,
     done: bool,
+    /// Lines of the file above the CSV text read (`sep=`, report titles);
+    /// `None` when the text is not the file's own (a vCard file's rows).
+    lines_above: Option<u64>,
+    /// Report title lines skipped above the header ([`crate::title_lines`]).
+    title_lines: u64,
 }
 
 impl RowReader {
@@ -93,6 +98,8 @@ impl RowReader {
             rows: 0,
             bytes_read,
             done: false,
+            lines_above: Some(0),
+            title_lines: 0,
         };
         if !reader.read_nonblank()? {
             return Err(Error::input(
@@ -113,6 +120,21 @@ impl RowReader {
         check_headers(&reader.path, &headers)?;
         reader.headers = headers;
         Ok(reader)
+    }
+
+    /// Say what the CSV text read leaves out of the file: `lines_above` it
+    /// (`None`: the text is made from the file, a vCard's rows, so messages
+    /// name no line), of which `title_lines` are a report's title.
+    pub(crate) fn skipped(mut self, lines_above: Option<u64>, title_lines: u64) -> Self {
+        self.lines_above = lines_above;
+        self.title_lines = title_lines;
+        self
+    }
+
+    /// Report title lines skipped above the header, and the header's line.
+    pub fn title_lines(&self) -> Option<(u64, u64)> {
+        let header = self.lines_above? + 1;
+        (self.title_lines > 0).then_some((self.title_lines, header))
     }
 
     /// The file being read.
@@ -153,11 +175,14 @@ impl RowReader {
                 Ok(true) if self.records.is_blank() => self.blank_lines += 1,
                 Ok(found) => return Ok(found),
                 Err(e) => {
+                    let near = self
+                        .lines_above
+                        .map(|above| format!(" (near line {})", above + self.records.core.line()))
+                        .unwrap_or_default();
                     let message = format!(
-                        "cannot read {} after data row {} (near line {}): {e}",
+                        "cannot read {} after data row {}{near}: {e}",
                         self.path.display(),
                         self.rows,
-                        self.records.core.line()
                     );
                     return Err(Error::input(&self.path, message));
                 }

@@ -79,9 +79,9 @@ fn dry_run(bytes: &[u8]) -> Result<Option<u64>, TestCaseError> {
     let Ok(mapping) = Mapping::build(reader.headers(), &catalog, None, true) else {
         return Ok(None);
     };
-    let phones = PhoneNormaliser::new("US")
-        .unwrap()
-        .for_headers(reader.headers());
+    let phones = PhoneNormaliser::new("US").unwrap().e164_digits(
+        hmbulk_engine::mapping::layouts::e164_digits(reader.headers()),
+    );
     let validator = Validator::new(mapping, catalog, phones, BlankPolicy::Keep);
     let paths = ReportPaths::for_input(&path, None);
     let reporter = Reporter::create(paths.clone(), reader.headers(), false).unwrap();

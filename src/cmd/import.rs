@@ -23,7 +23,7 @@ use hmbulk_engine::contact::{BlankPolicy, Validator};
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::RowReader;
 use hmbulk_engine::journal::{self, Header, InputId, Journal, Resume};
-use hmbulk_engine::mapping::{self, Field, MapFile, Mapping, Settings, quoted_list};
+use hmbulk_engine::mapping::{self, Field, MapFile, Mapping, Settings, layouts, quoted_list};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::{self, ImportSettings, OnDuplicate};
 use hmbulk_engine::progress::Progress;
@@ -56,7 +56,8 @@ past retries), or by an input-file or output error after contacts were sent; 130
 /// it, and where the reports go.
 #[derive(Debug, Clone, clap::Args)]
 pub struct InputArgs {
-    /// The CSV file (any encoding and delimiter Excel writes); `-` reads
+    /// The CSV file (any encoding and delimiter Excel writes) or vCard file
+    /// (Apple Contacts, iCloud, Google, Outlook: one row per card); `-` reads
     /// standard input (reports: stdin.* in --report-dir, or the current folder).
     pub file: PathBuf,
     /// Region for phone numbers written without a country code, when the row
@@ -224,7 +225,7 @@ pub fn run(args: Args) -> Outcome {
         .clone()
         .or_else(|| map_file.as_ref()?.settings.default_region.clone())
         .unwrap_or_else(|| DEFAULT_REGION.to_string());
-    let phones = PhoneNormaliser::new(&region)?.for_headers(reader.headers());
+    let phones = PhoneNormaliser::new(&region)?.e164_digits(layouts::e164_digits(reader.headers()));
 
     // A client when sending, and for a dry run when credentials are at hand
     // (to check custom field, tag and member names; it never writes).
@@ -287,8 +288,15 @@ fn import(
         (Some(why), false) => in_file(Error::usage(format!("{e}\n({why})"))),
         _ => in_file(e),
     })?;
+    let titles = p.reader.title_lines().map(|(lines, header)| {
+        format!(
+            "the header is on line {header}: the {} above it, a report's title, were skipped",
+            mapping::count(lines as usize, "line")
+        )
+    });
     if !quiet {
         print_mapping(&mapping, p.found_map.as_deref());
+        titles.iter().for_each(|note| eprintln!("{note}"));
     }
     let settings = Settings {
         default_region: Some(p.region.to_ascii_uppercase()),
@@ -342,6 +350,7 @@ fn import(
     s.reports_moved = mapping_placed.moved;
     s.dry_run = dry_run;
     s.notes.extend(offline_note);
+    s.notes.extend(titles);
     s.mode = args.mode.to_string();
     s.api = args.api.to_string();
     describe(

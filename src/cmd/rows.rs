@@ -11,7 +11,7 @@ use crate::sandbox::Sandbox;
 use hmbulk_engine::config::Config;
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::RowReader;
-use hmbulk_engine::mapping::{Field, MapFile, Mapping, quoted_list};
+use hmbulk_engine::mapping::{Field, MapFile, Mapping, layouts, quoted_list};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::RunResult;
 use hmbulk_engine::report::{IgnoredColumn, ReportPaths, Reporter, Summary};
@@ -19,8 +19,9 @@ use hmbulk_engine::report::{IgnoredColumn, ReportPaths, Reporter, Summary};
 /// The input options of a command that reads a file naming contacts.
 #[derive(Debug, clap::Args)]
 pub struct FileArgs {
-    /// The CSV file (any encoding and delimiter Excel writes); each row names
-    /// a contact by its phone, `id` or `uuid` column.
+    /// The CSV file (any encoding and delimiter Excel writes) or vCard file
+    /// (one row per card); each row names a contact by its phone, `id` or
+    /// `uuid` column.
     pub file: PathBuf,
     /// Region for phone numbers written without a country code, when the row
     /// has no country column (default US, or the map file's; `none`: such
@@ -79,7 +80,8 @@ impl FileArgs {
             .clone()
             .or_else(|| map_file.as_ref()?.settings.default_region.clone())
             .unwrap_or_else(|| "US".to_string());
-        let phones = PhoneNormaliser::new(&region)?.for_headers(reader.headers());
+        let phones =
+            PhoneNormaliser::new(&region)?.e164_digits(layouts::e164_digits(reader.headers()));
         Ok(Opened {
             reader,
             paths,

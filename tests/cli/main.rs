@@ -32,4 +32,5 @@ mod test_tags;
 mod test_unchanged;
 mod test_unconfirmed;
 mod test_validate;
+mod test_vcard;
 mod test_write_answers;

@@ -27,6 +27,10 @@ pub enum Use {
     /// Opted out of SMS (not inverted).
     OptedOut,
     Country,
+    /// A member's name or id (hmbulk's own export).
+    Assignee,
+    /// The contact's UUID (hmbulk's own export).
+    Uuid,
     /// Email-marketing consent or status: not SMS consent; ignored, and named
     /// as ignored with that reason.
     EmailConsent,
@@ -48,7 +52,31 @@ pub struct Layout {
     /// For phone slots `… {n} …`: the column of the same slot that labels
     /// the number (`Mobile`, `Work`); a slot labelled mobile or cell comes first.
     pub phone_labels: &'static [&'static str],
+    /// Digits without `+` are E.164 first, national only when that reading
+    /// is invalid: the file is Heymarket's own format (`hmbulk export`
+    /// writes `442079460001`). Elsewhere a valid national reading wins:
+    /// `6785912345` is a US number in a US file, but Vanuatu's
+    /// `+678 59 12345` in an export.
+    pub e164_digits: bool,
+    /// The layout's other columns are custom field titles (hmbulk's own
+    /// export): one the account lacks stops the run like any unknown
+    /// column, and offline it is named as not checked. Elsewhere they are
+    /// ignored and named.
+    pub custom_fields: bool,
 }
+
+/// What most layouts are: no phone labels, national digits first, other
+/// columns ignored.
+const PLAIN: Layout = Layout {
+    id: "",
+    name: "",
+    source: "",
+    signature: &[],
+    columns: &[],
+    phone_labels: &[],
+    e164_digits: false,
+    custom_fields: false,
+};
 
 use Use::*;
 
@@ -77,6 +105,7 @@ pub static LAYOUTS: &[Layout] = &[
             ("Address {n} - Country", Country),
         ],
         phone_labels: &["Phone {n} - Label"],
+        ..PLAIN
     },
     Layout {
         id: "google_contacts_legacy",
@@ -93,6 +122,7 @@ pub static LAYOUTS: &[Layout] = &[
             ("Address {n} - Country", Country),
         ],
         phone_labels: &["Phone {n} - Type"],
+        ..PLAIN
     },
     Layout {
         id: "outlook",
@@ -131,7 +161,7 @@ pub static LAYOUTS: &[Layout] = &[
             ("Business Country", Country),
             ("Other Country", Country),
         ],
-        phone_labels: &[],
+        ..PLAIN
     },
     Layout {
         id: "thunderbird",
@@ -157,7 +187,7 @@ pub static LAYOUTS: &[Layout] = &[
             ("Home Country", Country),
             ("Work Country", Country),
         ],
-        phone_labels: &[],
+        ..PLAIN
     },
     Layout {
         id: "shopify_customers",
@@ -182,7 +212,7 @@ pub static LAYOUTS: &[Layout] = &[
             ("Accepts Email Marketing", EmailConsent),
             ("Default Address Country Code", Country),
         ],
-        phone_labels: &[],
+        ..PLAIN
     },
     Layout {
         id: "shopify_customers_legacy",
@@ -207,7 +237,7 @@ pub static LAYOUTS: &[Layout] = &[
             ("Country Code", Country),
             ("Country", Country),
         ],
-        phone_labels: &[],
+        ..PLAIN
     },
     Layout {
         id: "mailchimp",
@@ -230,7 +260,7 @@ pub static LAYOUTS: &[Layout] = &[
             ("TAGS", Tags),
             ("CC", Country),
         ],
-        phone_labels: &[],
+        ..PLAIN
     },
     Layout {
         id: "hubspot",
@@ -249,7 +279,7 @@ pub static LAYOUTS: &[Layout] = &[
             ("Unsubscribed from all email", EmailConsent),
             ("Marketing contact status", EmailConsent),
         ],
-        phone_labels: &[],
+        ..PLAIN
     },
     Layout {
         id: "salesforce_report",
@@ -268,7 +298,7 @@ pub static LAYOUTS: &[Layout] = &[
             ("Other Country", Country),
             ("Email Opt Out", EmailConsent),
         ],
-        phone_labels: &[],
+        ..PLAIN
     },
     Layout {
         id: "salesforce_api",
@@ -289,7 +319,7 @@ pub static LAYOUTS: &[Layout] = &[
             ("OtherCountry", Country),
             ("HasOptedOutOfEmail", EmailConsent),
         ],
-        phone_labels: &[],
+        ..PLAIN
     },
     Layout {
         id: "quickbooks_customers",
@@ -301,7 +331,20 @@ pub static LAYOUTS: &[Layout] = &[
             ("Email", Email),
             ("Full Name", Name),
         ],
-        phone_labels: &[],
+        ..PLAIN
+    },
+    Layout {
+        id: "quickbooks_customers_modern",
+        name: "QuickBooks Online customer contact list (modern report view)",
+        source: "QuickBooks Online Reports → Customer Contact List → Export to CSV, as \
+                 public QuickBooks importers' test fixtures quote it (title lines above)",
+        signature: &["Customer full name", "Phone numbers", "Email", "Full name"],
+        columns: &[
+            ("Phone numbers", Phone),
+            ("Email", Email),
+            ("Full name", Name),
+        ],
+        ..PLAIN
     },
     Layout {
         id: "brevo",
@@ -317,9 +360,78 @@ pub static LAYOUTS: &[Layout] = &[
             ("SMS_BLACKLISTED", OptedOut),
             ("EMAIL_BLACKLISTED", EmailConsent),
         ],
-        phone_labels: &[],
+        ..PLAIN
+    },
+    Layout {
+        id: "apple_vcard",
+        name: "Apple Contacts / iCloud vCard export",
+        source: "Contacts on Mac, iPhone or iCloud.com → Export vCard (vCard 3.0, the only \
+                 export Apple offers); read by crate::vcard, cards as in mangstadt/ez-vcard \
+                 John_Doe_MAC_ADDRESS_BOOK.vcf",
+        signature: &[
+            APPLE_VCARD_LINE,
+            "Mobile Phone",
+            "Phone",
+            "Fax",
+            "Categories",
+        ],
+        columns: VCARD_COLUMNS,
+        ..PLAIN
+    },
+    Layout {
+        id: "vcard",
+        name: "vCard file (Google, Outlook, Android; vCard 2.1, 3.0 or 4.0)",
+        source: "read by crate::vcard; cards as in mangstadt/ez-vcard gmail-single2.vcf and \
+                 FolkerKinzel/VCards v2_1.vcf",
+        signature: &[VCARD_LINE, "Mobile Phone", "Phone", "Fax", "Categories"],
+        columns: VCARD_COLUMNS,
+        ..PLAIN
+    },
+    Layout {
+        id: "hmbulk_export",
+        name: "hmbulk export (Heymarket contacts)",
+        source: "hmbulk-engine/src/export/columns.rs: the columns `hmbulk export` writes",
+        signature: &["id", "uuid", "phone", "created", "updated"],
+        columns: &[
+            ("phone", Phone),
+            ("email", Email),
+            ("first", First),
+            ("last", Last),
+            ("display_name", Name),
+            ("tags", Tags),
+            ("is_opted_out", OptedOut),
+            ("assignee", Assignee),
+            ("uuid", Uuid),
+        ],
+        e164_digits: true,
+        custom_fields: true,
+        ..PLAIN
     },
 ];
+
+/// The first column of the rows a vCard file gives (crate::vcard), which
+/// tells Apple's files from the others.
+const APPLE_VCARD_LINE: &str = crate::vcard::APPLE_LINE;
+const VCARD_LINE: &str = crate::vcard::LINE;
+
+/// What the rows of a vCard file hold ([`crate::vcard::COLUMNS`]): mobile
+/// numbers before the others (each column preferred first), `Fax` unused.
+const VCARD_COLUMNS: &[(&str, Use)] = &[
+    ("Mobile Phone", Phone),
+    ("Phone", Phone),
+    ("Email", Email),
+    ("First Name", First),
+    ("Last Name", Last),
+    ("Name", Name),
+    ("Categories", Tags),
+    ("Country", Country),
+];
+
+/// Does a file with this header hold E.164 digits without `+` (its layout's
+/// [`Layout::e164_digits`])?
+pub fn e164_digits(headers: &[String]) -> bool {
+    detect(headers).is_some_and(|layout| layout.e164_digits)
+}
 
 /// The layout a header is, if any.
 pub fn detect(headers: &[String]) -> Option<&'static Layout> {
@@ -426,6 +538,29 @@ mod tests {
         assert_eq!(layout.phone_label("Phone 2 - Value", &h), Some(2));
         assert_eq!(layout.place("Phone 1 - Label"), None);
         assert_eq!(layout.place("Phone 2 - Value").unwrap().priority, (0, 2));
+    }
+
+    #[test]
+    fn the_rows_of_a_vcard_file_are_a_known_layout() {
+        for apple in [true, false] {
+            let header: Vec<String> = crate::vcard::header(apple)
+                .into_iter()
+                .map(String::from)
+                .collect();
+            let layout = detect(&header).unwrap();
+            assert_eq!(layout.id, if apple { "apple_vcard" } else { "vcard" });
+            for (column, _) in layout.columns {
+                assert!(crate::vcard::COLUMNS.contains(column), "{column}");
+            }
+        }
+    }
+
+    #[test]
+    fn hmbulk_exports_are_known_and_read_e164_digits() {
+        let export = headers("id,uuid,phone,first,last,email,tags,created,updated,Company");
+        assert_eq!(detect(&export).map(|l| l.id), Some("hmbulk_export"));
+        assert!(e164_digits(&export));
+        assert!(!e164_digits(&headers("Mobile,uuid,phone")));
     }
 
     #[test]

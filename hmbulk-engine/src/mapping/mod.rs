@@ -8,8 +8,9 @@
 //! columns `id`, `created`, `updated`, `blocked` (ignored); then, in a file of
 //! a known layout ([`layouts`]), what the layout says, and a custom field by
 //! title or `custom:<id>` for the layout's other columns, which are otherwise
-//! ignored and named; in any other file the built-in synonyms, then
-//! `custom:<id>`, then a custom field title.
+//! ignored and named (in hmbulk's own export they are custom field titles,
+//! and one the account lacks is unknown); in any other file the built-in
+//! synonyms, then `custom:<id>`, then a custom field title.
 //!
 //! `phone`, `email` and `country` may come from several columns: they are
 //! kept in priority order (map file order; the layout's order; otherwise
@@ -421,7 +422,9 @@ impl Mapping {
                 },
                 None => match custom(header, catalog) {
                     Some(target) => Placed::Target(target, by_name(header)),
-                    None => Placed::Ignored(Some(format!("not used from a {}", layout.name))),
+                    None if layout.custom_fields && !catalog.online => Placed::Unchecked,
+                    None if layout.custom_fields => Placed::Unknown,
+                    None => Placed::Ignored(Some(format!("not used from this {}", layout.name))),
                 },
             };
         }
@@ -642,6 +645,8 @@ fn field_of(used: Use) -> Option<Field> {
         Use::SmsConsent => Field::SmsConsent,
         Use::OptedOut => Field::OptedOut,
         Use::Country => Field::Country,
+        Use::Assignee => Field::Assignee,
+        Use::Uuid => Field::Uuid,
         Use::EmailConsent => return None,
     })
 }
@@ -674,7 +679,8 @@ fn rank(key: &str) -> u8 {
     }
 }
 
-pub(super) fn count(n: usize, noun: &str) -> String {
+/// `1 line`, `3 lines`.
+pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {

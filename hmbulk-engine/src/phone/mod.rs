@@ -26,9 +26,6 @@ use crate::outcome::{ErrorCode, RowError};
 use damage::Damage;
 pub use tally::CountryTally;
 
-/// Columns that make a file an `hmbulk export` (see `export::columns`).
-const EXPORT_COLUMNS: [&str; 5] = ["id", "uuid", "phone", "created", "updated"];
-
 /// A cell longer than this is not a phone number, whatever it holds; checked
 /// before any parsing so hostile cells cost nothing.
 const MAX_CELL_CHARS: usize = 64;
@@ -118,8 +115,9 @@ impl std::fmt::Display for Region {
 #[derive(Debug, Clone)]
 pub struct PhoneNormaliser {
     region: Option<Region>,
-    /// The file is Heymarket's own (an `hmbulk export`): bare digits are
-    /// E.164 first, national only when that reading is invalid.
+    /// The file's layout says bare digits are E.164 (Heymarket's own format,
+    /// `mapping::Layout::e164_digits`): read with `+` first, national only
+    /// when that reading is invalid.
     heymarket_digits: bool,
     /// "+1 415 555 3434, (415) 555-3434, or …": what an invalid-phone message offers.
     accepted: String,
@@ -151,14 +149,13 @@ impl PhoneNormaliser {
         })
     }
 
-    /// The same, for a file with the columns of `hmbulk export` (`id`, `uuid`,
-    /// `phone`, …): Heymarket writes E.164 digits without `+`, so there a
-    /// cell of bare digits is read with `+` first. Elsewhere a valid national
+    /// The same, reading a cell of bare digits with `+` first when
+    /// `e164_digits` (the file's layout says so: `hmbulk export` writes
+    /// Heymarket's E.164 digits without `+`). Otherwise a valid national
     /// reading wins: `6785912345` is a US number in a US file, but Vanuatu's
     /// `+678 59 12345` in an export.
-    pub fn for_headers(mut self, headers: &[String]) -> Self {
-        let has = |name: &str| headers.iter().any(|h| h == name);
-        self.heymarket_digits = EXPORT_COLUMNS.iter().all(|c| has(c));
+    pub fn e164_digits(mut self, e164_digits: bool) -> Self {
+        self.heymarket_digits = e164_digits;
         self
     }
 

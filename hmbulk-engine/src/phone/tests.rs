@@ -470,17 +470,14 @@ fn an_exports_digits_are_international_first() {
     // Vanuatu's +678 59 12345 without its `+` is also a valid US number.
     let us = us();
     assert_eq!(digits(&us, "6785912345"), "16785912345");
-    let headers: Vec<String> = ["id", "uuid", "phone", "first", "created", "updated"]
-        .map(String::from)
-        .to_vec();
-    let export = us.clone().for_headers(&headers);
+    let export = us.clone().e164_digits(true);
     let (phone, rule) = export.read("6785912345", None).unwrap();
     assert_eq!(phone.digits, "6785912345");
     assert_eq!(rule, Rule::BareInternational);
     // Other cells of an export read as anywhere else.
     assert_eq!(digits(&export, "(415) 555-3434"), "14155553434");
     assert_eq!(digits(&export, "14155553434"), "14155553434");
-    let other = us.for_headers(&["Mobile".to_string(), "uuid".to_string()]);
+    let other = us.e164_digits(false);
     assert_eq!(digits(&other, "6785912345"), "16785912345");
 }
 
