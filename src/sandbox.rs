@@ -17,10 +17,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::api::{Client, ClientOptions, Credentials};
-use crate::error::{Error, Result};
-use crate::sim::persist::StateFile;
-use crate::sim::{Sim, SimConfig};
+use heymarket_sim::persist::StateFile;
+use heymarket_sim::{Sim, SimConfig};
+use hmbulk_engine::api::{Client, ClientOptions, Credentials};
+use hmbulk_engine::error::{Error, Result};
 
 /// The store's file name inside the sandbox folder.
 pub const STORE_FILE: &str = "store.json";
@@ -121,10 +121,6 @@ impl Sandbox {
             Credentials::ApiKey(self.key.clone()),
             options,
         )
-    }
-
-    pub fn url(&self) -> String {
-        self.sim.url()
     }
 
     /// The folder the store is kept in.

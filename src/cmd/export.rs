@@ -8,14 +8,17 @@ use std::time::Instant;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::api::ApiVersion;
-use crate::atomic_file::{AtomicFile, commit_csv, write_json};
-use crate::cli::ApiArgs;
-use crate::error::{Error, Exit, Result};
-use crate::export::columns::Columns;
-use crate::export::{Pager, PagerStats, Since, parse_time};
-use crate::formula::guard;
-use crate::progress::Progress;
+use crate::cli::{ApiArgs, choice};
+use crate::exit::{Exit, Outcome};
+use crate::output;
+use hmbulk_engine::api::ApiVersion;
+use hmbulk_engine::atomic_file::{AtomicFile, CsvFile, write_json};
+use hmbulk_engine::error::{Error, Result};
+use hmbulk_engine::export::columns::Columns;
+use hmbulk_engine::export::extra::{Extra, Extras};
+use hmbulk_engine::export::{Pager, PagerStats, Since, parse_time};
+use hmbulk_engine::formula::guard;
+use hmbulk_engine::progress::Progress;
 
 pub const USAGE: &str = "\
 Examples:
@@ -24,12 +27,22 @@ Examples:
   hmbulk export --out changed.csv --updated-since 2026-11-01T00:00:00Z
   hmbulk export --out nightly.csv --state nightly.state.json   (cron: only what changed since last run)
   hmbulk export --out slim.csv --columns phone,first,last,tags
+  hmbulk export --out - --format jsonl | jq .phone      to standard output
+  hmbulk export --out full.csv --status --channels      (+ blocked, channel:phone, channel:email)
+
+--status (the blocked column) and --channels (channel:phone, channel:email:
+the contacts' other phones and emails) each cost one request per contact:
+at 500 requests/min, 30,000 contacts take an hour each; the estimate is
+printed first. Without --status there is no blocked column (the listing does
+not say, and an empty cell would read as not blocked).
 
 The file is written to a temporary name (.<name>.XXXXXX.hmbulk-tmp) and renamed
 when complete: a run that fails or is interrupted leaves the previous file in
-place, and the next run removes what a killed one left. Exit codes: 0 complete;
-1 the count check came up short; 2 usage error; 3 stopped by the API (or it
-did not page as documented); 130 Ctrl-C.";
+place, and the next run removes what a killed one left (`--out -` streams to
+standard output instead: a reader that stops early ends the export quietly). Exit codes: 0 complete;
+1 the count check came up short; 2 usage error, or the file cannot be written
+(an export sends nothing); 3 stopped by the API (or it did not page as
+documented); 130 Ctrl-C.";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
@@ -41,13 +54,13 @@ pub enum Format {
 #[derive(Debug, clap::Args)]
 #[command(after_help = USAGE)]
 pub struct Args {
-    /// Where to write the contacts.
+    /// Where to write the contacts; `-` is standard output.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     pub format: Format,
     /// API generation to list with.
-    #[arg(long, value_enum, default_value_t = ApiVersion::V2)]
+    #[arg(long, value_parser = choice::<ApiVersion>(), default_value_t = ApiVersion::V2)]
     pub api: ApiVersion,
     /// Only contacts updated at or after this time (RFC 3339 or YYYY-MM-DD, UTC).
     #[arg(long, value_name = "TS")]
@@ -59,6 +72,14 @@ pub struct Args {
     /// Comma-separated columns, in the order wanted (default: all).
     #[arg(long, value_delimiter = ',')]
     pub columns: Option<Vec<String>>,
+    /// Add the blocked column, read per contact from /v1/contact/status
+    /// (one request per contact).
+    #[arg(long)]
+    pub status: bool,
+    /// Add channel:phone and channel:email columns: the contacts' other
+    /// phones and emails (one request per contact; needs --api v2).
+    #[arg(long)]
+    pub channels: bool,
     /// Do not guard formula-like cells with a leading '.
     #[arg(long)]
     pub raw: bool,
@@ -101,13 +122,25 @@ struct ExportSummary {
     paging: PagerStats,
 }
 
-pub fn run(args: Args) -> Result<Exit> {
+pub fn run(args: Args) -> Outcome {
     let started = Instant::now();
+    let to_stdout = is_stdout(&args.out);
+    if to_stdout && args.api_args.json {
+        return Err(Error::usage(
+            "--json and --out - would both write standard output: drop one \
+             (the summary is on stderr without --json)",
+        )
+        .into());
+    }
     // Nothing to finish on Ctrl-C: quit at once, whatever the run waits for.
-    crate::cli::quit_on_ctrl_c(format!(
-        "the export was abandoned; {} is left as it was",
-        args.out.display()
-    ));
+    crate::cli::quit_on_ctrl_c(if to_stdout {
+        "the export to standard output was cut short".to_string()
+    } else {
+        format!(
+            "the export was abandoned; {} is left as it was",
+            args.out.display()
+        )
+    });
     let sandbox = args.api_args.sandbox()?;
     let client = args.api_args.required_client(sandbox.as_ref())?;
     let state = match &args.state {
@@ -117,8 +150,18 @@ pub fn run(args: Args) -> Result<Exit> {
     let since = since(&args, &state)?;
     let incremental = since.updated_at_or_after.is_some();
 
+    let extras = Extras {
+        status: args.status,
+        channels: args.channels,
+    };
+    if args.channels && args.api == ApiVersion::V1 {
+        return Err(Error::usage(
+            "--channels needs --api v2: channels are read by contact uuid, which v1 listings lack",
+        )
+        .into());
+    }
     let catalog = client.catalog()?;
-    let columns = Columns::new(&catalog, args.columns.as_deref())?;
+    let columns = Columns::new(&catalog, args.columns.as_deref(), extras)?;
     // The count bounds how far the listing may run. An incremental export
     // can do without it (its endpoint's shape is not documented).
     let total = if incremental {
@@ -126,6 +169,12 @@ pub fn run(args: Args) -> Result<Exit> {
     } else {
         Some(client.count()?)
     };
+    if extras.per_contact() > 0 && !args.api_args.quiet {
+        eprintln!(
+            "export: {}",
+            per_contact_estimate(extras, total, args.api_args.rate)
+        );
+    }
     let progress = Progress::new(
         "export",
         total.filter(|_| !incremental),
@@ -142,11 +191,16 @@ pub fn run(args: Args) -> Result<Exit> {
     if let Some(n) = total {
         pager.expect_about(n);
     }
-    let mut write = |c: &crate::api::ContactRecord| -> Result<()> {
+    let mut write = |c: &hmbulk_engine::api::Contact| -> Result<()> {
         progress.inc(1);
+        let mut contact = std::borrow::Cow::Borrowed(c);
+        let extra = match extras.per_contact() {
+            0 => Extra::default(),
+            _ => extras.fetch(&client, contact.to_mut())?,
+        };
         match args.format {
-            Format::Csv => out.csv_row(&columns.cells(c, &catalog), args.raw),
-            Format::Jsonl => out.json_line(&columns.json(c, &catalog)),
+            Format::Csv => out.csv_row(&columns.cells(&contact, &catalog, &extra), args.raw),
+            Format::Jsonl => out.json_line(&columns.json(&contact, &catalog, &extra)),
         }
     };
     pager.run(&mut write)?;
@@ -214,27 +268,55 @@ pub fn run(args: Args) -> Result<Exit> {
         high_water: high_water.map(fmt_time),
         paging: stats,
     };
+    let exit = if count_check.starts_with("short") {
+        Exit::RowsFailed
+    } else {
+        Exit::Ok
+    };
     if args.api_args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&summary).map_err(std::io::Error::from)?
-        );
+        output::print_json(&summary, exit)?;
     }
     if !args.api_args.quiet {
         eprintln!(
             "exported {} contacts to {} in {:.1}s ({} requests); count check: {}",
             summary.contacts,
-            args.out.display(),
+            if to_stdout {
+                Path::new(output::STDOUT)
+            } else {
+                &args.out
+            }
+            .display(),
             elapsed_s,
             summary.requests,
             count_check
         );
     }
-    Ok(if count_check.starts_with("short") {
-        Exit::RowsFailed
-    } else {
-        Exit::Ok
-    })
+    Ok(exit)
+}
+
+/// `--out -`.
+fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// What `--status` / `--channels` cost: requests per contact, and the time
+/// for `total` contacts at `rate` requests per minute.
+fn per_contact_estimate(extras: Extras, total: Option<u64>, rate: u32) -> String {
+    let per = extras.per_contact();
+    let what = match (extras.status, extras.channels) {
+        (true, true) => "--status and --channels cost two requests per contact",
+        (true, false) => "--status costs one request per contact",
+        _ => "--channels costs one request per contact",
+    };
+    match (total, rate) {
+        (Some(n), 0) => format!("{what}: {} requests, with no rate limit", n * per),
+        (Some(n), r) => format!(
+            "{what}: {} requests for {n} contacts, about {} at {r}/min",
+            n * per,
+            hmbulk_engine::lookup::duration_words((n * per) as f64 * 60.0 / f64::from(r))
+        ),
+        (None, _) => format!("{what} (at 500/min, 30,000 contacts take an hour per request kind)"),
+    }
 }
 
 fn since(args: &Args, state: &State) -> Result<Since> {
@@ -277,18 +359,21 @@ fn fmt_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// The output, written under a temporary name beside its final place.
+/// The output, written under a temporary name beside its final place, or
+/// to standard output.
 enum OutFile {
-    Csv(Box<csv::Writer<AtomicFile>>),
+    Csv(Box<CsvFile>),
     Jsonl(AtomicFile),
 }
 
 impl OutFile {
+    /// `-` is standard output.
     fn create(path: &Path, format: Format, bom: bool) -> Result<OutFile> {
+        let stdout = is_stdout(path);
         Ok(match format {
-            Format::Csv => OutFile::Csv(Box::new(csv::Writer::from_writer(AtomicFile::create(
-                path, bom,
-            )?))),
+            Format::Csv if stdout => OutFile::Csv(Box::new(CsvFile::stdout(bom)?)),
+            Format::Csv => OutFile::Csv(Box::new(CsvFile::create(path, bom)?)),
+            Format::Jsonl if stdout => OutFile::Jsonl(AtomicFile::stdout(false)?),
             Format::Jsonl => OutFile::Jsonl(AtomicFile::create(path, false)?),
         })
     }
@@ -307,15 +392,17 @@ impl OutFile {
 
     fn json_line(&mut self, v: &serde_json::Value) -> Result<()> {
         if let OutFile::Jsonl(w) = self {
-            serde_json::to_writer(&mut *w, v).map_err(std::io::Error::from)?;
-            w.write_all(b"\n")?;
+            serde_json::to_writer(&mut *w, v)
+                .map_err(std::io::Error::from)
+                .and_then(|()| w.write_all(b"\n"))
+                .map_err(|e| Error::output(w.path(), e))?;
         }
         Ok(())
     }
 
     fn commit(self) -> Result<()> {
         match self {
-            OutFile::Csv(w) => commit_csv(*w),
+            OutFile::Csv(w) => w.commit(),
             OutFile::Jsonl(f) => f.commit(),
         }
     }

@@ -1,49 +1,42 @@
-//! `hmbulk fields`: the account's custom fields, tags and team members with
-//! their ids — what a `--map` file or a `custom:<id>` header needs.
+//! `hmbulk fields`: the account's custom fields with their ids — what a
+//! `--map` file or a `custom:<id>` header needs. One request
+//! (`POST /v1/contact-fields`). Tags and members: `hmbulk tags`, `hmbulk team`.
+
+use serde_json::json;
 
 use crate::cli::ApiArgs;
-use crate::error::{Exit, Result};
+use crate::cmd::listing::{self, FormatArgs, Listing};
+use crate::exit::Outcome;
 
 pub const USAGE: &str = "\
 Examples:
-  hmbulk fields                 custom fields, tags and members, with ids
-  hmbulk fields --json          the same as JSON
-  hmbulk fields --sandbox       what the local simulator knows";
+  hmbulk fields                      custom fields: id and title
+  hmbulk fields --format csv         the same as CSV (id,title)
+  hmbulk fields --format json        ... or JSON
+  hmbulk fields --sandbox            what the local simulator knows
+
+A column titled like a field (any case, spaces and punctuation ignored) or
+named custom:<id> imports into it. Cost: one request.";
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = USAGE)]
 pub struct Args {
     #[command(flatten)]
+    pub format: FormatArgs,
+    #[command(flatten)]
     pub api: ApiArgs,
 }
 
-pub fn run(args: Args) -> Result<Exit> {
-    let sandbox = args.api.sandbox()?;
-    let client = args.api.required_client(sandbox.as_ref())?;
-    let catalog = client.catalog()?;
-    if args.api.json {
-        let json = serde_json::json!({
-            "custom_fields": catalog.fields,
-            "tags": catalog.tags,
-            "members": catalog.members,
-        });
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json).map_err(std::io::Error::from)?
-        );
-        return Ok(Exit::Ok);
-    }
-    println!("custom fields (a column titled like the field, or custom:<id>):");
-    for f in &catalog.fields {
-        println!("  {:>8}  {}", f.id, f.title);
-    }
-    println!("tags (names or ids in a `tags` column, separated by ; or ,):");
-    for t in &catalog.tags {
-        println!("  {:>8}  {}", t.id, t.name);
-    }
-    println!("members (names or ids in an `owner` / `assignee` column):");
-    for m in &catalog.members {
-        println!("  {:>8}  {}", m.id, m.name);
-    }
-    Ok(Exit::Ok)
+pub fn run(args: Args) -> Outcome {
+    listing::run(&args.api, &args.format, |client| {
+        let fields = client.custom_fields()?;
+        Ok(Listing {
+            columns: vec!["id", "title"],
+            rows: fields
+                .iter()
+                .map(|f| vec![f.id.to_string(), f.title.clone()])
+                .collect(),
+            json: json!(fields),
+        })
+    })
 }

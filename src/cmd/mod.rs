@@ -1,8 +1,15 @@
 //! One module per subcommand, each opening with its usage, then its `Args`,
-//! then `run`.
+//! then `run`; `listing` and `rows` are what several of them share.
 
+pub mod delete;
+pub mod docs;
 pub mod export;
 pub mod fields;
 pub mod import;
+pub mod listing;
+pub mod rows;
 pub mod sandbox;
 pub mod status;
+pub mod tags;
+pub mod team;
+pub mod validate;

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::error::{Exit, Result};
+use crate::exit::{Exit, Outcome};
 use crate::sandbox::Sandbox;
 
 pub const USAGE: &str = "\
@@ -41,7 +41,7 @@ pub enum Action {
     },
 }
 
-pub fn run(args: Args) -> Result<Exit> {
+pub fn run(args: Args) -> Outcome {
     match args.action {
         Action::Reset {
             demo,
@@ -63,7 +63,11 @@ pub fn run(args: Args) -> Result<Exit> {
             }
         }
         Action::Path { sandbox_dir } => {
-            println!("{}", Sandbox::folder(sandbox_dir.as_deref())?.display());
+            crate::output::print(
+                &Sandbox::folder(sandbox_dir.as_deref())?
+                    .display()
+                    .to_string(),
+            )?;
         }
     }
     Ok(Exit::Ok)

@@ -7,7 +7,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use hmbulk::sim::FieldDef;
+use heymarket_sim::FieldDef;
 use serde_json::{Value, json};
 
 use crate::hostile::{Hostile, Reply, confirmed, listed};

@@ -81,6 +81,8 @@ fn clean_file_creates_every_contact() {
             "row",
             "phone_raw",
             "phone",
+            "name",
+            "email",
             "action",
             "id",
             "uuid",
@@ -90,6 +92,9 @@ fn clean_file_creates_every_contact() {
     assert!(column(&results, "action").iter().all(|a| a == "created"));
     assert_eq!(column(&results, "phone")[3], digits(3));
     assert_eq!(column(&results, "phone_raw")[3], phone(3));
+    // Who the row is, beside its phone.
+    assert_eq!(column(&results, "name")[3], "First3 Last3");
+    assert_eq!(column(&results, "email")[3], "p3@example.com");
     assert!(column(&results, "uuid").iter().all(|u| u.len() == 36));
     assert_eq!(wd.read_csv("people.errors.csv").len(), 1, "only the header");
 
@@ -146,7 +151,9 @@ fn importing_twice_updates_and_adds_nothing() {
     let out = wd.run(&["import", "people.csv", "--batch-size", "7"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let results = wd.read_csv("people.results.csv");
-    assert!(column(&results, "action").iter().all(|a| a == "updated"));
+    let actions = column(&results, "action");
+    assert_eq!(actions[4], "updated");
+    assert_eq!(actions.iter().filter(|a| *a == "unchanged").count(), 29);
     assert_eq!(
         store_phones(&wd),
         before,
@@ -155,7 +162,11 @@ fn importing_twice_updates_and_adds_nothing() {
     let store = wd.sim().contacts();
     let c = store.iter().find(|c| c["phone"] == digits(4)).unwrap();
     assert_eq!(c["first"], "Renamed");
-    assert_eq!(wd.read_json("people.summary.json")["updated"], 30);
+    let summary = wd.read_json("people.summary.json");
+    assert_eq!(
+        (&summary["updated"], &summary["unchanged"]),
+        (&1.into(), &29.into())
+    );
 }
 
 #[test]
@@ -180,7 +191,8 @@ fn create_and_update_modes_skip_what_they_must_not_touch() {
     let out = wd.run(&["import", "more.csv", "--mode", "update"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let actions = column(&wd.read_csv("more.results.csv"), "action");
-    assert_eq!(actions.iter().filter(|a| *a == "updated").count(), 10);
+    assert_eq!(actions.iter().filter(|a| *a == "updated").count(), 1);
+    assert_eq!(actions.iter().filter(|a| *a == "unchanged").count(), 9);
     assert_eq!(actions.iter().filter(|a| *a == "skipped").count(), 2);
     assert_eq!(wd.sim().contacts().len(), 10, "update never creates");
     let c0 = stored(&wd, &digits(0));
@@ -190,7 +202,7 @@ fn create_and_update_modes_skip_what_they_must_not_touch() {
 #[test]
 fn v1_batch_api_reports_created_updated_and_survives_both_answer_shapes() {
     for answer_array in [false, true] {
-        let wd = Workdir::with_sim(hmbulk::sim::SimConfig {
+        let wd = Workdir::with_sim(heymarket_sim::SimConfig {
             v1_answer_array: answer_array,
             ..Workdir::sim_config()
         });
@@ -215,7 +227,8 @@ fn v1_batch_api_reports_created_updated_and_survives_both_answer_shapes() {
         let out = wd.run(&["import", "people.csv", "--api", "v1", "--batch-size", "5"]);
         assert_eq!(code(&out), 0, "{}", stderr(&out));
         let actions = column(&wd.read_csv("people.results.csv"), "action");
-        assert_eq!(actions.iter().filter(|a| *a == "updated").count(), 12);
+        assert_eq!(actions.iter().filter(|a| *a == "updated").count(), 1);
+        assert_eq!(actions.iter().filter(|a| *a == "unchanged").count(), 11);
         assert_eq!(actions.iter().filter(|a| *a == "created").count(), 1);
         let store = wd.sim().contacts();
         assert_eq!(store.len(), 13);
@@ -455,7 +468,7 @@ fn blank_cells_keep_the_field_unless_blank_clear() {
 
 #[test]
 fn credentials_can_come_from_a_file_and_are_never_echoed() {
-    let wd = Workdir::with_sim(hmbulk::sim::SimConfig {
+    let wd = Workdir::with_sim(heymarket_sim::SimConfig {
         api_key: None,
         secret: Some(("file-id".into(), "file-secret-value".into())),
         ..Workdir::sim_config()

@@ -2,7 +2,7 @@
 //! random 500s, dropped connections, refused items and batches, expiring
 //! JWTs, an API that stays down. Nothing lost, nothing duplicated.
 
-use hmbulk::sim::SimConfig;
+use heymarket_sim::SimConfig;
 
 use crate::test_import::{as_refs, clean_rows, digits, store_phones};
 use crate::workdir::{Workdir, assert_each_row_once, code, column, stderr};
@@ -163,8 +163,12 @@ fn an_api_that_goes_down_mid_run_stops_it_with_exit_3_and_every_row_read_reporte
     assert_each_row_once(&wd, "people", 40);
     let errors = wd.read_csv("people.errors.csv");
     let codes = column(&errors, "_error_code");
+    // The batch in flight (sent create first: its write answered 500,
+    // which may have stored it) is unconfirmed; the rest were not sent.
+    let unconfirmed = codes.iter().filter(|c| *c == "unconfirmed").count();
+    assert!(unconfirmed <= 2, "{codes:?}");
     assert!(
-        !codes.is_empty() && codes.iter().all(|c| c == "not_sent"),
+        codes.len() > unconfirmed && codes.iter().all(|c| c == "not_sent" || c == "unconfirmed"),
         "{codes:?}"
     );
     let stored = wd.sim().contacts().len();
@@ -181,12 +185,7 @@ fn ctrl_c_stops_cleanly_and_the_reports_cover_every_row_read() {
     let wd = Workdir::with_sim(Workdir::sim_config());
     wd.create("people.csv", &as_refs(&clean_rows(40)));
     let child = slow_import_under_way(&wd, &[]);
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let out = child.wait_with_output().unwrap();
+    let out = crate::test_resume::ctrl_c(child);
     assert_eq!(code(&out), 130, "{}", stderr(&out));
     assert!(stderr(&out).contains("stopping"), "{}", stderr(&out));
 

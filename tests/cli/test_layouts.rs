@@ -32,7 +32,8 @@ fn import_all(wd: &Workdir, name: &str, text: &str, rows: usize, layout: &str) -
     summary
 }
 
-fn tags(contact: &Value) -> Value {
+/// The tag ids of a stored contact, sorted.
+pub fn tags(contact: &Value) -> Value {
     let mut ids: Vec<i64> = contact["tags"]
         .as_array()
         .map(|a| a.iter().filter_map(Value::as_i64).collect())
@@ -428,4 +429,43 @@ ok@example.fr;Martin;Léa;+33698765432;true;false;2023-05-06 07:08:09;2023-05-06
     assert!(ignored(&summary).contains(&"EMAIL_BLACKLISTED".to_string()));
     let results = wd.read_csv("brevo.results.csv");
     assert_eq!(column(&results, "action"), ["created", "created"]);
+}
+
+/// QuickBooks Online, modern report view: Reports → Customer Contact List →
+/// Export to CSV writes the company, the report's title and a blank line
+/// above the header, and `Phone:` before each number — as public test
+/// fixtures of QuickBooks importers quote it (`"Example Co, LLC",,,,,` /
+/// `Customer Contact List,,,,,` / `` / `Customer full name,Phone numbers,…`).
+/// The title lines are skipped; rows keep their numbers.
+#[test]
+fn quickbooks_report_title_lines_are_skipped() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    let text = "\"Example Co, LLC\",,,,,\r\n\
+Customer Contact List,,,,,\r\n\
+\r\n\
+Customer full name,Phone numbers,Email,Full name,Bill address,Ship address\r\n\
+Acme Corp,Phone:(415) 555-0181,billing@acme.example,Ann Acme,\"12 Larkspur Way\nSTE 4\nGreenbank NC 27000\",\r\n\
+SHELL OIL 123,,,,,\r\n\
+Thistle Forge,Phone:(415) 555-0182,forge@example.com,,\"9 Anvil Way\nBellhurst OH 43002\",\r\n";
+    wd.create_bytes("Customer Contact List.csv", text.as_bytes());
+    let out = wd.run(&["import", "Customer Contact List.csv"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 1, "{err}");
+    assert!(
+        err.starts_with("layout: QuickBooks Online customer contact list (modern report view)"),
+        "{err}"
+    );
+    assert!(err.contains("the header is on line 4"), "{err}");
+    assert_each_row_once(&wd, "Customer Contact List", 3);
+    assert_eq!(stored(&wd, "14155550181")["display_name"], "Ann Acme");
+    assert_eq!(stored(&wd, "14155550182")["email"], "forge@example.com");
+    assert_eq!(wd.sim().contacts().len(), 2);
+    let errors = wd.read_csv("Customer Contact List.errors.csv");
+    assert_eq!(column(&errors, "Customer full name"), ["SHELL OIL 123"]);
+    assert_eq!(column(&errors, "_row"), ["2"]);
+    let summary = wd.read_json("Customer Contact List.summary.json");
+    assert!(
+        summary["notes"].to_string().contains("report's title"),
+        "{summary}"
+    );
 }

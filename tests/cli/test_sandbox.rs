@@ -136,10 +136,62 @@ fn a_sandbox_walk_through_keeps_one_store_across_commands() {
     assert_eq!(cell(&second, "12125550102", "is_opted_out"), "true");
     assert_eq!(cell(&second, "14155550103", "first"), "Alan");
 
-    // (`status` and `delete` steps append here once those commands exist,
-    // each checked against `walk.export(..)` as above.)
+    // 6. status: Grace opted out in step 4 already (unchanged), Alan is
+    // blocked, and a phone the sandbox does not hold is not_found.
+    walk.wd.create(
+        "status.csv",
+        &[
+            vec!["phone", "status"],
+            vec!["(212) 555-0102", "STOP"],
+            vec!["415.555.0103", "blocked"],
+            vec!["415.555.0199", "opt-out"],
+        ],
+    );
+    let out = walk.run(&["status", "status.csv"]);
+    assert_eq!(code(&out), 1, "one missing contact: {}", stderr(&out));
+    assert_each_row_once(&walk.wd, "status.status", 3);
+    let results = walk.wd.read_csv("status.status.results.csv");
+    assert_eq!(column(&results, "action"), ["unchanged", "updated"]);
+    let errors = walk.wd.read_csv("status.status.errors.csv");
+    assert_eq!(column(&errors, "_error_code"), ["not_found"]);
+    // ... which a new process reads back, and --check changes nothing.
+    let out = walk.run(&["status", "status.csv", "--check"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let checked = walk.wd.read_csv("status.status.results.csv");
+    assert_eq!(column(&checked, "unsubscribed"), ["true", "false"]);
+    assert_eq!(column(&checked, "blocked"), ["false", "true"]);
+    let out = walk.run(&["export", "--out", "third.csv", "--status"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let third = walk.wd.read_csv("third.csv");
+    assert_eq!(sorted(column(&third, "uuid")), imported);
+    assert_eq!(cell(&third, "14155550103", "blocked"), "true");
+    assert_eq!(cell(&third, "12125550102", "is_opted_out"), "true");
+    assert_eq!(cell(&third, "14155550101", "blocked"), "false");
 
-    // 6. reset: empty again; --demo for something to export.
+    // 7. delete: Ada by her uuid; refused without --yes off a terminal,
+    // then done; nothing else goes.
+    let ada = cell(&third, "14155550101", "uuid");
+    walk.wd.create(
+        "delete.csv",
+        &[
+            vec!["uuid", "phone"],
+            vec![&ada, ""],
+            vec!["", "415.555.0199"],
+        ],
+    );
+    let out = walk.run(&["delete", "delete.csv"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert_eq!(walk.export("still.csv").len(), 4, "nothing deleted");
+    let out = walk.run(&["delete", "delete.csv", "--yes"]);
+    assert_eq!(code(&out), 1, "one missing contact: {}", stderr(&out));
+    assert!(stderr(&out).contains("now 2 contacts"), "{}", stderr(&out));
+    let fourth = walk.export("fourth.csv");
+    assert_eq!(
+        sorted(column(&fourth, "phone")),
+        ["12125550102", "14155550103"]
+    );
+
+    // 8. reset: empty again; --demo for something to export.
     let out = walk.sandbox("reset", &[]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(walk.export("empty.csv").len(), 1, "only the header");
@@ -157,7 +209,7 @@ fn a_sandbox_in_use_is_refused_not_clobbered() {
     let store = walk.dir.join("store.json");
     let before = std::fs::read(&store).unwrap();
     // Another process holds the sandbox: the test takes its lock.
-    let held = hmbulk::sim::persist::StateFile::open(&store).unwrap();
+    let held = heymarket_sim::persist::StateFile::open(&store).unwrap();
     for out in [
         walk.run(&["export", "--out", "x.csv"]),
         walk.sandbox("reset", &[]),

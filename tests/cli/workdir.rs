@@ -5,13 +5,15 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use hmbulk::sim::{Sim, SimConfig};
+use heymarket_sim::{Sim, SimConfig};
 use serde_json::Value;
 
 pub const KEY: &str = "test-key-3f9a";
 
 pub struct Workdir {
     dir: tempfile::TempDir,
+    /// The runs' TMPDIR: where reports a full disk sends elsewhere land.
+    tmp: tempfile::TempDir,
     pub sim: Option<Sim>,
 }
 
@@ -20,6 +22,10 @@ impl Workdir {
         Workdir {
             dir: tempfile::Builder::new()
                 .prefix("hmbulk-test-")
+                .tempdir()
+                .expect("temp dir"),
+            tmp: tempfile::Builder::new()
+                .prefix("hmbulk-tmpdir-")
                 .tempdir()
                 .expect("temp dir"),
             sim: None,
@@ -45,6 +51,11 @@ impl Workdir {
 
     pub fn sim(&self) -> &Sim {
         self.sim.as_ref().expect("this workdir has a simulator")
+    }
+
+    /// The runs' TMPDIR.
+    pub fn tmp(&self) -> &Path {
+        self.tmp.path()
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
@@ -87,6 +98,9 @@ impl Workdir {
         // A `--sandbox` without `--sandbox-dir` keeps its store in the user's
         // cache folder: never the real one from a test.
         cmd.env("XDG_CACHE_HOME", self.dir.path().join(".cache"));
+        // Reports a full disk sends to the system's temporary folder land
+        // in this test's own.
+        cmd.env("TMPDIR", self.tmp.path());
         if let Some(sim) = &self.sim {
             cmd.env("HEYMARKET_BASE_URL", sim.url())
                 .env("HEYMARKET_API_KEY", KEY);

@@ -9,6 +9,13 @@
 //! tests. Every request is logged, to prove what reached the server (or,
 //! for a redirect target, that nothing did).
 //!
+//! [`Hostile::proxy`] puts the script in front of a real server (the
+//! simulator): the script may forward a request ([`Upstream`]) and answer
+//! with what the server said, or with something else — a write stored for
+//! real and answered `{}`, a contact of another phone, half a list, or no
+//! answer at all ([`Reply::Hangup`]) — so a test checks the row outcomes
+//! against the store.
+//!
 //! [`watch`] runs the `hmbulk` binary while sampling its peak resident
 //! memory (`VmHWM` in `/proc/<pid>/status`), and kills it if it passes a
 //! memory ceiling or a liveness deadline, so a client that reads a 1 GB
@@ -85,6 +92,9 @@ pub enum Reply {
     StallBody,
     /// The request is read and never answered.
     StallHeaders,
+    /// The request is read and the connection closed without an answer
+    /// (an answer lost on the way back).
+    Hangup,
 }
 
 pub type Script = dyn Fn(&Request) -> Reply + Send + Sync;
@@ -137,6 +147,17 @@ impl Hostile {
             log,
             stop,
         }
+    }
+
+    /// A server in front of `upstream` (a base URL such as the
+    /// simulator's): the script sees each request and the [`Upstream`] to
+    /// forward it to.
+    pub fn proxy(
+        upstream: String,
+        script: impl Fn(&Request, &Upstream) -> Reply + Send + Sync + 'static,
+    ) -> Hostile {
+        let upstream = Upstream { url: upstream };
+        Hostile::start(move |r| script(r, &upstream))
     }
 
     pub fn url(&self) -> String {
@@ -352,7 +373,87 @@ fn answer(stream: &mut TcpStream, reply: Reply, stop: &AtomicBool) -> std::io::R
             wait_for_hang_up(stream, stop);
             Ok(())
         }
+        Reply::Hangup => Ok(()),
     }
+}
+
+/// The real server behind a [`Hostile::proxy`].
+pub struct Upstream {
+    url: String,
+}
+
+impl Upstream {
+    /// Send `r` on as it came; gives the status and body of the answer.
+    pub fn forward(&self, r: &Request) -> (u16, Vec<u8>) {
+        let address = self.url.trim_start_matches("http://").trim_end_matches('/');
+        let mut stream = TcpStream::connect(address).expect("the upstream answers");
+        let target = if r.query.is_empty() {
+            r.path.clone()
+        } else {
+            format!("{}?{}", r.path, r.query)
+        };
+        let mut head = format!(
+            "{} {target} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n",
+            r.method
+        );
+        for (k, v) in &r.headers {
+            if !matches!(k.as_str(), "host" | "connection" | "content-length") {
+                head += &format!("{k}: {v}\r\n");
+            }
+        }
+        head += &format!("Content-Length: {}\r\n\r\n", r.body.len());
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(&r.body).unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).unwrap();
+        let split = answer
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .expect("an HTTP answer");
+        let head = String::from_utf8_lossy(&answer[..split]).to_string();
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .expect("a status");
+        let mut body = answer[split + 4..].to_vec();
+        if head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
+            body = unchunk(&body);
+        }
+        (status, body)
+    }
+
+    /// Forward `r` and answer as the upstream did.
+    pub fn reply(&self, r: &Request) -> Reply {
+        let (status, body) = self.forward(r);
+        Reply::Body {
+            status,
+            content_type: "application/json",
+            body,
+        }
+    }
+
+    /// Forward `r`; its answer as JSON.
+    pub fn json(&self, r: &Request) -> Value {
+        serde_json::from_slice(&self.forward(r).1).unwrap_or(Value::Null)
+    }
+}
+
+fn unchunk(mut body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(end) = body.windows(2).position(|w| w == b"\r\n") {
+        let size =
+            usize::from_str_radix(String::from_utf8_lossy(&body[..end]).trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&body[end + 2..end + 2 + size]);
+        body = &body[end + 2 + size + 2..];
+    }
+    out
 }
 
 /// JSON-ish bytes: contacts, without end.

@@ -1,0 +1,345 @@
+//! The contact endpoints' shapes as serde types: the one place that knows
+//! the JSON name of each contact field.
+//!
+//! - [`Contact`]: a contact as the API reads it back (search, the list
+//!   endpoints, the write answer), with the fields of the API reference.
+//!   Fields it does not name are ignored; a field it names with the wrong
+//!   type, or an item without an integer `id`, makes the answer unreadable
+//!   (an [`ApiError::Decode`](super::ApiError::Decode), never a panic).
+//! - [`WriteItem`]: one contact to write (`/v2/contacts` item or
+//!   `/v1/batch/contacts` element): only the fields a row sets, never a
+//!   `null` (the API might clear data on null).
+//! - [`WriteAnswer`]: the answer of `POST /v2/contacts`, the contacts stored
+//!   and the items that failed, each with the API's reason.
+//! - [`SearchBody`], [`ChannelType`]: the body of `POST /v2/contacts/search`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+/// A contact as the API reads it back.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct Contact {
+    #[serde(deserialize_with = "integer_id")]
+    pub id: i64,
+    /// v2 answers only.
+    pub uuid: Option<String>,
+    /// E.164 digits without `+`.
+    pub phone: Option<String>,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    /// Custom field values keyed by the field's id as a string. Their type
+    /// is not documented: text, or a number or boolean as sent.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub custom: BTreeMap<String, Value>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub tags: Vec<TagRef>,
+    pub assigned_user_id: Option<i64>,
+    /// The write name of the assignee, which an answer echoing a write may carry.
+    pub assignee_id: Option<i64>,
+    pub is_opted_out: Option<bool>,
+    /// Not documented on reads; shown when a server gives it.
+    pub blocked: Option<bool>,
+    /// RFC 3339.
+    pub created: Option<String>,
+    /// RFC 3339, one-second resolution.
+    pub updated: Option<String>,
+    /// Incremented on each write.
+    pub rev: Option<i64>,
+    /// Documented but not used by hmbulk, and of no documented type: kept as sent.
+    pub team_id: Option<Value>,
+    pub creator_id: Option<Value>,
+    pub shared: Option<Value>,
+    pub op: Option<Value>,
+}
+
+/// A tag on a read contact: `12`, `{"tag_id": 12}` or `{"id": 12}` (the
+/// reference shows writes with `tag_id`; reads are not documented).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum TagRef {
+    Id(i64),
+    Object {
+        tag_id: Option<i64>,
+        id: Option<i64>,
+    },
+    /// Anything else names no tag and is passed over.
+    Other(Value),
+}
+
+impl Contact {
+    /// The assignee's member id, under its read name or its write name.
+    pub fn assignee(&self) -> Option<i64> {
+        self.assigned_user_id.or(self.assignee_id)
+    }
+
+    /// The tag ids, in the order given.
+    pub fn tag_ids(&self) -> Vec<i64> {
+        self.tags
+            .iter()
+            .filter_map(|t| match t {
+                TagRef::Id(id) => Some(*id),
+                TagRef::Object { tag_id, id } => tag_id.or(*id),
+                TagRef::Other(_) => None,
+            })
+            .collect()
+    }
+
+    /// The value of custom field `id`, as text (empty when unset).
+    pub fn custom_text(&self, id: i64) -> String {
+        match self.custom.get(&id.to_string()) {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        }
+    }
+}
+
+/// `"id": 42`, or `"id": "42"`; anything else is not a contact.
+fn integer_id<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let id = match Value::deserialize(d)? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    };
+    id.ok_or_else(|| serde::de::Error::custom("a contact without an integer id"))
+}
+
+/// A `null` where a map or list is documented reads as an empty one.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// One contact to write. `contact_id` (a UUID) makes a v2 item an update;
+/// every other field is sent only when the row sets it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct WriteItem<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_id: Option<&'a str>,
+    pub phone: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<&'a str>,
+    /// Custom field id -> value (the ids go out as strings).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub custom: BTreeMap<i64, &'a str>,
+    /// `Some(vec![])` clears the tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<TagId>>,
+    /// A member id; `-1` unassigns. (Reads call it `assigned_user_id`.)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_opted_out: Option<bool>,
+}
+
+/// A tag on a write item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct TagId {
+    pub tag_id: i64,
+}
+
+/// The body of `POST /v2/contacts`.
+#[derive(Debug, Serialize)]
+pub(super) struct WriteBody<'a> {
+    pub contacts: &'a [WriteItem<'a>],
+}
+
+/// The answer of `POST /v2/contacts`. Either list may be missing or `null`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct WriteAnswer {
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub contacts: Vec<Contact>,
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub failed_contacts: Vec<FailedContact>,
+}
+
+/// An item `POST /v2/contacts` did not store: which item, and why.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(from = "FailedEntry")]
+pub struct FailedContact {
+    /// The item's `contact_id` (an update), as the API echoes it.
+    pub contact_id: Option<String>,
+    /// The item's phone, as the API echoes it.
+    pub phone: Option<String>,
+    /// The API's reason, as text.
+    pub reason: String,
+}
+
+/// A failed entry as sent: `{"contact": {...}, "error": "..."}`; the
+/// reason may also be called `message` or `reason`, and an entry without
+/// `contact` is taken to be the item itself.
+#[derive(Deserialize)]
+struct FailedEntry {
+    contact: Option<EchoedItem>,
+    contact_id: Option<String>,
+    phone: Option<String>,
+    error: Option<Value>,
+    message: Option<Value>,
+    reason: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct EchoedItem {
+    contact_id: Option<String>,
+    phone: Option<String>,
+}
+
+impl From<FailedEntry> for FailedContact {
+    fn from(e: FailedEntry) -> Self {
+        let reason = match e.error.or(e.message).or(e.reason) {
+            Some(Value::String(s)) => s,
+            Some(other) => other.to_string(),
+            None => "refused by the API (no reason given)".into(),
+        };
+        let (contact_id, phone) = match e.contact {
+            Some(c) => (c.contact_id, c.phone),
+            None => (e.contact_id, e.phone),
+        };
+        FailedContact {
+            contact_id,
+            phone,
+            reason,
+        }
+    }
+}
+
+/// What a search looks contacts up by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelType {
+    /// E.164 digits.
+    Phone,
+    /// Contact UUIDs.
+    Id,
+}
+
+/// The body of `POST /v2/contacts/search`.
+#[derive(Debug, Serialize)]
+pub(super) struct SearchBody<'a> {
+    pub contact_channels: [Channels<'a>; 1],
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct Channels<'a> {
+    pub channel_type: ChannelType,
+    pub channel_ids: &'a [String],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_read_contact_takes_the_documented_fields_and_ignores_others() {
+        let c: Contact = serde_json::from_value(json!({
+            "id": "42", "uuid": "u-1", "phone": "14155550001", "first": "Ada", "last": null,
+            "custom": {"101": "Acme", "102": 7}, "tags": [11, {"tag_id": 12}, {"id": 13}, "x"],
+            "assigned_user_id": 501, "is_opted_out": false, "rev": 3, "team_id": 9,
+            "shared": true, "op": "create", "something_new": [1, 2]
+        }))
+        .unwrap();
+        assert_eq!(
+            (c.id, c.uuid.as_deref(), c.last.as_deref()),
+            (42, Some("u-1"), None)
+        );
+        assert_eq!(c.tag_ids(), [11, 12, 13]);
+        assert_eq!(
+            (c.custom_text(101), c.custom_text(102)),
+            ("Acme".into(), "7".into())
+        );
+        assert_eq!(c.custom_text(103), "");
+        assert_eq!(c.assignee(), Some(501));
+        let c: Contact =
+            serde_json::from_value(json!({"id": 1, "custom": null, "tags": null})).unwrap();
+        assert!(c.custom.is_empty() && c.tags.is_empty());
+    }
+
+    #[test]
+    fn an_item_without_an_integer_id_or_with_a_wrong_type_is_refused() {
+        for bad in [json!({"id": "x1"}), json!({"first": "A"}), json!(7)] {
+            assert!(serde_json::from_value::<Contact>(bad).is_err());
+        }
+        let e = serde_json::from_value::<Contact>(json!({"id": "x1"})).unwrap_err();
+        assert!(e.to_string().contains("without an integer id"), "{e}");
+        let e = serde_json::from_value::<Contact>(json!({"id": 1, "first": 5})).unwrap_err();
+        assert!(e.to_string().contains("invalid type"), "{e}");
+    }
+
+    #[test]
+    fn a_write_item_carries_only_what_is_set_and_never_null() {
+        let custom = BTreeMap::from([(101, "Acme")]);
+        let item = WriteItem {
+            contact_id: Some("u-1"),
+            phone: "14155550001",
+            first: Some(""),
+            custom,
+            tags: Some(vec![TagId { tag_id: 11 }]),
+            assignee_id: Some(-1),
+            ..WriteItem::default()
+        };
+        assert_eq!(
+            serde_json::to_value(&item).unwrap(),
+            json!({"contact_id": "u-1", "phone": "14155550001", "first": "",
+                   "custom": {"101": "Acme"}, "tags": [{"tag_id": 11}], "assignee_id": -1})
+        );
+        let bare = WriteItem {
+            phone: "1",
+            ..WriteItem::default()
+        };
+        assert_eq!(serde_json::to_value(&bare).unwrap(), json!({"phone": "1"}));
+    }
+
+    #[test]
+    fn failed_items_give_their_keys_and_reason_in_any_documented_form() {
+        let answer: WriteAnswer = serde_json::from_value(json!({
+            "contacts": null,
+            "failed_contacts": [
+                {"contact": {"phone": "1", "first": "A"}, "error": "phone exists: u-9"},
+                {"contact_id": "u-2", "message": {"code": 4}},
+                {"contact": {"contact_id": "u-3"}},
+            ]
+        }))
+        .unwrap();
+        let f = &answer.failed_contacts;
+        assert!(answer.contacts.is_empty());
+        assert_eq!(
+            (f[0].phone.as_deref(), f[0].reason.as_str()),
+            (Some("1"), "phone exists: u-9")
+        );
+        assert_eq!(
+            (f[1].contact_id.as_deref(), f[1].reason.as_str()),
+            (Some("u-2"), r#"{"code":4}"#)
+        );
+        assert_eq!(f[2].contact_id.as_deref(), Some("u-3"));
+        assert!(f[2].reason.contains("no reason given"));
+    }
+
+    #[test]
+    fn a_search_body_names_the_channel_type() {
+        let ids = ["14155550001".to_string()];
+        let body = SearchBody {
+            contact_channels: [Channels {
+                channel_type: ChannelType::Phone,
+                channel_ids: &ids,
+            }],
+        };
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            json!({"contact_channels": [{"channel_type": "phone", "channel_ids": ["14155550001"]}]})
+        );
+    }
+}

@@ -1,0 +1,268 @@
+//! A contact's extra channels: the second phones and emails a row carries —
+//! from the other phone and email columns of a known layout (or of any file
+//! with several), and from `channel:phone` / `channel:email` columns — added
+//! to the contact after its write.
+//!
+//! Takes a batch's rows before the write ([`ChannelPlan::of`]) and their
+//! outcomes after it ([`ChannelPlan::add`]); gives the outcomes with every
+//! written row's channels added. For each such contact it lists the channels
+//! it has (`GET /v2/contact/{uuid}/channels`, one request) and adds each one
+//! it lacks (`POST /v2/contact/{uuid}/channel`, one request each), so a file
+//! imported twice adds each channel once. A channel is part of its row's
+//! outcome: one the API refuses fails the row as `channel_failed` (the
+//! contact itself was written; the message says so), and a run that stops
+//! leaves the rows whose channels were not added as `not_sent`. Importing
+//! the error report again is safe either way.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::api::{ApiError, Channel, Client};
+use crate::batch::Pending;
+use crate::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
+
+/// The channel types hmbulk adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelKind {
+    Phone,
+    Email,
+}
+
+impl ChannelKind {
+    pub const ALL: [ChannelKind; 2] = [ChannelKind::Phone, ChannelKind::Email];
+
+    /// The API's name, as `channel:<type>` columns write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChannelKind::Phone => "phone",
+            ChannelKind::Email => "email",
+        }
+    }
+
+    /// `phone` or `email`, any case.
+    pub fn parse(name: &str) -> Option<ChannelKind> {
+        ChannelKind::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// Whether the API's channel is this one: phones by their digits,
+    /// emails ignoring case.
+    pub fn holds(self, channel: &Channel, value: &str) -> bool {
+        if !channel.channel_type.eq_ignore_ascii_case(self.as_str()) {
+            return false;
+        }
+        match self {
+            ChannelKind::Phone => channel.channel_id.trim_start_matches('+') == value,
+            ChannelKind::Email => channel.channel_id.trim().eq_ignore_ascii_case(value),
+        }
+    }
+}
+
+impl std::fmt::Display for ChannelKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What one row wants added, and its cells for the error report.
+struct Wanted {
+    channels: Vec<(ChannelKind, String)>,
+    cells: Vec<String>,
+}
+
+/// The extra channels of a batch's rows, taken before the batch is sent.
+#[derive(Default)]
+pub struct ChannelPlan {
+    rows: HashMap<u64, Wanted>,
+}
+
+impl ChannelPlan {
+    /// The rows of `batch` that carry extra phones or emails.
+    pub fn of(batch: &[Pending]) -> ChannelPlan {
+        let rows = batch
+            .iter()
+            .filter_map(|p| {
+                let d = &p.draft;
+                let phones = d.secondary_phones.iter().map(|v| (ChannelKind::Phone, v));
+                let emails = d.secondary_emails.iter().map(|v| (ChannelKind::Email, v));
+                let channels: Vec<(ChannelKind, String)> =
+                    phones.chain(emails).map(|(k, v)| (k, v.clone())).collect();
+                (!channels.is_empty()).then(|| {
+                    let cells = p.cells.clone();
+                    (d.row, Wanted { channels, cells })
+                })
+            })
+            .collect();
+        ChannelPlan { rows }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Add the channels of every row written (created, updated or
+    /// unchanged). `stopped` says why the run stopped, if it did: then
+    /// nothing more is sent. Gives the outcomes, and the fatal error of a
+    /// channel call that stops the run.
+    pub fn add(
+        mut self,
+        client: &Client,
+        outcomes: Vec<RowOutcome>,
+        stopped: Option<&str>,
+    ) -> (Vec<RowOutcome>, Option<ApiError>) {
+        if self.is_empty() {
+            return (outcomes, None);
+        }
+        let mut fatal = stopped.map(str::to_string);
+        let mut new_fatal = None;
+        let mut out = Vec::with_capacity(outcomes.len());
+        for outcome in outcomes {
+            let RowResult::Done {
+                action, ref uuid, ..
+            } = outcome.result
+            else {
+                out.push(outcome);
+                continue;
+            };
+            let written = matches!(
+                action,
+                Action::Created | Action::Updated | Action::Unchanged
+            );
+            let Some(wanted) = self.rows.remove(&outcome.row).filter(|_| written) else {
+                out.push(outcome);
+                continue;
+            };
+            let failure = match (&fatal, uuid) {
+                (Some(e), _) => Some(RowError::new(
+                    ErrorCode::NotSent,
+                    format!(
+                        "the contact was {} but its other phones and emails were not added: \
+                         the run stopped ({e}); import this error report again once that is fixed",
+                        action.as_str()
+                    ),
+                )),
+                (None, None) => Some(RowError::new(
+                    ErrorCode::ChannelFailed,
+                    format!(
+                        "the contact was {} but the API gave no uuid for it, so its other \
+                         phones and emails could not be added; import this error report again",
+                        action.as_str()
+                    ),
+                )),
+                (None, Some(uuid)) => match add_missing(client, uuid, &wanted.channels) {
+                    Ok(()) => None,
+                    Err(Failure::Row(message)) => Some(RowError::new(
+                        ErrorCode::ChannelFailed,
+                        format!(
+                            "the contact was {} (uuid {uuid}), but {message}",
+                            action.as_str()
+                        ),
+                    )),
+                    Err(Failure::Fatal(e)) => {
+                        let error = RowError::new(
+                            ErrorCode::NotSent,
+                            format!(
+                                "the contact was {} (uuid {uuid}) but its other phones and \
+                                 emails were not all added: the run stopped ({e}); import this \
+                                 error report again once that is fixed",
+                                action.as_str()
+                            ),
+                        );
+                        fatal = Some(e.to_string());
+                        new_fatal = Some(e);
+                        Some(error)
+                    }
+                },
+            };
+            out.push(match failure {
+                None => outcome,
+                Some(error) => RowOutcome {
+                    row: outcome.row,
+                    phone_raw: outcome.phone_raw,
+                    result: RowResult::Failed {
+                        error,
+                        cells: wanted.cells,
+                    },
+                },
+            });
+        }
+        (out, new_fatal)
+    }
+}
+
+enum Failure {
+    /// This row's channel failed; the message says which and why.
+    Row(String),
+    /// The run must stop.
+    Fatal(ApiError),
+}
+
+/// List the contact's channels and add each wanted one it lacks.
+fn add_missing(
+    client: &Client,
+    uuid: &str,
+    wanted: &[(ChannelKind, String)],
+) -> Result<(), Failure> {
+    let row_failure = |what: String, e: ApiError| {
+        if e.is_fatal() {
+            Failure::Fatal(e)
+        } else {
+            Failure::Row(format!("{what}: {e}; import this error report again"))
+        }
+    };
+    let mut have = client.channels(uuid).map_err(|e| {
+        row_failure(
+            "its channels could not be listed to add its other phones and emails".into(),
+            e,
+        )
+    })?;
+    for (kind, value) in wanted {
+        if have.iter().any(|c| kind.holds(c, value)) {
+            continue;
+        }
+        match client.add_channel(uuid, *kind, value) {
+            Ok(now) => have = now,
+            Err(e @ ApiError::Rejected { .. }) => {
+                return Err(Failure::Row(format!(
+                    "the API refused to add the {kind} \"{value}\" to it as another channel \
+                     ({e}); fix or clear that value and import this error report again"
+                )));
+            }
+            Err(e) => {
+                return Err(row_failure(
+                    format!("adding the {kind} \"{value}\" as another channel may not have worked"),
+                    e,
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn channel(t: &str, id: &str) -> Channel {
+        Channel {
+            channel_type: t.into(),
+            channel_id: id.into(),
+        }
+    }
+
+    #[test]
+    fn phones_match_by_digits_and_emails_ignoring_case() {
+        let phone = ChannelKind::Phone;
+        assert!(phone.holds(&channel("phone", "+14155550101"), "14155550101"));
+        assert!(phone.holds(&channel("PHONE", "14155550101"), "14155550101"));
+        assert!(!phone.holds(&channel("email", "14155550101"), "14155550101"));
+        let email = ChannelKind::Email;
+        assert!(email.holds(&channel("email", "Ada@Example.com "), "ada@example.com"));
+        assert!(!email.holds(&channel("email", "ada@example.org"), "ada@example.com"));
+        assert_eq!(ChannelKind::parse(" Email "), Some(ChannelKind::Email));
+        assert_eq!(ChannelKind::parse("fax"), None);
+    }
+}

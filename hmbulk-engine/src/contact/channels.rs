@@ -1,0 +1,346 @@
+//! A row's phone and email from several columns, and its region from its
+//! country column. Takes a row's cells and the [`Mapping`]'s priority lists;
+//! gives the first valid phone and email (the rest are kept as secondary
+//! channels) or the row's error.
+//!
+//! - Candidates are tried column by column in priority order; a column whose
+//!   label cell says mobile or cell (Google's `Phone 1 - Type`) comes first.
+//!   A cell may hold several values separated by ` ::: ` (Google).
+//! - A leading `'` (Shopify and Excel write it to keep a number as text) is
+//!   not part of a phone.
+//! - The region: the first country column with a value. A value nobody can
+//!   read is no problem for a number with its own `+CC`; any other number of
+//!   that row fails as `country_unknown`, naming the column and the value
+//!   (guessing the default region there could text a stranger).
+
+use crate::country;
+use crate::mapping::{Mapping, Slot, quoted_list};
+use crate::outcome::{ErrorCode, RowError};
+use crate::phone::{Phone, PhoneNormaliser, Region};
+
+/// Where a row's national numbers are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowRegion {
+    /// No country column, or it is blank: `--default-region`.
+    Default,
+    /// A country column named a region.
+    From { region: Region, column: usize },
+    /// A country column holds a value no one can read.
+    Unreadable { column: usize, value: String },
+}
+
+/// The row's region from its country columns.
+pub fn row_region(mapping: &Mapping, cells: &[&str]) -> RowRegion {
+    for &column in mapping.countries() {
+        let value = cells[column].trim();
+        if value.is_empty() {
+            continue;
+        }
+        return match country::region(value) {
+            Some(region) => RowRegion::From { region, column },
+            None => RowRegion::Unreadable {
+                column,
+                value: value.to_string(),
+            },
+        };
+    }
+    RowRegion::Default
+}
+
+/// The values of one cell: ` ::: `-separated parts, trimmed, non-empty.
+pub fn values(cell: &str) -> impl Iterator<Item = &str> {
+    // Most cells hold one value: no search for the separator then.
+    let several = cell.as_bytes().contains(&b':');
+    let (one, many) = if several {
+        (None, Some(cell.split(":::")))
+    } else {
+        (Some(cell), None)
+    };
+    one.into_iter()
+        .chain(many.into_iter().flatten())
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+/// Phone slots in the order this row tries them: slots labelled mobile or
+/// cell first, then the mapping's order.
+pub fn phone_order<'s>(slots: &'s [Slot], cells: &[&str]) -> std::borrow::Cow<'s, [Slot]> {
+    if slots.iter().all(|s| s.label.is_none()) {
+        return std::borrow::Cow::Borrowed(slots);
+    }
+    let mut ordered = slots.to_vec();
+    ordered.sort_by_key(|slot| {
+        let mobile = slot.label.is_some_and(|l| {
+            let label = cells[l].to_ascii_lowercase();
+            label.contains("mobile") || label.contains("cell")
+        });
+        !mobile
+    });
+    std::borrow::Cow::Owned(ordered)
+}
+
+/// The first valid phone and the other valid ones.
+pub struct Phones<'a> {
+    pub primary: Phone,
+    /// The whole cell the primary came from, as written.
+    pub raw: &'a str,
+    pub column: usize,
+    pub secondary: Vec<String>,
+}
+
+/// Read every phone candidate of a row. Errors: the first candidate's error
+/// when none is valid; `phone_missing` naming the columns when all are blank.
+pub fn phones<'a>(
+    normaliser: &PhoneNormaliser,
+    mapping: &Mapping,
+    cells: &[&'a str],
+    region: &RowRegion,
+) -> Result<Phones<'a>, RowError> {
+    let mut found: Option<Phones> = None;
+    let mut first_error: Option<RowError> = None;
+    for slot in phone_order(mapping.phones(), cells).iter() {
+        let cell = cells[slot.column];
+        for value in values(cell) {
+            let value = value.strip_prefix('\'').unwrap_or(value);
+            match read(normaliser, mapping, value, region) {
+                Ok(phone) => match &mut found {
+                    None => {
+                        found = Some(Phones {
+                            primary: phone,
+                            raw: cell,
+                            column: slot.column,
+                            secondary: Vec::new(),
+                        })
+                    }
+                    Some(f) => {
+                        if f.primary.digits != phone.digits && !f.secondary.contains(&phone.digits)
+                        {
+                            f.secondary.push(phone.digits);
+                        }
+                    }
+                },
+                Err(e) if first_error.is_none() => {
+                    first_error = Some(RowError::new(
+                        e.code,
+                        format!("column \"{}\": {}", mapping.header(slot.column), e.message),
+                    ));
+                }
+                Err(_) => {}
+            }
+        }
+    }
+    if let Some(found) = found {
+        return Ok(found);
+    }
+    let columns: Vec<&str> = mapping
+        .phones()
+        .iter()
+        .map(|s| mapping.header(s.column))
+        .collect();
+    Err(match first_error {
+        Some(mut e) if columns.len() > 1 => {
+            e.message += &format!(
+                " (no phone column of this row holds a valid number: {})",
+                quoted_list(&columns)
+            );
+            e
+        }
+        Some(e) => e,
+        None if columns.len() > 1 => RowError::new(
+            ErrorCode::PhoneMissing,
+            format!(
+                "the phone columns {} are all empty; every contact needs a phone number",
+                quoted_list(&columns)
+            ),
+        ),
+        None => RowError::new(
+            ErrorCode::PhoneMissing,
+            format!(
+                "column \"{}\": the phone column is empty; every contact needs a phone number",
+                columns.first().copied().unwrap_or("phone")
+            ),
+        ),
+    })
+}
+
+/// One candidate in the row's region.
+pub(crate) fn read(
+    normaliser: &PhoneNormaliser,
+    mapping: &Mapping,
+    value: &str,
+    region: &RowRegion,
+) -> Result<Phone, RowError> {
+    match region {
+        RowRegion::Default => normaliser.normalise(value),
+        RowRegion::From { region, column } => normaliser
+            .normalise_in(value, Some(*region))
+            .map_err(|mut e| {
+                e.message += &format!(
+                    "; the region {region} came from column \"{}\"",
+                    mapping.header(*column)
+                );
+                e
+            }),
+        RowRegion::Unreadable {
+            column,
+            value: country,
+        } => {
+            // A number with its own country code needs no country column.
+            let own_code = ["+", "00"]
+                .iter()
+                .any(|p| value.trim_start().starts_with(p));
+            match normaliser.normalise(value) {
+                Ok(phone) if phone.national_in.is_none() => return Ok(phone),
+                Err(e) if own_code => return Err(e),
+                _ => {}
+            }
+            Err(RowError::new(
+                ErrorCode::CountryUnknown,
+                format!(
+                    "\"{value}\" has no country code, and column \"{}\" holds \"{country}\", \
+                     which is not a country hmbulk knows; write an ISO code (PK, GB, US), an \
+                     English country name, or the number with its + and country code",
+                    mapping.header(*column)
+                ),
+            ))
+        }
+    }
+}
+
+/// The first valid email and the other valid ones.
+pub struct Emails<'a> {
+    pub primary: Option<&'a str>,
+    pub column: Option<usize>,
+    pub secondary: Vec<&'a str>,
+    /// True when every email cell of the row is blank.
+    pub blank: bool,
+}
+
+/// Read every email candidate of a row. Error: the first invalid value's,
+/// when no value is valid.
+pub fn emails<'a>(
+    mapping: &Mapping,
+    cells: &[&'a str],
+    invalid: impl Fn(&str, &str) -> RowError,
+) -> Result<Emails<'a>, RowError> {
+    let mut out = Emails {
+        primary: None,
+        column: None,
+        secondary: Vec::new(),
+        blank: true,
+    };
+    let mut first_error = None;
+    for slot in mapping.emails() {
+        for value in values(cells[slot.column]) {
+            out.blank = false;
+            if !is_email(value) {
+                if first_error.is_none() {
+                    first_error = Some(invalid(mapping.header(slot.column), value));
+                }
+                continue;
+            }
+            match &out.primary {
+                None => {
+                    out.primary = Some(value);
+                    out.column = Some(slot.column);
+                }
+                Some(p) if p.eq_ignore_ascii_case(value) => {}
+                Some(_) => {
+                    if !out.secondary.iter().any(|s| s.eq_ignore_ascii_case(value)) {
+                        out.secondary.push(value);
+                    }
+                }
+            }
+        }
+    }
+    match (out.primary.is_none(), first_error) {
+        (true, Some(e)) => Err(e),
+        _ => Ok(out),
+    }
+}
+
+/// `something@domain.tld`: one `@`, no spaces, a dotted domain of non-empty
+/// labels ending in a top-level domain of two or more letters.
+pub fn is_email(s: &str) -> bool {
+    if s.is_ascii() {
+        return is_ascii_email(s.as_bytes());
+    }
+    is_any_email(s)
+}
+
+/// [`is_email`] of any text.
+fn is_any_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let (mut labels, mut empty, mut tld) = (0, false, "");
+    for label in domain.split('.') {
+        labels += 1;
+        empty |= label.is_empty();
+        tld = label;
+    }
+    !local.is_empty()
+        && !s.chars().any(|c| c.is_whitespace() || c == ',' || c == ';')
+        && !domain.contains('@')
+        && labels >= 2
+        && !empty
+        && tld.chars().count() >= 2
+        && tld.chars().all(char::is_alphabetic)
+}
+
+/// [`is_email`] of ASCII text, in one pass.
+fn is_ascii_email(s: &[u8]) -> bool {
+    let space = |b: u8| (b as char).is_whitespace() || b == b',' || b == b';';
+    let Some(at) = s.iter().position(|&b| b == b'@') else {
+        return false;
+    };
+    let (local, domain) = (&s[..at], &s[at + 1..]);
+    let (mut dots, mut label_len, mut tld_alpha) = (0, 0, true);
+    for &b in domain {
+        match b {
+            b'.' if label_len == 0 => return false,
+            b'.' => {
+                dots += 1;
+                label_len = 0;
+                tld_alpha = true;
+            }
+            b'@' => return false,
+            _ if space(b) => return false,
+            _ => {
+                label_len += 1;
+                tld_alpha &= b.is_ascii_alphabetic();
+            }
+        }
+    }
+    !local.is_empty()
+        && !local.iter().any(|&b| space(b))
+        && dots >= 1
+        && label_len >= 2
+        && tld_alpha
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass check of ASCII text answers as the general one, on
+    /// every string of up to 6 characters from the characters that matter.
+    #[test]
+    fn the_ascii_email_check_is_the_general_one() {
+        let alphabet = [b'a', b'1', b'@', b'.', b' ', b',', b';', b'\x0b', b'-'];
+        let mut text = Vec::new();
+        for len in 0..=6u32 {
+            for mut n in 0..alphabet.len().pow(len) {
+                text.clear();
+                for _ in 0..len {
+                    text.push(alphabet[n % alphabet.len()]);
+                    n /= alphabet.len();
+                }
+                let s = std::str::from_utf8(&text).unwrap();
+                assert_eq!(is_ascii_email(&text), is_any_email(s), "{s:?}");
+            }
+        }
+        assert!(is_email("ada@example.com") && is_email("a.b@c.de"));
+        assert!(!is_email("broken@") && !is_email("a@b.c") && !is_email("a@@b.com"));
+    }
+}

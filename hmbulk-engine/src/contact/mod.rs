@@ -1,0 +1,519 @@
+//! The contact model and row validation: one input [`Record`] plus its
+//! [`Mapping`] becomes a [`Draft`] (a contact ready to send) or a [`RowError`].
+//! Validation runs on rayon, a chunk of records at a time, order kept.
+//!
+//! A row gets one error, the first found: its shape, then its phone, then
+//! the other columns left to right. Every message names the column as the
+//! file writes it, the value, and what would be accepted.
+//!
+//! Phones, emails and the row's region come from [`channels`] (several
+//! columns, in priority order); tag cells are split by [`tags`].
+//!
+//! With an offline catalog (a dry run without credentials) tag and member
+//! names cannot be checked: they are accepted and kept in
+//! [`Draft::unchecked_tags`] / [`Draft::unchecked_assignee`] so the report can
+//! say "not checked"; numeric ids are taken as they are.
+
+mod cells;
+pub mod channels;
+pub mod tags;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::catalog::Catalog;
+use crate::channel::ChannelKind;
+use crate::choice::choice;
+use crate::input::Record;
+use crate::mapping::{Field, Mapping, Target};
+use crate::outcome::{ErrorCode, RowError};
+use crate::phone::{PhoneNormaliser, Region};
+
+use cells::{email_invalid, in_column, opted_out, sms_consent};
+pub(crate) use cells::{row_shape, uuid};
+
+/// The API takes at most this many tags on a contact.
+pub const MAX_TAGS: usize = 5;
+
+/// How many names an unknown-tag or unknown-member message lists.
+const NAMES_LISTED: usize = 20;
+
+/// What a blank cell means on a write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BlankPolicy {
+    #[default]
+    Keep,
+    Clear,
+}
+
+choice!(BlankPolicy, "--blank", {
+    Keep => ("keep", "Leave the field as it is (default)"),
+    Clear => ("clear", "Clear the field"),
+});
+
+/// A validated row: only the fields the row sets are `Some`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Draft {
+    pub row: u64,
+    pub phone_raw: String,
+    /// E.164 digits without `+`.
+    pub phone: String,
+    pub uuid: Option<String>,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    /// Custom field id -> value.
+    pub custom: BTreeMap<i64, String>,
+    /// Tag ids; `Some(vec![])` clears the tags.
+    pub tags: Option<Vec<i64>>,
+    /// Member id; `-1` unassigns.
+    pub assignee: Option<i64>,
+    pub opted_out: Option<bool>,
+    /// An extension found in the phone cell (`x123`). The API has no place for
+    /// it, so it is not sent; the report may show it.
+    pub extension: Option<String>,
+    /// The region the phone was read in as a national number (no country code).
+    pub national_in: Option<Region>,
+    /// Tag names that could not be checked (offline catalog). When there are
+    /// any, `tags` is `None`: the draft is for a dry run and must not be sent.
+    pub unchecked_tags: Vec<String>,
+    /// An assignee name that could not be checked (offline catalog); `assignee`
+    /// is then `None`.
+    pub unchecked_assignee: Option<String>,
+    /// The column the phone came from.
+    pub phone_column: usize,
+    /// The column the email came from, if any.
+    pub email_column: Option<usize>,
+    /// The row's other valid phones (E.164 digits) and emails, in priority
+    /// order, then those of its `channel:phone` / `channel:email` columns:
+    /// added to the contact as more channels after its write
+    /// ([`crate::channel`]).
+    pub secondary_phones: Vec<String>,
+    pub secondary_emails: Vec<String>,
+    /// The region a country column gave this row.
+    pub country_region: Option<String>,
+    /// The row of the original file, when the input is an error report (`_row`).
+    pub source_row: Option<String>,
+}
+
+impl Draft {
+    /// The row's name and email for the results report: the display name,
+    /// or first and last name; empty when the row has none.
+    pub fn who(&self) -> (String, String) {
+        let name = match self.display_name.as_deref().map(str::trim) {
+            Some(display) if !display.is_empty() => display.to_string(),
+            _ => [self.first.as_deref(), self.last.as_deref()]
+                .into_iter()
+                .flatten()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        (name, self.email.clone().unwrap_or_default())
+    }
+
+    /// True when names in this row could not be checked against the account
+    /// (offline catalog): fine for a dry run, not to be sent.
+    pub fn has_unchecked_names(&self) -> bool {
+        !self.unchecked_tags.is_empty() || self.unchecked_assignee.is_some()
+    }
+}
+
+/// What a validated row keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// Everything a write sends.
+    All,
+    /// What a dry run reports ([`Validator::check_cells`]).
+    Reported,
+}
+
+/// Validates records of one file against its mapping.
+pub struct Validator {
+    mapping: Mapping,
+    catalog: Catalog,
+    phones: PhoneNormaliser,
+    blank: BlankPolicy,
+    tags: Directory,
+    members: Directory,
+    /// `--create-tags`: an unknown tag is one the run creates (or, in a dry
+    /// run, would create), not a row error.
+    create_tags: bool,
+    /// Keep the row's other phones and emails, to add them as channels
+    /// (`import --no-channels` turns it off).
+    channels: bool,
+}
+
+/// Names and ids of one kind of catalog entry (tags, team members), for
+/// lookups that stay fast whatever the catalog's size.
+struct Directory {
+    /// By name, ASCII-lower-cased and trimmed (as [`Catalog`] compares names).
+    by_name: HashMap<String, i64>,
+    ids: HashSet<i64>,
+    online: bool,
+}
+
+impl Directory {
+    fn new<'a>(entries: impl Iterator<Item = (&'a str, i64)> + Clone, online: bool) -> Self {
+        Directory {
+            by_name: entries
+                .clone()
+                .map(|(name, id)| (name.trim().to_ascii_lowercase(), id))
+                .collect(),
+            ids: entries.map(|(_, id)| id).collect(),
+            online,
+        }
+    }
+
+    /// The id `text` stands for: a name, or an id the catalog has (any id
+    /// when the catalog is offline and nothing can be checked).
+    fn find(&self, text: &str) -> Option<i64> {
+        let mut buf = [0u8; 64];
+        let by_name = match buf.get_mut(..text.len()) {
+            // Lower-cased on the stack: a lookup allocates nothing.
+            Some(lower) => {
+                lower.copy_from_slice(text.as_bytes());
+                lower.make_ascii_lowercase();
+                std::str::from_utf8(lower)
+                    .ok()
+                    .and_then(|l| self.by_name.get(l))
+                    .copied()
+            }
+            None => self.by_name.get(&text.to_ascii_lowercase()).copied(),
+        };
+        by_name.or_else(|| {
+            text.parse()
+                .ok()
+                .filter(|id| !self.online || self.ids.contains(id))
+        })
+    }
+}
+
+impl Validator {
+    pub fn new(
+        mapping: Mapping,
+        catalog: Catalog,
+        phones: PhoneNormaliser,
+        blank: BlankPolicy,
+    ) -> Self {
+        let tags = catalog.tags.iter().map(|t| (t.name.as_str(), t.id));
+        let members = catalog.members.iter().map(|m| (m.name.as_str(), m.id));
+        Validator {
+            tags: Directory::new(tags, catalog.online),
+            members: Directory::new(members, catalog.online),
+            mapping,
+            catalog,
+            phones,
+            blank,
+            create_tags: false,
+            channels: true,
+        }
+    }
+
+    /// Whether rows keep their other phones and emails as channels to add.
+    pub fn with_channels(mut self, channels: bool) -> Self {
+        self.channels = channels;
+        self
+    }
+
+    /// Accept tags the run creates (`--create-tags`).
+    pub fn with_create_tags(mut self, create_tags: bool) -> Self {
+        self.create_tags = create_tags;
+        self
+    }
+
+    /// The mapping the records are read with.
+    pub fn mapping(&self) -> &Mapping {
+        &self.mapping
+    }
+
+    /// Validate one record: row shape, phone, email, tags, assignee, opted-out,
+    /// uuid, custom fields. The message names the column and what is accepted.
+    pub fn validate(&self, record: &Record) -> Result<Draft, RowError> {
+        let cells: Vec<&str> = record.cells.iter().map(String::as_str).collect();
+        self.validate_cells(record.row, &cells)
+    }
+
+    /// [`validate`](Self::validate) for row `row` whose cells are `cells`.
+    pub fn validate_cells(&self, row: u64, cells: &[&str]) -> Result<Draft, RowError> {
+        self.validate_as(row, cells, Keep::All)
+    }
+
+    /// Check row `row` as [`validate_cells`](Self::validate_cells) does,
+    /// keeping only what a dry run reports: the phone (as written and
+    /// normalised, its column and national reading), the name and email
+    /// ([`Draft::who`]) and the email's column, the country column's region,
+    /// the uuid, the source row and whether names went unchecked. The values
+    /// only a write sends (other emails, custom fields) are checked, not
+    /// kept: the draft must not be sent.
+    pub fn check_cells(&self, row: u64, cells: &[&str]) -> Result<Draft, RowError> {
+        self.validate_as(row, cells, Keep::Reported)
+    }
+
+    fn validate_as(&self, row: u64, cells: &[&str], keep: Keep) -> Result<Draft, RowError> {
+        let all = keep == Keep::All;
+        if cells.len() != self.mapping.len() {
+            return Err(row_shape(cells.len(), self.mapping.len()));
+        }
+        let mut draft = Draft {
+            row,
+            ..Draft::default()
+        };
+        let mapping = &self.mapping;
+        let region = channels::row_region(mapping, cells);
+        if let channels::RowRegion::From { region, .. } = &region {
+            draft.country_region = Some(region.to_string());
+        }
+        let phones = channels::phones(&self.phones, mapping, cells, &region)?;
+        draft.phone_raw = phones.raw.to_string();
+        draft.phone = phones.primary.digits;
+        draft.extension = phones.primary.extension;
+        draft.national_in = phones.primary.national_in;
+        draft.phone_column = phones.column;
+        draft.secondary_phones = phones.secondary;
+        let emails = channels::emails(mapping, cells, email_invalid)?;
+        draft.email = match emails.primary {
+            Some(email) => Some(email.to_string()),
+            None if emails.blank && self.blank == BlankPolicy::Clear => {
+                (!mapping.emails().is_empty()).then(String::new)
+            }
+            None => None,
+        };
+        draft.email_column = emails.column;
+        if all {
+            draft.secondary_emails = emails.secondary.iter().map(|e| e.to_string()).collect();
+        }
+        draft.source_row = mapping
+            .source_row_column()
+            .map(|i| cells[i].trim().to_string())
+            .filter(|r| !r.is_empty());
+        let mut consent = None;
+        for (i, &cell) in cells.iter().enumerate() {
+            let Target::Field(field) = mapping.target(i) else {
+                continue;
+            };
+            let header = mapping.header(i);
+            match field {
+                Field::Phone | Field::Email | Field::Country => {}
+                Field::Custom(_) if !all => {}
+                Field::First => draft.first = self.text(cell),
+                Field::Last => draft.last = self.text(cell),
+                Field::DisplayName => draft.display_name = self.text(cell),
+                Field::Tags => self.tags(header, cell, &mut draft)?,
+                Field::OptedOut => draft.opted_out = opted_out(header, cell)?,
+                Field::SmsConsent => consent = sms_consent(header, cell)?,
+                Field::Assignee => self.assignee(header, cell, &mut draft)?,
+                Field::Uuid => draft.uuid = uuid(header, cell)?,
+                Field::Custom(id) => {
+                    if let Some(value) = self.text(cell) {
+                        draft.custom.insert(id, value);
+                    }
+                }
+                Field::Channel(kind) => self.channel(kind, header, cell, &region, &mut draft)?,
+            }
+        }
+        if !self.channels {
+            draft.secondary_phones.clear();
+            draft.secondary_emails.clear();
+        }
+        // SMS consent is opted-out inverted; an opted-out column of the same
+        // row has the last word.
+        if draft.opted_out.is_none() {
+            draft.opted_out = consent.map(|yes| !yes);
+        }
+        Ok(draft)
+    }
+
+    /// Validate a chunk in parallel (rayon), results in input order.
+    pub fn validate_chunk(&self, records: &[Record]) -> Vec<Result<Draft, RowError>> {
+        records.par_iter().map(|r| self.validate(r)).collect()
+    }
+
+    /// A text cell, trimmed; blank is "leave as is" or "clear" by the policy.
+    fn text(&self, cell: &str) -> Option<String> {
+        let cell = cell.trim();
+        if !cell.is_empty() {
+            Some(cell.to_string())
+        } else if self.blank == BlankPolicy::Clear {
+            Some(String::new())
+        } else {
+            None
+        }
+    }
+
+    /// The values of a `channel:<type>` column, kept with the row's other
+    /// phones or emails (each once, never the contact's own).
+    fn channel(
+        &self,
+        kind: ChannelKind,
+        header: &str,
+        cell: &str,
+        region: &channels::RowRegion,
+        draft: &mut Draft,
+    ) -> Result<(), RowError> {
+        for value in channels::values(cell) {
+            match kind {
+                ChannelKind::Phone => {
+                    let value = value.strip_prefix('\'').unwrap_or(value);
+                    let phone = channels::read(&self.phones, &self.mapping, value, region)
+                        .map_err(|e| RowError::new(e.code, in_column(header, &e.message)))?;
+                    let digits = phone.digits;
+                    if digits != draft.phone && !draft.secondary_phones.contains(&digits) {
+                        draft.secondary_phones.push(digits);
+                    }
+                }
+                ChannelKind::Email => {
+                    if !channels::is_email(value) {
+                        return Err(email_invalid(header, value));
+                    }
+                    let known = draft.email.iter().chain(&draft.secondary_emails);
+                    if !known.into_iter().any(|e| e.eq_ignore_ascii_case(value)) {
+                        draft.secondary_emails.push(value.to_string());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Tag names (case-insensitive) or ids, as [`tags::tag_names`] splits them.
+    fn tags(&self, header: &str, cell: &str, draft: &mut Draft) -> Result<(), RowError> {
+        let mut ids: Vec<i64> = Vec::new();
+        let mut unknown: Vec<String> = Vec::new();
+        let mut to_create = 0;
+        for name in tags::tag_name_slices(cell) {
+            match self.tags.find(name) {
+                Some(id) if !ids.contains(&id) => ids.push(id),
+                Some(_) => {}
+                None if self.catalog.online && self.create_tags => to_create += 1,
+                None if self.catalog.online => unknown.push(name.to_string()),
+                None if !draft
+                    .unchecked_tags
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case(name)) =>
+                {
+                    draft.unchecked_tags.push(name.to_string())
+                }
+                None => {}
+            }
+        }
+        if !unknown.is_empty() {
+            return Err(self.unknown_tags(header, &unknown));
+        }
+        let count = ids.len() + draft.unchecked_tags.len() + to_create;
+        if count > MAX_TAGS {
+            return Err(RowError::new(
+                ErrorCode::TooManyTags,
+                in_column(
+                    header,
+                    &format!(
+                        "\"{}\" names {count} different tags, and a contact can have at most \
+                         {MAX_TAGS}; keep {MAX_TAGS} or fewer",
+                        cell.trim()
+                    ),
+                ),
+            ));
+        }
+        // Unchecked names: nothing to send. A blank cell: as the policy says.
+        let unchecked = !draft.unchecked_tags.is_empty() || to_create > 0;
+        let keep_blank = ids.is_empty() && self.blank == BlankPolicy::Keep;
+        draft.tags = (!unchecked && !keep_blank).then_some(ids);
+        Ok(())
+    }
+
+    /// `unknown_tag`, naming the closest known tags and `--create-tags`.
+    fn unknown_tags(&self, header: &str, unknown: &[String]) -> RowError {
+        let known = || self.catalog.tags.iter().map(|t| t.name.as_str());
+        let mut near: Vec<&str> = Vec::new();
+        for name in unknown {
+            for k in tags::closest(name, known()) {
+                if !near.contains(&k) {
+                    near.push(k);
+                }
+            }
+        }
+        let hint = if near.is_empty() {
+            format!("this account's tags are {}", names(known(), "tags"))
+        } else {
+            format!("the closest known tags are {}", quoted(&near))
+        };
+        let unknown: Vec<&str> = unknown.iter().map(String::as_str).collect();
+        let what = if unknown.len() == 1 {
+            "an unknown tag"
+        } else {
+            "unknown tags"
+        };
+        RowError::new(
+            ErrorCode::UnknownTag,
+            in_column(
+                header,
+                &format!(
+                    "{what} {}; {hint}; pass --create-tags to create missing tags, or write \
+                     the account's names (any case) or ids",
+                    quoted(&unknown)
+                ),
+            ),
+        )
+    }
+
+    /// A team member by name (case-insensitive) or id.
+    fn assignee(&self, header: &str, cell: &str, draft: &mut Draft) -> Result<(), RowError> {
+        let name = cell.trim();
+        if name.is_empty() {
+            draft.assignee = (self.blank == BlankPolicy::Clear).then_some(-1);
+            return Ok(());
+        }
+        match self.members.find(name) {
+            Some(id) => draft.assignee = Some(id),
+            None if !self.catalog.online => draft.unchecked_assignee = Some(name.to_string()),
+            None => {
+                let members = self
+                    .catalog
+                    .members
+                    .iter()
+                    .map(|m| format!("{} ({})", m.name, m.id));
+                return Err(RowError::new(
+                    ErrorCode::UnknownAssignee,
+                    in_column(
+                        header,
+                        &format!(
+                            "\"{name}\" is not a member of this team; write a member's name \
+                             or id: {}",
+                            names(members, "members")
+                        ),
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `"VIP", "Lead"`.
+fn quoted<S: AsRef<str>>(items: &[S]) -> String {
+    let quoted: Vec<String> = items
+        .iter()
+        .map(|s| format!("\"{}\"", s.as_ref()))
+        .collect();
+    quoted.join(", ")
+}
+
+/// Names for a message, at most [`NAMES_LISTED`] of them.
+fn names<S: AsRef<str>>(all: impl Iterator<Item = S>, what: &str) -> String {
+    let all: Vec<S> = all.collect();
+    if all.is_empty() {
+        return format!("(none: this account has no {what})");
+    }
+    let shown: Vec<&str> = all.iter().take(NAMES_LISTED).map(AsRef::as_ref).collect();
+    let mut text = shown.join(", ");
+    if all.len() > NAMES_LISTED {
+        text.push_str(&format!(
+            " and {} more (see `hmbulk {what}`)",
+            all.len() - NAMES_LISTED
+        ));
+    }
+    text
+}

@@ -1,0 +1,455 @@
+//! `hmbulk delete`: delete the contacts a file names — permanently — after
+//! a preview.
+//!
+//! Takes a file whose rows name contacts ([`crate::lookup`]: phone, `id` or
+//! `uuid`). [`resolve`] finds them: phones and uuids by
+//! `/v2/contacts/search`, one request per 1000 rows; a row naming an `id`
+//! costs one `/v1/contact/status` (which gives the phone) before that
+//! search. It gives a [`Resolved`] — the contacts that would go, in file
+//! order — with the rows that name no contact (`not_found`), name one twice
+//! (`duplicate_in_file`) or cannot be read already decided. Nothing is
+//! deleted until [`Resolved::delete`]: `DELETE /v2/contacts` with up to
+//! 1000 uuids per request, each call followed by a search of its uuids (the
+//! API answers only `"ok"`): a contact gone is `deleted`, one still there
+//! is the row's error. [`Resolved::dry_run`] reports what would go (`valid`).
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use crate::api::{ApiError, ChannelType, Client, Contact, ContactRef};
+use crate::error::{Error, Result};
+use crate::input::RowReader;
+use crate::lookup::{Finder, Named, NamedRow, Names, Seen, in_parallel};
+use crate::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
+use crate::pipeline::RunResult;
+use crate::progress::Progress;
+use crate::report::Reporter;
+
+/// How a run goes.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Ids per search and uuids per delete call (at most the API's 1000).
+    pub batch_size: usize,
+    /// `/v1/contact/status` calls in flight at once (rows naming an `id`).
+    pub concurrency: usize,
+}
+
+/// A contact to delete, and the row that names it. Only what the reports
+/// need is kept of the contact: a long list costs little memory.
+pub struct Target {
+    pub row: NamedRow,
+    pub id: i64,
+    pub uuid: Option<String>,
+    pub phone: Option<String>,
+    /// Its display name, or first and last name.
+    pub name: String,
+}
+
+impl Target {
+    fn new(row: NamedRow, c: Contact) -> Target {
+        let joined = [c.first.as_deref(), c.last.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Target {
+            row,
+            id: c.id,
+            name: c
+                .display_name
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or(joined),
+            uuid: c.uuid,
+            phone: c.phone,
+        }
+    }
+}
+
+/// The contacts a file names, found; nothing deleted yet.
+pub struct Resolved {
+    targets: Vec<Target>,
+    reporter: Reporter,
+    started: Instant,
+    not_found: u64,
+    /// Rows that failed for another reason (unreadable, duplicate).
+    unusable: u64,
+    /// Why finding stopped early, if it did (then nothing may be deleted).
+    stopped: Option<String>,
+    fatal: Option<ApiError>,
+    interrupted: bool,
+    batch_size: usize,
+}
+
+/// Read every row of `reader` and find the contact each names. Rows that
+/// fail are recorded in `reporter` at once; a fatal API error or Ctrl-C
+/// stops the reading (then [`Resolved::is_complete`] is false).
+pub fn resolve(
+    names: &Names,
+    mut reader: RowReader,
+    client: &Client,
+    settings: Settings,
+    mut reporter: Reporter,
+    interrupt: &AtomicBool,
+) -> Result<Resolved> {
+    let started = Instant::now();
+    let finder = Finder::new(client, settings.batch_size);
+    let mut seen = Seen::default();
+    let mut resolved = Vec::new();
+    let mut not_found = 0u64;
+    let mut unusable = 0u64;
+    let mut fatal = None;
+    let mut record = |o: RowOutcome| reporter.record(o);
+    loop {
+        let mut rows = Vec::with_capacity(settings.batch_size);
+        while rows.len() < settings.batch_size {
+            match reader.next() {
+                Some(Ok(rec)) => match names.read(&rec) {
+                    Ok(named) => rows.push(named),
+                    Err(error) => {
+                        unusable += 1;
+                        record(failed(rec.row, String::new(), rec.cells, error))?
+                    }
+                },
+                Some(Err(e)) => return Err(read_stopped(e, reader.path())),
+                None => break,
+            }
+        }
+        if rows.is_empty() {
+            break;
+        }
+        if interrupt.load(Ordering::SeqCst) {
+            let why = "the run was interrupted (Ctrl-C)";
+            rows.into_iter()
+                .try_for_each(|r| record(not_sent(r, why)))?;
+            break;
+        }
+        let found = match find(client, &finder, &rows, settings.concurrency) {
+            Ok(found) => found,
+            Err(e) => {
+                let why = format!("the run stopped ({e})");
+                rows.into_iter()
+                    .try_for_each(|r| record(not_sent(r, &why)))?;
+                fatal = Some(e);
+                break;
+            }
+        };
+        for (row, contact) in rows.into_iter().zip(found) {
+            let Some(contact) = contact else {
+                not_found += 1;
+                let error = RowError::new(
+                    ErrorCode::NotFound,
+                    format!(
+                        "no contact has the {}; nothing to delete (check the value)",
+                        row.named
+                    ),
+                );
+                record(fail(row, error))?;
+                continue;
+            };
+            if let Err(error) = seen.check(contact.id, row.row) {
+                unusable += 1;
+                record(fail(row, error))?;
+                continue;
+            }
+            resolved.push(Target::new(row, contact));
+        }
+    }
+    let interrupted = interrupt.load(Ordering::SeqCst);
+    reporter.summary.read_from(&reader);
+    let stopped = match (&fatal, interrupted) {
+        (Some(e), _) => Some(format!(
+            "{e}; rows after row {} were not read",
+            reader_rows(&resolved, &reporter)
+        )),
+        (None, true) => Some("interrupted (Ctrl-C) while finding the contacts".to_string()),
+        (None, false) => None,
+    };
+    Ok(Resolved {
+        targets: resolved,
+        reporter,
+        started,
+        not_found,
+        unusable,
+        stopped,
+        fatal,
+        interrupted,
+        batch_size: settings.batch_size,
+    })
+}
+
+/// Rows read so far, for a message.
+fn reader_rows(targets: &[Target], reporter: &Reporter) -> u64 {
+    let last_target = targets.last().map_or(0, |t| t.row.row);
+    last_target.max(reporter.summary.rows_read)
+}
+
+/// The contact each row names (`None`: not found), in order.
+fn find(
+    client: &Client,
+    finder: &Finder,
+    rows: &[NamedRow],
+    concurrency: usize,
+) -> std::result::Result<Vec<Option<Contact>>, ApiError> {
+    // Rows naming an id: their phone first, one request each.
+    let fatal: Mutex<Option<ApiError>> = Mutex::new(None);
+    let phones_of_ids = in_parallel(rows, concurrency, |r| match r.named {
+        Named::Id(id) if fatal.lock().map(|f| f.is_none()).unwrap_or(false) => {
+            match client.contact_status(ContactRef::Id(id)) {
+                Ok(a) => a.phone,
+                Err(e) if e.is_fatal() => {
+                    if let Ok(mut f) = fatal.lock() {
+                        f.get_or_insert(e);
+                    }
+                    None
+                }
+                Err(_) => None,
+            }
+        }
+        _ => None,
+    });
+    if let Some(e) = fatal.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        return Err(e);
+    }
+    let names: Vec<Named> = rows
+        .iter()
+        .zip(&phones_of_ids)
+        .map(|(r, phone)| match (&r.named, phone) {
+            (Named::Id(_), Some(p)) => Named::Phone(p.clone()),
+            (named, _) => named.clone(),
+        })
+        .collect();
+    let found = finder.find(names.iter())?;
+    Ok(rows
+        .iter()
+        .zip(&names)
+        .map(|(r, named)| {
+            let c = found.get(named)?;
+            // An id's phone must lead back to that very contact.
+            match r.named {
+                Named::Id(id) if c.id != id => None,
+                _ => Some(c.clone()),
+            }
+        })
+        .collect())
+}
+
+impl Resolved {
+    /// Contacts that would be deleted.
+    pub fn count(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// Rows that name no contact.
+    pub fn not_found(&self) -> u64 {
+        self.not_found
+    }
+
+    /// Rows that failed otherwise: unreadable, or naming a contact twice.
+    pub fn unusable(&self) -> u64 {
+        self.unusable
+    }
+
+    /// The first `n` contacts that would go, in file order.
+    pub fn sample(&self, n: usize) -> &[Target] {
+        &self.targets[..n.min(self.targets.len())]
+    }
+
+    /// Whether every row was read and looked up: only then may anything be
+    /// deleted.
+    pub fn is_complete(&self) -> bool {
+        self.stopped.is_none()
+    }
+
+    /// Report what would go (`valid`); nothing is deleted.
+    pub fn dry_run(mut self, client: &Client) -> Result<RunResult> {
+        let targets = std::mem::take(&mut self.targets);
+        let fatal = self.fatal.take();
+        for t in targets {
+            let outcome = self.done(&t, Action::Valid);
+            self.reporter.record(outcome)?;
+        }
+        self.reporter.summary.sent_by(client, self.started);
+        self.finish(fatal)
+    }
+
+    /// Delete every contact found, `batch_size` per call; report each row.
+    /// An incomplete run (see [`is_complete`](Self::is_complete)) deletes
+    /// nothing: its rows are `not_sent`.
+    pub fn delete(
+        mut self,
+        client: &Client,
+        progress: &Progress,
+        interrupt: &AtomicBool,
+    ) -> Result<RunResult> {
+        let mut targets = std::mem::take(&mut self.targets);
+        let mut fatal = self.fatal.take();
+        if let Some(why) = self.stopped.clone() {
+            for t in targets {
+                self.reporter.record(not_sent(t.row, &why))?;
+            }
+            self.reporter.summary.sent_by(client, self.started);
+            return self.finish(fatal);
+        }
+        let finder = Finder::new(client, self.batch_size);
+        while !targets.is_empty() {
+            let rest = targets.split_off(self.batch_size.min(targets.len()));
+            let chunk = std::mem::replace(&mut targets, rest);
+            let n = chunk.len() as u64;
+            let outcomes = match (&fatal, interrupt.load(Ordering::SeqCst)) {
+                (Some(e), _) => {
+                    let why = format!("the run stopped ({e})");
+                    chunk.into_iter().map(|t| not_sent(t.row, &why)).collect()
+                }
+                (None, true) => {
+                    self.interrupted = true;
+                    let why = "the run was interrupted (Ctrl-C)";
+                    chunk.into_iter().map(|t| not_sent(t.row, why)).collect()
+                }
+                (None, false) => {
+                    let mut out = Vec::new();
+                    if let Err(e) = self.delete_call(client, &finder, chunk, &mut out) {
+                        fatal = Some(e);
+                    }
+                    out
+                }
+            };
+            for o in outcomes {
+                progress.row_done(o.is_ok());
+                self.reporter.record(o)?;
+            }
+            progress.inc(n);
+        }
+        self.reporter.summary.sent_by(client, self.started);
+        self.finish(fatal)
+    }
+
+    /// One `DELETE /v2/contacts` call, then a search of its uuids. A call
+    /// refused as a whole is split in halves until the refused rows stand
+    /// alone; when both halves go through, the size was the problem and
+    /// later calls are cut to it. A fatal error leaves the rows not judged
+    /// `not_sent`. Gives whether the call went through whole.
+    fn delete_call(
+        &mut self,
+        client: &Client,
+        finder: &Finder,
+        chunk: Vec<Target>,
+        out: &mut Vec<RowOutcome>,
+    ) -> std::result::Result<bool, ApiError> {
+        let uuids: Vec<String> = chunk.iter().filter_map(|t| t.uuid.clone()).collect();
+        match client.delete_contacts(&uuids) {
+            Ok(()) | Err(ApiError::Decode { .. }) => {}
+            Err(ApiError::Rejected { .. }) if chunk.len() > 1 => {
+                let mut first = chunk;
+                let second = first.split_off(first.len() / 2);
+                let half = first.len();
+                let both = self.delete_call(client, finder, first, out)?
+                    & self.delete_call(client, finder, second, out)?;
+                if both {
+                    self.batch_size = self.batch_size.min(half);
+                }
+                return Ok(false);
+            }
+            Err(e @ ApiError::Rejected { .. }) => {
+                for t in chunk {
+                    let error = RowError::new(
+                        ErrorCode::ApiRejected,
+                        format!("the API refused to delete this contact: {e}"),
+                    );
+                    out.push(fail(t.row, error));
+                }
+                return Ok(false);
+            }
+            Err(e) => {
+                let why =
+                    format!("the run stopped ({e}); the contact may or may not have been deleted");
+                out.extend(chunk.into_iter().map(|t| not_sent(t.row, &why)));
+                return Err(e);
+            }
+        }
+        let still = match finder.search(ChannelType::Id, &uuids) {
+            Ok(still) => still,
+            Err(e) => {
+                let why = format!(
+                    "the run stopped ({e}) before it could check that the contact was deleted"
+                );
+                out.extend(chunk.into_iter().map(|t| not_sent(t.row, &why)));
+                return Err(e);
+            }
+        };
+        for t in chunk {
+            if still.iter().any(|c| c.uuid.is_some() && c.uuid == t.uuid) {
+                let error = RowError::new(
+                    ErrorCode::ApiRejected,
+                    "the API answered the delete, but the contact is still there (a search \
+                     afterwards finds it); run delete on this error report again",
+                );
+                out.push(fail(t.row, error));
+            } else {
+                out.push(self.done(&t, Action::Deleted));
+            }
+        }
+        Ok(true)
+    }
+
+    fn done(&mut self, t: &Target, action: Action) -> RowOutcome {
+        RowOutcome {
+            row: t.row.row,
+            phone_raw: t.row.phone_raw.clone(),
+            result: RowResult::Done {
+                action,
+                phone: t.phone.clone().unwrap_or_default(),
+                name: t.name.clone(),
+                email: String::new(),
+                id: Some(t.id),
+                uuid: t.uuid.clone(),
+            },
+        }
+    }
+
+    fn finish(mut self, fatal: Option<ApiError>) -> Result<RunResult> {
+        let s = &mut self.reporter.summary;
+        s.mode = "delete".into();
+        s.stopped = self.stopped.or_else(|| {
+            fatal
+                .as_ref()
+                .map(|e| format!("{e}; later contacts were not deleted"))
+        });
+        if s.elapsed_s == 0.0 {
+            s.elapsed_s = self.started.elapsed().as_secs_f64();
+        }
+        Ok(RunResult {
+            summary: self.reporter.finish()?,
+            fatal: fatal.map(crate::batch::Halt::Api),
+            interrupted: self.interrupted,
+        })
+    }
+}
+
+fn read_stopped(e: Error, path: &std::path::Path) -> Error {
+    Error::input(
+        path,
+        format!("{e}; nothing was deleted (the whole file is read before anything is)"),
+    )
+}
+
+fn failed(row: u64, phone_raw: String, cells: Vec<String>, error: RowError) -> RowOutcome {
+    RowOutcome {
+        row,
+        phone_raw,
+        result: RowResult::Failed { error, cells },
+    }
+}
+
+fn fail(row: NamedRow, error: RowError) -> RowOutcome {
+    failed(row.row, row.phone_raw, row.cells, error)
+}
+
+fn not_sent(row: NamedRow, why: &str) -> RowOutcome {
+    let error = RowError::new(
+        ErrorCode::NotSent,
+        format!("not deleted: {why}; run delete on this error report again once that is fixed"),
+    );
+    fail(row, error)
+}

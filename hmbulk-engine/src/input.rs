@@ -1,0 +1,608 @@
+//! Reading a spreadsheet export: encoding detection (UTF-8 with or without BOM,
+//! UTF-16 LE/BE with BOM, Windows-1252), delimiter sniffing (`, ; \t |`), and a
+//! streaming iterator of data records numbered as the reports number them.
+//! Takes a path (through [`crate::config::Config`]); gives [`Record`]s one by
+//! one, or a [`Chunk`] of them at a time (the pipeline's way: one buffer,
+//! reused, for thousands of records). Memory stays constant whatever the file
+//! size.
+//!
+//! Rules:
+//! - Windows-1252 is detected cell by cell: a cell that is not valid UTF-8 is
+//!   read as Windows-1252 (Excel's "CSV" on Windows; such text with accents is
+//!   practically never valid UTF-8), and [`RowReader::encoding`] says so from
+//!   then on. Files with a BOM are decoded as the BOM says, with U+FFFD for
+//!   malformed bytes.
+//! - A blank line is a record whose every cell is empty or whitespace: an empty
+//!   line, spaces only, or `,,,` of any width. Blank lines are skipped, counted
+//!   in [`RowReader::blank_lines`], and take no row number. Lines may end in
+//!   LF, CRLF or a bare CR (classic Mac).
+//! - Ragged records (fewer or more cells than the header) are yielded as they
+//!   are; validation reports them.
+//! - Every cell and header passes through [`crate::formula::unguard`].
+
+use std::borrow::Cow;
+use std::io::{self, BufRead, BufReader, Read};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use csv_core::ReadRecordResult;
+
+use crate::error::{Error, Result};
+use crate::formula;
+
+/// The text encoding the file turned out to be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    Windows1252,
+}
+
+impl Encoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf8Bom => "utf-8 (bom)",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
+            Encoding::Windows1252 => "windows-1252",
+        }
+    }
+}
+
+/// One data record. `row` is the 1-based index of the data record (header not
+/// counted, blank lines skipped). `cells` are decoded to UTF-8 with the formula
+/// guard undone ([`crate::formula::unguard`]); a ragged record keeps the cells it
+/// has (validation reports it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub row: u64,
+    pub cells: Vec<String>,
+}
+
+/// Records read at once, in one buffer: the decoded text of every cell (as
+/// [`Record`] holds it) and where each cell and record ends. The pipeline
+/// reuses a few of them, so reading allocates nothing once they are warm.
+#[derive(Debug, Default)]
+pub struct Chunk {
+    first_row: u64,
+    text: String,
+    /// End of each cell in `text`.
+    cell_ends: Vec<u32>,
+    /// End of each record in `cell_ends`.
+    record_ends: Vec<u32>,
+}
+
+/// A chunk stops growing past this much text (a record is at most
+/// [`MAX_RECORD_BYTES`], so offsets fit in `u32`).
+const CHUNK_TEXT_BYTES: usize = 1 << 20;
+
+impl Chunk {
+    pub fn len(&self) -> usize {
+        self.record_ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.record_ends.is_empty()
+    }
+
+    /// The data rows this chunk holds.
+    pub fn rows(&self) -> Range<u64> {
+        self.first_row..self.first_row + self.len() as u64
+    }
+
+    /// The row number of record `i`.
+    pub fn row(&self, i: usize) -> u64 {
+        self.first_row + i as u64
+    }
+
+    /// The cells of record `i`.
+    pub fn cells(&self, i: usize) -> impl ExactSizeIterator<Item = &str> + Clone {
+        let first = if i == 0 {
+            0
+        } else {
+            self.record_ends[i - 1] as usize
+        };
+        let last = self.record_ends[i] as usize;
+        (first..last).map(move |c| {
+            let start = if c == 0 {
+                0
+            } else {
+                self.cell_ends[c - 1] as usize
+            };
+            &self.text[start..self.cell_ends[c] as usize]
+        })
+    }
+
+    /// Record `i`, owned.
+    pub fn record(&self, i: usize) -> Record {
+        Record {
+            row: self.row(i),
+            cells: self.cells(i).map(str::to_string).collect(),
+        }
+    }
+
+    fn clear(&mut self, first_row: u64) {
+        self.first_row = first_row;
+        self.text.clear();
+        self.cell_ends.clear();
+        self.record_ends.clear();
+    }
+}
+
+/// Streaming reader over a CSV file's data records.
+pub struct RowReader {
+    path: PathBuf,
+    records: RawRecords,
+    headers: Vec<String>,
+    delimiter: u8,
+    encoding: Encoding,
+    blank_lines: u64,
+    rows: u64,
+    bytes_read: Arc<AtomicU64>,
+    done: bool,
+    /// A read error met after some records of a chunk: given at the next read.
+    error: Option<Error>,
+    /// Lines of the file above the CSV text read (`sep=`, report titles);
+    /// `None` when the text is not the file's own (a vCard file's rows).
+    lines_above: Option<u64>,
+    /// Report title lines skipped above the header ([`crate::title_lines`]).
+    title_lines: u64,
+}
+
+impl RowReader {
+    /// Start reading a decoded stream (UTF-8, or bytes that may be
+    /// Windows-1252): read and check the header. Called by [`crate::config::Config::reader`].
+    pub(crate) fn start(
+        path: PathBuf,
+        stream: Box<dyn Read + Send>,
+        delimiter: u8,
+        encoding: Encoding,
+        bytes_read: Arc<AtomicU64>,
+    ) -> Result<RowReader> {
+        let mut reader = RowReader {
+            path,
+            records: RawRecords::new(stream, delimiter),
+            headers: Vec::new(),
+            delimiter,
+            encoding,
+            blank_lines: 0,
+            rows: 0,
+            bytes_read,
+            done: false,
+            error: None,
+            lines_above: Some(0),
+            title_lines: 0,
+        };
+        if !reader.read_nonblank()? {
+            return Err(Error::input(
+                &reader.path,
+                format!(
+                    "{} is empty: it has no header line and no rows; export the sheet again \
+                     with a header row naming the columns, e.g. `phone,first,last,email`",
+                    reader.path.display()
+                ),
+            ));
+        }
+        let mut headers = reader.decode_record();
+        if let Some(first) = headers.first_mut()
+            && let Some(rest) = first.strip_prefix('\u{feff}')
+        {
+            *first = rest.to_string();
+        }
+        check_headers(&reader.path, &headers)?;
+        reader.headers = headers;
+        Ok(reader)
+    }
+
+    /// Say what the CSV text read leaves out of the file: `lines_above` it
+    /// (`None`: the text is made from the file, a vCard's rows, so messages
+    /// name no line), of which `title_lines` are a report's title.
+    pub(crate) fn skipped(mut self, lines_above: Option<u64>, title_lines: u64) -> Self {
+        self.lines_above = lines_above;
+        self.title_lines = title_lines;
+        self
+    }
+
+    /// Report title lines skipped above the header, and the header's line.
+    pub fn title_lines(&self) -> Option<(u64, u64)> {
+        let header = self.lines_above? + 1;
+        (self.title_lines > 0).then_some((self.title_lines, header))
+    }
+
+    /// The file being read.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The header cells, decoded, BOM removed, formula guard undone.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// The encoding detected so far.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// Blank lines skipped so far.
+    pub fn blank_lines(&self) -> u64 {
+        self.blank_lines
+    }
+
+    /// Bytes of the file read so far, counting the reader's read-ahead (at most
+    /// 64 KiB ahead of the last record): for a progress bar against the file size.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read.load(Ordering::Relaxed)
+    }
+
+    /// Read the next record that is not blank, counting the blank lines
+    /// passed over. `false` at end of file.
+    fn read_nonblank(&mut self) -> Result<bool> {
+        loop {
+            match self.records.read(&mut self.blank_lines) {
+                Ok(true) if self.records.is_blank() => self.blank_lines += 1,
+                Ok(found) => return Ok(found),
+                Err(e) => {
+                    let near = self
+                        .lines_above
+                        .map(|above| format!(" (near line {})", above + self.records.core.line()))
+                        .unwrap_or_default();
+                    let message = format!(
+                        "cannot read {} after data row {}{near}: {e}",
+                        self.path.display(),
+                        self.rows,
+                    );
+                    return Err(Error::input(&self.path, message));
+                }
+            }
+        }
+    }
+
+    fn decode_record(&mut self) -> Vec<String> {
+        let encoding = &mut self.encoding;
+        self.records
+            .fields()
+            .map(|field| decode_field(field, encoding).into_owned())
+            .collect()
+    }
+
+    /// Read the next records into `chunk` (emptied first): up to `max_rows`,
+    /// fewer at the end of the file or when the chunk holds much text. An
+    /// empty chunk means the end. A read error after some records comes
+    /// with the next call, so every record before it is used.
+    pub fn read_chunk(&mut self, chunk: &mut Chunk, max_rows: usize) -> Result<()> {
+        chunk.clear(self.rows + 1);
+        if let Some(e) = self.error.take() {
+            self.done = true;
+            return Err(e);
+        }
+        while !self.done && chunk.len() < max_rows && chunk.text.len() < CHUNK_TEXT_BYTES {
+            match self.read_nonblank() {
+                Ok(true) => {
+                    self.rows += 1;
+                    let encoding = &mut self.encoding;
+                    match self.records.text() {
+                        // Checked as UTF-8 once for the whole record.
+                        Some(text) => {
+                            let mut start = 0;
+                            for &end in self.records.ends() {
+                                chunk.text.push_str(unguard(&text[start..end]));
+                                chunk.cell_ends.push(chunk.text.len() as u32);
+                                start = end;
+                            }
+                        }
+                        None => {
+                            for field in self.records.fields() {
+                                chunk.text.push_str(&decode_field(field, encoding));
+                                chunk.cell_ends.push(chunk.text.len() as u32);
+                            }
+                        }
+                    }
+                    chunk.record_ends.push(chunk.cell_ends.len() as u32);
+                }
+                Ok(false) => self.done = true,
+                Err(e) if chunk.is_empty() => {
+                    self.done = true;
+                    return Err(e);
+                }
+                Err(e) => {
+                    self.error = Some(e);
+                    break;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One field's text: UTF-8, or Windows-1252 once a field of a file without a
+/// BOM is not UTF-8 (`encoding` then says so), with the formula guard undone.
+fn decode_field<'a>(field: &'a [u8], encoding: &mut Encoding) -> Cow<'a, str> {
+    match std::str::from_utf8(field) {
+        Ok(text) => Cow::Borrowed(unguard(text)),
+        Err(_) => {
+            let text = if matches!(*encoding, Encoding::Utf8 | Encoding::Windows1252) {
+                *encoding = Encoding::Windows1252;
+                let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(field);
+                text.into_owned()
+            } else {
+                String::from_utf8_lossy(field).into_owned()
+            };
+            let start = text.len() - unguard(&text).len();
+            Cow::Owned(text[start..].to_string())
+        }
+    }
+}
+
+/// The cell with the formula guard undone ([`formula::unguard`]).
+fn unguard(text: &str) -> &str {
+    text.strip_prefix('\'')
+        .filter(|rest| formula::is_formula_like(rest))
+        .unwrap_or(text)
+}
+
+impl Iterator for RowReader {
+    type Item = Result<Record>;
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.read_nonblank() {
+            Ok(true) => {
+                self.rows += 1;
+                let cells = self.decode_record();
+                Some(Ok(Record {
+                    row: self.rows,
+                    cells,
+                }))
+            }
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                // An I/O error is not retried: the rest of the file is unread.
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// A record longer than this is not a contact: almost always a double quote
+/// that opens a cell and never closes, swallowing the rest of the file. The
+/// read stops there instead of holding the file in memory.
+const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// Cells per record past which the read stops, for the same reason.
+const MAX_RECORD_CELLS: usize = 1 << 16;
+
+/// The record layer: `csv_core` (RFC 4180 quoting, CR/LF/CRLF line ends,
+/// records of any length) fed by hand, because the `csv` crate skips empty
+/// lines without a trace and reports positions too coarsely to count them
+/// (a CRLF record leaves its LF to the next read). Here every byte the parser
+/// passes over in front of a record is seen, so empty lines are counted exactly.
+struct RawRecords {
+    input: BufReader<Box<dyn Read + Send>>,
+    core: csv_core::Reader,
+    /// The current record's field bytes, and where each field ends in them.
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    len: usize,
+    /// The last byte consumed, so that the LF of a CRLF is not an empty line.
+    last: u8,
+}
+
+impl RawRecords {
+    fn new(stream: Box<dyn Read + Send>, delimiter: u8) -> Self {
+        RawRecords {
+            input: BufReader::with_capacity(64 * 1024, stream),
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            bytes: vec![0; 4096],
+            ends: vec![0; 64],
+            len: 0,
+            last: b'\n',
+        }
+    }
+
+    /// Read the next record; add the empty lines in front of it (or, at the
+    /// end, after the last one) to `empty_lines`. `false` at end of input.
+    fn read(&mut self, empty_lines: &mut u64) -> io::Result<bool> {
+        let (mut nbytes, mut nends) = (0, 0);
+        let mut leading = true;
+        loop {
+            let input = self.input.fill_buf()?;
+            let (result, nin, nout, nend) =
+                self.core
+                    .read_record(input, &mut self.bytes[nbytes..], &mut self.ends[nends..]);
+            // In front of a record the parser passes over line ends only.
+            for &b in input[..nin].iter() {
+                if !leading {
+                    break;
+                }
+                match b {
+                    b'\r' => *empty_lines += 1,
+                    b'\n' if self.last != b'\r' => *empty_lines += 1,
+                    b'\n' => {}
+                    _ => leading = false,
+                }
+                self.last = b;
+            }
+            if let Some(&b) = input[..nin].last() {
+                self.last = b;
+            }
+            self.input.consume(nin);
+            nbytes += nout;
+            nends += nend;
+            match result {
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull if self.bytes.len() >= MAX_RECORD_BYTES => {
+                    return Err(io::Error::other(
+                        "a row runs past 1 MiB; a cell probably opens a double quote that \
+                         never closes: put the closing quote in, or double a quote inside \
+                         a quoted cell (\"\")",
+                    ));
+                }
+                ReadRecordResult::OutputEndsFull if self.ends.len() >= MAX_RECORD_CELLS => {
+                    return Err(io::Error::other(format!(
+                        "a row has more than {MAX_RECORD_CELLS} cells; is this a CSV file?"
+                    )));
+                }
+                ReadRecordResult::OutputFull => self.bytes.resize(self.bytes.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                ReadRecordResult::Record => {
+                    self.len = nends;
+                    return Ok(true);
+                }
+                ReadRecordResult::End => return Ok(false),
+            }
+        }
+    }
+
+    fn fields(&self) -> impl Iterator<Item = &[u8]> {
+        let ends = &self.ends[..self.len];
+        ends.iter().scan(0, |start, &end| {
+            let field = &self.bytes[*start..end];
+            *start = end;
+            Some(field)
+        })
+    }
+
+    /// Where each field of the current record ends in its text.
+    fn ends(&self) -> &[usize] {
+        &self.ends[..self.len]
+    }
+
+    /// The current record's fields back to back, when that is UTF-8 with
+    /// every field boundary on a character boundary (so each field is UTF-8
+    /// too): one check for the whole record.
+    fn text(&self) -> Option<&str> {
+        let end = self.ends().last().copied().unwrap_or(0);
+        let text = std::str::from_utf8(&self.bytes[..end]).ok()?;
+        self.ends()
+            .iter()
+            .all(|&e| text.is_char_boundary(e))
+            .then_some(text)
+    }
+
+    /// Every field empty or whitespace.
+    fn is_blank(&self) -> bool {
+        self.bytes[..self.ends[..self.len].last().copied().unwrap_or(0)]
+            .iter()
+            .all(u8::is_ascii_whitespace)
+    }
+}
+
+/// A header must name every column, once, and be a header at all.
+fn check_headers(path: &Path, headers: &[String]) -> Result<()> {
+    let file = path.display();
+    for (i, h) in headers.iter().enumerate() {
+        if h.trim().is_empty() {
+            return Err(Error::input(
+                path,
+                format!(
+                    "{file}: column {} (number {}) has no name in the header line; name it, \
+                 or delete the column if it holds nothing",
+                    column_letter(i),
+                    i + 1
+                ),
+            ));
+        }
+        if let Some(j) = headers[..i]
+            .iter()
+            .position(|other| other.trim().eq_ignore_ascii_case(h.trim()))
+        {
+            return Err(Error::input(
+                path,
+                format!(
+                    "{file}: the header line names \"{}\" twice (columns {} and {}); rename or \
+                 delete one of them",
+                    h.trim(),
+                    column_letter(j),
+                    column_letter(i)
+                ),
+            ));
+        }
+    }
+    if let Some(data) = headers.iter().find(|h| looks_like_data(h)) {
+        return Err(Error::input(
+            path,
+            format!(
+                "{file} has no header line: its first line holds \"{data}\", which looks like \
+             data, not a column name; add a first line naming the columns, e.g. \
+             `phone,first,last,email`"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A phone number or an email address where a column name should be.
+fn looks_like_data(cell: &str) -> bool {
+    let cell = cell.trim();
+    let digits = cell.bytes().filter(u8::is_ascii_digit).count();
+    let phone_like = digits >= 7 && cell.bytes().all(|b| b"0123456789+-(). ".contains(&b));
+    let email_like = cell
+        .split_once('@')
+        .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'));
+    phone_like || email_like
+}
+
+/// Spreadsheet column name: 0 -> A, 25 -> Z, 26 -> AA.
+fn column_letter(mut i: usize) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_letters_are_spreadsheet_names() {
+        let names: Vec<String> = [0, 1, 25, 26, 27, 51, 52, 701, 702]
+            .into_iter()
+            .map(column_letter)
+            .collect();
+        assert_eq!(names, ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]);
+    }
+
+    #[test]
+    fn data_in_the_header_is_recognised() {
+        for cell in [
+            "4155553434",
+            "(415) 555-3434",
+            "+44 20 7946 0958",
+            "ada@example.com",
+        ] {
+            assert!(looks_like_data(cell), "{cell:?}");
+        }
+        for cell in [
+            "phone",
+            "Phone 2",
+            "E-mail",
+            "@handle",
+            "custom:101",
+            "Tags",
+        ] {
+            assert!(!looks_like_data(cell), "{cell:?}");
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! The import journal: what an import has sent, kept on disk so that
+//! `hmbulk import FILE --resume` finishes any stopped run — a fatal API
+//! error, Ctrl-C, `kill -9` or a power loss — with reports that cover every
+//! row exactly once, as if the run had never stopped.
+//!
+//! Takes, from the sender ([`crate::batch::Sender`]), the rows each batch
+//! is about to write ([`Journal::sent`], before the first write call) and
+//! the final outcome of every row the batch decided ([`Journal::done`],
+//! after it); gives, to a resumed run, a [`Resume`]: for each row, its
+//! outcome when a batch decided it, the action its write would have given
+//! when it was in flight at the stop, or nothing when it was never sent.
+//! Rows decided without the API (invalid rows, duplicates) are not
+//! journaled: a resumed run reads and validates the whole file again and
+//! decides them the same way.
+//!
+//! The file, `<stem>.journal` beside the reports, is JSON lines, append
+//! only, each append flushed to the disk (`fsync`) before the run goes on:
+//!
+//! ```text
+//! {"journal":"hmbulk import","version":1,"input":{"file":"people.csv","size":1834,"sha256":"9f2c…"},"settings":{"mode":"upsert",…},"started":"2026-11-24T10:02:11Z"}
+//! {"sent":[[1,"created"],[2,"updated"]]}
+//! {"done":[[1,"created","14155550100",5001,"6f1c…"],[2,"api_rejected","the API refused this contact: …"]]}
+//! ```
+//!
+//! The first line names the input (its size and SHA-256: a resumed run
+//! refuses a file that changed) and the settings that decide outcomes (a
+//! resumed run refuses others). `sent` lists `[row, action]` pairs; `done`
+//! lists `[row, action, phone, id, uuid]` for a row that succeeded and
+//! `[row, error_code, message]` for one that failed. A row sent and not
+//! done was in flight at the stop: the resumed run settles it by searching
+//! its phone, never by creating it again. A last line cut short by a crash
+//! is dropped. A finished run removes its journal. A resumed run holds
+//! about 140 bytes per row already decided (at its peak, reading the
+//! journal).
+
+use std::collections::BTreeMap;
+use std::fs::{File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::outcome::{Action, RowOutcome, RowResult};
+use crate::report::ReportPaths;
+
+/// The journal format this build writes and reads.
+pub const VERSION: u32 = 1;
+
+/// The value of the first line's `journal` key.
+const KIND: &str = "hmbulk import";
+
+/// `<stem>.journal` beside the reports.
+pub fn path_for(paths: &ReportPaths) -> PathBuf {
+    let name = paths
+        .results
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.strip_suffix(".results.csv").unwrap_or(&name);
+    paths.results.with_file_name(format!("{stem}.journal"))
+}
+
+/// Which file a run imports: its size and the SHA-256 of its bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputId {
+    /// The path as given (for messages; not compared).
+    pub file: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+impl InputId {
+    /// Read `path` once through to hash it.
+    pub fn of(path: &Path) -> Result<InputId> {
+        let failed =
+            |e: io::Error| Error::input(path, format!("cannot read {}: {e}", path.display()));
+        let mut file = File::open(path).map_err(failed)?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut size = 0u64;
+        loop {
+            let n = file.read(&mut buf).map_err(failed)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            size += n as u64;
+        }
+        Ok(InputId {
+            file: path.display().to_string(),
+            size,
+            sha256: hex(&hasher.finalize()),
+        })
+    }
+}
+
+/// The SHA-256 of `bytes`, in hex.
+pub fn digest(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// When the run whose journal is at `path` began, if it can be read.
+pub fn started(path: &Path) -> Option<String> {
+    let mut first = String::new();
+    BufReader::new(File::open(path).ok()?)
+        .read_line(&mut first)
+        .ok()?;
+    let header: Header = serde_json::from_str(&first).ok()?;
+    Some(header.started)
+}
+
+/// Delete the journal at `path` (`--restart`), unless a live run holds it.
+pub fn remove(path: &Path) -> Result<()> {
+    let file = File::open(path).map_err(|e| Error::output(path, e))?;
+    lock(path, &file)?;
+    std::fs::remove_file(path).map_err(|e| Error::output(path, e))?;
+    sync_dir(path);
+    Ok(())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The first line of a journal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub journal: String,
+    pub version: u32,
+    pub input: InputId,
+    /// The options that decide outcomes, by flag name.
+    pub settings: BTreeMap<String, String>,
+    /// When the run began (RFC 3339, UTC).
+    pub started: String,
+}
+
+impl Header {
+    pub fn new(input: InputId, settings: BTreeMap<String, String>) -> Header {
+        Header {
+            journal: KIND.into(),
+            version: VERSION,
+            input,
+            settings,
+            started: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        }
+    }
+}
+
+/// An open journal, appended to by the senders.
+pub struct Journal {
+    path: PathBuf,
+    appender: Mutex<Appender>,
+    /// When the run it records began (its header's `started`), in Unix seconds.
+    began: OnceLock<i64>,
+}
+
+struct Appender {
+    /// Locked for the run: a second run on the same reports stops at once.
+    file: File,
+    /// Length of the whole lines written.
+    len: u64,
+    /// The first append that failed: nothing is appended after it, so the
+    /// journal never holds a broken line before a whole one.
+    failed: Option<String>,
+}
+
+impl Journal {
+    fn open(path: &Path, file: File, len: u64) -> Journal {
+        Journal {
+            path: path.to_path_buf(),
+            appender: Mutex::new(Appender {
+                file,
+                len,
+                failed: None,
+            }),
+            began: OnceLock::new(),
+        }
+    }
+
+    fn began_with(&self, header: &Header) {
+        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(&header.started) {
+            let _ = self.began.set(t.timestamp());
+        }
+    }
+
+    /// When the run this journal records began (the first run, for a run
+    /// resumed), in Unix seconds: contacts created before then are not
+    /// this import's.
+    pub fn began_at(&self) -> Option<i64> {
+        self.began.get().copied()
+    }
+}
+
+impl Journal {
+    /// Start a new journal at `path` (none may exist there).
+    pub fn create(path: &Path, header: &Header) -> Result<Journal> {
+        let failed = |e| Error::output(path, e);
+        let mut options = OpenOptions::new();
+        options.create_new(true).append(true).read(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(path).map_err(failed)?;
+        lock(path, &file)?;
+        let journal = Journal::open(path, file, 0);
+        journal.began_with(header);
+        let line = serde_json::to_string(header).map_err(|e| failed(e.into()))?;
+        journal.append(&line)?;
+        sync_dir(path);
+        Ok(journal)
+    }
+
+    /// Open the journal a stopped run left at `path`, to go on with it.
+    /// A journal without its first line (a run stopped as it began, before
+    /// it sent anything) gives no [`Resume`]: it is emptied, and the run
+    /// starts afresh after [`Journal::begin`].
+    pub fn resume(path: &Path) -> Result<(Journal, Option<Resume>)> {
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| Error::output(path, e))?;
+        lock(path, &file)?;
+        let (resume, good_len) = Resume::read(path, &file)?;
+        // Drop a last line a crash cut short, so the next append starts
+        // on a line of its own.
+        if file.metadata().map(|m| m.len()).unwrap_or(good_len) > good_len {
+            file.set_len(good_len)
+                .and_then(|()| file.sync_data())
+                .map_err(|e| Error::output(path, e))?;
+        }
+        let journal = Journal::open(path, file, good_len);
+        if let Some(r) = &resume {
+            journal.began_with(&r.header);
+        }
+        Ok((journal, resume))
+    }
+
+    /// Write the first line of a journal that [`Journal::resume`] emptied.
+    pub fn begin(&self, header: &Header) -> Result<()> {
+        self.began_with(header);
+        let line =
+            serde_json::to_string(header).map_err(|e| Error::output(&self.path, e.into()))?;
+        self.append(&line)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Before a batch's first write: the rows it carries and the action
+    /// each write gives when it succeeds. A row sent again (a create the
+    /// API refused, then updated) is recorded again: the last word counts.
+    pub fn sent(&self, rows: &[(u64, Action)]) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let entries: Vec<Value> = rows.iter().map(|(r, a)| json!([r, a.as_str()])).collect();
+        self.append(&json!({ "sent": entries }).to_string())
+    }
+
+    /// After a batch: the outcomes it decided for good. Rows the run left
+    /// open (not sent, or unconfirmed at a stop) must not be among them.
+    pub fn done<'o>(&self, outcomes: impl IntoIterator<Item = &'o RowOutcome>) -> Result<()> {
+        let entries: Vec<Value> = outcomes.into_iter().map(done_entry).collect();
+        if entries.is_empty() {
+            return Ok(());
+        }
+        self.append(&json!({ "done": entries }).to_string())
+    }
+
+    fn append(&self, line: &str) -> Result<()> {
+        let mut a = self.appender.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(why) = &a.failed {
+            return Err(Error::output(&self.path, io::Error::other(why.clone())));
+        }
+        let mut bytes = Vec::with_capacity(line.len() + 1);
+        bytes.extend_from_slice(line.as_bytes());
+        bytes.push(b'\n');
+        let written = a.file.write_all(&bytes).and_then(|()| a.file.sync_data());
+        match written {
+            Ok(()) => {
+                a.len += bytes.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                // Take back what part of the line went out (best effort;
+                // a resumed run drops a last line cut short anyway).
+                let len = a.len;
+                let _ = a.file.set_len(len).and_then(|()| a.file.sync_data());
+                a.failed = Some(e.to_string());
+                Err(Error::output(&self.path, e))
+            }
+        }
+    }
+
+    /// The run is over: every row is in the reports. Removes the journal.
+    pub fn finish(self) -> Result<()> {
+        let path = self.path.clone();
+        drop(self.appender);
+        std::fs::remove_file(&path).map_err(|e| Error::output(&path, e))?;
+        sync_dir(&path);
+        Ok(())
+    }
+}
+
+fn lock(path: &Path, file: &File) -> Result<()> {
+    match file.try_lock() {
+        Ok(()) => Ok(()),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::usage(format!(
+            "{} is in use by another hmbulk run importing the same file into the same \
+             reports; wait for it to finish",
+            path.display()
+        ))),
+        // A file system without locks: go on unlocked.
+        Err(std::fs::TryLockError::Error(_)) => Ok(()),
+    }
+}
+
+/// Make a file's creation or removal itself durable (best effort).
+fn sync_dir(path: &Path) {
+    #[cfg(unix)]
+    if let Some(dir) = path.parent() {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+}
+
+fn done_entry(o: &RowOutcome) -> Value {
+    match &o.result {
+        RowResult::Done {
+            action,
+            phone,
+            id,
+            uuid,
+            ..
+        } => json!([o.row, action.as_str(), phone, id, uuid]),
+        RowResult::Failed { error, .. } => json!([o.row, error.code.as_str(), error.message]),
+    }
+}
+
+mod resume;
+#[cfg(test)]
+mod tests;
+
+pub use self::resume::{Compact, Decided, Resume, RowState};

@@ -1,0 +1,47 @@
+//! hmbulk-engine: the import/export engine of hmbulk, which moves contacts
+//! between CSV files and the Heymarket contacts API. It knows nothing of the
+//! command line: the `hmbulk` binary parses flags and calls it.
+//!
+//! The import pipeline, one module per stage, data flowing one way:
+//!
+//! ```text
+//! input (encoding, delimiter, records; vcard, title_lines) -> mapping (header -> field)
+//!   -> contact (normalise + validate, with phone) -> dedupe
+//!   -> batch (chunk, upsert plan, split on 400) -> api (auth, rate limit, retries)
+//!   -> report (results, errors, summary)
+//! ```
+//!
+//! `journal` records what each batch sent and how it ended, so that a
+//! stopped import can be resumed.
+//!
+//! Export pages through the API (`export`) and writes CSV or JSON lines.
+//! The simulator every test talks to is its own crate, `heymarket-sim`.
+
+pub mod api;
+pub mod atomic_file;
+pub mod batch;
+pub mod catalog;
+pub mod channel;
+pub mod choice;
+pub mod config;
+pub mod contact;
+pub mod country;
+pub mod dedupe;
+pub mod delete;
+pub mod error;
+pub mod export;
+pub mod formula;
+pub mod input;
+pub mod journal;
+pub mod lookup;
+pub mod mapping;
+pub mod outcome;
+pub mod phone;
+pub mod pipeline;
+pub mod progress;
+pub mod redact;
+pub mod report;
+pub mod report_html;
+pub mod status;
+pub mod title_lines;
+pub mod vcard;

@@ -1,0 +1,606 @@
+//! Phone normalisation: any way a person or a spreadsheet writes a number ->
+//! E.164 digits without `+` (`14155553434`).
+//!
+//! The answer is libphonenumber's (the `rlibphonenumber` port, metadata
+//! 9.0.42): parse with the row's region, keep the number only when it is
+//! valid, take the extension it splits off. A few rules of our own apply only
+//! where libphonenumber finds no valid number in the cell, each named in the
+//! README ("Phones") and in [`Rule`]: exact spreadsheet damage, `00`/`011` exit
+//! codes, odd Unicode spaces, the `(0)` trunk, and Heymarket's own format
+//! (E.164 digits without `+`).
+//!
+//! Takes one cell and a region (or none); gives a [`Phone`] or a [`RowError`]
+//! whose message names the value, the region and what would be accepted.
+//!
+//! Speed, without changing an answer:
+//! - The shapes North American numbers fill files with (`(415) 555-0100`,
+//!   `+1 415 555 0100`, `1-415-555-0100`, `4155550100 x12` …) are read by
+//!   [`clean::nanp`] instead of libphonenumber's parser, which for exactly
+//!   these shapes gives country code 1, the ten digits, where the country code
+//!   came from and the extension (the reasoning is on [`nanp_valid`]); whether
+//!   the number is valid is still libphonenumber's own check. Any other cell,
+//!   and any number that check refuses, takes the full path. The differential
+//!   test holds both paths to libphonenumber's answers.
+//! - libphonenumber's compiled patterns sit behind a lock that lets one
+//!   thread at a time use them at full speed, so each thread that validates
+//!   rows holds its own instance for the run ([`Lease`]).
+
+mod clean;
+mod damage;
+mod tally;
+
+use std::cell::Cell;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rlibphonenumber::{
+    CountryCodeSource, PHONE_NUMBER_UTIL as LIB, ParseError, PhoneNumber, PhoneNumberFormat,
+    PhoneNumberType, PhoneNumberUtil,
+};
+
+use crate::error::{Error, Result};
+use crate::outcome::{ErrorCode, RowError};
+use damage::Damage;
+pub use tally::{CountryCounter, CountryTally, country_code_of};
+
+/// A cell longer than this is not a phone number, whatever it holds; checked
+/// before any parsing so hostile cells cost nothing.
+const MAX_CELL_CHARS: usize = 64;
+
+/// E.164 numbers have at most 15 digits. The API's lower bound is not
+/// documented (the simulator's profile says 8), so a number libphonenumber
+/// calls valid is sent, and the API has the last word on short ones.
+const E164_DIGITS: std::ops::RangeInclusive<usize> = 1..=15;
+
+/// A normalised phone number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phone {
+    /// E.164 digits without `+`.
+    pub digits: String,
+    /// An extension found in the cell (`x123`, `ext. 45`), never part of `digits`.
+    pub extension: Option<String>,
+    /// The region whose national format the cell was read in, when the cell
+    /// carried no country code of its own; `None` when it did (`+44…`,
+    /// `0044…`, or bare international digits).
+    pub national_in: Option<Region>,
+}
+
+/// Which rule gave a number: libphonenumber's reading of the cell, or one of
+/// ours (tried only when libphonenumber found no valid number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Rule {
+    /// libphonenumber's answer for the cell as written.
+    Libphonenumber,
+    /// libphonenumber's answer once thin, narrow and other odd spaces were
+    /// made plain (`415 555 3434` with U+2009 between the groups).
+    Spaces,
+    /// Exact scientific notation expanded (`1.4155553434E+10`).
+    SpreadsheetExact,
+    /// A whole number printed as a float (`14155553434.0`).
+    ZeroFraction,
+    /// `00`/`011` read as the exit code where the region dials another one.
+    ExitCode,
+    /// `(0)` dropped after the country code (`+44 (0)121 …`).
+    TrunkZero,
+    /// Digits without `+` that are no valid national number but a valid
+    /// international one (Heymarket's own format, `442079460001`).
+    BareInternational,
+}
+
+/// A region the phone metadata knows, as an ISO 3166-1 alpha-2 code (`US`, `GB`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Region([u8; 2]);
+
+impl Region {
+    /// `us`, ` GB ` -> a region, when the phone metadata has numbers for it.
+    pub fn parse(code: &str) -> Option<Region> {
+        let code = code.trim().to_ascii_uppercase();
+        let bytes: [u8; 2] = code.as_bytes().try_into().ok()?;
+        if &bytes == b"US" {
+            // The default region, answered without waiting for the metadata
+            // to load (a test checks that it has US).
+            return Some(Region(bytes));
+        }
+        let lib = rlibphonenumber::Region::from_code(&code).ok()?;
+        LIB.get_country_code_for_region(lib)
+            .is_some()
+            .then_some(Region(bytes))
+    }
+
+    /// The ISO code, upper case.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+
+    /// The country calling code numbers of this region start with (`1`, `44`).
+    pub fn country_code(self) -> u16 {
+        LIB.get_country_code_for_region(self.lib())
+            .and_then(|c| u16::try_from(c).ok())
+            .unwrap_or(0)
+    }
+
+    fn lib(self) -> rlibphonenumber::Region {
+        // Built from a code `parse` checked, so this cannot fail.
+        rlibphonenumber::Region::from_code(self.as_str()).unwrap_or(rlibphonenumber::Region::US)
+    }
+}
+
+impl std::fmt::Display for Region {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Load libphonenumber's metadata and compile the patterns a North American
+/// number is checked with, on a thread of their own, once per process: a
+/// run sets up its reports meanwhile (about 10 ms that a small file would
+/// otherwise wait for).
+fn warm_up() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let _ = std::thread::Builder::new()
+            .name("phone-metadata".into())
+            .spawn(|| {
+                let mut pn = PhoneNumber {
+                    country_code: 1,
+                    national_number: 2_015_550_123,
+                    ..PhoneNumber::default()
+                };
+                pn.set_country_code_source(CountryCodeSource::FromDefaultCountry);
+                LIB.is_valid_number(&pn);
+            });
+    });
+}
+
+/// libphonenumber instances not lent to a thread at the moment.
+static SPARE: Mutex<Vec<&'static PhoneNumberUtil>> = Mutex::new(Vec::new());
+/// Whether the global instance was lent (the first lease gets it: it is
+/// built already, which keeps a one-row run fast).
+static GLOBAL_LENT: AtomicBool = AtomicBool::new(false);
+
+thread_local! {
+    static LENT: Cell<Option<&'static PhoneNumberUtil>> = const { Cell::new(None) };
+}
+
+/// The libphonenumber instance this thread reads numbers with: its own while
+/// it holds a [`Lease`], else the global one.
+fn lib() -> &'static PhoneNumberUtil {
+    LENT.with(Cell::get).unwrap_or(&LIB)
+}
+
+/// A libphonenumber instance of this thread's own until dropped. The
+/// `regex` crate serves a compiled pattern at full speed to one thread only
+/// (others queue on a lock), so threads that validate rows side by side each
+/// hold one: the global instance for the first, then instances built once
+/// (about 10 ms and 7 MB each) and kept for later leases, so a process builds
+/// no more than it has threads validating at once.
+pub struct Lease {
+    util: &'static PhoneNumberUtil,
+}
+
+impl Lease {
+    pub fn take() -> Lease {
+        let spare = SPARE.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let util = spare.unwrap_or_else(|| {
+            if !GLOBAL_LENT.swap(true, Ordering::SeqCst) {
+                return &LIB;
+            }
+            match PhoneNumberUtil::new() {
+                Ok(util) => Box::leak(Box::new(util)),
+                Err(_) => &LIB,
+            }
+        });
+        LENT.with(|l| l.set(Some(util)));
+        Lease { util }
+    }
+}
+
+impl Drop for Lease {
+    fn drop(&mut self) {
+        LENT.with(|l| l.set(None));
+        SPARE
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(self.util);
+    }
+}
+
+/// Normalises phones for one default region (or none: `--default-region
+/// none`). Cheap to clone and share across threads: the metadata is one
+/// global, read-only table.
+#[derive(Debug, Clone)]
+pub struct PhoneNormaliser {
+    region: Option<Region>,
+    /// The file's layout says bare digits are E.164 (Heymarket's own format,
+    /// `mapping::Layout::e164_digits`): read with `+` first, national only
+    /// when that reading is invalid.
+    heymarket_digits: bool,
+    /// "+1 415 555 3434, (415) 555-3434, or …": what an invalid-phone message offers.
+    accepted: String,
+}
+
+impl PhoneNormaliser {
+    /// `region` is an ISO 3166 code (`US`, `GB`), or `none` to read no number
+    /// as national; an unknown one is a usage error.
+    pub fn new(region: &str) -> Result<Self> {
+        warm_up();
+        if region.trim().eq_ignore_ascii_case("none") {
+            return Ok(PhoneNormaliser {
+                region: None,
+                heymarket_digits: false,
+                accepted: accepted_forms(None),
+            });
+        }
+        let region = Region::parse(region).ok_or_else(|| {
+            Error::usage(format!(
+                "unknown region `{region}` for --default-region: write the two-letter \
+                 ISO 3166 code of the country whose national numbers the file holds, \
+                 such as US, CA, GB, AU, DE or FR, or `none` to accept only numbers \
+                 written with their country code"
+            ))
+        })?;
+        Ok(PhoneNormaliser {
+            region: Some(region),
+            heymarket_digits: false,
+            accepted: accepted_forms(Some(region)),
+        })
+    }
+
+    /// The same, reading a cell of bare digits with `+` first when
+    /// `e164_digits` (the file's layout says so: `hmbulk export` writes
+    /// Heymarket's E.164 digits without `+`). Otherwise a valid national
+    /// reading wins: `6785912345` is a US number in a US file, but Vanuatu's
+    /// `+678 59 12345` in an export.
+    pub fn e164_digits(mut self, e164_digits: bool) -> Self {
+        self.heymarket_digits = e164_digits;
+        self
+    }
+
+    /// The default region, as an ISO 3166 code, or `none`.
+    pub fn region(&self) -> &str {
+        self.region.as_ref().map_or("none", Region::as_str)
+    }
+
+    /// Normalise one cell read in the default region. Errors: `phone_missing`
+    /// (blank), `phone_invalid`, `phone_spreadsheet_damaged`,
+    /// `phone_needs_country` (no country code, and no region to read it in);
+    /// the message names what would be accepted.
+    pub fn normalise(&self, raw: &str) -> std::result::Result<Phone, RowError> {
+        self.normalise_in(raw, None)
+    }
+
+    /// Normalise one cell of a row whose own region (from a country column)
+    /// is `region`; `None` reads it in the default region.
+    pub fn normalise_in(
+        &self,
+        raw: &str,
+        region: Option<Region>,
+    ) -> std::result::Result<Phone, RowError> {
+        self.read(raw, region).map(|(phone, _)| phone)
+    }
+
+    /// [`normalise_in`](Self::normalise_in), and which rule gave the number.
+    pub fn read(
+        &self,
+        raw: &str,
+        region: Option<Region>,
+    ) -> std::result::Result<(Phone, Rule), RowError> {
+        let region = region.or(self.region);
+        let cell = raw.trim();
+        if cell.is_empty() {
+            return Err(RowError::new(
+                ErrorCode::PhoneMissing,
+                "the phone column is empty; every contact needs a phone number",
+            ));
+        }
+        if cell.len() > MAX_CELL_CHARS && cell.chars().count() > MAX_CELL_CHARS {
+            let start: String = cell.chars().take(24).collect();
+            let reason = "is too long to be a phone number";
+            return Err(self.invalid(&format!("{start}…"), region, reason, ""));
+        }
+        let spaced = clean::spaces(cell);
+        let text = spaced.as_ref();
+        if self.heymarket_digits
+            && let Some(pn) = clean::bare_international(text).and_then(|t| valid(&t, None))
+        {
+            return Ok((phone(&pn, region), Rule::BareInternational));
+        }
+        let found = match damage::recover(text) {
+            None => {
+                if let Some(pn) = nanp_valid(text, region) {
+                    let rule = if text == cell {
+                        Rule::Libphonenumber
+                    } else {
+                        Rule::Spaces
+                    };
+                    return Ok((phone(&pn, region), rule));
+                }
+                let first = parse(text, region);
+                match first.as_ref().ok().filter(|pn| is_valid(pn)) {
+                    Some(pn) => {
+                        let rule = if text == cell {
+                            Rule::Libphonenumber
+                        } else {
+                            Rule::Spaces
+                        };
+                        return Ok((phone(pn, region), rule));
+                    }
+                    None => our_rules(text, region).ok_or(first),
+                }
+            }
+            Some(Ok(digits)) => match read_text(&digits, region) {
+                Ok((pn, _)) => Ok((pn, Rule::SpreadsheetExact)),
+                Err(first) => Err(first),
+            },
+            Some(Err(Damage::Rounded { significant })) => {
+                return Err(RowError::new(
+                    ErrorCode::PhoneSpreadsheetDamaged,
+                    format!(
+                        "\"{raw}\" was rounded by a spreadsheet to {significant} significant \
+                         digits, so digits of the phone number were lost; format the phone \
+                         column as Text, export the file again (or type the numbers in), \
+                         and re-import"
+                    ),
+                ));
+            }
+            Some(Err(Damage::Fraction)) => {
+                let reason = "is a number with a fraction, not a phone";
+                return Err(self.invalid(raw, region, reason, ""));
+            }
+        };
+        let (pn, rule) = match found {
+            Ok(found) => found,
+            Err(first) => return Err(self.rejected(raw, text, region, &first)),
+        };
+        let phone = phone(&pn, region);
+        if !E164_DIGITS.contains(&phone.digits.len()) {
+            let reason = format!(
+                "has {} digits with its country code, and E.164 allows at most 15",
+                phone.digits.len()
+            );
+            return Err(self.invalid(raw, region, &reason, ""));
+        }
+        Ok((phone, rule))
+    }
+
+    /// The error for a cell nothing read as a valid number; `first` is
+    /// libphonenumber's reading of it.
+    fn rejected(
+        &self,
+        raw: &str,
+        text: &str,
+        region: Option<Region>,
+        first: &std::result::Result<PhoneNumber, ParseError>,
+    ) -> RowError {
+        if region.is_none() && matches!(first, Err(ParseError::InvalidCountryCode)) {
+            let written_with_code = text.contains(['+', '＋']) || clean::exit_code(text).is_some();
+            if !written_with_code {
+                return needs_country(raw);
+            }
+        }
+        let reason = match first {
+            Ok(pn) if pn.country_code_source() == CountryCodeSource::FromDefaultCountry => {
+                "is not a valid national phone number".to_string()
+            }
+            Ok(pn) => format!(
+                "is not a valid number for country code +{}",
+                pn.country_code
+            ),
+            Err(e) => parse_failure(e).to_string(),
+        };
+        self.invalid(raw, region, &reason, "")
+    }
+
+    fn invalid(&self, raw: &str, region: Option<Region>, reason: &str, hint: &str) -> RowError {
+        let accepted = if region == self.region {
+            self.accepted.clone()
+        } else {
+            accepted_forms(region)
+        };
+        let region = match region {
+            Some(r) if Some(r) == self.region => format!("default region {r}"),
+            Some(r) => format!("region {r}"),
+            None => "no default region".to_string(),
+        };
+        RowError::new(
+            ErrorCode::PhoneInvalid,
+            format!("\"{raw}\" {reason} ({region}){hint}; write it like {accepted}"),
+        )
+    }
+}
+
+/// libphonenumber's reading, keeping where the country code came from.
+fn parse(text: &str, region: Option<Region>) -> std::result::Result<PhoneNumber, ParseError> {
+    lib().parse_and_keep_raw_input(text, region.map(Region::lib))
+}
+
+fn is_valid(pn: &PhoneNumber) -> bool {
+    lib().is_valid_number(pn)
+}
+
+/// [`is_valid`] for a number with country code 1, computing its type once
+/// instead of twice. libphonenumber's validity is "the number's type, in
+/// the region the number belongs to, is known"; the region is the first of
+/// the country code's regions (US first, the main one) whose leading digits
+/// match or in which the type is known. A main region has no leading digits
+/// in the metadata, so when the region found is US its type is known: the
+/// number is valid. Another region may have been chosen by its leading
+/// digits alone, so its type is still checked.
+fn is_valid_nanp(pn: &PhoneNumber) -> bool {
+    let lib = lib();
+    match lib.get_region_for_number(pn) {
+        Some(rlibphonenumber::Region::US) => true,
+        Some(region) => lib.is_valid_number_for_region(pn, region),
+        None => false,
+    }
+}
+
+fn valid(text: &str, region: Option<Region>) -> Option<PhoneNumber> {
+    nanp_valid(text, region).or_else(|| parse(text, region).ok().filter(is_valid))
+}
+
+/// libphonenumber's reading of `text` when it has one of the North American
+/// shapes of [`clean::nanp`] and libphonenumber calls the number valid;
+/// `None` otherwise (the caller then parses as usual).
+///
+/// What libphonenumber's parser does with these shapes (ASCII digits, the
+/// punctuation `( ) - . space`, an area code starting 2-9, an extension
+/// after `x` or `ext` of at most 6 digits):
+/// - it drops the characters before the first digit or `+` and reads the
+///   extension off the end (its extension pattern finds exactly the `x`/`ext`
+///   part: nothing else in these shapes is a letter or `#`);
+/// - `+1…`: the country code comes from the `+` (`FromNumberWithPlusSign`),
+///   whatever the default region, and the national number is the ten digits
+///   (US metadata strips a national prefix `1` only, and an area code never
+///   starts with 1);
+/// - in region US, `1` and ten digits: eleven digits are too long for a US
+///   number, so the leading `1` is taken as the country code
+///   (`FromNumberWithoutPlusSign`); ten digits alone are a national number
+///   (`FromDefaultCountry`; `011`, the US exit code, cannot start them).
+///
+/// Validity is then libphonenumber's own check of that number.
+fn nanp_valid(text: &str, region: Option<Region>) -> Option<PhoneNumber> {
+    #[cfg(test)]
+    if tests::FULL_PATH_ONLY.with(Cell::get) {
+        return None;
+    }
+    let shape = clean::nanp(text)?;
+    let source = match (shape.plus, shape.one) {
+        (true, _) => CountryCodeSource::FromNumberWithPlusSign,
+        _ if region.is_none_or(|r| r.as_str() != "US") => return None,
+        (false, true) => CountryCodeSource::FromNumberWithoutPlusSign,
+        (false, false) => CountryCodeSource::FromDefaultCountry,
+    };
+    let mut pn = PhoneNumber {
+        country_code: 1,
+        national_number: shape.national,
+        extension: shape.extension.map(str::to_string),
+        ..PhoneNumber::default()
+    };
+    pn.set_country_code_source(source);
+    is_valid_nanp(&pn).then_some(pn)
+}
+
+/// libphonenumber's valid reading of `text`, else our rules'; the error is
+/// libphonenumber's first reading.
+fn read_text(
+    text: &str,
+    region: Option<Region>,
+) -> std::result::Result<(PhoneNumber, Rule), std::result::Result<PhoneNumber, ParseError>> {
+    if let Some(pn) = nanp_valid(text, region) {
+        return Ok((pn, Rule::Libphonenumber));
+    }
+    let first = parse(text, region);
+    if let Some(pn) = first.as_ref().ok().filter(|pn| is_valid(pn)) {
+        return Ok((pn.clone(), Rule::Libphonenumber));
+    }
+    our_rules(text, region).ok_or(first)
+}
+
+/// Our own rules, in order, for a cell libphonenumber found no valid number
+/// in. Each rewrites the cell and hands it back to libphonenumber.
+fn our_rules(text: &str, region: Option<Region>) -> Option<(PhoneNumber, Rule)> {
+    if let Some(whole) = damage::zero_fraction(text)
+        && let Ok((pn, _)) = read_text(whole, region)
+    {
+        return Some((pn, Rule::ZeroFraction));
+    }
+    if let Some(plus) = clean::exit_code(text) {
+        if let Some(pn) = valid(&plus, None) {
+            return Some((pn, Rule::ExitCode));
+        }
+        if let Some(pn) = clean::without_bracketed_zero(&plus).and_then(|t| valid(&t, None)) {
+            return Some((pn, Rule::ExitCode));
+        }
+    }
+    if let Some(pn) = clean::without_bracketed_zero(text).and_then(|t| valid(&t, region)) {
+        return Some((pn, Rule::TrunkZero));
+    }
+    if let Some(pn) = clean::bare_international(text).and_then(|t| valid(&t, None)) {
+        return Some((pn, Rule::BareInternational));
+    }
+    None
+}
+
+fn phone(pn: &PhoneNumber, region: Option<Region>) -> Phone {
+    let national = pn.country_code_source() == CountryCodeSource::FromDefaultCountry;
+    Phone {
+        digits: e164_digits(pn),
+        extension: pn.extension.clone().filter(|e| !e.is_empty()),
+        national_in: region.filter(|_| national),
+    }
+}
+
+/// libphonenumber's E.164 form of a valid number without its `+`: the
+/// country code, then the national significant number (the national number
+/// after the leading zeros Italian-style numbers keep). Written here because
+/// the library's formatter builds the string in pieces, slower than the rest
+/// of the read; the differential test holds it to the library's answer.
+fn e164_digits(pn: &PhoneNumber) -> String {
+    use std::fmt::Write;
+    let mut digits = String::with_capacity(16);
+    let _ = write!(digits, "{}", pn.country_code);
+    if pn.italian_leading_zero() {
+        // As the library counts them: its default is one, at most ten.
+        let zeros = usize::try_from(pn.number_of_leading_zeros()).unwrap_or(0);
+        digits.extend(std::iter::repeat_n('0', zeros.min(10)));
+    }
+    let _ = write!(digits, "{}", pn.national_number);
+    digits
+}
+
+fn needs_country(raw: &str) -> RowError {
+    RowError::new(
+        ErrorCode::PhoneNeedsCountry,
+        format!(
+            "\"{raw}\" has no country code, and --default-region none reads no number as \
+             national; add a country column, pass --default-region with the country whose \
+             national numbers the file holds (such as US or GB), or write the number with \
+             its country code (+1 415 555 3434, +44 20 7946 0958)"
+        ),
+    )
+}
+
+fn parse_failure(e: &ParseError) -> &'static str {
+    match e {
+        ParseError::NotANumber(_) => "holds no phone number",
+        ParseError::InvalidCountryCode => "starts with a country code that does not exist",
+        ParseError::TooShortAfterIdd | ParseError::TooShortNsn => {
+            "is too short to be a phone number"
+        }
+        ParseError::TooLongNsn => "is too long to be a phone number",
+    }
+}
+
+/// What an invalid-phone message offers as good forms for `region`: the
+/// region's own example number, nationally and internationally, and a number
+/// of another country with its country code.
+fn accepted_forms(region: Option<Region>) -> String {
+    let Some(region) = region else {
+        return "+44 20 7946 0958 or +1 415 555 3434, with the country code".to_string();
+    };
+    if region.as_str() == "US" {
+        return "+1 415 555 3434, (415) 555-3434, or +44 20 7946 0958 with the country code"
+            .to_string();
+    }
+    let example = [PhoneNumberType::Mobile, PhoneNumberType::FixedLine]
+        .into_iter()
+        .find_map(|kind| {
+            lib()
+                .get_example_number_for_type_and_region(region.lib(), kind)
+                .ok()
+        });
+    match example {
+        Some(pn) => format!(
+            "{}, {}, or +1 415 555 3434 with the country code",
+            lib().format(&pn, PhoneNumberFormat::International),
+            lib().format(&pn, PhoneNumberFormat::National),
+        ),
+        None => "+44 20 7946 0958 or +1 415 555 3434, with the country code".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod differential;
+#[cfg(test)]
+mod tests;

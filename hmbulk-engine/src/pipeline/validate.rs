@@ -1,0 +1,191 @@
+//! The validating side of the pipeline (see [`super`]): a validator per
+//! core takes whole chunks of records, validates each row with phone metadata
+//! of its own, renders the lines it can (an invalid row's error line; in a
+//! dry run a valid row's results line; resuming, the line of a row the
+//! stopped run decided) and readies the rest to send. The decider, one
+//! thread, only copies the lines.
+
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, Sender as Queue};
+
+use super::lock;
+use crate::batch::Pending;
+use crate::contact::Validator;
+use crate::dedupe::Key;
+use crate::error::Error;
+use crate::input::Chunk;
+use crate::journal::{Resume, RowState};
+use crate::outcome::Action;
+use crate::phone::{Lease, Region, country_code_of};
+use crate::report::{Decided, Lines, ResultLine};
+
+/// A chunk of records and their validation, on its way round.
+#[derive(Default)]
+pub(super) struct Work {
+    pub(super) seq: u64,
+    pub(super) chunk: Chunk,
+    /// Per record, in order.
+    pub(super) checked: Vec<Checked>,
+    /// The lines the validator rendered: an invalid row's error line, in a
+    /// dry run a valid row's results line, and resuming the line of a row
+    /// the stopped run decided.
+    pub(super) lines: Decided,
+    /// Import: the valid rows to send, in order.
+    pub(super) pending: Vec<Pending>,
+    /// The read failed here: every earlier chunk is whole.
+    pub(super) error: Option<Error>,
+}
+
+/// What a validator found in one row.
+pub(super) struct Checked {
+    /// The row's line in [`Work::lines`], when it has one.
+    pub(super) line: Option<usize>,
+    pub(super) valid: Option<Valid>,
+    /// The row is the next of [`Work::pending`].
+    pub(super) send: bool,
+}
+
+/// What the decider needs of a valid row.
+pub(super) struct Valid {
+    pub(super) key: Key,
+    pub(super) national_in: Option<Region>,
+    /// The country code the number was written with ([`country_code_of`]).
+    pub(super) country_code: Option<u16>,
+    pub(super) phone_column: usize,
+    pub(super) email_column: Option<usize>,
+    pub(super) country_region: Option<String>,
+    pub(super) unchecked_names: bool,
+    /// Name and email, for the results line of a duplicate skipped
+    /// (`--on-duplicate skip` only).
+    pub(super) who: Option<(String, String)>,
+}
+
+/// What the validators share.
+pub(super) struct Check<'a> {
+    pub(super) validator: &'a Validator,
+    pub(super) lines: &'a Lines,
+    pub(super) dry_run: bool,
+    /// The stopped run being resumed (an import only).
+    pub(super) resume: Option<&'a Resume>,
+    /// Valid rows keep their name and email for a duplicate's results line.
+    pub(super) keep_who: bool,
+}
+
+/// A validator: validates whole chunks, with phone metadata of its own, and
+/// renders the lines it can (the decider, one thread, only copies them).
+pub(super) fn validate_chunks(check: &Check, work: &Mutex<Receiver<Work>>, done: Queue<Work>) {
+    // Taken with the first chunk: a validator that gets none (a small
+    // file) builds no phone metadata of its own.
+    let mut lease = None;
+    loop {
+        let next = lock(work).recv();
+        let Ok(mut w) = next else { return };
+        if w.error.is_none() {
+            lease.get_or_insert_with(Lease::take);
+            check.chunk(&mut w);
+        }
+        if done.send(w).is_err() {
+            return;
+        }
+    }
+}
+
+impl Check<'_> {
+    fn chunk(&self, w: &mut Work) {
+        let (chunk, out) = (&w.chunk, &mut w.lines);
+        w.checked.clear();
+        w.pending.clear();
+        out.clear();
+        let mut cells: Vec<&str> = Vec::new();
+        for i in 0..chunk.len() {
+            cells.clear();
+            cells.extend(chunk.cells(i));
+            let row = chunk.row(i);
+            let line = Some(out.len());
+            let state = match self.resume {
+                Some(resume) => resume.state(row),
+                None => RowState::Fresh,
+            };
+            let validated = if self.dry_run {
+                self.validator.check_cells(row, &cells)
+            } else {
+                self.validator.validate_cells(row, &cells)
+            };
+            let owned = || cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+            let draft = match (validated, state) {
+                (Ok(draft), _) => draft,
+                // Sent by the stopped run: what it decided stands.
+                (Err(_), RowState::Decided(d)) => {
+                    let o = d.outcome(row, String::new(), Default::default(), owned());
+                    self.lines.outcome(out, &o, "");
+                    w.checked.push(Checked {
+                        line,
+                        valid: None,
+                        send: false,
+                    });
+                    continue;
+                }
+                (Err(e), _) => {
+                    let cells = cells.iter().copied();
+                    self.lines.error(out, row, cells, e.code, &e.message);
+                    w.checked.push(Checked {
+                        line,
+                        valid: None,
+                        send: false,
+                    });
+                    continue;
+                }
+            };
+            let source_row = draft.source_row.as_deref().unwrap_or("");
+            let decided = match state {
+                RowState::Decided(d) => {
+                    let o = d.outcome(row, draft.phone_raw.clone(), draft.who(), owned());
+                    self.lines.outcome(out, &o, source_row);
+                    true
+                }
+                _ if self.dry_run => {
+                    let (name, email) = draft.who();
+                    let line = ResultLine {
+                        phone_raw: &draft.phone_raw,
+                        phone: &draft.phone,
+                        name: &name,
+                        email: &email,
+                        action: Action::Valid,
+                        id: None,
+                        uuid: "",
+                        source_row,
+                    };
+                    self.lines.result(out, row, line);
+                    true
+                }
+                _ => false,
+            };
+            let valid = Valid {
+                key: Key::of(&draft),
+                national_in: draft.national_in,
+                country_code: country_code_of(&draft.phone),
+                phone_column: draft.phone_column,
+                email_column: draft.email_column,
+                country_region: draft.country_region.clone(),
+                unchecked_names: draft.has_unchecked_names(),
+                who: self.keep_who.then(|| draft.who()),
+            };
+            let send = !decided;
+            if send {
+                let settle = match state {
+                    RowState::InFlight(action) => Some(action),
+                    _ => None,
+                };
+                w.pending.push(Pending {
+                    settle,
+                    ..Pending::new(draft, chunk.record(i).cells)
+                });
+            }
+            w.checked.push(Checked {
+                line: line.filter(|_| decided),
+                valid: Some(valid),
+                send,
+            });
+        }
+    }
+}

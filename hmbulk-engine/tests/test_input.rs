@@ -1,0 +1,458 @@
+//! Reading files through `Config::reader`: encodings, delimiters, quoting,
+//! ragged rows, blank lines, the formula guard, and the input errors a bad
+//! file gives.
+
+use std::io::Write;
+
+use hmbulk_engine::config::Config;
+use hmbulk_engine::error::Error;
+use hmbulk_engine::input::{Chunk, Encoding, Record, RowReader};
+
+fn file_with(bytes: &[u8]) -> tempfile::NamedTempFile {
+    let mut file = tempfile::Builder::new().suffix(".csv").tempfile().unwrap();
+    file.write_all(bytes).unwrap();
+    file.flush().unwrap();
+    file
+}
+
+/// Read a whole file; keep the reader to ask it what it found. The file is
+/// read a second time in chunks (as the pipeline reads), which must give
+/// the same records and find the same.
+fn read(bytes: &[u8]) -> (RowReader, Vec<Record>) {
+    let file = file_with(bytes);
+    let mut reader = Config::new(file.path()).reader().unwrap();
+    let records: Vec<Record> = reader.by_ref().map(Result::unwrap).collect();
+    let (chunked, in_chunks) = read_chunks(file.path(), 2);
+    assert_eq!(in_chunks, records, "chunks read as records do");
+    assert_eq!(chunked.blank_lines(), reader.blank_lines());
+    assert_eq!(chunked.encoding(), reader.encoding());
+    (reader, records)
+}
+
+/// Read a whole file in chunks of at most `rows` records.
+fn read_chunks(path: &std::path::Path, rows: usize) -> (RowReader, Vec<Record>) {
+    let mut reader = Config::new(path).reader().unwrap();
+    let mut chunk = Chunk::default();
+    let mut records = Vec::new();
+    loop {
+        reader.read_chunk(&mut chunk, rows).unwrap();
+        if chunk.is_empty() {
+            return (reader, records);
+        }
+        assert!(chunk.len() <= rows);
+        records.extend((0..chunk.len()).map(|i| chunk.record(i)));
+    }
+}
+
+fn cells(records: &[Record]) -> Vec<Vec<&str>> {
+    records
+        .iter()
+        .map(|r| r.cells.iter().map(String::as_str).collect())
+        .collect()
+}
+
+fn input_error(bytes: &[u8]) -> String {
+    let file = file_with(bytes);
+    match Config::new(file.path()).reader() {
+        Err(Error::Input { path, message: msg }) => {
+            assert_eq!(path, file.path());
+            let name = file.path().file_name().unwrap().to_str().unwrap();
+            assert!(msg.contains(name), "message does not name the file: {msg}");
+            msg
+        }
+        Err(other) => panic!("not an input error: {other:?}"),
+        Ok(r) => panic!("read fine: {:?}", r.headers()),
+    }
+}
+
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    let mut out = if big_endian {
+        vec![0xFE, 0xFF]
+    } else {
+        vec![0xFF, 0xFE]
+    };
+    for unit in text.encode_utf16() {
+        let bytes = if big_endian {
+            unit.to_be_bytes()
+        } else {
+            unit.to_le_bytes()
+        };
+        out.extend_from_slice(&bytes);
+    }
+    out
+}
+
+const TEXT: &str = "phone,first,city\r\n4155553434,José,\"Zürich, CH\"\r\n4155553435,Zoë,東京\r\n";
+
+fn assert_text_read(reader: &RowReader, records: &[Record]) {
+    assert_eq!(reader.headers(), ["phone", "first", "city"]);
+    assert_eq!(
+        cells(records),
+        [
+            vec!["4155553434", "José", "Zürich, CH"],
+            vec!["4155553435", "Zoë", "東京"],
+        ]
+    );
+    assert_eq!(records[1].row, 2);
+}
+
+#[test]
+fn utf8_without_bom() {
+    let (reader, records) = read(TEXT.as_bytes());
+    assert_text_read(&reader, &records);
+    assert_eq!(reader.encoding(), Encoding::Utf8);
+    assert_eq!(reader.encoding().as_str(), "utf-8");
+}
+
+#[test]
+fn utf8_with_bom_loses_the_bom_from_the_first_header() {
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend_from_slice(TEXT.as_bytes());
+    let (reader, records) = read(&bytes);
+    assert_text_read(&reader, &records);
+    assert_eq!(reader.encoding(), Encoding::Utf8Bom);
+}
+
+#[test]
+fn utf16_little_endian_with_bom() {
+    let (reader, records) = read(&utf16(TEXT, false));
+    assert_text_read(&reader, &records);
+    assert_eq!(reader.encoding(), Encoding::Utf16Le);
+}
+
+#[test]
+fn utf16_big_endian_with_bom() {
+    let (reader, records) = read(&utf16(TEXT, true));
+    assert_text_read(&reader, &records);
+    assert_eq!(reader.encoding(), Encoding::Utf16Be);
+}
+
+#[test]
+fn utf16_with_semicolons_is_sniffed_after_decoding() {
+    let (reader, records) = read(&utf16("phone;first\n4155553434;Ada\n", false));
+    assert_eq!(reader.delimiter(), b';');
+    assert_eq!(cells(&records), [vec!["4155553434", "Ada"]]);
+}
+
+#[test]
+fn windows_1252_is_detected_from_the_cells() {
+    let file = file_with(
+        b"phone,first,note\n4155553434,Ada,plain\n4155553435,Jos\xe9,\x93quoted\x94 \x80 5\n",
+    );
+    let mut reader = Config::new(file.path()).reader().unwrap();
+    let first = reader.next().unwrap().unwrap();
+    assert_eq!(first.cells, ["4155553434", "Ada", "plain"]);
+    // Nothing but ASCII so far.
+    assert_eq!(reader.encoding(), Encoding::Utf8);
+    let second = reader.next().unwrap().unwrap();
+    assert_eq!(
+        second.cells,
+        ["4155553435", "José", "\u{201c}quoted\u{201d} € 5"]
+    );
+    assert_eq!(reader.encoding(), Encoding::Windows1252);
+    assert_eq!(reader.encoding().as_str(), "windows-1252");
+    assert!(reader.next().is_none());
+}
+
+#[test]
+fn windows_1252_header() {
+    let (reader, records) = read(b"T\xe9l\xe9phone;Pr\xe9nom\n4155553434;Ren\xe9e\n");
+    assert_eq!(reader.headers(), ["Téléphone", "Prénom"]);
+    assert_eq!(cells(&records), [vec!["4155553434", "Renée"]]);
+    assert_eq!(reader.encoding(), Encoding::Windows1252);
+}
+
+#[test]
+fn malformed_bytes_in_a_bom_file_do_not_stop_the_read() {
+    let (reader, records) = read(b"\xEF\xBB\xBFphone,first\n4155553434,Jos\xe9\n4155553435,Ada\n");
+    assert_eq!(reader.encoding(), Encoding::Utf8Bom);
+    assert_eq!(cells(&records)[0], ["4155553434", "Jos\u{fffd}"]);
+    assert_eq!(records.len(), 2);
+    // An odd trailing byte in UTF-16.
+    let mut bytes = utf16("phone,first\n4155553434,Ada\n", false);
+    bytes.push(0x41);
+    let (_, records) = read(&bytes);
+    assert_eq!(cells(&records)[0], ["4155553434", "Ada"]);
+}
+
+#[test]
+fn every_delimiter_is_sniffed() {
+    for d in [',', ';', '\t', '|'] {
+        let text = format!("phone{d}first{d}last\n4155553434{d}Ada{d}Lovelace\n");
+        let (reader, records) = read(text.as_bytes());
+        assert_eq!(reader.delimiter() as char, d);
+        assert_eq!(reader.headers(), ["phone", "first", "last"]);
+        assert_eq!(cells(&records), [vec!["4155553434", "Ada", "Lovelace"]]);
+    }
+}
+
+#[test]
+fn a_forced_delimiter_wins_over_sniffing() {
+    let file = file_with(b"phone;first,last\n4155553434;Ada,Lovelace\n");
+    let mut reader = Config::new(file.path())
+        .delimiter(Some(b','))
+        .reader()
+        .unwrap();
+    assert_eq!(reader.delimiter(), b',');
+    assert_eq!(reader.headers(), ["phone;first", "last"]);
+    let record = reader.next().unwrap().unwrap();
+    assert_eq!(record.cells, ["4155553434;Ada", "Lovelace"]);
+}
+
+#[test]
+fn quoted_delimiters_quotes_and_newlines() {
+    let (_, records) = read(
+        b"phone,note,city\r\n\
+          4155553434,\"say \"\"hi\"\", then go\",\"Line 1\r\nLine 2\"\r\n\
+          4155553435,\"a\nb\",\"\"\r\n",
+    );
+    assert_eq!(
+        cells(&records),
+        [
+            vec!["4155553434", "say \"hi\", then go", "Line 1\r\nLine 2"],
+            vec!["4155553435", "a\nb", ""],
+        ]
+    );
+    assert_eq!(records[1].row, 2);
+}
+
+#[test]
+fn lf_and_crlf_read_the_same() {
+    let (_, lf) = read(b"phone,a\n1,x\n2,y\n");
+    let (_, crlf) = read(b"phone,a\r\n1,x\r\n2,y\r\n");
+    assert_eq!(lf, crlf);
+    // No newline at the end of the file.
+    let (_, last) = read(b"phone,a\r\n1,x\r\n2,y");
+    assert_eq!(lf, last);
+}
+
+#[test]
+fn ragged_rows_are_yielded_as_they_are() {
+    let (reader, records) =
+        read(b"phone,first,last\n1,Ada\n2,Bob,Builder,extra,more\n3,Cy,Young\n4\n");
+    assert_eq!(reader.headers().len(), 3);
+    assert_eq!(
+        cells(&records),
+        [
+            vec!["1", "Ada"],
+            vec!["2", "Bob", "Builder", "extra", "more"],
+            vec!["3", "Cy", "Young"],
+            vec!["4"],
+        ]
+    );
+    let rows: Vec<u64> = records.iter().map(|r| r.row).collect();
+    assert_eq!(rows, [1, 2, 3, 4]);
+}
+
+#[test]
+fn blank_lines_are_skipped_counted_and_not_numbered() {
+    let text = "phone,a\n\n1,x\n,\n   \n2,y\n\"\",\"\"\n3,\"multi\nline\"\n\n4,z\n\n\n";
+    for text in [text.to_string(), text.replace('\n', "\r\n")] {
+        let (reader, records) = read(text.as_bytes());
+        let rows: Vec<(u64, &str)> = records
+            .iter()
+            .map(|r| (r.row, r.cells[0].as_str()))
+            .collect();
+        assert_eq!(rows, [(1, "1"), (2, "2"), (3, "3"), (4, "4")], "{text:?}");
+        // An empty line, `,`, spaces, `"",""`, an empty line, two at the end.
+        assert_eq!(reader.blank_lines(), 7, "{text:?}");
+    }
+}
+
+#[test]
+fn blank_lines_before_the_header_are_skipped() {
+    let (reader, records) = read(b"\n\n,,\nphone,a\n1,x\n");
+    assert_eq!(reader.headers(), ["phone", "a"]);
+    assert_eq!(records[0].row, 1);
+    assert_eq!(reader.blank_lines(), 3);
+}
+
+#[test]
+fn blank_line_count_is_live() {
+    let file = file_with(b"phone\n1\n\n\n2\n");
+    let mut reader = Config::new(file.path()).reader().unwrap();
+    assert_eq!(reader.next().unwrap().unwrap().row, 1);
+    assert_eq!(reader.blank_lines(), 0);
+    assert_eq!(reader.next().unwrap().unwrap().row, 2);
+    assert_eq!(reader.blank_lines(), 2);
+    assert!(reader.next().is_none());
+    assert!(reader.next().is_none());
+}
+
+#[test]
+fn the_formula_guard_is_undone() {
+    let (reader, records) =
+        read(b"phone,'=note,other\n'+1 415 555 3434,'=SUM(A1),'plain\n4155553434,'-2+3,'@x\n");
+    assert_eq!(reader.headers(), ["phone", "=note", "other"]);
+    assert_eq!(
+        cells(&records),
+        [
+            vec!["+1 415 555 3434", "=SUM(A1)", "'plain"],
+            vec!["4155553434", "-2+3", "@x"],
+        ]
+    );
+}
+
+#[test]
+fn a_guarded_report_reads_back_as_written() {
+    use hmbulk_engine::formula::guard;
+    let original = [
+        "=HYPERLINK(\"x\")",
+        "+1-1",
+        "-42",
+        "@mention",
+        "plain",
+        "'own quote",
+    ];
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(["phone", "a", "b", "c", "d", "e"])
+        .unwrap();
+    writer
+        .write_record(original.iter().map(|c| guard(c).into_owned()))
+        .unwrap();
+    let (_, records) = read(&writer.into_inner().unwrap());
+    assert_eq!(records[0].cells, original);
+}
+
+#[test]
+fn bytes_read_reaches_the_file_size() {
+    let text = b"phone,a\n1,x\n2,y\n";
+    let (reader, _) = read(text);
+    assert_eq!(reader.bytes_read(), text.len() as u64);
+}
+
+#[test]
+fn a_missing_file_is_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nowhere.csv");
+    let err = Config::new(&path).reader().err().unwrap();
+    let msg = err.to_string();
+    assert!(matches!(&err, Error::Input { path: p, .. } if *p == path));
+    assert!(
+        msg.contains("nowhere.csv") && msg.contains("check the path"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn an_empty_file_is_an_input_error() {
+    for bytes in [
+        &b""[..],
+        b"\n\n\r\n",
+        b"\xEF\xBB\xBF",
+        b"\xFF\xFE",
+        b" , ,\n",
+    ] {
+        let msg = input_error(bytes);
+        assert!(msg.contains("is empty") && msg.contains("header"), "{msg}");
+    }
+}
+
+#[test]
+fn header_without_names_is_an_input_error() {
+    let msg = input_error(b"phone,first,,last\n1,a,,b\n");
+    assert!(msg.contains("column C") && msg.contains("no name"), "{msg}");
+}
+
+#[test]
+fn header_with_a_name_twice_is_an_input_error() {
+    let msg = input_error(b"Phone,First,phone\n1,a,2\n");
+    assert!(
+        msg.contains("\"phone\" twice") && msg.contains("columns A and C"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_file_without_header_is_an_input_error() {
+    let msg = input_error(b"(415) 555-3434,Ada,Lovelace\n(415) 555-3435,Bob,Builder\n");
+    assert!(
+        msg.contains("no header line") && msg.contains("(415) 555-3434"),
+        "{msg}"
+    );
+    let msg = input_error(b"Ada,ada@example.com\n");
+    assert!(msg.contains("no header line"), "{msg}");
+}
+
+#[test]
+fn classic_mac_line_ends() {
+    let (reader, records) = read(b"phone,a\r1,x\r\r2,\"y\rz\"\r");
+    assert_eq!(cells(&records), [vec!["1", "x"], vec!["2", "y\rz"]]);
+    assert_eq!(records[1].row, 2);
+    assert_eq!(reader.blank_lines(), 1);
+}
+
+#[test]
+fn a_long_file_streams() {
+    let mut text = String::from("phone,first\n");
+    for i in 0..50_000 {
+        text.push_str(&format!("{},Name {i}\n", 4155550000u64 + i));
+    }
+    let (_, records) = read(text.as_bytes());
+    assert_eq!(records.len(), 50_000);
+    assert_eq!(records[49_999].row, 50_000);
+    assert_eq!(records[49_999].cells, ["4155599999", "Name 49999"]);
+}
+
+#[test]
+fn a_workbook_or_binary_file_is_an_input_error() {
+    let msg = input_error(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00");
+    assert!(
+        msg.contains("not CSV text") && msg.contains(".xlsx"),
+        "{msg}"
+    );
+    // UTF-16 without its byte-order mark.
+    let msg = input_error(b"p\x00h\x00o\x00n\x00e\x00\n\x00");
+    assert!(
+        msg.contains("UTF-16 text without a byte-order mark"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn an_unclosed_quote_stops_the_read_instead_of_filling_memory() {
+    let mut text = b"phone,note\n4155550101,\"never closed\n".to_vec();
+    for _ in 0..40_000 {
+        text.extend_from_slice(b"4155550102,some more text in the runaway cell\n");
+    }
+    let file = file_with(&text);
+    let mut reader = Config::new(file.path()).reader().unwrap();
+    match reader.next() {
+        Some(Err(Error::Input { message: msg, .. })) => {
+            assert!(msg.contains("after data row 0"), "{msg}");
+            assert!(msg.contains("double quote that never closes"), "{msg}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(reader.next().is_none());
+}
+
+#[test]
+fn a_read_error_in_a_chunk_comes_after_the_records_before_it() {
+    let mut text = b"phone,note\n4155550100,fine\n4155550101,\"never closed\n".to_vec();
+    for _ in 0..40_000 {
+        text.extend_from_slice(b"4155550102,some more text in the runaway cell\n");
+    }
+    let file = file_with(&text);
+    let mut reader = Config::new(file.path()).reader().unwrap();
+    let mut chunk = Chunk::default();
+    reader.read_chunk(&mut chunk, 100).unwrap();
+    assert_eq!(chunk.len(), 1);
+    assert_eq!(chunk.record(0).cells, ["4155550100", "fine"]);
+    match reader.read_chunk(&mut chunk, 100) {
+        Err(Error::Input { message: msg, .. }) => {
+            assert!(msg.contains("after data row 1"), "{msg}");
+            assert!(msg.contains("double quote that never closes"), "{msg}");
+        }
+        other => panic!("{other:?}"),
+    }
+    reader.read_chunk(&mut chunk, 100).unwrap();
+    assert!(chunk.is_empty(), "nothing after the error");
+}
+
+#[test]
+fn an_unclosed_quote_in_a_small_file_is_one_ragged_row() {
+    let (_, records) = read(b"phone,note,city\n1,\"open,x\n2,y,z\n");
+    assert_eq!(cells(&records), [vec!["1", "open,x\n2,y,z\n"]]);
+}
