@@ -273,3 +273,30 @@ fn map_file_places_the_columns_a_crm_names_its_own_way() {
     assert_eq!(store[0]["first"], "Jörg");
     assert_eq!(store[0]["custom"]["101"], "K-17");
 }
+
+/// A duplicate skipped (`--on-duplicate skip`) says who it is in the
+/// results, as every other results line does; a dry run and an import alike.
+#[test]
+fn a_skipped_duplicate_says_who_it_is() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    wd.create(
+        "dups.csv",
+        &[
+            vec!["Phone", "First", "Last", "Email"],
+            vec!["(415) 555-0101", "Ada", "Lovelace", "ada@example.com"],
+            vec!["415.555.0101", "Ada", "Byron", "byron@example.com"],
+        ],
+    );
+    for (command, first) in [("validate", "valid"), ("import", "created")] {
+        let out = wd.run(&[command, "dups.csv", "--on-duplicate", "skip"]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let results = wd.read_csv("dups.results.csv");
+        assert_eq!(column(&results, "action"), [first, "skipped"], "{command}");
+        assert_eq!(column(&results, "name"), ["Ada Lovelace", "Ada Byron"]);
+        assert_eq!(
+            column(&results, "email"),
+            ["ada@example.com", "byron@example.com"]
+        );
+        assert_each_row_once(&wd, "dups", 2);
+    }
+}
