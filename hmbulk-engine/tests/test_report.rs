@@ -109,3 +109,26 @@ fn a_row_decided_twice_or_never_stops_the_reports() {
         "rows 2-4 never came"
     );
 }
+
+/// A span of no rows, handed in ahead of the rows being written, is
+/// nothing: the span that starts there later is written as usual.
+#[test]
+fn a_span_of_no_rows_stands_in_no_ones_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = reporter(dir.path());
+    let w = r
+        .write_span(3..3, &mut Decided::default(), Vec::new())
+        .unwrap();
+    assert_eq!((w.ok, w.failed), (0, 0));
+    r.write_span(3..5, &mut Decided::default(), vec![created(3), created(4)])
+        .unwrap();
+    r.write_span(1..3, &mut Decided::default(), vec![created(2), created(1)])
+        .unwrap();
+    let nothing = r.write_span(9..9, &mut Decided::default(), vec![created(9)]);
+    assert!(
+        matches!(nothing, Err(Error::Fatal(_))),
+        "a row outside its span"
+    );
+    let summary = r.finish().unwrap();
+    assert_eq!((summary.rows_read, summary.created), (4, 4));
+}

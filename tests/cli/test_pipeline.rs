@@ -5,8 +5,13 @@
 
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 use heymarket_sim::{Sim, SimConfig};
+
+use crate::hostile::Hostile;
+use crate::test_import::{as_refs, clean_rows, digits};
+use crate::workdir::{Workdir, assert_each_row_once, code, column, stderr};
 use hmbulk_engine::api::{ApiVersion, Client, ClientOptions, Credentials};
 use hmbulk_engine::batch::Mode;
 use hmbulk_engine::config::Config;
@@ -132,4 +137,49 @@ fn sparse_valid_rows_are_sent_in_short_spans_and_reported_in_order() {
         (again.rows_read, again.updated, again.batches),
         (3000, 30, 1)
     );
+}
+
+/// A batch that fills on the last row of a chunk of records (the reader
+/// takes 1,024 rows at a time; here batches of 256) leaves no empty span
+/// behind it: the next batch, answered first while that one is held up,
+/// is reported once and in order like every other row.
+#[test]
+fn a_batch_that_ends_a_chunk_of_records_leaves_nothing_behind() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    let n = 2048;
+    wd.create("people.csv", &as_refs(&clean_rows(n)));
+    // Rows 769-1024 (contacts 768-1023): their search waits, so the
+    // batch of rows 1025-1280 is answered first.
+    let last_of_chunk = digits(1023);
+    let server = Hostile::proxy(wd.sim().url(), move |r, up| {
+        let body = String::from_utf8_lossy(&r.body);
+        if r.route() == "POST /v2/contacts/search" && body.contains(&last_of_chunk) {
+            std::thread::sleep(Duration::from_millis(1500));
+        }
+        up.reply(r)
+    });
+    let args = [
+        "import",
+        "people.csv",
+        "--batch-size",
+        "256",
+        "--concurrency",
+        "2",
+        "--rate",
+        "0",
+    ];
+    let out = wd
+        .command(&args)
+        .env("HEYMARKET_BASE_URL", server.url())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_each_row_once(&wd, "people", n);
+    let results = wd.read_csv("people.results.csv");
+    let rows = column(&results, "row");
+    assert!(
+        rows.windows(2)
+            .all(|w| w[0].parse::<u64>().unwrap() < w[1].parse().unwrap())
+    );
+    assert_eq!(wd.sim().contacts().len(), n);
 }

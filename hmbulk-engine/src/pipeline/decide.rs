@@ -266,8 +266,12 @@ impl<'a, 's> Decider<'a, 's> {
             .unwrap_or_default()
     }
 
-    /// End the current span after its last row and hand it on.
+    /// End the current span after its last row and hand it on. A span
+    /// with no rows (a batch just cut on a chunk's last row) is nothing.
     fn cut(&mut self, spans: &SyncSender<Span>) {
+        if self.current.rows.is_empty() {
+            return;
+        }
         let next = self.current.rows.end;
         if self.current.pending.is_empty() {
             // Straight to the reports; the buffer stays for the next rows.

@@ -172,7 +172,8 @@ impl Reporter {
     /// Take the final word on rows `rows`: each is in `decided` (rendered,
     /// in row order) or in `outcomes` (any order), exactly once. Written at
     /// once when every row before them is; otherwise kept until then.
-    /// `decided` is left empty (its room kept when it was written).
+    /// `decided` is left empty (its room kept when it was written). A span
+    /// of no rows is nothing: it is not kept, so it stands in no one's way.
     pub fn write_span(
         &mut self,
         rows: Range<u64>,
@@ -180,6 +181,13 @@ impl Reporter {
         mut outcomes: Vec<RowOutcome>,
     ) -> Result<Written> {
         let held = decided.bytes();
+        if rows.is_empty() {
+            check_rows(&rows, decided, &outcomes)?;
+            return Ok(Written {
+                released: held,
+                ..Written::default()
+            });
+        }
         if rows.start < self.next_row || self.waiting.contains_key(&rows.start) {
             return Err(decided_twice(rows.start));
         }
