@@ -102,17 +102,29 @@ impl Draft {
     /// The row's name and email for the results report: the display name,
     /// or first and last name; empty when the row has none.
     pub fn who(&self) -> (String, String) {
-        let name = match self.display_name.as_deref().map(str::trim) {
-            Some(display) if !display.is_empty() => display.to_string(),
-            _ => [self.first.as_deref(), self.last.as_deref()]
-                .into_iter()
-                .flatten()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" "),
-        };
+        let mut name = String::new();
+        self.name_into(&mut name);
         (name, self.email.clone().unwrap_or_default())
+    }
+
+    /// The name of [`who`](Self::who), into `out` (emptied first): a dry
+    /// run renders a million of them into one buffer.
+    pub fn name_into(&self, out: &mut String) {
+        out.clear();
+        match self.display_name.as_deref().map(str::trim) {
+            Some(display) if !display.is_empty() => out.push_str(display),
+            _ => {
+                let parts = [self.first.as_deref(), self.last.as_deref()];
+                for part in parts.into_iter().flatten().map(str::trim) {
+                    if !part.is_empty() {
+                        if !out.is_empty() {
+                            out.push(' ');
+                        }
+                        out.push_str(part);
+                    }
+                }
+            }
+        }
     }
 
     /// True when names in this row could not be checked against the account

@@ -97,6 +97,7 @@ impl Check<'_> {
         w.pending.clear();
         out.clear();
         let mut cells: Vec<&str> = Vec::new();
+        let mut name = String::new();
         for i in 0..chunk.len() {
             cells.clear();
             cells.extend(chunk.cells(i));
@@ -144,12 +145,12 @@ impl Check<'_> {
                     true
                 }
                 _ if self.dry_run => {
-                    let (name, email) = draft.who();
+                    draft.name_into(&mut name);
                     let line = ResultLine {
                         phone_raw: &draft.phone_raw,
                         phone: &draft.phone,
                         name: &name,
-                        email: &email,
+                        email: draft.email.as_deref().unwrap_or(""),
                         action: Action::Valid,
                         id: None,
                         uuid: "",
