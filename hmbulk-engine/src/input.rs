@@ -22,12 +22,14 @@
 
 use std::borrow::Cow;
 use std::io::{self, BufRead, BufReader, Read};
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use csv_core::ReadRecordResult;
+
+mod chunk;
+pub use chunk::Chunk;
 
 use crate::error::{Error, Result};
 use crate::formula;
@@ -62,76 +64,6 @@ impl Encoding {
 pub struct Record {
     pub row: u64,
     pub cells: Vec<String>,
-}
-
-/// Records read at once, in one buffer: the decoded text of every cell (as
-/// [`Record`] holds it) and where each cell and record ends. The pipeline
-/// reuses a few of them, so reading allocates nothing once they are warm.
-#[derive(Debug, Default)]
-pub struct Chunk {
-    first_row: u64,
-    text: String,
-    /// End of each cell in `text`.
-    cell_ends: Vec<u32>,
-    /// End of each record in `cell_ends`.
-    record_ends: Vec<u32>,
-}
-
-/// A chunk stops growing past this much text (a record is at most
-/// [`MAX_RECORD_BYTES`], so offsets fit in `u32`).
-const CHUNK_TEXT_BYTES: usize = 1 << 20;
-
-impl Chunk {
-    pub fn len(&self) -> usize {
-        self.record_ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.record_ends.is_empty()
-    }
-
-    /// The data rows this chunk holds.
-    pub fn rows(&self) -> Range<u64> {
-        self.first_row..self.first_row + self.len() as u64
-    }
-
-    /// The row number of record `i`.
-    pub fn row(&self, i: usize) -> u64 {
-        self.first_row + i as u64
-    }
-
-    /// The cells of record `i`.
-    pub fn cells(&self, i: usize) -> impl ExactSizeIterator<Item = &str> + Clone {
-        let first = if i == 0 {
-            0
-        } else {
-            self.record_ends[i - 1] as usize
-        };
-        let last = self.record_ends[i] as usize;
-        (first..last).map(move |c| {
-            let start = if c == 0 {
-                0
-            } else {
-                self.cell_ends[c - 1] as usize
-            };
-            &self.text[start..self.cell_ends[c] as usize]
-        })
-    }
-
-    /// Record `i`, owned.
-    pub fn record(&self, i: usize) -> Record {
-        Record {
-            row: self.row(i),
-            cells: self.cells(i).map(str::to_string).collect(),
-        }
-    }
-
-    fn clear(&mut self, first_row: u64) {
-        self.first_row = first_row;
-        self.text.clear();
-        self.cell_ends.clear();
-        self.record_ends.clear();
-    }
 }
 
 /// Streaming reader over a CSV file's data records.
@@ -285,7 +217,7 @@ impl RowReader {
             self.done = true;
             return Err(e);
         }
-        while !self.done && chunk.len() < max_rows && chunk.text.len() < CHUNK_TEXT_BYTES {
+        while !self.done && chunk.len() < max_rows && !chunk.is_full() {
             match self.read_nonblank() {
                 Ok(true) => {
                     self.rows += 1;
@@ -295,19 +227,17 @@ impl RowReader {
                         Some(text) => {
                             let mut start = 0;
                             for &end in self.records.ends() {
-                                chunk.text.push_str(unguard(&text[start..end]));
-                                chunk.cell_ends.push(chunk.text.len() as u32);
+                                chunk.push_cell(unguard(&text[start..end]));
                                 start = end;
                             }
                         }
                         None => {
                             for field in self.records.fields() {
-                                chunk.text.push_str(&decode_field(field, encoding));
-                                chunk.cell_ends.push(chunk.text.len() as u32);
+                                chunk.push_cell(&decode_field(field, encoding));
                             }
                         }
                     }
-                    chunk.record_ends.push(chunk.cell_ends.len() as u32);
+                    chunk.end_record();
                 }
                 Ok(false) => self.done = true,
                 Err(e) if chunk.is_empty() => {
