@@ -530,7 +530,7 @@ mod tests {
     }
 
     /// Bytes per phone at the sizes the bench uses (by hand, in release:
-    /// `cargo test --release --lib bytes_per_phone -- --ignored --nocapture`).
+    /// `cargo test --release -p hmbulk-engine --lib bytes_per_phone -- --ignored --nocapture`).
     #[test]
     #[ignore]
     fn bytes_per_phone_at_one_and_ten_million() {
