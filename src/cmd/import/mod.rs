@@ -1,6 +1,12 @@
 //! `hmbulk import` and `hmbulk validate`: a spreadsheet of contacts into
 //! Heymarket, with a results report, an error report that can be fixed and
-//! imported again as it is, and a JSON summary.
+//! imported again as it is, and a JSON summary. This file is the command:
+//! its usage, its `Args` and `run`; a stopped run's journal is in
+//! [`resume`], what is printed in [`summary`], `--create-tags` in [`tags`].
+
+mod resume;
+mod summary;
+mod tags;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -9,26 +15,26 @@ use std::time::Duration;
 use crate::cli::{ApiArgs, choice};
 use crate::exit::{Exit, Failure, Outcome};
 use crate::input_file::InputFile;
-use crate::output;
 use crate::run_report;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::api::ApiVersion;
-use hmbulk_engine::api::{ApiError, Client};
+use hmbulk_engine::api::Client;
 use hmbulk_engine::atomic_file::{AtomicFile, Placed};
 use hmbulk_engine::batch::{Halt, Mode, Strategy};
-use hmbulk_engine::catalog::{Catalog, Tag};
-use hmbulk_engine::config::Config;
-use hmbulk_engine::contact::tags::tag_names;
+use hmbulk_engine::catalog::Catalog;
 use hmbulk_engine::contact::{BlankPolicy, Validator};
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::RowReader;
-use hmbulk_engine::journal::{self, Header, InputId, Journal, Resume};
-use hmbulk_engine::mapping::{self, Field, MapFile, Mapping, Settings, layouts, quoted_list};
+use hmbulk_engine::journal;
+use hmbulk_engine::mapping::{self, MapFile, Mapping, Settings, layouts};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::{self, ImportSettings, OnDuplicate};
 use hmbulk_engine::progress::Progress;
-use hmbulk_engine::report::{IgnoredColumn, NO_ROWS, ReportPaths, Reporter, Summary};
+use hmbulk_engine::report::{ReportPaths, Reporter};
 use hmbulk_engine::report_html;
+use resume::{check_journal, command_line, journal_settings, open_journal, print_stop};
+use summary::{describe, print_mapping, print_summary};
+use tags::{create_tags, missing_tags};
 
 /// Most contacts one write call takes (the simulator's documented profile;
 /// a smaller limit is found by splitting when the API refuses a size).
@@ -461,386 +467,12 @@ fn import(
     Ok(exit)
 }
 
-/// Before anything is sent: a journal beside the reports means a run
-/// stopped. `--resume` goes on with it, `--restart` deletes it, and
-/// without either the run stops here and says so.
-fn check_journal(args: &Args, shown: &Path, path: &Path) -> Result<()> {
-    let exists = path.exists();
-    let file = shown.display();
-    if args.resume && !exists {
-        return Err(Error::usage(format!(
-            "nothing to resume: there is no {} (a finished run removes its journal; a run \
-             with --report-dir keeps it there, so pass the same --report-dir); run without \
-             --resume to import {file}",
-            path.display()
-        )));
-    }
-    if !exists || args.resume {
-        return Ok(());
-    }
-    if args.restart {
-        return journal::remove(path);
-    }
-    let began = journal::started(path)
-        .map(|t| format!(" (begun {t})"))
-        .unwrap_or_default();
-    Err(Error::usage(format!(
-        "a run importing {file}{began} stopped before it finished: {} says what it sent. \
-         Run `{}` to finish it (with the same options), or add --restart to start over \
-         (or delete {})",
-        path.display(),
-        command_line("--resume"),
-        path.display()
-    )))
-}
-
-/// The options that decide row outcomes, which a resumed run must share.
-fn journal_settings(
-    args: &Args,
-    mapping: &Mapping,
-    settings: &Settings,
-) -> std::collections::BTreeMap<String, String> {
-    let rendered = mapping::render(mapping, settings);
-    [
-        ("mode", args.mode.to_string()),
-        ("api", args.api.to_string()),
-        ("on_duplicate", args.input.on_duplicate.to_string()),
-        ("blank", args.blank.to_string()),
-        ("create_tags", args.input.create_tags.to_string()),
-        ("channels", (!args.no_channels).to_string()),
-        ("mapping", journal::digest(rendered.as_bytes())),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
-}
-
-/// Start this run's journal, or open the stopped run's (`--resume`) after
-/// checking that the file and the options are the same.
-fn open_journal(
-    args: &Args,
-    file: &Path,
-    path: &Path,
-    options: std::collections::BTreeMap<String, String>,
-) -> Result<(Option<Journal>, Option<Resume>)> {
-    let input = InputId::of(file)?;
-    if args.resume {
-        let (journal, resume) = Journal::resume(path)?;
-        let Some(resume) = resume else {
-            // Stopped before its first line was written: nothing was sent.
-            journal.begin(&Header::new(input, options))?;
-            return Ok((Some(journal), None));
-        };
-        resume.check_input(&input, path)?;
-        resume.check_settings(&options, path)?;
-        Ok((Some(journal), Some(resume)))
-    } else {
-        let journal = Journal::create(path, &Header::new(input, options))?;
-        Ok((Some(journal), None))
-    }
-}
-
-/// After a stop: how many rows were left, and the command that finishes
-/// the file.
-fn print_stop(result: &pipeline::RunResult, journal: Option<&Path>) {
-    let s = &result.summary;
-    let count = |code: &str| s.errors_by_code.get(code).copied().unwrap_or(0);
-    match &result.fatal {
-        Some(e) => eprintln!(
-            "hmbulk: stopped: {}",
-            hmbulk_engine::redact::clean(&e.to_string())
-        ),
-        None => eprintln!("hmbulk: stopped: interrupted (Ctrl-C)"),
-    }
-    let (not_sent, unconfirmed) = (count("not_sent"), count("unconfirmed"));
-    let mut left = format!("{not_sent} rows were not sent (not_sent)");
-    if unconfirmed > 0 {
-        left += &format!(
-            " and {unconfirmed} were sent but not confirmed (unconfirmed: may or may not be stored)"
-        );
-    }
-    eprintln!("hmbulk: {left}; every row of the file is in the reports.");
-    let when = match &result.fatal {
-        Some(Halt::Journal(_)) => "once there is room for the journal again, ",
-        Some(Halt::Api(_)) => "once the API answers again, ",
-        None => "",
-    };
-    match journal {
-        Some(j) => eprintln!(
-            "hmbulk: {when}to finish the file, run:\n    {}\n(the journal {} remembers what \
-             was sent; rows in flight are settled by a search, never created twice)",
-            command_line("--resume"),
-            j.display()
-        ),
-        None => eprintln!(
-            "hmbulk: to finish the file, import the error report again: hmbulk import {}",
-            s.reports
-                .as_ref()
-                .map(|r| r.errors.display().to_string())
-                .unwrap_or_default()
-        ),
-    }
-}
-
-/// This command line again with `flag` in place of `--resume`/`--restart`,
-/// quoted for a POSIX shell.
-fn command_line(flag: &str) -> String {
-    let mut words = vec!["hmbulk".to_string()];
-    words.extend(
-        std::env::args()
-            .skip(1)
-            .filter(|a| a != "--resume" && a != "--restart")
-            .map(|a| shell_quote(&a)),
-    );
-    words.push(flag.to_string());
-    words.join(" ")
-}
-
-fn shell_quote(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c));
-    if plain {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
-    }
-}
-
-/// The first lines of output: the layout recognised and where each field
-/// comes from, the mapping file used, and every column not used.
-fn print_mapping(mapping: &Mapping, found_map: Option<&Path>) {
-    let header = |i: usize| mapping.header(i).to_string();
-    let phones: Vec<String> = mapping.phones().iter().map(|s| header(s.column)).collect();
-    let emails: Vec<String> = mapping.emails().iter().map(|s| header(s.column)).collect();
-    let countries: Vec<String> = mapping.countries().iter().map(|&i| header(i)).collect();
-    let mut from = vec![format!("phone from {}", in_order(&phones))];
-    if !emails.is_empty() {
-        from.push(format!("email from {}", in_order(&emails)));
-    }
-    if !countries.is_empty() {
-        from.push(format!("country from {}", in_order(&countries)));
-    }
-    if let Some(i) = mapping.column(Field::SmsConsent) {
-        from.push(format!(
-            "SMS consent from \"{}\" (no = opted out)",
-            header(i)
-        ));
-    }
-    match mapping.layout() {
-        Some(layout) => eprintln!("layout: {} — {}", layout.name, from.join("; ")),
-        None => eprintln!(
-            "layout: none recognised, columns matched by their names — {}",
-            from.join("; ")
-        ),
-    }
-    if let Some(path) = found_map {
-        eprintln!(
-            "mapping: using {}, which the run that wrote this error report left beside it",
-            path.display()
-        );
-    }
-    for (reason, columns) in mapping.ignored_by_reason() {
-        eprintln!("ignored ({reason}): {}", quoted_list(&columns));
-    }
-    if !mapping.unchecked().is_empty() {
-        eprintln!(
-            "not checked (no credentials, so custom field titles are unknown): {}",
-            quoted_list(mapping.unchecked())
-        );
-    }
-}
-
-/// `"A", then "B", then "C"`.
-fn in_order(headers: &[String]) -> String {
-    let quoted: Vec<String> = headers.iter().map(|h| format!("\"{h}\"")).collect();
-    quoted.join(", then ")
-}
-
-/// What the summary says about the mapping.
-fn describe(s: &mut Summary, mapping: &Mapping, tags_created: Vec<String>, tags_offline: bool) {
-    s.layout = mapping.layout().map(|l| l.id.to_string());
-    s.layout_name = mapping.layout().map(|l| l.name.to_string());
-    s.ignored_columns = IgnoredColumn::all(mapping);
-    s.unchecked_columns = mapping.unchecked().to_vec();
-    if !s.unchecked_columns.is_empty() {
-        s.notes.push(format!(
-            "{} could not be checked without credentials (they may be custom field titles): \
-             {}; run validate with credentials (or --sandbox) to check them",
-            if s.unchecked_columns.len() == 1 {
-                "1 column".to_string()
-            } else {
-                format!("{} columns", s.unchecked_columns.len())
-            },
-            quoted_list(&s.unchecked_columns)
-        ));
-    }
-    if s.dry_run && !tags_created.is_empty() {
-        s.notes.push(format!(
-            "--create-tags would create {} tags: {}",
-            tags_created.len(),
-            quoted_list(&tags_created)
-        ));
-    }
-    if tags_offline {
-        s.notes.push(
-            "--create-tags: without credentials no tag could be checked or created".to_string(),
-        );
-    }
-    s.tags_created = tags_created;
-}
-
-/// Tag names the file's tag column holds that the account does not have,
-/// in the order they first appear, each once (ignoring case).
-fn missing_tags(input: &Config, mapping: &Mapping, catalog: &Catalog) -> Result<Vec<String>> {
-    let Some(column) = mapping.column(Field::Tags) else {
-        return Ok(Vec::new());
-    };
-    let reader = input.reader()?;
-    let known = |name: &str| {
-        catalog
-            .tags
-            .iter()
-            .any(|t| t.name.trim().eq_ignore_ascii_case(name))
-            || name
-                .parse::<i64>()
-                .is_ok_and(|id| catalog.tag_by_id(id).is_some())
-    };
-    let mut missing: Vec<String> = Vec::new();
-    for record in reader {
-        let record = record?;
-        let Some(cell) = record.cells.get(column) else {
-            continue;
-        };
-        for name in tag_names(cell) {
-            if !known(&name) && !missing.iter().any(|m| m.eq_ignore_ascii_case(&name)) {
-                missing.push(name);
-            }
-        }
-    }
-    Ok(missing)
-}
-
-/// Create each missing tag once (`POST /v1/tag`) and add it to the catalog.
-/// A tag another writer created meanwhile is found by reading the tags again.
-fn create_tags(
-    client: &Client,
-    catalog: &mut Catalog,
-    missing: &[String],
-    quiet: bool,
-) -> Result<Vec<String>> {
-    let mut created = Vec::new();
-    for name in missing {
-        match client.create_tag(name) {
-            Ok(id) => {
-                catalog.tags.push(Tag {
-                    id,
-                    name: name.clone(),
-                });
-                created.push(name.clone());
-            }
-            // Refused, perhaps because an attempt whose answer was lost
-            // created it: the tags read again say.
-            Err(e) if refusal(&e).is_some() => {
-                let message = refusal(&e).unwrap_or_default();
-                catalog.tags = client.tags()?;
-                if !catalog
-                    .tags
-                    .iter()
-                    .any(|t| t.name.trim().eq_ignore_ascii_case(name))
-                {
-                    return Err(Error::Fatal(format!(
-                        "--create-tags: the API refused to create the tag \"{name}\": {message}; \
-                         nothing was sent"
-                    )));
-                }
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    if !quiet && !created.is_empty() {
-        eprintln!("created {} tags: {}", created.len(), quoted_list(&created));
-    }
-    Ok(created)
-}
-
-/// The API's reason when `e` refused a write (perhaps after an attempt
-/// whose answer was lost).
-fn refusal(e: &ApiError) -> Option<String> {
-    match e {
-        ApiError::Rejected { message, .. } => Some(message.clone()),
-        ApiError::Unconfirmed(inner) => refusal(inner),
-        _ => None,
-    }
-}
-
 /// The mapping file beside the reports.
 fn write_mapping(path: &Path, mapping: &Mapping, settings: &Settings) -> Result<Placed> {
     let mut file = AtomicFile::create_report(path, false)?;
     file.write_all(mapping::render(mapping, settings).as_bytes())
         .map_err(|e| Error::output(path, e))?;
     file.place()
-}
-
-fn print_summary(
-    args: &Args,
-    shown: &Path,
-    s: &Summary,
-    sandbox: Option<&Sandbox>,
-    exit: Exit,
-) -> Result<()> {
-    if args.api_args.json {
-        output::print_json(s, exit)?;
-    }
-    if args.api_args.quiet {
-        return Ok(());
-    }
-    let verb = if s.dry_run { "validated" } else { "imported" };
-    let mut line = format!(
-        "{verb} {}: {} rows read, {} ok",
-        shown.display(),
-        s.rows_read,
-        s.rows_ok
-    );
-    if s.dry_run {
-        line += &format!(" ({} valid, {} skipped)", s.valid, s.skipped);
-    } else {
-        line += &format!(
-            " ({} created, {} updated, {} unchanged, {} skipped)",
-            s.created, s.updated, s.unchanged, s.skipped
-        );
-    }
-    line += &format!(", {} failed", s.rows_failed);
-    if !s.dry_run {
-        line += &format!(" — {} requests in {:.1}s", s.requests, s.elapsed_s);
-    }
-    eprintln!("{line}");
-    for (code, n) in &s.errors_by_code {
-        eprintln!("  {n:>7} {code}");
-    }
-    for note in s.notes.iter().filter(|&n| n != NO_ROWS) {
-        eprintln!("note: {note}");
-    }
-    for (column, n) in &s.phone_columns {
-        if s.phone_columns.len() > 1 {
-            eprintln!("  {n:>7} rows took their phone from \"{column}\"");
-        }
-    }
-    if let Some(r) = &s.reports {
-        eprintln!("results: {}", r.results.display());
-        eprintln!("errors:  {}", r.errors.display());
-        eprintln!("summary: {}", r.summary.display());
-        eprintln!("mapping: {}", r.mapping.display());
-    }
-    if let Some(sb) = sandbox {
-        eprintln!(
-            "sandbox: now {} contacts, kept in {}",
-            sb.contact_count(),
-            sb.dir().display()
-        );
-    }
-    Ok(())
 }
 
 pub(crate) fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {

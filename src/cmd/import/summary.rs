@@ -1,0 +1,163 @@
+//! What `import` and `validate` tell the person running them. Takes the
+//! [`Mapping`] and the run's [`Summary`]; gives the first lines of output
+//! (the layout, where each field comes from, the columns not used), the
+//! summary's notes about the mapping, and the closing lines on stderr (counts,
+//! errors by code, report paths) with the JSON summary on stdout for `--json`.
+
+use std::path::Path;
+
+use super::Args;
+use crate::exit::Exit;
+use crate::output;
+use crate::sandbox::Sandbox;
+use hmbulk_engine::error::Result;
+use hmbulk_engine::mapping::{Field, Mapping, quoted_list};
+use hmbulk_engine::report::{IgnoredColumn, NO_ROWS, Summary};
+
+/// The first lines of output: the layout recognised and where each field
+/// comes from, the mapping file used, and every column not used.
+pub(super) fn print_mapping(mapping: &Mapping, found_map: Option<&Path>) {
+    let header = |i: usize| mapping.header(i).to_string();
+    let phones: Vec<String> = mapping.phones().iter().map(|s| header(s.column)).collect();
+    let emails: Vec<String> = mapping.emails().iter().map(|s| header(s.column)).collect();
+    let countries: Vec<String> = mapping.countries().iter().map(|&i| header(i)).collect();
+    let mut from = vec![format!("phone from {}", in_order(&phones))];
+    if !emails.is_empty() {
+        from.push(format!("email from {}", in_order(&emails)));
+    }
+    if !countries.is_empty() {
+        from.push(format!("country from {}", in_order(&countries)));
+    }
+    if let Some(i) = mapping.column(Field::SmsConsent) {
+        from.push(format!(
+            "SMS consent from \"{}\" (no = opted out)",
+            header(i)
+        ));
+    }
+    match mapping.layout() {
+        Some(layout) => eprintln!("layout: {} — {}", layout.name, from.join("; ")),
+        None => eprintln!(
+            "layout: none recognised, columns matched by their names — {}",
+            from.join("; ")
+        ),
+    }
+    if let Some(path) = found_map {
+        eprintln!(
+            "mapping: using {}, which the run that wrote this error report left beside it",
+            path.display()
+        );
+    }
+    for (reason, columns) in mapping.ignored_by_reason() {
+        eprintln!("ignored ({reason}): {}", quoted_list(&columns));
+    }
+    if !mapping.unchecked().is_empty() {
+        eprintln!(
+            "not checked (no credentials, so custom field titles are unknown): {}",
+            quoted_list(mapping.unchecked())
+        );
+    }
+}
+
+/// `"A", then "B", then "C"`.
+fn in_order(headers: &[String]) -> String {
+    let quoted: Vec<String> = headers.iter().map(|h| format!("\"{h}\"")).collect();
+    quoted.join(", then ")
+}
+
+/// What the summary says about the mapping.
+pub(super) fn describe(
+    s: &mut Summary,
+    mapping: &Mapping,
+    tags_created: Vec<String>,
+    tags_offline: bool,
+) {
+    s.layout = mapping.layout().map(|l| l.id.to_string());
+    s.layout_name = mapping.layout().map(|l| l.name.to_string());
+    s.ignored_columns = IgnoredColumn::all(mapping);
+    s.unchecked_columns = mapping.unchecked().to_vec();
+    if !s.unchecked_columns.is_empty() {
+        s.notes.push(format!(
+            "{} could not be checked without credentials (they may be custom field titles): \
+             {}; run validate with credentials (or --sandbox) to check them",
+            if s.unchecked_columns.len() == 1 {
+                "1 column".to_string()
+            } else {
+                format!("{} columns", s.unchecked_columns.len())
+            },
+            quoted_list(&s.unchecked_columns)
+        ));
+    }
+    if s.dry_run && !tags_created.is_empty() {
+        s.notes.push(format!(
+            "--create-tags would create {} tags: {}",
+            tags_created.len(),
+            quoted_list(&tags_created)
+        ));
+    }
+    if tags_offline {
+        s.notes.push(
+            "--create-tags: without credentials no tag could be checked or created".to_string(),
+        );
+    }
+    s.tags_created = tags_created;
+}
+
+pub(super) fn print_summary(
+    args: &Args,
+    shown: &Path,
+    s: &Summary,
+    sandbox: Option<&Sandbox>,
+    exit: Exit,
+) -> Result<()> {
+    if args.api_args.json {
+        output::print_json(s, exit)?;
+    }
+    if args.api_args.quiet {
+        return Ok(());
+    }
+    let verb = if s.dry_run { "validated" } else { "imported" };
+    let mut line = format!(
+        "{verb} {}: {} rows read, {} ok",
+        shown.display(),
+        s.rows_read,
+        s.rows_ok
+    );
+    if s.dry_run {
+        line += &format!(" ({} valid, {} skipped)", s.valid, s.skipped);
+    } else {
+        line += &format!(
+            " ({} created, {} updated, {} unchanged, {} skipped)",
+            s.created, s.updated, s.unchanged, s.skipped
+        );
+    }
+    line += &format!(", {} failed", s.rows_failed);
+    if !s.dry_run {
+        line += &format!(" — {} requests in {:.1}s", s.requests, s.elapsed_s);
+    }
+    eprintln!("{line}");
+    for (code, n) in &s.errors_by_code {
+        eprintln!("  {n:>7} {code}");
+    }
+    for note in s.notes.iter().filter(|&n| n != NO_ROWS) {
+        eprintln!("note: {note}");
+    }
+    for (column, n) in &s.phone_columns {
+        if s.phone_columns.len() > 1 {
+            eprintln!("  {n:>7} rows took their phone from \"{column}\"");
+        }
+    }
+    if let Some(r) = &s.reports {
+        eprintln!("results: {}", r.results.display());
+        eprintln!("errors:  {}", r.errors.display());
+        eprintln!("summary: {}", r.summary.display());
+        eprintln!("mapping: {}", r.mapping.display());
+    }
+    if let Some(sb) = sandbox {
+        eprintln!(
+            "sandbox: now {} contacts, kept in {}",
+            sb.contact_count(),
+            sb.dir().display()
+        );
+    }
+    Ok(())
+}
