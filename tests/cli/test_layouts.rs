@@ -446,7 +446,9 @@ Customer Contact List,,,,,\r\n\
 Customer full name,Phone numbers,Email,Full name,Bill address,Ship address\r\n\
 Acme Corp,Phone:(415) 555-0181,billing@acme.example,Ann Acme,\"12 Larkspur Way\nSTE 4\nGreenbank NC 27000\",\r\n\
 SHELL OIL 123,,,,,\r\n\
-Thistle Forge,Phone:(415) 555-0182,forge@example.com,,\"9 Anvil Way\nBellhurst OH 43002\",\r\n";
+Thistle Forge,Phone:(415) 555-0182,forge@example.com,,\"9 Anvil Way\nBellhurst OH 43002\",\r\n\
+\r\n\r\n\r\n\
+\" Wednesday, September 30, 2026 01:46 PM GMT-05:00\",,,,,\r\n";
     wd.create_bytes("Customer Contact List.csv", text.as_bytes());
     let out = wd.run(&["import", "Customer Contact List.csv"]);
     let err = stderr(&out);
@@ -467,5 +469,62 @@ Thistle Forge,Phone:(415) 555-0182,forge@example.com,,\"9 Anvil Way\nBellhurst O
     assert!(
         summary["notes"].to_string().contains("report's title"),
         "{summary}"
+    );
+    // The footer is no row: SHELL OIL 123 is the only error.
+    assert_eq!(summary["rows_read"], 3, "{summary}");
+    assert!(err.contains("note: the last line"), "{err}");
+}
+
+/// QuickBooks Online, modern report view, whole: title lines, rows, three
+/// blank lines and the footer QuickBooks writes as the last line, the time
+/// the report was printed alone in the first cell — as public test fixtures
+/// of QuickBooks importers quote it (`" Wednesday, September 30, 2026 01:46
+/// PM GMT-05:00",,,,,` after three blank lines in a General Ledger's
+/// tests/test_invoices.py; ` Sunday, August 09, 2026 04:04 PM GMT-05:00`,
+/// "the last row of every QuickBooks report", in a contact importer's
+/// tests/contacts.test.ts). The footer is skipped and said so; the run
+/// exits 0.
+#[test]
+fn quickbooks_report_footer_is_skipped() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    let text = "\"Example Co, LLC\",,,,,\n\
+Customer Contact List,,,,,\n\
+\n\
+Customer full name,Phone numbers,Email,Full name,Bill address,Ship address\n\
+Acme Corp,Phone:(410) 415-7406,billing@acme.example,Ann Acme,1 Main St Springfield IL,\n\
+Thistle Forge,Phone:(415) 555-0182,forge@example.com,,\"9 Anvil Way\nBellhurst OH 43002\",\n\
+\n\
+\n\
+\n\
+\" Wednesday, September 30, 2026 01:46 PM GMT-05:00\",,,,,\n";
+    let summary = import_all(
+        &wd,
+        "Customer Contact List.csv",
+        text,
+        2,
+        "quickbooks_customers_modern",
+    );
+    assert_eq!(stored(&wd, "14104157406")["display_name"], "Ann Acme");
+    assert_eq!(stored(&wd, "14155550182")["email"], "forge@example.com");
+    assert_eq!(wd.sim().contacts().len(), 2);
+    let results = wd.read_csv("Customer Contact List.results.csv");
+    assert_eq!(column(&results, "row"), ["1", "2"]);
+    assert_eq!(summary["rows_read"], 2, "{summary}");
+    assert_eq!(summary["blank_lines"], 3, "{summary}");
+    let notes = summary["notes"].to_string();
+    assert!(
+        notes.contains(
+            "the last line (\\\"Wednesday, September 30, 2026 01:46 PM GMT-05:00\\\") is \
+             the report's footer"
+        ),
+        "{summary}"
+    );
+    // Said on stderr too.
+    let out = wd.run(&["validate", "Customer Contact List.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("note: the last line (\"Wednesday, September 30, 2026"),
+        "{}",
+        stderr(&out)
     );
 }
