@@ -6,6 +6,7 @@
 
 use serde_json::{Value, json};
 
+use crate::api::channels;
 use crate::test_import::stored;
 use crate::workdir::{Workdir, assert_each_row_once, code, column, stderr};
 
@@ -526,5 +527,61 @@ Thistle Forge,Phone:(415) 555-0182,forge@example.com,,\"9 Anvil Way\nBellhurst O
         stderr(&out).contains("note: the last line (\"Wednesday, September 30, 2026"),
         "{}",
         stderr(&out)
+    );
+}
+
+/// QuickBooks Online, modern report view: a customer with several numbers
+/// has them in one `Phone numbers` cell, each after its label —
+/// `"Phone:(555) 010-1234 Mobile:(555) 010-1234"` and `"Phone:555-010-7788"`,
+/// as a public QuickBooks contact importer quotes the report's cells (the
+/// doc comment of its Customer Contact List importer and the report in its
+/// tests/contacts.test.ts; its fixtures' 555-010x numbers are no valid
+/// numbers, valid ones are used here). The mobile is the contact's phone,
+/// the others are channels, a fax is neither; a label with a space after its
+/// colon reads, and a cell with one label reads as before.
+#[test]
+fn quickbooks_cells_of_several_labelled_numbers() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    let text = "\"Example Co, LLC\",,,,,\n\
+Customer Contact List,,,,,\n\
+\n\
+Customer full name,Phone numbers,Email,Full name,Bill address,Ship address\n\
+Acme Corp,Phone:(410) 415-7406 Mobile:(410) 555-0123,billing@acme.example,Ann Acme,,\n\
+Bo Ferreira (Ferreira Sports Ltd),Phone:905-555-0100,bo@example.org,Bo Ferreira,,\n\
+Cal Ohashi,Phone: 415 555 3434,cal@example.net,Cal Ohashi,,\n\
+Dee Marsh,Phone:(410) 415-7411 Fax:(410) 415-7499,,Dee Marsh,,\n\
+\n\
+\" Wednesday, September 30, 2026 01:46 PM GMT-05:00\",,,,,\n";
+    let summary = import_all(
+        &wd,
+        "Customer Contact List.csv",
+        text,
+        4,
+        "quickbooks_customers_modern",
+    );
+    assert_eq!(wd.sim().contacts().len(), 4);
+    let acme = stored(&wd, "14105550123");
+    assert_eq!(acme["display_name"], "Ann Acme");
+    let own_then_other = [
+        ("phone".to_string(), "14105550123".to_string()),
+        ("phone".to_string(), "14104157406".to_string()),
+    ];
+    assert_eq!(
+        channels(&wd, acme["uuid"].as_str().unwrap()),
+        own_then_other
+    );
+    assert_eq!(stored(&wd, "19055550100")["email"], "bo@example.org");
+    assert_eq!(stored(&wd, "14155553434")["display_name"], "Cal Ohashi");
+    let dee = stored(&wd, "14104157411");
+    let dee_channels = channels(&wd, dee["uuid"].as_str().unwrap());
+    assert!(
+        !dee_channels.iter().any(|(_, v)| v == "14104157499"),
+        "a fax is no channel: {dee_channels:?}"
+    );
+    assert_eq!(summary["phone_columns"]["Phone numbers"], 4, "{summary}");
+    let results = wd.read_csv("Customer Contact List.results.csv");
+    assert_eq!(
+        column(&results, "phone"),
+        ["14105550123", "19055550100", "14155553434", "14104157411"]
     );
 }
