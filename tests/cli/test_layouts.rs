@@ -476,6 +476,21 @@ Thistle Forge,Phone:(415) 555-0182,forge@example.com,,\"9 Anvil Way\nBellhurst O
     assert!(err.contains("note: the last line"), "{err}");
 }
 
+/// A QuickBooks Online Customer Contact List (modern report view) of
+/// `rows`, with its title lines above and its footer below, imported whole.
+fn import_qbo_report(wd: &Workdir, rows: &str, n: usize) -> Value {
+    let text = format!(
+        "\"Example Co, LLC\",,,,,\n\
+Customer Contact List,,,,,\n\
+\n\
+Customer full name,Phone numbers,Email,Full name,Bill address,Ship address\n\
+{rows}\
+\" Wednesday, September 30, 2026 01:46 PM GMT-05:00\",,,,,\n"
+    );
+    let name = "Customer Contact List.csv";
+    import_all(wd, name, &text, n, "quickbooks_customers_modern")
+}
+
 /// QuickBooks Online, modern report view, whole: title lines, rows, three
 /// blank lines and the footer QuickBooks writes as the last line, the time
 /// the report was printed alone in the first cell — as public test fixtures
@@ -488,23 +503,12 @@ Thistle Forge,Phone:(415) 555-0182,forge@example.com,,\"9 Anvil Way\nBellhurst O
 #[test]
 fn quickbooks_report_footer_is_skipped() {
     let wd = Workdir::with_sim(Workdir::sim_config());
-    let text = "\"Example Co, LLC\",,,,,\n\
-Customer Contact List,,,,,\n\
-\n\
-Customer full name,Phone numbers,Email,Full name,Bill address,Ship address\n\
-Acme Corp,Phone:(410) 415-7406,billing@acme.example,Ann Acme,1 Main St Springfield IL,\n\
+    let rows = "Acme Corp,Phone:(410) 415-7406,billing@acme.example,Ann Acme,1 Main St Springfield IL,\n\
 Thistle Forge,Phone:(415) 555-0182,forge@example.com,,\"9 Anvil Way\nBellhurst OH 43002\",\n\
 \n\
 \n\
-\n\
-\" Wednesday, September 30, 2026 01:46 PM GMT-05:00\",,,,,\n";
-    let summary = import_all(
-        &wd,
-        "Customer Contact List.csv",
-        text,
-        2,
-        "quickbooks_customers_modern",
-    );
+\n";
+    let summary = import_qbo_report(&wd, rows, 2);
     assert_eq!(stored(&wd, "14104157406")["display_name"], "Ann Acme");
     assert_eq!(stored(&wd, "14155550182")["email"], "forge@example.com");
     assert_eq!(wd.sim().contacts().len(), 2);
@@ -542,23 +546,12 @@ Thistle Forge,Phone:(415) 555-0182,forge@example.com,,\"9 Anvil Way\nBellhurst O
 #[test]
 fn quickbooks_cells_of_several_labelled_numbers() {
     let wd = Workdir::with_sim(Workdir::sim_config());
-    let text = "\"Example Co, LLC\",,,,,\n\
-Customer Contact List,,,,,\n\
-\n\
-Customer full name,Phone numbers,Email,Full name,Bill address,Ship address\n\
-Acme Corp,Phone:(410) 415-7406 Mobile:(410) 555-0123,billing@acme.example,Ann Acme,,\n\
+    let rows = "Acme Corp,Phone:(410) 415-7406 Mobile:(410) 555-0123,billing@acme.example,Ann Acme,,\n\
 Bo Ferreira (Ferreira Sports Ltd),Phone:905-555-0100,bo@example.org,Bo Ferreira,,\n\
 Cal Ohashi,Phone: 415 555 3434,cal@example.net,Cal Ohashi,,\n\
 Dee Marsh,Phone:(410) 415-7411 Fax:(410) 415-7499,,Dee Marsh,,\n\
-\n\
-\" Wednesday, September 30, 2026 01:46 PM GMT-05:00\",,,,,\n";
-    let summary = import_all(
-        &wd,
-        "Customer Contact List.csv",
-        text,
-        4,
-        "quickbooks_customers_modern",
-    );
+\n";
+    let summary = import_qbo_report(&wd, rows, 4);
     assert_eq!(wd.sim().contacts().len(), 4);
     let acme = stored(&wd, "14105550123");
     assert_eq!(acme["display_name"], "Ann Acme");
