@@ -16,6 +16,10 @@
 //!   line, spaces only, or `,,,` of any width. Blank lines are skipped, counted
 //!   in [`RowReader::blank_lines`], and take no row number. Lines may end in
 //!   LF, CRLF or a bare CR (classic Mac).
+//! - A report's footer, lines after the data whose one cell of text is the
+//!   time the report was printed ([`crate::title_lines::is_footer`]), is
+//!   skipped when nothing but blank lines follows it, and takes no row
+//!   number ([`RowReader::footer`]); such a line among the rows is a row.
 //! - Ragged records (fewer or more cells than the header) are yielded as they
 //!   are; validation reports them.
 //! - Every cell and header passes through [`crate::formula::unguard`].
@@ -29,7 +33,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use csv_core::ReadRecordResult;
 
 mod chunk;
+mod footer;
 pub use chunk::Chunk;
+use footer::{Footer, Next};
 
 use crate::error::{Error, Result};
 use crate::formula;
@@ -84,6 +90,8 @@ pub struct RowReader {
     lines_above: Option<u64>,
     /// Report title lines skipped above the header ([`crate::title_lines`]).
     title_lines: u64,
+    /// The report's footer lines at the end ([`footer`]).
+    footer: Footer,
 }
 
 impl RowReader {
@@ -109,6 +117,7 @@ impl RowReader {
             error: None,
             lines_above: Some(0),
             title_lines: 0,
+            footer: Footer::default(),
         };
         if !reader.read_nonblank()? {
             return Err(Error::input(
@@ -191,7 +200,7 @@ impl RowReader {
                     let message = format!(
                         "cannot read {} after data row {}{near}: {e}",
                         self.path.display(),
-                        self.rows,
+                        self.rows + self.footer.held_rows(),
                     );
                     return Err(Error::input(&self.path, message));
                 }
@@ -218,8 +227,8 @@ impl RowReader {
             return Err(e);
         }
         while !self.done && chunk.len() < max_rows && !chunk.is_full() {
-            match self.read_nonblank() {
-                Ok(true) => {
+            match self.next_data() {
+                Ok(Next::Current) => {
                     self.rows += 1;
                     let encoding = &mut self.encoding;
                     match self.records.text() {
@@ -239,7 +248,12 @@ impl RowReader {
                     }
                     chunk.end_record();
                 }
-                Ok(false) => self.done = true,
+                Ok(Next::Held(cells)) => {
+                    self.rows += 1;
+                    cells.iter().for_each(|cell| chunk.push_cell(cell));
+                    chunk.end_record();
+                }
+                Ok(Next::End) => self.done = true,
                 Err(e) if chunk.is_empty() => {
                     self.done = true;
                     return Err(e);
@@ -286,16 +300,9 @@ impl Iterator for RowReader {
         if self.done {
             return None;
         }
-        match self.read_nonblank() {
-            Ok(true) => {
-                self.rows += 1;
-                let cells = self.decode_record();
-                Some(Ok(Record {
-                    row: self.rows,
-                    cells,
-                }))
-            }
-            Ok(false) => {
+        match self.next_record() {
+            Ok(Some(record)) => Some(Ok(record)),
+            Ok(None) => {
                 self.done = true;
                 None
             }

@@ -6,6 +6,7 @@
 
 use serde_json::{Value, json};
 
+use crate::api::channels;
 use crate::test_import::stored;
 use crate::workdir::{Workdir, assert_each_row_once, code, column, stderr};
 
@@ -446,7 +447,9 @@ Customer Contact List,,,,,\r\n\
 Customer full name,Phone numbers,Email,Full name,Bill address,Ship address\r\n\
 Acme Corp,Phone:(415) 555-0181,billing@acme.example,Ann Acme,\"12 Larkspur Way\nSTE 4\nGreenbank NC 27000\",\r\n\
 SHELL OIL 123,,,,,\r\n\
-Thistle Forge,Phone:(415) 555-0182,forge@example.com,,\"9 Anvil Way\nBellhurst OH 43002\",\r\n";
+Thistle Forge,Phone:(415) 555-0182,forge@example.com,,\"9 Anvil Way\nBellhurst OH 43002\",\r\n\
+\r\n\r\n\r\n\
+\" Wednesday, September 30, 2026 01:46 PM GMT-05:00\",,,,,\r\n";
     wd.create_bytes("Customer Contact List.csv", text.as_bytes());
     let out = wd.run(&["import", "Customer Contact List.csv"]);
     let err = stderr(&out);
@@ -467,5 +470,111 @@ Thistle Forge,Phone:(415) 555-0182,forge@example.com,,\"9 Anvil Way\nBellhurst O
     assert!(
         summary["notes"].to_string().contains("report's title"),
         "{summary}"
+    );
+    // The footer is no row: SHELL OIL 123 is the only error.
+    assert_eq!(summary["rows_read"], 3, "{summary}");
+    assert!(err.contains("note: the last line"), "{err}");
+}
+
+/// A QuickBooks Online Customer Contact List (modern report view) of
+/// `rows`, with its title lines above and its footer below, imported whole.
+fn import_qbo_report(wd: &Workdir, rows: &str, n: usize) -> Value {
+    let text = format!(
+        "\"Example Co, LLC\",,,,,\n\
+Customer Contact List,,,,,\n\
+\n\
+Customer full name,Phone numbers,Email,Full name,Bill address,Ship address\n\
+{rows}\
+\" Wednesday, September 30, 2026 01:46 PM GMT-05:00\",,,,,\n"
+    );
+    let name = "Customer Contact List.csv";
+    import_all(wd, name, &text, n, "quickbooks_customers_modern")
+}
+
+/// QuickBooks Online, modern report view, whole: title lines, rows, three
+/// blank lines and the footer QuickBooks writes as the last line, the time
+/// the report was printed alone in the first cell — as public test fixtures
+/// of QuickBooks importers quote it (`" Wednesday, September 30, 2026 01:46
+/// PM GMT-05:00",,,,,` after three blank lines in a General Ledger's
+/// tests/test_invoices.py; ` Sunday, August 09, 2026 04:04 PM GMT-05:00`,
+/// "the last row of every QuickBooks report", in a contact importer's
+/// tests/contacts.test.ts). The footer is skipped and said so; the run
+/// exits 0.
+#[test]
+fn quickbooks_report_footer_is_skipped() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    let rows = "Acme Corp,Phone:(410) 415-7406,billing@acme.example,Ann Acme,1 Main St Springfield IL,\n\
+Thistle Forge,Phone:(415) 555-0182,forge@example.com,,\"9 Anvil Way\nBellhurst OH 43002\",\n\
+\n\
+\n\
+\n";
+    let summary = import_qbo_report(&wd, rows, 2);
+    assert_eq!(stored(&wd, "14104157406")["display_name"], "Ann Acme");
+    assert_eq!(stored(&wd, "14155550182")["email"], "forge@example.com");
+    assert_eq!(wd.sim().contacts().len(), 2);
+    let results = wd.read_csv("Customer Contact List.results.csv");
+    assert_eq!(column(&results, "row"), ["1", "2"]);
+    assert_eq!(summary["rows_read"], 2, "{summary}");
+    assert_eq!(summary["blank_lines"], 3, "{summary}");
+    let notes = summary["notes"].to_string();
+    assert!(
+        notes.contains(
+            "the last line (\\\"Wednesday, September 30, 2026 01:46 PM GMT-05:00\\\") is \
+             the report's footer"
+        ),
+        "{summary}"
+    );
+    // Said on stderr too.
+    let out = wd.run(&["validate", "Customer Contact List.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("note: the last line (\"Wednesday, September 30, 2026"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// QuickBooks Online, modern report view: a customer with several numbers
+/// has them in one `Phone numbers` cell, each after its label —
+/// `"Phone:(555) 010-1234 Mobile:(555) 010-1234"` and `"Phone:555-010-7788"`,
+/// as a public QuickBooks contact importer quotes the report's cells (the
+/// doc comment of its Customer Contact List importer and the report in its
+/// tests/contacts.test.ts; its fixtures' 555-010x numbers are no valid
+/// numbers, valid ones are used here). The mobile is the contact's phone,
+/// the others are channels, a fax is neither; a label with a space after its
+/// colon reads, and a cell with one label reads as before.
+#[test]
+fn quickbooks_cells_of_several_labelled_numbers() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    let rows = "Acme Corp,Phone:(410) 415-7406 Mobile:(410) 555-0123,billing@acme.example,Ann Acme,,\n\
+Bo Ferreira (Ferreira Sports Ltd),Phone:905-555-0100,bo@example.org,Bo Ferreira,,\n\
+Cal Ohashi,Phone: 415 555 3434,cal@example.net,Cal Ohashi,,\n\
+Dee Marsh,Phone:(410) 415-7411 Fax:(410) 415-7499,,Dee Marsh,,\n\
+\n";
+    let summary = import_qbo_report(&wd, rows, 4);
+    assert_eq!(wd.sim().contacts().len(), 4);
+    let acme = stored(&wd, "14105550123");
+    assert_eq!(acme["display_name"], "Ann Acme");
+    let own_then_other = [
+        ("phone".to_string(), "14105550123".to_string()),
+        ("phone".to_string(), "14104157406".to_string()),
+    ];
+    assert_eq!(
+        channels(&wd, acme["uuid"].as_str().unwrap()),
+        own_then_other
+    );
+    assert_eq!(stored(&wd, "19055550100")["email"], "bo@example.org");
+    assert_eq!(stored(&wd, "14155553434")["display_name"], "Cal Ohashi");
+    let dee = stored(&wd, "14104157411");
+    let dee_channels = channels(&wd, dee["uuid"].as_str().unwrap());
+    assert!(
+        !dee_channels.iter().any(|(_, v)| v == "14104157499"),
+        "a fax is no channel: {dee_channels:?}"
+    );
+    assert_eq!(summary["phone_columns"]["Phone numbers"], 4, "{summary}");
+    let results = wd.read_csv("Customer Contact List.results.csv");
+    assert_eq!(
+        column(&results, "phone"),
+        ["14105550123", "19055550100", "14155553434", "14104157411"]
     );
 }

@@ -5,7 +5,9 @@
 //!
 //! - Candidates are tried column by column in priority order; a column whose
 //!   label cell says mobile or cell (Google's `Phone 1 - Type`) comes first.
-//!   A cell may hold several values separated by ` ::: ` (Google).
+//!   A cell may hold several values separated by ` ::: ` (Google); a phone
+//!   value may be several labelled numbers, mobile first (QuickBooks'
+//!   `Phone:(410) 415-7406 Mobile:(410) 555-0123`, [`super::phone_labels`]).
 //! - A leading `'` (Shopify and Excel write it to keep a number as text) is
 //!   not part of a phone.
 //! - The region: the first country column with a value. A value nobody can
@@ -62,6 +64,12 @@ pub fn values(cell: &str) -> impl Iterator<Item = &str> {
         .filter(|v| !v.is_empty())
 }
 
+/// The numbers of one phone cell: its [`values`], each split into its
+/// labelled numbers, mobile first, when it is a list of them.
+pub fn phone_values(cell: &str) -> impl Iterator<Item = &str> {
+    values(cell).flat_map(super::phone_labels::numbers)
+}
+
 /// Phone slots in the order this row tries them: slots labelled mobile or
 /// cell first, then the mapping's order.
 pub fn phone_order<'s>(slots: &'s [Slot], cells: &[&str]) -> std::borrow::Cow<'s, [Slot]> {
@@ -100,7 +108,7 @@ pub fn phones<'a>(
     let mut first_error: Option<RowError> = None;
     for slot in phone_order(mapping.phones(), cells).iter() {
         let cell = cells[slot.column];
-        for value in values(cell) {
+        for value in phone_values(cell) {
             let value = value.strip_prefix('\'').unwrap_or(value);
             match read(normaliser, mapping, value, region) {
                 Ok(phone) => match &mut found {

@@ -7,7 +7,8 @@
 //! file writes it, the value, and what would be accepted.
 //!
 //! Phones, emails and the row's region come from [`channels`] (several
-//! columns, in priority order); tag cells are split by [`tags`].
+//! columns, in priority order; a cell of several labelled numbers is split
+//! by [`phone_labels`]); tag cells are split by [`tags`].
 //!
 //! With an offline catalog (a dry run without credentials) tag and member
 //! names cannot be checked: they are accepted and kept in
@@ -16,6 +17,7 @@
 
 mod cells;
 pub mod channels;
+mod phone_labels;
 pub mod tags;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -366,7 +368,11 @@ impl Validator {
         region: &channels::RowRegion,
         draft: &mut Draft,
     ) -> Result<(), RowError> {
-        for value in channels::values(cell) {
+        let values: Box<dyn Iterator<Item = &str>> = match kind {
+            ChannelKind::Phone => Box::new(channels::phone_values(cell)),
+            ChannelKind::Email => Box::new(channels::values(cell)),
+        };
+        for value in values {
             match kind {
                 ChannelKind::Phone => {
                     let value = value.strip_prefix('\'').unwrap_or(value);

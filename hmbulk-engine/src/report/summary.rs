@@ -137,8 +137,19 @@ pub struct Summary {
 }
 
 impl Summary {
-    /// What the input turned out to be: encoding, delimiter, blank lines.
+    /// What the input turned out to be: encoding, delimiter, blank lines,
+    /// and a note when a report's footer was skipped.
     pub fn read_from(&mut self, reader: &crate::input::RowReader) {
+        if let [first, ..] = reader.footer() {
+            let (lines, is) = match reader.footer().len() {
+                1 => (format!("the last line (\"{first}\")"), "is"),
+                n => (format!("the last {n} lines (\"{first}\" …)"), "are"),
+            };
+            self.notes.push(format!(
+                "{lines} {is} the report's footer, the time it was printed, not a contact: \
+                 skipped"
+            ));
+        }
         self.encoding = reader.encoding().as_str().to_string();
         self.delimiter = match reader.delimiter() {
             b'\t' => "tab".into(),
