@@ -27,6 +27,7 @@
 
 mod clean;
 mod damage;
+mod exchange;
 mod tally;
 
 use std::cell::Cell;
@@ -425,10 +426,24 @@ fn is_valid(pn: &PhoneNumber) -> bool {
 /// match or in which the type is known. A main region has no leading digits
 /// in the metadata, so when the region found is US its type is known: the
 /// number is valid. Another region may have been chosen by its leading
-/// digits alone, so its type is still checked.
+/// digits alone, so its type is still checked. Whether the type is known in
+/// US depends on the area code and exchange only, and is remembered
+/// ([`exchange`]).
 fn is_valid_nanp(pn: &PhoneNumber) -> bool {
+    let known = exchange::known(pn.national_number);
+    if known == Some(true) && !cfg!(debug_assertions) {
+        return true;
+    }
     let lib = lib();
-    match lib.get_region_for_number(pn) {
+    let region = lib.get_region_for_number(pn);
+    let us = region == Some(rlibphonenumber::Region::US);
+    debug_assert!(
+        known.is_none_or(|k| k == us),
+        "the remembered verdict on {}'s exchange is not libphonenumber's",
+        pn.national_number
+    );
+    exchange::remember(pn.national_number, us);
+    match region {
         Some(rlibphonenumber::Region::US) => true,
         Some(region) => lib.is_valid_number_for_region(pn, region),
         None => false,
