@@ -281,12 +281,33 @@ impl PhoneNormaliser {
     }
 
     /// [`normalise_in`](Self::normalise_in), and which rule gave the number.
+    /// Whatever path found it, a number longer than E.164 allows is refused:
+    /// libphonenumber calls some (German numbers of 14 national digits)
+    /// valid, and the API takes at most 15 digits.
     pub fn read(
         &self,
         raw: &str,
         region: Option<Region>,
     ) -> std::result::Result<(Phone, Rule), RowError> {
         let region = region.or(self.region);
+        let (phone, rule) = self.find(raw, region)?;
+        if !E164_DIGITS.contains(&phone.digits.len()) {
+            let reason = format!(
+                "has {} digits with its country code, and E.164 allows at most 15",
+                phone.digits.len()
+            );
+            return Err(self.invalid(raw, region, &reason, ""));
+        }
+        Ok((phone, rule))
+    }
+
+    /// The number in `raw` and the rule that read it, by the first path that
+    /// finds one; its length is [`read`](Self::read)'s to check.
+    fn find(
+        &self,
+        raw: &str,
+        region: Option<Region>,
+    ) -> std::result::Result<(Phone, Rule), RowError> {
         let cell = raw.trim();
         if cell.is_empty() {
             return Err(RowError::new(
@@ -353,15 +374,7 @@ impl PhoneNormaliser {
             Ok(found) => found,
             Err(first) => return Err(self.rejected(raw, text, region, &first)),
         };
-        let phone = phone(&pn, region);
-        if !E164_DIGITS.contains(&phone.digits.len()) {
-            let reason = format!(
-                "has {} digits with its country code, and E.164 allows at most 15",
-                phone.digits.len()
-            );
-            return Err(self.invalid(raw, region, &reason, ""));
-        }
-        Ok((phone, rule))
+        Ok((phone(&pn, region), rule))
     }
 
     /// The error for a cell nothing read as a valid number; `first` is

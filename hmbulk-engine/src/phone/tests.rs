@@ -183,6 +183,23 @@ fn default_region_reads_national_numbers() {
     assert!(e.message.contains("region US"), "{}", e.message);
 }
 
+/// libphonenumber calls a German number of 14 national digits valid (16
+/// with the country code); E.164, and the API, allow 15. Found by the fuzz
+/// harness's 30-minute run: "20100000x0x0x(0" under DE read as
+/// 4920100000909090 (the letters dialled), through libphonenumber's own
+/// path, which skipped the length check the other paths made.
+#[test]
+fn a_number_longer_than_e164_is_refused_whichever_path_reads_it() {
+    let de = PhoneNormaliser::new("DE").unwrap();
+    for raw in ["20100000x0x0x(0", "020100000909090", "+49 20100000909090"] {
+        let e = error(&de, raw);
+        assert_eq!(e.code, ErrorCode::PhoneInvalid, "{raw}");
+        assert!(e.message.contains("has 16 digits"), "{}", e.message);
+    }
+    // 15 digits still read.
+    assert_eq!(digits(&de, "02010000090909"), "492010000090909");
+}
+
 #[test]
 fn unknown_region_is_a_usage_error() {
     for region in ["XX", "", "USA", "1"] {
