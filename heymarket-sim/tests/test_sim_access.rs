@@ -3,14 +3,14 @@
 
 mod sim_common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use heymarket_sim::{Sim, SimConfig};
 use serde_json::json;
 use sim_common::{
     Api, KEY, SECRET_ID, SECRET_KEY, client, config, jwt, jwt_signed, now, person, send_raw,
+    spawn_binary,
 };
 
 fn inboxes_with(api: &Api, token: Option<&str>) -> sim_common::Reply {
@@ -234,21 +234,7 @@ fn a_config_out_of_range_does_not_start() {
 
 #[test]
 fn the_binary_serves_until_killed() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_heymarket-sim"))
-        .args(["--port", "0", "--api-key", "K", "--samples"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn heymarket-sim");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_string();
+    let (mut child, url) = spawn_binary(["--port", "0", "--api-key", "K", "--samples"]);
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let reply = send_raw(client().get(format!("{url}/v1/team")).bearer_auth("K")).unwrap();
     child.kill().unwrap();

@@ -4,13 +4,13 @@
 
 mod sim_common;
 
-use std::io::{BufRead, BufReader};
+use std::ffi::OsStr;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
 use heymarket_sim::{Sim, SimConfig};
 use serde_json::{Value, json};
-use sim_common::{Api, KEY, client, config, person, send_raw};
+use sim_common::{Api, KEY, client, config, person, send_raw, spawn_binary};
 
 fn with_state(path: &Path) -> SimConfig {
     SimConfig {
@@ -94,23 +94,8 @@ fn a_damaged_state_file_stops_the_start_and_is_kept() {
 }
 
 fn spawn_sim(state: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_heymarket-sim"))
-        .args(["--port", "0", "--api-key", KEY, "--samples", "--state"])
-        .arg(state)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn heymarket-sim");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_string();
-    (child, url)
+    let args = ["--port", "0", "--api-key", KEY, "--samples", "--state"];
+    spawn_binary(args.iter().map(OsStr::new).chain([state.as_os_str()]))
 }
 
 #[test]

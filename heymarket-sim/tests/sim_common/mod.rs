@@ -4,6 +4,9 @@
 
 #![allow(dead_code)]
 
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use base64::Engine;
@@ -198,4 +201,25 @@ pub fn ids(contacts: &[Value]) -> Vec<i64> {
         .iter()
         .map(|c| c["id"].as_i64().expect("id"))
         .collect()
+}
+
+/// The `heymarket-sim` binary started with `args`, and the URL its first
+/// line says it listens on.
+pub fn spawn_binary<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_heymarket-sim"))
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn heymarket-sim");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_string();
+    (child, url)
 }
