@@ -43,6 +43,12 @@ const RANDOM_CHARS: usize = 6;
 /// Bytes gathered before they are written to the file.
 const BUFFER: usize = 256 * 1024;
 
+/// Bytes written between two starts of writeback (Linux): the disk takes a
+/// large report while it is written, so the sync before the rename waits
+/// for the last few MiB only (a 1M-row dry run's 75 MB results report:
+/// 50 ms of sync at the end otherwise).
+const WRITEBACK_EVERY: u64 = 8 << 20;
+
 /// What errors call standard output.
 pub const STDOUT_NAME: &str = "<stdout>";
 
@@ -63,6 +69,8 @@ pub struct AtomicFile {
     buf: Vec<u8>,
     /// Bytes written to `file`.
     written: u64,
+    /// Bytes of `file` whose writeback has been started.
+    written_back: u64,
     /// May move to the fallback folder.
     report: bool,
     /// Why it moved there, if it did.
@@ -136,6 +144,7 @@ impl AtomicFile {
             file: Some(target),
             buf,
             written: 0,
+            written_back: 0,
             report: false,
             moved: None,
             synced: None,
@@ -256,7 +265,31 @@ impl AtomicFile {
         self.written += self.buf.len() as u64;
         self.buf.clear();
         self.synced = None;
+        if self.written - self.written_back >= WRITEBACK_EVERY {
+            self.start_writeback();
+        }
         Ok(())
+    }
+
+    /// Start writing what is written so far to the disk, without waiting
+    /// for it. A hint: a failure here shows up in the sync before the rename.
+    fn start_writeback(&mut self) {
+        #[cfg(target_os = "linux")]
+        if let Some(Target::Temp(tmp)) = &self.file {
+            use std::os::fd::AsRawFd;
+            let (from, len) = (self.written_back, self.written - self.written_back);
+            // SAFETY: the descriptor is the open temporary file's, alive for
+            // the call; `sync_file_range` reads no memory of ours.
+            unsafe {
+                libc::sync_file_range(
+                    tmp.as_file().as_raw_fd(),
+                    from as libc::off64_t,
+                    len as libc::off64_t,
+                    libc::SYNC_FILE_RANGE_WRITE,
+                );
+            }
+        }
+        self.written_back = self.written;
     }
 
     /// Go on in the fallback folder with what was written so far; `why`
@@ -285,6 +318,7 @@ impl AtomicFile {
         self.moved = Some(format!("cannot write {}: {why}", self.path.display()));
         self.path = dir.join(name);
         self.synced = None;
+        self.written_back = 0;
         Ok(())
     }
 }
