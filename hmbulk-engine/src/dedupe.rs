@@ -363,11 +363,11 @@ mod tests {
     use super::*;
     use crate::phone::PhoneNormaliser;
 
-    fn draft(row: u64, phone_raw: &str, uuid: Option<&str>) -> Draft {
+    fn draft(row: u64, phone_raw: &str, uuid: Option<&str>) -> Draft<'static> {
         let phones = PhoneNormaliser::new("US").unwrap();
         Draft {
             row,
-            phone_raw: phone_raw.to_string(),
+            phone_raw: phone_raw.to_string().into(),
             phone: phones.normalise(phone_raw).unwrap().digits,
             uuid: uuid.map(str::to_string),
             ..Draft::default()

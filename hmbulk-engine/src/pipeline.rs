@@ -189,7 +189,7 @@ impl Shared<'_> {
             .into_iter()
             .map(|p| RowOutcome {
                 row: p.draft.row,
-                phone_raw: p.draft.phone_raw,
+                phone_raw: p.draft.phone_raw.into_owned(),
                 result: RowResult::Failed {
                     error: RowError::new(ErrorCode::NotSent, reason.clone()),
                     cells: p.cells,

@@ -14,7 +14,7 @@ use hmbulk_engine::phone::PhoneNormaliser;
 #[path = "input_common/mod.rs"]
 mod seed;
 
-fn sample() -> (Vec<Draft>, Vec<(u64, RowError)>) {
+fn sample() -> (Vec<Draft<'static>>, Vec<(u64, RowError)>) {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../samples/contacts.csv");
     let mut reader = Config::new(path).reader().unwrap();
     assert_eq!(reader.delimiter(), b',');

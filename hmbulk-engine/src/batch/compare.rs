@@ -37,8 +37,8 @@ pub const CLOCK_SKEW_SECS: i64 = 60;
 /// - The phone: the contact's must be the row's (a row that matched by
 ///   `uuid` may carry a new phone).
 pub fn already_holds(d: &Draft, rec: &Contact) -> bool {
-    let text = |have: &Option<String>, want: &Option<String>| {
-        want.as_ref()
+    let text = |have: &Option<String>, want: &Option<std::borrow::Cow<'_, str>>| {
+        want.as_deref()
             .is_none_or(|w| have.as_deref().unwrap_or("") == w)
     };
     let phone_ok = rec.phone.as_deref() == Some(d.phone.as_str());
@@ -118,7 +118,7 @@ mod tests {
     }
 
     /// A row for phone 1 that sets nothing else.
-    fn row() -> Draft {
+    fn row() -> Draft<'static> {
         Draft {
             phone: "14155550001".into(),
             ..Draft::default()
@@ -166,7 +166,7 @@ mod tests {
                 ..row()
             },
             Draft {
-                email: Some(String::new()),
+                email: Some("".into()),
                 ..row()
             },
         ] {
@@ -176,10 +176,10 @@ mod tests {
         // whether the answer shows it empty, null or not at all.
         let mut bare = stored();
         bare.email = None;
-        bare.last = Some(String::new());
+        bare.last = Some("".into());
         let clear = Draft {
-            email: Some(String::new()),
-            last: Some(String::new()),
+            email: Some("".into()),
+            last: Some("".into()),
             ..row()
         };
         assert!(already_holds(&clear, &bare));

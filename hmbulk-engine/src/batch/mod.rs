@@ -71,7 +71,7 @@ choice!(Mode, "mode", {
 /// error report.
 #[derive(Debug, Clone)]
 pub struct Pending {
-    pub draft: Draft,
+    pub draft: Draft<'static>,
     pub cells: Vec<String>,
     /// Sent by an earlier run that stopped before the answer came back
     /// (`--resume`): the action that write gives when it succeeded. The
@@ -80,7 +80,7 @@ pub struct Pending {
 }
 
 impl Pending {
-    pub fn new(draft: Draft, cells: Vec<String>) -> Pending {
+    pub fn new(draft: Draft<'static>, cells: Vec<String>) -> Pending {
         Pending {
             draft,
             cells,
@@ -461,8 +461,8 @@ impl<'a> Sender<'a> {
 
 /// The row as a write item: only the fields it sets. Setting `contact_id`
 /// (the contact's UUID) makes a v2 item an update.
-impl<'d> From<&'d Draft> for WriteItem<'d> {
-    fn from(d: &'d Draft) -> Self {
+impl<'d> From<&'d Draft<'_>> for WriteItem<'d> {
+    fn from(d: &'d Draft<'_>) -> Self {
         WriteItem {
             contact_id: None,
             phone: &d.phone,
@@ -520,7 +520,7 @@ fn done(p: Pending, action: Action, rec: Option<&Contact>) -> RowOutcome {
     let (name, email) = p.draft.who();
     RowOutcome {
         row: p.draft.row,
-        phone_raw: p.draft.phone_raw,
+        phone_raw: p.draft.phone_raw.into_owned(),
         result: RowResult::Done {
             action,
             phone: p.draft.phone,
@@ -541,7 +541,7 @@ fn left_open(o: &RowOutcome) -> bool {
 fn fail(p: Pending, code: ErrorCode, message: impl Into<String>) -> RowOutcome {
     RowOutcome {
         row: p.draft.row,
-        phone_raw: p.draft.phone_raw,
+        phone_raw: p.draft.phone_raw.into_owned(),
         result: RowResult::Failed {
             error: RowError::new(code, message),
             cells: p.cells,

@@ -20,6 +20,7 @@ pub mod channels;
 mod phone_labels;
 pub mod tags;
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
@@ -54,18 +55,21 @@ choice!(BlankPolicy, "--blank", {
     Clear => ("clear", "Clear the field"),
 });
 
-/// A validated row: only the fields the row sets are `Some`.
+/// A validated row: only the fields the row sets are `Some`. Its text is
+/// borrowed from the row's cells where it can be (`'a`): a dry run of a
+/// million rows reports them without a copy. A row to send is made
+/// [`Draft::into_owned`].
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Draft {
+pub struct Draft<'a> {
     pub row: u64,
-    pub phone_raw: String,
+    pub phone_raw: Cow<'a, str>,
     /// E.164 digits without `+`.
     pub phone: String,
     pub uuid: Option<String>,
-    pub first: Option<String>,
-    pub last: Option<String>,
-    pub display_name: Option<String>,
-    pub email: Option<String>,
+    pub first: Option<Cow<'a, str>>,
+    pub last: Option<Cow<'a, str>>,
+    pub display_name: Option<Cow<'a, str>>,
+    pub email: Option<Cow<'a, str>>,
     /// Custom field id -> value.
     pub custom: BTreeMap<i64, String>,
     /// Tag ids; `Some(vec![])` clears the tags.
@@ -80,10 +84,10 @@ pub struct Draft {
     pub national_in: Option<Region>,
     /// Tag names that could not be checked (offline catalog). When there are
     /// any, `tags` is `None`: the draft is for a dry run and must not be sent.
-    pub unchecked_tags: Vec<String>,
+    pub unchecked_tags: Vec<Cow<'a, str>>,
     /// An assignee name that could not be checked (offline catalog); `assignee`
     /// is then `None`.
-    pub unchecked_assignee: Option<String>,
+    pub unchecked_assignee: Option<Cow<'a, str>>,
     /// The column the phone came from.
     pub phone_column: usize,
     /// The column the email came from, if any.
@@ -97,16 +101,48 @@ pub struct Draft {
     /// The region a country column gave this row.
     pub country_region: Option<String>,
     /// The row of the original file, when the input is an error report (`_row`).
-    pub source_row: Option<String>,
+    pub source_row: Option<Cow<'a, str>>,
 }
 
-impl Draft {
+impl Draft<'_> {
+    /// The draft with its text copied out of the row's cells: a row kept
+    /// beyond its chunk (one to send).
+    pub fn into_owned(self) -> Draft<'static> {
+        let own = |text: Option<Cow<'_, str>>| text.map(|t| Cow::Owned(t.into_owned()));
+        Draft {
+            row: self.row,
+            phone_raw: Cow::Owned(self.phone_raw.into_owned()),
+            phone: self.phone,
+            uuid: self.uuid,
+            first: own(self.first),
+            last: own(self.last),
+            display_name: own(self.display_name),
+            email: own(self.email),
+            custom: self.custom,
+            tags: self.tags,
+            assignee: self.assignee,
+            opted_out: self.opted_out,
+            extension: self.extension,
+            national_in: self.national_in,
+            unchecked_tags: (self.unchecked_tags.into_iter())
+                .map(|t| Cow::Owned(t.into_owned()))
+                .collect(),
+            unchecked_assignee: own(self.unchecked_assignee),
+            phone_column: self.phone_column,
+            email_column: self.email_column,
+            secondary_phones: self.secondary_phones,
+            secondary_emails: self.secondary_emails,
+            country_region: self.country_region,
+            source_row: own(self.source_row),
+        }
+    }
+
     /// The row's name and email for the results report: the display name,
     /// or first and last name; empty when the row has none.
     pub fn who(&self) -> (String, String) {
         let mut name = String::new();
         self.name_into(&mut name);
-        (name, self.email.clone().unwrap_or_default())
+        (name, self.email.as_deref().unwrap_or_default().to_string())
     }
 
     /// The name of [`who`](Self::who), into `out` (emptied first): a dry
@@ -246,13 +282,19 @@ impl Validator {
 
     /// Validate one record: row shape, phone, email, tags, assignee, opted-out,
     /// uuid, custom fields. The message names the column and what is accepted.
-    pub fn validate(&self, record: &Record) -> Result<Draft, RowError> {
+    pub fn validate(&self, record: &Record) -> Result<Draft<'static>, RowError> {
         let cells: Vec<&str> = record.cells.iter().map(String::as_str).collect();
         self.validate_cells(record.row, &cells)
     }
 
     /// [`validate`](Self::validate) for row `row` whose cells are `cells`.
-    pub fn validate_cells(&self, row: u64, cells: &[&str]) -> Result<Draft, RowError> {
+    pub fn validate_cells(&self, row: u64, cells: &[&str]) -> Result<Draft<'static>, RowError> {
+        self.validate_row(row, cells).map(Draft::into_owned)
+    }
+
+    /// [`validate_cells`](Self::validate_cells), the draft's text borrowed
+    /// from `cells`.
+    pub fn validate_row<'a>(&self, row: u64, cells: &[&'a str]) -> Result<Draft<'a>, RowError> {
         self.validate_as(row, cells, Keep::All)
     }
 
@@ -263,11 +305,16 @@ impl Validator {
     /// the uuid, the source row and whether names went unchecked. The values
     /// only a write sends (other emails, custom fields) are checked, not
     /// kept: the draft must not be sent.
-    pub fn check_cells(&self, row: u64, cells: &[&str]) -> Result<Draft, RowError> {
+    pub fn check_cells<'a>(&self, row: u64, cells: &[&'a str]) -> Result<Draft<'a>, RowError> {
         self.validate_as(row, cells, Keep::Reported)
     }
 
-    fn validate_as(&self, row: u64, cells: &[&str], keep: Keep) -> Result<Draft, RowError> {
+    fn validate_as<'a>(
+        &self,
+        row: u64,
+        cells: &[&'a str],
+        keep: Keep,
+    ) -> Result<Draft<'a>, RowError> {
         let all = keep == Keep::All;
         if cells.len() != self.mapping.len() {
             return Err(row_shape(cells.len(), self.mapping.len()));
@@ -282,7 +329,7 @@ impl Validator {
             draft.country_region = Some(region.to_string());
         }
         let phones = channels::phones(&self.phones, mapping, cells, &region)?;
-        draft.phone_raw = phones.raw.to_string();
+        draft.phone_raw = Cow::Borrowed(phones.raw);
         draft.phone = phones.primary.digits;
         draft.extension = phones.primary.extension;
         draft.national_in = phones.primary.national_in;
@@ -290,9 +337,9 @@ impl Validator {
         draft.secondary_phones = phones.secondary;
         let emails = channels::emails(mapping, cells, email_invalid)?;
         draft.email = match emails.primary {
-            Some(email) => Some(email.to_string()),
+            Some(email) => Some(Cow::Borrowed(email)),
             None if emails.blank && self.blank == BlankPolicy::Clear => {
-                (!mapping.emails().is_empty()).then(String::new)
+                (!mapping.emails().is_empty()).then_some(Cow::Borrowed(""))
             }
             None => None,
         };
@@ -302,8 +349,9 @@ impl Validator {
         }
         draft.source_row = mapping
             .source_row_column()
-            .map(|i| cells[i].trim().to_string())
-            .filter(|r| !r.is_empty());
+            .map(|i| cells[i].trim())
+            .filter(|r| !r.is_empty())
+            .map(Cow::Borrowed);
         let mut consent = None;
         for (i, &cell) in cells.iter().enumerate() {
             let Target::Field(field) = mapping.target(i) else {
@@ -323,7 +371,7 @@ impl Validator {
                 Field::Uuid => draft.uuid = uuid(header, cell)?,
                 Field::Custom(id) => {
                     if let Some(value) = self.text(cell) {
-                        draft.custom.insert(id, value);
+                        draft.custom.insert(id, value.into_owned());
                     }
                 }
                 Field::Channel(kind) => self.channel(kind, header, cell, &region, &mut draft)?,
@@ -342,17 +390,17 @@ impl Validator {
     }
 
     /// Validate a chunk in parallel (rayon), results in input order.
-    pub fn validate_chunk(&self, records: &[Record]) -> Vec<Result<Draft, RowError>> {
+    pub fn validate_chunk(&self, records: &[Record]) -> Vec<Result<Draft<'static>, RowError>> {
         records.par_iter().map(|r| self.validate(r)).collect()
     }
 
     /// A text cell, trimmed; blank is "leave as is" or "clear" by the policy.
-    fn text(&self, cell: &str) -> Option<String> {
+    fn text<'a>(&self, cell: &'a str) -> Option<Cow<'a, str>> {
         let cell = cell.trim();
         if !cell.is_empty() {
-            Some(cell.to_string())
+            Some(Cow::Borrowed(cell))
         } else if self.blank == BlankPolicy::Clear {
-            Some(String::new())
+            Some(Cow::Borrowed(""))
         } else {
             None
         }
@@ -366,7 +414,7 @@ impl Validator {
         header: &str,
         cell: &str,
         region: &channels::RowRegion,
-        draft: &mut Draft,
+        draft: &mut Draft<'_>,
     ) -> Result<(), RowError> {
         let values: Box<dyn Iterator<Item = &str>> = match kind {
             ChannelKind::Phone => Box::new(channels::phone_values(cell)),
@@ -387,8 +435,9 @@ impl Validator {
                     if !channels::is_email(value) {
                         return Err(email_invalid(header, value));
                     }
-                    let known = draft.email.iter().chain(&draft.secondary_emails);
-                    if !known.into_iter().any(|e| e.eq_ignore_ascii_case(value)) {
+                    let known = draft.email.as_deref().into_iter();
+                    let mut known = known.chain(draft.secondary_emails.iter().map(String::as_str));
+                    if !known.any(|e| e.eq_ignore_ascii_case(value)) {
                         draft.secondary_emails.push(value.to_string());
                     }
                 }
@@ -398,7 +447,7 @@ impl Validator {
     }
 
     /// Tag names (case-insensitive) or ids, as [`tags::tag_names`] splits them.
-    fn tags(&self, header: &str, cell: &str, draft: &mut Draft) -> Result<(), RowError> {
+    fn tags<'a>(&self, header: &str, cell: &'a str, draft: &mut Draft<'a>) -> Result<(), RowError> {
         let mut ids: Vec<i64> = Vec::new();
         let mut unknown: Vec<String> = Vec::new();
         let mut to_create = 0;
@@ -413,7 +462,7 @@ impl Validator {
                     .iter()
                     .any(|t| t.eq_ignore_ascii_case(name)) =>
                 {
-                    draft.unchecked_tags.push(name.to_string())
+                    draft.unchecked_tags.push(Cow::Borrowed(name))
                 }
                 None => {}
             }
@@ -478,7 +527,12 @@ impl Validator {
     }
 
     /// A team member by name (case-insensitive) or id.
-    fn assignee(&self, header: &str, cell: &str, draft: &mut Draft) -> Result<(), RowError> {
+    fn assignee<'a>(
+        &self,
+        header: &str,
+        cell: &'a str,
+        draft: &mut Draft<'a>,
+    ) -> Result<(), RowError> {
         let name = cell.trim();
         if name.is_empty() {
             draft.assignee = (self.blank == BlankPolicy::Clear).then_some(-1);
@@ -486,7 +540,7 @@ impl Validator {
         }
         match self.members.find(name) {
             Some(id) => draft.assignee = Some(id),
-            None if !self.catalog.online => draft.unchecked_assignee = Some(name.to_string()),
+            None if !self.catalog.online => draft.unchecked_assignee = Some(Cow::Borrowed(name)),
             None => {
                 let members = self
                     .catalog

@@ -250,7 +250,7 @@ impl<'a, 's> Decider<'a, 's> {
         }
         let Some(pending) = pending else { return };
         if let Some(source_row) = &pending.draft.source_row {
-            lock(&self.shared.reporter).note_source_row(row, source_row.clone());
+            lock(&self.shared.reporter).note_source_row(row, source_row.to_string());
         }
         self.current.pending.push(pending);
         if self.current.pending.len() >= self.settings.batch_size {

@@ -110,7 +110,7 @@ impl Check<'_> {
             let validated = if self.dry_run {
                 self.validator.check_cells(row, &cells)
             } else {
-                self.validator.validate_cells(row, &cells)
+                self.validator.validate_row(row, &cells)
             };
             let owned = || cells.iter().map(|c| c.to_string()).collect::<Vec<_>>();
             let draft = match (validated, state) {
@@ -140,7 +140,7 @@ impl Check<'_> {
             let source_row = draft.source_row.as_deref().unwrap_or("");
             let decided = match state {
                 RowState::Decided(d) => {
-                    let o = d.outcome(row, draft.phone_raw.clone(), draft.who(), owned());
+                    let o = d.outcome(row, draft.phone_raw.to_string(), draft.who(), owned());
                     self.lines.outcome(out, &o, source_row);
                     true
                 }
@@ -179,7 +179,7 @@ impl Check<'_> {
                 };
                 w.pending.push(Pending {
                     settle,
-                    ..Pending::new(draft, chunk.record(i).cells)
+                    ..Pending::new(draft.into_owned(), chunk.record(i).cells)
                 });
             }
             w.checked.push(Checked {
