@@ -43,10 +43,9 @@ pub fn recover(cell: &str) -> Option<Result<String, Damage>> {
         return None;
     }
     let exponent: usize = exponent.parse().ok()?;
-    let significant = format!("{int_part}{frac}")
-        .trim_start_matches('0')
-        .len()
-        .max(1);
+    let mantissa_digits = int_part.bytes().chain(frac.bytes());
+    let leading_zeros = mantissa_digits.clone().take_while(|&b| b == b'0').count();
+    let significant = (int_part.len() + frac.len() - leading_zeros).max(1);
     if frac.len() < exponent {
         return Some(Err(Damage::Rounded { significant }));
     }
@@ -54,9 +53,19 @@ pub fn recover(cell: &str) -> Option<Result<String, Damage>> {
     if rest.bytes().any(|b| b != b'0') {
         return Some(Err(Damage::Fraction));
     }
-    let digits = format!("{int_part}{whole}");
-    let digits = digits.trim_start_matches('0');
-    Some(Ok(format!("{sign}{digits}")))
+    // sign, then int_part and whole without their leading zeros
+    let mut digits = String::with_capacity(sign.len() + int_part.len() + whole.len());
+    digits.push_str(sign);
+    let zeros = leading_zeros.min(int_part.len() + whole.len());
+    for (i, part) in [int_part, whole].into_iter().enumerate() {
+        let skip = if i == 0 {
+            zeros.min(int_part.len())
+        } else {
+            zeros.saturating_sub(int_part.len())
+        };
+        digits.push_str(&part[skip..]);
+    }
+    Some(Ok(digits))
 }
 
 /// `14155553434.0`, `+447911123456.00` -> the digits before the point: a
@@ -103,6 +112,14 @@ mod tests {
         assert_eq!(recover("1.41555534340E+10"), ok("14155553434"));
         // A mantissa not in normal form.
         assert_eq!(recover("41.55553434E+8"), ok("4155553434"));
+        // Leading zeros are no digits of the number, wherever they end.
+        assert_eq!(recover("0.4155553434E+10"), ok("4155553434"));
+        assert_eq!(recover("+00.04155553434E+11"), ok("+4155553434"));
+        assert_eq!(recover("0.00E+1"), ok(""));
+        assert_eq!(
+            recover("0.0041555E+9"),
+            Some(Err(Damage::Rounded { significant: 5 }))
+        );
     }
 
     #[test]

@@ -282,18 +282,8 @@ fn put_quoted(out: &mut Vec<u8>, prefix: &str, text: &str) {
     out.push(b'"');
 }
 
-/// `n` in decimal. By hand (six lines) rather than through `write!`, whose
-/// formatting machinery costs more than the rest of a results line.
-fn write_number(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
+/// `n` in decimal, through `itoa`: `write!`'s formatting machinery costs
+/// more than the rest of a results line.
+fn write_number(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
