@@ -12,7 +12,7 @@ use std::sync::mpsc::{Receiver, Sender as Queue, SyncSender};
 use super::{ImportSettings, OnDuplicate, Shared, Valid, Work, lock};
 use crate::batch::Pending;
 use crate::contact::Validator;
-use crate::dedupe::Dedupe;
+use crate::dedupe::{Dedupe, Duplicate};
 use crate::error::Error;
 use crate::input::Chunk;
 use crate::mapping::Mapping;
@@ -159,19 +159,30 @@ impl<'a, 's> Decider<'a, 's> {
         for valid in w.checked.iter().filter_map(|c| c.valid.as_ref()) {
             self.dedupe.prefetch(&valid.key);
         }
+        // A dry run's chunk comes with a line for each row, in order: the
+        // lines go on in runs (between duplicates), not one by one.
+        let mut runs = (self.dry_run && w.lines.len() == w.checked.len()).then_some(0);
         let mut pending = w.pending.drain(..);
         for (i, checked) in w.checked.drain(..).enumerate() {
             let row = w.chunk.row(i);
             self.current.rows.end = row + 1;
+            let line = match runs {
+                Some(_) => None,
+                None => checked.line.map(|l| (&w.lines, l)),
+            };
             match checked.valid {
                 Some(valid) => {
-                    let line = checked.line.map(|l| (&w.lines, l));
                     let send = if checked.send { pending.next() } else { None };
-                    self.valid(valid, &w.chunk, i, line, send, spans);
+                    if let Some((valid, dup)) = self.valid(valid, row, line, send, spans) {
+                        if let Some(from) = runs.replace(i + 1) {
+                            self.current.decided.copy_lines(&w.lines, from..i);
+                        }
+                        self.duplicate(valid, dup, &w.chunk, i);
+                    }
                 }
                 None => {
-                    if let Some(l) = checked.line {
-                        self.current.decided.copy_line(&w.lines, l);
+                    if let Some((lines, l)) = line {
+                        self.current.decided.copy_line(lines, l);
                     }
                 }
             }
@@ -185,23 +196,27 @@ impl<'a, 's> Decider<'a, 's> {
                 self.shared.wait_for_reports(budget / 2);
             }
         }
+        if let Some(from) = runs {
+            self.current
+                .decided
+                .copy_lines(&w.lines, from..w.lines.len());
+        }
         if self.dry_run || self.current.pending.is_empty() {
             self.cut(spans);
         }
     }
 
-    /// A valid row: a duplicate, or counted and reported as `line` says
-    /// (`valid` in a dry run; resuming, as the stopped run decided it) or
-    /// queued to send.
+    /// A valid row: counted and reported as `line` says (`valid` in a dry
+    /// run; resuming, as the stopped run decided it) or queued to send; or
+    /// a duplicate, given back for [`Decider::duplicate`].
     fn valid(
         &mut self,
         mut v: Valid,
-        chunk: &Chunk,
-        i: usize,
+        row: u64,
         line: Option<(&Decided, usize)>,
         pending: Option<Pending>,
         spans: &SyncSender<Span>,
-    ) {
+    ) -> Option<(Valid, Duplicate)> {
         count(&mut self.phone_columns, v.phone_column);
         if let Some(column) = v.email_column {
             count(&mut self.email_columns, column);
@@ -209,37 +224,8 @@ impl<'a, 's> Decider<'a, 's> {
         if let Some(region) = v.country_region.take() {
             *self.regions.entry(region).or_default() += 1;
         }
-        let row = chunk.row(i);
         if let Some(dup) = self.dedupe.find_key(&v.key, row) {
-            self.duplicates += 1;
-            let phone_raw = chunk.cells(i).nth(v.phone_column).unwrap_or_default();
-            let phone = v.key.phone();
-            let source_row = self.source_row(chunk, i);
-            let decided = &mut self.current.decided;
-            match self.settings.on_duplicate {
-                OnDuplicate::Skip => {
-                    let (name, email) = v.who.take().unwrap_or_default();
-                    let line = ResultLine {
-                        phone_raw,
-                        phone: &phone,
-                        name: &name,
-                        email: &email,
-                        action: Action::Skipped,
-                        id: None,
-                        uuid: "",
-                        source_row: &source_row,
-                    };
-                    self.lines.result(decided, row, line);
-                }
-                OnDuplicate::Error => {
-                    let mut error = dup.error(phone_raw, &phone, v.key.uuid().as_deref());
-                    error.message += " (or pass --on-duplicate skip)";
-                    let cells = chunk.cells(i);
-                    self.lines
-                        .error(decided, row, cells, error.code, &error.message);
-                }
-            }
-            return;
+            return Some((v, dup));
         }
         self.countries.add_code(v.country_code, v.national_in);
         if v.unchecked_names {
@@ -248,13 +234,48 @@ impl<'a, 's> Decider<'a, 's> {
         if let Some((lines, l)) = line {
             self.current.decided.copy_line(lines, l);
         }
-        let Some(pending) = pending else { return };
+        let pending = pending?;
         if let Some(source_row) = &pending.draft.source_row {
             lock(&self.shared.reporter).note_source_row(row, source_row.to_string());
         }
         self.current.pending.push(pending);
         if self.current.pending.len() >= self.settings.batch_size {
             self.cut(spans);
+        }
+        None
+    }
+
+    /// The line of row `i`, a duplicate of an earlier row: `skipped` or an
+    /// error, as `--on-duplicate` says.
+    fn duplicate(&mut self, mut v: Valid, dup: Duplicate, chunk: &Chunk, i: usize) {
+        self.duplicates += 1;
+        let row = chunk.row(i);
+        let phone_raw = chunk.cells(i).nth(v.phone_column).unwrap_or_default();
+        let phone = v.key.phone();
+        let source_row = self.source_row(chunk, i);
+        let decided = &mut self.current.decided;
+        match self.settings.on_duplicate {
+            OnDuplicate::Skip => {
+                let (name, email) = v.who.take().unwrap_or_default();
+                let line = ResultLine {
+                    phone_raw,
+                    phone: &phone,
+                    name: &name,
+                    email: &email,
+                    action: Action::Skipped,
+                    id: None,
+                    uuid: "",
+                    source_row: &source_row,
+                };
+                self.lines.result(decided, row, line);
+            }
+            OnDuplicate::Error => {
+                let mut error = dup.error(phone_raw, &phone, v.key.uuid().as_deref());
+                error.message += " (or pass --on-duplicate skip)";
+                let cells = chunk.cells(i);
+                self.lines
+                    .error(decided, row, cells, error.code, &error.message);
+            }
         }
     }
 

@@ -74,6 +74,25 @@ impl Decided {
         self.push(line.row, line.kind);
     }
 
+    /// Append lines `lines` of `other` (a run of them, in one copy).
+    pub fn copy_lines(&mut self, other: &Decided, lines: std::ops::Range<usize>) {
+        if lines.is_empty() {
+            return;
+        }
+        let start = match lines.start {
+            0 => 0,
+            i => other.rows[i - 1].end as usize,
+        };
+        let end = other.rows[lines.end - 1].end as usize;
+        // Each line's end moves by where the run lands less where it was.
+        let offset = self.bytes.len() as i64 - start as i64;
+        self.bytes.extend_from_slice(&other.bytes[start..end]);
+        self.rows.extend(other.rows[lines].iter().map(|line| Line {
+            end: (line.end as i64 + offset) as u32,
+            ..*line
+        }));
+    }
+
     fn push(&mut self, row: u64, kind: Kind) {
         self.rows.push(Line {
             row,
@@ -286,4 +305,45 @@ fn put_quoted(out: &mut Vec<u8>, prefix: &str, text: &str) {
 /// more than the rest of a results line.
 fn write_number(out: &mut Vec<u8>, n: u64) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Five rendered lines of different lengths.
+    fn five() -> Decided {
+        let lines = Lines::new(&["phone".to_string(), "first".to_string()], 0);
+        let mut d = Decided::default();
+        for row in 1..=5u64 {
+            let cells = ["x".repeat(row as usize), "Ann, \"A\"".to_string()];
+            let cells = cells.iter().map(String::as_str);
+            lines.error(&mut d, row, cells, ErrorCode::PhoneInvalid, "bad");
+        }
+        d
+    }
+
+    #[test]
+    fn lines_copied_in_runs_equal_lines_copied_one_by_one() {
+        let from = five();
+        let mut one_by_one = Decided::default();
+        one_by_one.copy_line(&from, 4);
+        let mut runs = Decided::default();
+        runs.copy_line(&from, 4);
+        // Runs from the start, in the middle, of one line, empty, to the end.
+        for (run, lines) in
+            [0..2, 2..3, 3..3, 3..5]
+                .into_iter()
+                .zip([vec![0, 1], vec![2], vec![], vec![3, 4]])
+        {
+            runs.copy_lines(&from, run);
+            lines
+                .into_iter()
+                .for_each(|l| one_by_one.copy_line(&from, l));
+        }
+        assert_eq!(runs.bytes, one_by_one.bytes);
+        let ends = |d: &Decided| d.rows.iter().map(|l| (l.row, l.end)).collect::<Vec<_>>();
+        assert_eq!(ends(&runs), ends(&one_by_one));
+        assert_eq!(runs.len(), 6);
+    }
 }
