@@ -296,36 +296,63 @@ fn is_any_email(s: &str) -> bool {
         && tld.chars().all(char::is_alphabetic)
 }
 
-/// [`is_email`] of ASCII text, in one pass.
+/// [`is_email`] of ASCII text, in one pass, each byte classed by a table
+/// (a dry run checks a million of them).
 fn is_ascii_email(s: &[u8]) -> bool {
-    let space = |b: u8| (b as char).is_whitespace() || b == b',' || b == b';';
-    let Some(at) = s.iter().position(|&b| b == b'@') else {
-        return false;
-    };
-    let (local, domain) = (&s[..at], &s[at + 1..]);
+    let mut bytes = s.iter();
+    // The local part: up to the first `@`, not empty, no space.
+    let mut local = 0;
+    loop {
+        match bytes.next().map(|&b| EMAIL_CLASS[usize::from(b)]) {
+            None => return false,
+            Some(AT) => break,
+            Some(SPACE) => return false,
+            Some(_) => local += 1,
+        }
+    }
+    // The domain: dotted, non-empty labels; the last of two or more letters.
     let (mut dots, mut label_len, mut tld_alpha) = (0, 0, true);
-    for &b in domain {
-        match b {
-            b'.' if label_len == 0 => return false,
-            b'.' => {
+    for &b in bytes {
+        match EMAIL_CLASS[usize::from(b)] {
+            DOT if label_len == 0 => return false,
+            DOT => {
                 dots += 1;
                 label_len = 0;
                 tld_alpha = true;
             }
-            b'@' => return false,
-            _ if space(b) => return false,
-            _ => {
+            AT | SPACE => return false,
+            class => {
                 label_len += 1;
-                tld_alpha &= b.is_ascii_alphabetic();
+                tld_alpha &= class == LETTER;
             }
         }
     }
-    !local.is_empty()
-        && !local.iter().any(|&b| space(b))
-        && dots >= 1
-        && label_len >= 2
-        && tld_alpha
+    local > 0 && dots >= 1 && label_len >= 2 && tld_alpha
 }
+
+/// Classes of ASCII bytes in an email address ([`EMAIL_CLASS`]).
+const OTHER: u8 = 0;
+const LETTER: u8 = 1;
+const DOT: u8 = 2;
+const AT: u8 = 3;
+/// What `char::is_whitespace` says of ASCII, and the list separators.
+const SPACE: u8 = 4;
+
+const EMAIL_CLASS: [u8; 256] = {
+    let mut class = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        class[b] = match b as u8 {
+            b'a'..=b'z' | b'A'..=b'Z' => LETTER,
+            b'.' => DOT,
+            b'@' => AT,
+            b'\t'..=b'\r' | b' ' | b',' | b';' => SPACE,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    class
+};
 
 #[cfg(test)]
 mod tests {
