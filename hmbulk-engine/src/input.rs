@@ -232,12 +232,23 @@ impl RowReader {
                     self.rows += 1;
                     let encoding = &mut self.encoding;
                     match self.records.text() {
-                        // Checked as UTF-8 once for the whole record.
+                        // Checked as UTF-8 once for the whole record, and
+                        // copied at once unless a cell may carry the
+                        // formula guard (starts with `'`).
                         Some(text) => {
-                            let mut start = 0;
-                            for &end in self.records.ends() {
-                                chunk.push_cell(unguard(&text[start..end]));
-                                start = end;
+                            let ends = self.records.ends();
+                            let starts = std::iter::once(0).chain(ends.iter().copied());
+                            let guarded = starts
+                                .take(ends.len())
+                                .any(|start| text.as_bytes().get(start) == Some(&b'\''));
+                            if guarded {
+                                let mut start = 0;
+                                for &end in ends {
+                                    chunk.push_cell(unguard(&text[start..end]));
+                                    start = end;
+                                }
+                            } else {
+                                chunk.push_cells(text, ends);
                             }
                         }
                         None => {

@@ -80,6 +80,15 @@ impl Chunk {
         self.cell_ends.push(self.text.len() as u32);
     }
 
+    /// Append cells given back to back in `text`, each ending where `ends`
+    /// says (the last at the end of `text`): one copy for them all.
+    pub(super) fn push_cells(&mut self, text: &str, ends: &[usize]) {
+        let base = self.text.len();
+        self.text.push_str(text);
+        self.cell_ends
+            .extend(ends.iter().map(|&end| (base + end) as u32));
+    }
+
     /// End the record being read after its last cell.
     pub(super) fn end_record(&mut self) {
         self.record_ends.push(self.cell_ends.len() as u32);
