@@ -356,26 +356,48 @@ fn duplicates_in_the_file_name_the_first_row_or_are_skipped() {
         format!("+{}", digits(1)),
         String::new(),
     ]);
+    // Rows after the duplicate, in the same chunk: an invalid one and a
+    // valid one keep their lines.
+    rows.push(vec![
+        "Bad".into(),
+        "Phone".into(),
+        "12".into(),
+        String::new(),
+    ]);
+    rows.push(vec![
+        "After".into(),
+        "Dup".into(),
+        format!("+{}", digits(9)),
+        String::new(),
+    ]);
     wd.create("people.csv", &as_refs(&rows));
 
     let out = wd.run(&["import", "people.csv"]);
     assert_eq!(code(&out), 1);
     let errors = wd.read_csv("people.errors.csv");
-    assert_eq!(column(&errors, "_error_code"), ["duplicate_in_file"]);
+    assert_eq!(
+        column(&errors, "_error_code"),
+        ["duplicate_in_file", "phone_invalid"]
+    );
+    assert_eq!(column(&errors, "_row"), ["5", "6"]);
     assert!(
         column(&errors, "_error")[0].contains("row 2"),
         "{:?}",
         errors[1]
     );
+    let results = wd.read_csv("people.results.csv");
+    assert_eq!(column(&results, "row"), ["1", "2", "3", "4", "7"]);
     assert_eq!(wd.read_json("people.summary.json")["duplicates"], 1);
-    assert_eq!(wd.sim().contacts().len(), 4);
+    assert_eq!(wd.sim().contacts().len(), 5);
 
     let out = wd.run(&["import", "people.csv", "--on-duplicate", "skip"]);
-    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
     let results = wd.read_csv("people.results.csv");
+    assert_eq!(column(&results, "row"), ["1", "2", "3", "4", "5", "7"]);
     assert_eq!(column(&results, "action")[4], "skipped");
+    assert_eq!(column(&wd.read_csv("people.errors.csv"), "_row"), ["6"]);
     assert_eq!(wd.read_json("people.summary.json")["duplicates"], 1);
-    assert_eq!(wd.sim().contacts().len(), 4);
+    assert_eq!(wd.sim().contacts().len(), 5);
 }
 
 #[test]

@@ -174,8 +174,9 @@ impl<'a, 's> Decider<'a, 's> {
                 Some(valid) => {
                     let send = if checked.send { pending.next() } else { None };
                     if let Some((valid, dup)) = self.valid(valid, row, line, send, spans) {
-                        if let Some(from) = runs.replace(i + 1) {
-                            self.current.decided.copy_lines(&w.lines, from..i);
+                        if let Some(from) = runs.as_mut() {
+                            self.current.decided.copy_lines(&w.lines, *from..i);
+                            *from = i + 1;
                         }
                         self.duplicate(valid, dup, &w.chunk, i);
                     }
