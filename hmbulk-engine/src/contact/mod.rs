@@ -223,6 +223,8 @@ impl Directory {
     fn find(&self, text: &str) -> Option<i64> {
         let mut buf = [0u8; 64];
         let by_name = match buf.get_mut(..text.len()) {
+            // No names (an offline catalog): nothing to look up.
+            _ if self.by_name.is_empty() => None,
             // Lower-cased on the stack: a lookup allocates nothing.
             Some(lower) => {
                 lower.copy_from_slice(text.as_bytes());
@@ -446,31 +448,35 @@ impl Validator {
         Ok(())
     }
 
-    /// Tag names (case-insensitive) or ids, as [`tags::tag_names`] splits them.
+    /// Tag names (case-insensitive) or ids, as [`tags::tag_names`] splits
+    /// them; a tag named twice counts once.
     fn tags<'a>(&self, header: &str, cell: &'a str, draft: &mut Draft<'a>) -> Result<(), RowError> {
         let mut ids: Vec<i64> = Vec::new();
-        let mut unknown: Vec<String> = Vec::new();
-        let mut to_create = 0;
-        for name in tags::tag_name_slices(cell) {
-            match self.tags.find(name) {
-                Some(id) if !ids.contains(&id) => ids.push(id),
-                Some(_) => {}
-                None if self.catalog.online && self.create_tags => to_create += 1,
-                None if self.catalog.online => unknown.push(name.to_string()),
-                None if !draft
-                    .unchecked_tags
-                    .iter()
-                    .any(|t| t.eq_ignore_ascii_case(name)) =>
-                {
-                    draft.unchecked_tags.push(Cow::Borrowed(name))
-                }
-                None => {}
+        let mut unknown: Vec<&str> = Vec::new();
+        let mut to_create: Vec<&str> = Vec::new();
+        let once = |names: &mut Vec<&'a str>, name: &'a str| {
+            if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                names.push(name);
             }
-        }
+        };
+        tags::each_tag_name(cell, |name| match self.tags.find(name) {
+            Some(id) if !ids.contains(&id) => ids.push(id),
+            Some(_) => {}
+            None if self.catalog.online && self.create_tags => once(&mut to_create, name),
+            None if self.catalog.online => once(&mut unknown, name),
+            None if !draft
+                .unchecked_tags
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(name)) =>
+            {
+                draft.unchecked_tags.push(Cow::Borrowed(name))
+            }
+            None => {}
+        });
         if !unknown.is_empty() {
             return Err(self.unknown_tags(header, &unknown));
         }
-        let count = ids.len() + draft.unchecked_tags.len() + to_create;
+        let count = ids.len() + draft.unchecked_tags.len() + to_create.len();
         if count > MAX_TAGS {
             return Err(RowError::new(
                 ErrorCode::TooManyTags,
@@ -485,14 +491,14 @@ impl Validator {
             ));
         }
         // Unchecked names: nothing to send. A blank cell: as the policy says.
-        let unchecked = !draft.unchecked_tags.is_empty() || to_create > 0;
+        let unchecked = !draft.unchecked_tags.is_empty() || !to_create.is_empty();
         let keep_blank = ids.is_empty() && self.blank == BlankPolicy::Keep;
         draft.tags = (!unchecked && !keep_blank).then_some(ids);
         Ok(())
     }
 
     /// `unknown_tag`, naming the closest known tags and `--create-tags`.
-    fn unknown_tags(&self, header: &str, unknown: &[String]) -> RowError {
+    fn unknown_tags(&self, header: &str, unknown: &[&str]) -> RowError {
         let known = || self.catalog.tags.iter().map(|t| t.name.as_str());
         let mut near: Vec<&str> = Vec::new();
         for name in unknown {
@@ -507,7 +513,6 @@ impl Validator {
         } else {
             format!("the closest known tags are {}", quoted(&near))
         };
-        let unknown: Vec<&str> = unknown.iter().map(String::as_str).collect();
         let what = if unknown.len() == 1 {
             "an unknown tag"
         } else {
@@ -520,7 +525,7 @@ impl Validator {
                 &format!(
                     "{what} {}; {hint}; pass --create-tags to create missing tags, or write \
                      the account's names (any case) or ids",
-                    quoted(&unknown)
+                    quoted(unknown)
                 ),
             ),
         )

@@ -21,8 +21,20 @@ pub fn tag_names(cell: &str) -> Vec<String> {
 }
 
 /// [`tag_names`], borrowed from the cell.
-pub fn tag_name_slices<'a>(cell: &'a str) -> Vec<&'a str> {
+pub fn tag_name_slices(cell: &str) -> Vec<&str> {
     let mut names: Vec<&str> = Vec::new();
+    each_tag_name(cell, |name| {
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            names.push(name);
+        }
+    });
+    names
+}
+
+/// Each tag name of a cell, in order, as [`tag_names`] splits it, but
+/// given as often as the cell repeats it (ignoring case): for a caller that
+/// keeps each once by its own lights, with no list made per cell.
+pub fn each_tag_name<'a>(cell: &'a str, mut each: impl FnMut(&'a str)) {
     let mut push = |raw: &'a str| {
         let mut name = raw.trim();
         if name.starts_with('"') || name.ends_with('"') {
@@ -34,8 +46,8 @@ pub fn tag_name_slices<'a>(cell: &'a str) -> Vec<&'a str> {
         };
         let system =
             google && GOOGLE_SYSTEM.contains(&name.to_ascii_lowercase().replace(' ', "").as_str());
-        if !name.is_empty() && !system && !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
-            names.push(name);
+        if !name.is_empty() && !system {
+            each(name);
         }
     };
     // Separators: `,` and `;` outside double quotes, and Google's `:::`.
@@ -61,7 +73,6 @@ pub fn tag_name_slices<'a>(cell: &'a str) -> Vec<&'a str> {
         }
     }
     push(&cell[start..]);
-    names
 }
 
 /// Up to three of `known` closest to `name` (few edits, or one contains the
