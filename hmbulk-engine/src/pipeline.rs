@@ -8,9 +8,8 @@
 //!   └────────── the same few chunk buffers ───────────┘
 //! ```
 //!
-//! The reader fills chunks of records; validators validate whole chunks
-//! (each with its own phone metadata, see [`crate::phone::Lease`]); the
-//! decider takes them back in row order, drops in-file duplicates, renders
+//! The reader fills chunks of records; validators validate whole chunks;
+//! the decider takes them back in row order, drops in-file duplicates, renders
 //! the rows it can decide (invalid rows, duplicates; every row in a dry run)
 //! and cuts the rest into spans. A span is a run of consecutive rows: the
 //! rows already decided and a batch of rows to send; a sender sends the

@@ -1,8 +1,8 @@
 //! The validating side of the pipeline (see [`super`]): a validator per
-//! core takes whole chunks of records, validates each row with phone metadata
-//! of its own, renders the lines it can (an invalid row's error line; in a
-//! dry run a valid row's results line; resuming, the line of a row the
-//! stopped run decided) and readies the rest to send. The decider, one
+//! core takes whole chunks of records, validates each row, renders the
+//! lines it can (an invalid row's error line; in a dry run a valid row's
+//! results line; resuming, the line of a row the stopped run decided) and
+//! readies the rest to send. The decider, one
 //! thread, only copies the lines.
 
 use std::sync::Mutex;
@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::input::Chunk;
 use crate::journal::{Resume, RowState};
 use crate::outcome::Action;
-use crate::phone::{Lease, Region, country_code_of};
+use crate::phone::{Region, country_code_of};
 use crate::report::{Decided, Lines, ResultLine};
 
 /// A chunk of records and their validation, on its way round.
@@ -71,17 +71,13 @@ pub(super) struct Check<'a> {
     pub(super) keep_who: bool,
 }
 
-/// A validator: validates whole chunks, with phone metadata of its own, and
-/// renders the lines it can (the decider, one thread, only copies them).
+/// A validator: validates whole chunks and renders the lines it can (the
+/// decider, one thread, only copies them).
 pub(super) fn validate_chunks(check: &Check, work: &Mutex<Receiver<Work>>, done: Queue<Work>) {
-    // Taken with the first chunk: a validator that gets none (a small
-    // file) builds no phone metadata of its own.
-    let mut lease = None;
     loop {
         let next = lock(work).recv();
         let Ok(mut w) = next else { return };
         if w.error.is_none() {
-            lease.get_or_insert_with(Lease::take);
             check.chunk(&mut w);
         }
         if done.send(w).is_err() {
