@@ -50,8 +50,11 @@ use decide::{Decider, Span};
 mod validate;
 use validate::{Check, Valid, Work, validate_chunks};
 
-/// Records per chunk.
-const CHUNK_ROWS: usize = 1024;
+/// Records per chunk. Chunks are handed from thread to thread; at 1,024
+/// records the hand-overs (a wake-up each) cost 7% of a 1M-row dry run's
+/// wall time, at 4,096 they are lost in the noise, and the few chunks in
+/// flight still hold no more than a few MB.
+pub const CHUNK_ROWS: usize = 4096;
 
 /// Bytes of decided rows (rendered report lines) that may wait behind rows
 /// still being sent before the open batch is sent early and reading waits.
