@@ -4,7 +4,8 @@
 //! spans cut short, and every row still reaches the reports once, in order.
 
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use heymarket_sim::{Sim, SimConfig};
@@ -18,7 +19,7 @@ use hmbulk_engine::config::Config;
 use hmbulk_engine::contact::{BlankPolicy, Validator};
 use hmbulk_engine::mapping::Mapping;
 use hmbulk_engine::phone::PhoneNormaliser;
-use hmbulk_engine::pipeline::{self, HELD_BUDGET, ImportSettings, OnDuplicate};
+use hmbulk_engine::pipeline::{self, CHUNK_ROWS, HELD_BUDGET, ImportSettings, OnDuplicate};
 use hmbulk_engine::progress::Progress;
 use hmbulk_engine::report::{ReportPaths, Reporter, Summary};
 
@@ -141,20 +142,24 @@ fn sparse_valid_rows_are_sent_in_short_spans_and_reported_in_order() {
 }
 
 /// A batch that fills on the last row of a chunk of records (the reader
-/// takes 1,024 rows at a time; here batches of 256) leaves no empty span
-/// behind it: the next batch, answered first while that one is held up,
-/// is reported once and in order like every other row.
+/// takes CHUNK_ROWS rows at a time; here batches of 256) leaves no empty
+/// span behind it: the next batch, answered first while that one is held
+/// up, is reported once and in order like every other row.
 #[test]
 fn a_batch_that_ends_a_chunk_of_records_leaves_nothing_behind() {
     let wd = Workdir::with_sim(Workdir::sim_config());
-    let n = 2048;
+    let n = 2 * CHUNK_ROWS;
     wd.create("people.csv", &as_refs(&clean_rows(n)));
-    // Rows 769-1024 (contacts 768-1023): their search waits, so the
-    // batch of rows 1025-1280 is answered first.
-    let last_of_chunk = digits(1023);
+    // The chunk's last 256 rows: their requests (the creates of a new
+    // file, a search if there is one) wait, so the batch of the next
+    // chunk's first 256 rows is answered first.
+    let last_of_chunk = digits(CHUNK_ROWS - 1);
+    let held = Arc::new(AtomicUsize::new(0));
+    let held_here = held.clone();
     let server = Hostile::proxy(wd.sim().url(), move |r, up| {
         let body = String::from_utf8_lossy(&r.body);
-        if r.route() == "POST /v2/contacts/search" && body.contains(&last_of_chunk) {
+        if r.route().starts_with("POST /v2/contacts") && body.contains(&last_of_chunk) {
+            held_here.fetch_add(1, Ordering::SeqCst);
             std::thread::sleep(Duration::from_millis(1500));
         }
         up.reply(r)
@@ -175,6 +180,10 @@ fn a_batch_that_ends_a_chunk_of_records_leaves_nothing_behind() {
         .output()
         .unwrap();
     assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        held.load(Ordering::SeqCst) > 0,
+        "the chunk's last batch was held up"
+    );
     assert_each_row_once(&wd, "people", n);
     let results = wd.read_csv("people.results.csv");
     let rows = column(&results, "row");
