@@ -300,3 +300,50 @@ fn a_skipped_duplicate_says_who_it_is() {
         assert_each_row_once(&wd, "dups", 2);
     }
 }
+
+/// A dry run passes its rendered lines on in runs between duplicates
+/// (`pipeline/decide.rs`): the rows around each duplicate keep their lines,
+/// in row order, in both reports, whatever `--on-duplicate` says.
+#[test]
+fn a_dry_run_reports_the_rows_around_each_duplicate_in_order() {
+    let wd = Workdir::new();
+    wd.create(
+        "dups.csv",
+        &[
+            vec!["Phone", "First"],
+            vec!["(415) 555-0101", "A"],
+            vec!["(415) 555-0102", "B"],
+            vec!["(415) 555-0103", "C"],
+            vec!["415.555.0102", "B again"],
+            vec!["555", "Bad"],
+            vec!["(415) 555-0104", "D"],
+            vec!["+1 415 555 0104", "D again"],
+            vec!["(415) 555-0105", "E"],
+        ],
+    );
+    let out = wd.run(&["validate", "dups.csv"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let results = wd.read_csv("dups.results.csv");
+    assert_eq!(column(&results, "row"), ["1", "2", "3", "6", "8"]);
+    assert_eq!(column(&results, "name"), ["A", "B", "C", "D", "E"]);
+    let errors = wd.read_csv("dups.errors.csv");
+    assert_eq!(column(&errors, "_row"), ["4", "5", "7"]);
+    assert_eq!(
+        column(&errors, "_error_code"),
+        ["duplicate_in_file", "phone_invalid", "duplicate_in_file"]
+    );
+    assert_eq!(column(&errors, "First"), ["B again", "Bad", "D again"]);
+
+    let out = wd.run(&["validate", "dups.csv", "--on-duplicate", "skip"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let results = wd.read_csv("dups.results.csv");
+    assert_eq!(column(&results, "row"), ["1", "2", "3", "4", "6", "7", "8"]);
+    assert_eq!(
+        column(&results, "action"),
+        [
+            "valid", "valid", "valid", "skipped", "valid", "skipped", "valid"
+        ]
+    );
+    assert_eq!(column(&wd.read_csv("dups.errors.csv"), "_row"), ["5"]);
+    assert_each_row_once(&wd, "dups", 8);
+}
