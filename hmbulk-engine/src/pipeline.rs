@@ -56,6 +56,15 @@ use validate::{Check, Valid, Work, validate_chunks};
 /// flight still hold no more than a few MB.
 pub const CHUNK_ROWS: usize = 4096;
 
+/// Validating threads at most, whatever the cores. The reader and the
+/// decider, a thread each, get through 2 to 3 million rows a second (a
+/// 1M-row dry run here: 0.34 and 0.44 s of CPU), what three or four
+/// validators do, so more would wait; and the phone metadata the validators
+/// share keeps its compiled patterns' caches in eight stacks chosen by
+/// thread (the `regex` crate's pool): up to eight threads never queue for
+/// one, more would build throwaway caches when two meet.
+const MAX_VALIDATORS: usize = 8;
+
 /// Bytes of decided rows (rendered report lines) that may wait behind rows
 /// still being sent before the open batch is sent early and reading waits.
 /// Counted in bytes, not rows, so wide rows are held no longer than narrow.
@@ -244,7 +253,9 @@ pub fn run(
         held: AtomicUsize::new(0),
         written: (Mutex::new(()), Condvar::new()),
     };
-    let validators = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let validators = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .min(MAX_VALIDATORS);
     let (free_tx, free_rx) = channel::<Work>();
     for _ in 0..validators * 2 + 2 {
         let _ = free_tx.send(Work::default());
