@@ -199,10 +199,26 @@ impl Found {
     /// The contact a row names, when it was searched for and found.
     pub fn get(&self, named: &Named) -> Option<&Contact> {
         match named {
-            Named::Uuid(u) => self.by_uuid.get(u),
-            Named::Phone(p) => self.by_phone.get(p),
+            Named::Uuid(u) => self.uuid(u),
+            Named::Phone(p) => self.phone(p),
             Named::Id(_) => None,
         }
+    }
+
+    /// The contact found holding `phone` (E.164 digits).
+    pub fn phone(&self, phone: &str) -> Option<&Contact> {
+        self.by_phone.get(phone)
+    }
+
+    /// The contact found with `uuid` (hyphenated, lower case, as rows and
+    /// the found contacts are keyed).
+    pub fn uuid(&self, uuid: &str) -> Option<&Contact> {
+        self.by_uuid.get(uuid)
+    }
+
+    /// Whether any phone searched for holds a contact.
+    pub fn has_phones(&self) -> bool {
+        !self.by_phone.is_empty()
     }
 }
 
@@ -236,11 +252,20 @@ impl<'a> Finder<'a> {
                 Named::Id(_) => {}
             }
         }
+        self.find_ids(&phones, &uuids)
+    }
+
+    /// Search these phones (E.164 digits) and uuids.
+    pub fn find_ids(
+        &self,
+        phones: &[String],
+        uuids: &[String],
+    ) -> std::result::Result<Found, ApiError> {
         let mut found = Found::default();
-        for c in self.search(ChannelType::Phone, &phones)? {
+        for c in self.search(ChannelType::Phone, phones)? {
             found.add(c);
         }
-        for c in self.search(ChannelType::Id, &uuids)? {
+        for c in self.search(ChannelType::Id, uuids)? {
             found.add(c);
         }
         Ok(found)

@@ -34,18 +34,18 @@ mod compare;
 pub mod strategy;
 mod write;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use self::compare::{already_holds, created_since};
 pub use self::strategy::{Proof, Route, Strategy};
-use crate::api::{ApiError, ApiVersion, ChannelType, Client, Contact, TagId, WriteItem};
+use crate::api::{ApiError, ApiVersion, Client, Contact, TagId, WriteItem};
 use crate::channel::ChannelPlan;
 use crate::choice::choice;
 use crate::contact::Draft;
 use crate::error::Error;
 use crate::journal::Journal;
+use crate::lookup::{Finder, Found};
 use crate::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
 
 /// What the message of a row the run left open advises.
@@ -334,7 +334,7 @@ impl<'a> Sender<'a> {
                 false
             }
         };
-        Ok(found_since || !found.by_phone.is_empty())
+        Ok(found_since || found.has_phones())
     }
 
     /// Send every row as a create, then settle the creates refused (by a
@@ -376,8 +376,8 @@ impl<'a> Sender<'a> {
     /// Decide create / update / skip for one row, or settle a row an
     /// earlier run sent.
     fn decide(&self, p: &Pending, found: &Found) -> Decision {
-        let by_uuid = p.draft.uuid.as_ref().and_then(|u| found.by_uuid.get(u));
-        let by_phone = found.get(&p.draft.phone);
+        let by_uuid = p.draft.uuid.as_ref().and_then(|u| found.uuid(u));
+        let by_phone = found.phone(&p.draft.phone);
         let existing = by_uuid.or(by_phone);
         if let (Some(u), Some(p2)) = (by_uuid, by_phone)
             && u.id != p2.id
@@ -428,34 +428,10 @@ impl<'a> Sender<'a> {
         }
     }
 
-    /// Search phones and uuids, in calls of at most `max_items` ids.
+    /// Search phones and uuids, in calls of at most `max_items` ids (a
+    /// refused call split in halves, [`Finder`]).
     fn lookup(&self, phones: &[String], uuids: &[String]) -> Result<Found, ApiError> {
-        let mut found = Found::default();
-        for rec in self.search_split(ChannelType::Phone, phones)? {
-            found.add(rec);
-        }
-        for rec in self.search_split(ChannelType::Id, uuids)? {
-            found.add(rec);
-        }
-        Ok(found)
-    }
-
-    fn search_split(&self, channel: ChannelType, ids: &[String]) -> Result<Vec<Contact>, ApiError> {
-        let mut all = Vec::new();
-        for chunk in ids.chunks(self.max_items.load(Ordering::Relaxed).max(1)) {
-            match self.client.search(channel, chunk) {
-                Ok(found) => all.extend(found),
-                // A refused search: too many ids, or one the API cannot read.
-                Err(ApiError::Rejected { .. }) if chunk.len() > 1 => {
-                    let (a, b) = chunk.split_at(chunk.len() / 2);
-                    all.extend(self.search_split(channel, a)?);
-                    all.extend(self.search_split(channel, b)?);
-                }
-                Err(ApiError::Rejected { .. }) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        Ok(all)
+        Finder::new(self.client, self.max_items.load(Ordering::Relaxed)).find_ids(phones, uuids)
     }
 }
 
@@ -478,28 +454,6 @@ impl<'d> From<&'d Draft<'_>> for WriteItem<'d> {
             assignee_id: d.assignee,
             is_opted_out: d.opted_out,
         }
-    }
-}
-
-/// Contacts found by a search, by phone and by uuid.
-#[derive(Debug, Default)]
-struct Found {
-    by_phone: HashMap<String, Contact>,
-    by_uuid: HashMap<String, Contact>,
-}
-
-impl Found {
-    fn add(&mut self, rec: Contact) {
-        if let Some(u) = &rec.uuid {
-            self.by_uuid.insert(u.clone(), rec.clone());
-        }
-        if let Some(p) = &rec.phone {
-            self.by_phone.insert(p.clone(), rec);
-        }
-    }
-
-    fn get(&self, phone: &str) -> Option<&Contact> {
-        self.by_phone.get(phone)
     }
 }
 

@@ -107,7 +107,7 @@ impl<'a> Sender<'a> {
             resent,
         } in to_search
         {
-            let Some(rec) = found.get(&item.pending.draft.phone) else {
+            let Some(rec) = found.phone(&item.pending.draft.phone) else {
                 out.push(refused(item.pending, &reason));
                 continue;
             };
@@ -306,7 +306,7 @@ impl<'a> Sender<'a> {
             Err(e) => return Err((ApiError::Unconfirmed(Box::new(e)), items)),
         };
         for item in items {
-            let now = after.get(&item.pending.draft.phone);
+            let now = after.phone(&item.pending.draft.phone);
             let outcome = match (&item.plan, now) {
                 (Plan::Create, Some(rec)) => done(item.pending, Action::Created, Some(rec)),
                 (Plan::Update(before), Some(rec)) if rec.rev != before.rev || rec.rev.is_none() => {
