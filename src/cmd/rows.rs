@@ -5,13 +5,14 @@
 
 use std::path::PathBuf;
 
-use crate::cmd::import::{parse_delimiter, same_file};
+use crate::cmd::import::summary::print_places;
+use crate::cmd::import::{parse_delimiter, phones_for, refuse_overwriting};
 use crate::exit::Exit;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::config::Config;
-use hmbulk_engine::error::{Error, Result};
+use hmbulk_engine::error::Result;
 use hmbulk_engine::input::RowReader;
-use hmbulk_engine::mapping::{Field, MapFile, Mapping, layouts, quoted_list};
+use hmbulk_engine::mapping::{Field, MapFile, Mapping, quoted_list};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::RunResult;
 use hmbulk_engine::report::{IgnoredColumn, ReportPaths, Reporter, Summary};
@@ -65,23 +66,13 @@ impl FileArgs {
     pub fn open(&self, command: &str) -> Result<Opened> {
         let reader = self.reader()?;
         let paths = ReportPaths::for_command(&self.file, self.report_dir.as_deref(), command);
-        if [&paths.results, &paths.errors, &paths.summary]
-            .iter()
-            .any(|p| same_file(p, &self.file))
-        {
-            return Err(Error::usage(format!(
-                "the reports would overwrite the input {}; pass --report-dir",
-                self.file.display()
-            )));
-        }
+        refuse_overwriting(&self.file, &[&paths.results, &paths.errors, &paths.summary])?;
         let map_file = self.map.as_deref().map(MapFile::load).transpose()?;
-        let region = self
-            .default_region
-            .clone()
-            .or_else(|| map_file.as_ref()?.settings.default_region.clone())
-            .unwrap_or_else(|| "US".to_string());
-        let phones =
-            PhoneNormaliser::new(&region)?.e164_digits(layouts::e164_digits(reader.headers()));
+        let (_, phones) = phones_for(
+            self.default_region.as_deref(),
+            map_file.as_ref(),
+            reader.headers(),
+        )?;
         Ok(Opened {
             reader,
             paths,
@@ -165,18 +156,7 @@ pub fn finish(
         for note in &s.notes {
             eprintln!("note: {note}");
         }
-        if let Some(r) = &s.reports {
-            eprintln!("results: {}", r.results.display());
-            eprintln!("errors:  {}", r.errors.display());
-            eprintln!("summary: {}", r.summary.display());
-        }
-        if let Some(sb) = sandbox {
-            eprintln!(
-                "sandbox: now {} contacts, kept in {}",
-                sb.contact_count(),
-                sb.dir().display()
-            );
-        }
+        print_places(s, sandbox, false);
     }
     if let Some(e) = &result.fatal {
         eprintln!(

@@ -5,7 +5,7 @@
 //! [`resume`], what is printed in [`summary`], `--create-tags` in [`tags`].
 
 mod resume;
-mod summary;
+pub(crate) mod summary;
 mod tags;
 
 use std::io::Write;
@@ -192,21 +192,14 @@ pub fn run(args: Args) -> Outcome {
     let input = InputFile::new(&args.input.file, args.input.create_tags)?;
     let reader = input.config(args.input.delimiter).reader()?;
     let paths = ReportPaths::for_input(input.report_base(), args.input.report_dir.as_deref());
-    if let Some(file) = input.file()
-        && [
+    if let Some(file) = input.file() {
+        let reports = [
             &paths.results,
             &paths.errors,
             &paths.summary,
             &paths.mapping,
-        ]
-        .iter()
-        .any(|p| same_file(p, file))
-    {
-        return Err(Error::usage(format!(
-            "the reports would overwrite the input {}; pass --report-dir",
-            file.display()
-        ))
-        .into());
+        ];
+        refuse_overwriting(file, &reports)?;
     }
     // A stopped run's journal: resume it, start over, or stop here.
     if !dry_run && (args.resume || input.file().is_some_and(Path::is_file)) {
@@ -225,13 +218,11 @@ pub fn run(args: Args) -> Outcome {
         .or(found_map.as_deref())
         .map(MapFile::load)
         .transpose()?;
-    let region = args
-        .input
-        .default_region
-        .clone()
-        .or_else(|| map_file.as_ref()?.settings.default_region.clone())
-        .unwrap_or_else(|| DEFAULT_REGION.to_string());
-    let phones = PhoneNormaliser::new(&region)?.e164_digits(layouts::e164_digits(reader.headers()));
+    let (region, phones) = phones_for(
+        args.input.default_region.as_deref(),
+        map_file.as_ref(),
+        reader.headers(),
+    )?;
 
     // A client when sending, and for a dry run when credentials are at hand
     // (to check custom field, tag and member names; it never writes).
@@ -473,6 +464,32 @@ fn write_mapping(path: &Path, mapping: &Mapping, settings: &Settings) -> Result<
     file.write_all(mapping::render(mapping, settings).as_bytes())
         .map_err(|e| Error::output(path, e))?;
     file.place()
+}
+
+/// A usage error when one of `reports` is the input `file` itself.
+pub(crate) fn refuse_overwriting(file: &Path, reports: &[&PathBuf]) -> Result<()> {
+    if reports.iter().any(|p| same_file(p, file)) {
+        return Err(Error::usage(format!(
+            "the reports would overwrite the input {}; pass --report-dir",
+            file.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The region national numbers are read in (`--default-region`, else the
+/// mapping file's, else US) and the phone reader for a file with `headers`.
+pub(crate) fn phones_for(
+    default_region: Option<&str>,
+    map_file: Option<&MapFile>,
+    headers: &[String],
+) -> Result<(String, PhoneNormaliser)> {
+    let region = default_region
+        .map(str::to_string)
+        .or_else(|| map_file?.settings.default_region.clone())
+        .unwrap_or_else(|| DEFAULT_REGION.to_string());
+    let phones = PhoneNormaliser::new(&region)?.e164_digits(layouts::e164_digits(headers));
+    Ok((region, phones))
 }
 
 pub(crate) fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {

@@ -146,11 +146,20 @@ pub(super) fn print_summary(
             eprintln!("  {n:>7} rows took their phone from \"{column}\"");
         }
     }
+    print_places(s, sandbox, true);
+    Ok(())
+}
+
+/// On stderr: where the reports went (the mapping file too, when the
+/// command writes one), and the sandbox's store when the run used one.
+pub(crate) fn print_places(s: &Summary, sandbox: Option<&Sandbox>, mapping: bool) {
     if let Some(r) = &s.reports {
         eprintln!("results: {}", r.results.display());
         eprintln!("errors:  {}", r.errors.display());
         eprintln!("summary: {}", r.summary.display());
-        eprintln!("mapping: {}", r.mapping.display());
+        if mapping {
+            eprintln!("mapping: {}", r.mapping.display());
+        }
     }
     if let Some(sb) = sandbox {
         eprintln!(
@@ -159,5 +168,4 @@ pub(super) fn print_summary(
             sb.dir().display()
         );
     }
-    Ok(())
 }
