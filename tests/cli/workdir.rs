@@ -156,6 +156,22 @@ pub fn column(rows: &[Vec<String>], column: &str) -> Vec<String> {
 }
 
 /// Exit code of a finished run, with its output on failure to explain.
+/// Whether a test that needs `what` (a program, root) can run here. Where it
+/// cannot, the test says so and passes — except under `CI=true`, where a test
+/// that cannot run fails: CI installs what the tests need (`.ci/run`), so a
+/// missing tool there is a broken CI, not a skip.
+pub fn can_run(available: bool, what: &str) -> bool {
+    if available {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "this test cannot run: {what}; under CI=true that is a failure (see .ci/run)"
+    );
+    eprintln!("not run here: {what} (under CI=true this fails)");
+    false
+}
+
 pub fn code(out: &Output) -> i32 {
     out.status.code().unwrap_or(-1)
 }
