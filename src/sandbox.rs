@@ -110,9 +110,12 @@ impl Sandbox {
         }
         let sandbox = Sandbox::open(dir)?;
         if demo {
-            sandbox.sim.seed(&demo_contacts(DEMO_CONTACTS), false);
+            sandbox
+                .sim
+                .try_seed(&demo_contacts(DEMO_CONTACTS), false)
+                .map_err(|e| Error::usage(format!("cannot store the demo contacts: {e}")))?;
         }
-        Ok(sandbox.contact_count())
+        sandbox.contact_count()
     }
 
     pub fn client(&self, options: ClientOptions) -> Result<Client> {
@@ -128,18 +131,27 @@ impl Sandbox {
         &self.dir
     }
 
-    pub fn contact_count(&self) -> usize {
-        self.sim.stats()["contacts"].as_u64().unwrap_or(0) as usize
+    /// How many contacts the store holds (the simulator's `/_sim/stats`).
+    pub fn contact_count(&self) -> Result<usize> {
+        let stats = self
+            .sim
+            .try_stats()
+            .map_err(|e| Error::usage(format!("cannot count the sandbox's contacts: {e}")))?;
+        Ok(stats["contacts"].as_u64().unwrap_or(0) as usize)
     }
 
     /// One line for the user: what the sandbox holds and where it lives.
     pub fn describe(&self) -> String {
-        let n = self.contact_count();
+        let count = self.contact_count();
+        let n = match &count {
+            Ok(n) => format!("{n} contacts"),
+            Err(e) => e.to_string(),
+        };
         let mut line = format!(
-            "sandbox: a local simulator whose store is kept in {} ({n} contacts; `hmbulk sandbox reset` empties it)",
+            "sandbox: a local simulator whose store is kept in {} ({n}; `hmbulk sandbox reset` empties it)",
             self.dir.display()
         );
-        if n == 0 {
+        if matches!(count, Ok(0)) {
             line.push_str(
                 "\nsandbox: it is empty until you import into it (`hmbulk sandbox reset --demo` adds 300 demo contacts)",
             );

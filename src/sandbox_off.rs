@@ -37,7 +37,7 @@ impl Sandbox {
         match *self {}
     }
 
-    pub fn contact_count(&self) -> usize {
+    pub fn contact_count(&self) -> Result<usize> {
         match *self {}
     }
 

@@ -52,7 +52,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-pub use handle::Sim;
+pub use handle::{AdminError, Sim};
 pub use server::serve;
 
 /// A custom field as `/v1/contact-fields` answers it.

@@ -158,3 +158,18 @@ fn the_binary_names_a_damaged_state_file_with_exit_2() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("is not a heymarket-sim store"), "{stderr}");
 }
+
+/// The admin conveniences `hmbulk --sandbox` uses give a refused call as an
+/// error naming the route and the server's message; they never panic.
+#[test]
+fn an_admin_call_the_simulator_refuses_is_an_error_not_a_panic() {
+    let sim = Sim::start(config()).unwrap();
+    let refused = sim
+        .try_seed(&[json!({"phone": "not a phone"})], false)
+        .unwrap_err();
+    let message = refused.to_string();
+    assert!(message.contains("POST /_sim/seed"), "{message}");
+    assert!(message.contains("400"), "{message}");
+    assert_eq!(sim.try_contacts().unwrap(), Vec::<Value>::new());
+    assert_eq!(sim.try_stats().unwrap()["contacts"], 0);
+}

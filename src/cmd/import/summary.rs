@@ -162,10 +162,10 @@ pub(crate) fn print_places(s: &Summary, sandbox: Option<&Sandbox>, mapping: bool
         }
     }
     if let Some(sb) = sandbox {
-        eprintln!(
-            "sandbox: now {} contacts, kept in {}",
-            sb.contact_count(),
-            sb.dir().display()
-        );
+        let count = match sb.contact_count() {
+            Ok(n) => format!("now {n} contacts"),
+            Err(e) => e.to_string(),
+        };
+        eprintln!("sandbox: {count}, kept in {}", sb.dir().display());
     }
 }
