@@ -300,23 +300,54 @@ impl AtomicFile {
         }
         let dir = fallback_dir().map_err(|_| clone_io(&why))?;
         let name = file_name(&self.path)?;
-        let (mut file, temp_path) = temp_in(&dir, &name, &self.path)?;
+        let moved = format!("cannot write {}: {why}", self.path.display());
+        self.rewrite_in(&dir, &name, b"")
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::UnexpectedEof => why,
+                _ => e,
+            })?;
+        self.moved = Some(moved);
+        self.path = dir.join(name);
+        Ok(())
+    }
+
+    /// Start the file with `prefix` (a BOM decided once the input turned
+    /// out not to be plain UTF-8): at once when nothing reached the file
+    /// yet; otherwise what did is copied after it into a new temporary file.
+    pub fn prepend(&mut self, prefix: &[u8]) -> Result<()> {
+        if self.written == 0 {
+            self.buf.splice(0..0, prefix.iter().copied());
+            return Ok(());
+        }
+        if !matches!(self.file, Some(Target::Temp(_))) {
+            return Ok(());
+        }
+        let name = file_name(&self.path).map_err(|e| Error::output(&self.path, e))?;
+        let dir = parent(&self.temp_path).to_path_buf();
+        self.rewrite_in(&dir, &name, prefix)
+            .map_err(|e| Error::output(&self.path, e))
+    }
+
+    /// Go on in a new temporary file in `dir`: `prefix`, then what was
+    /// written so far (the buffer still holds the rest). The old one is
+    /// removed, giving its space back.
+    fn rewrite_in(&mut self, dir: &Path, name: &str, prefix: &[u8]) -> io::Result<()> {
+        let (mut file, temp_path) = temp_in(dir, name, &self.path)?;
+        file.write_all(prefix)?;
         // What reached the old file: exactly the bytes written before the
         // buffer, which still holds the rest.
         let old = File::open(&self.temp_path)?;
         let copied = io::copy(&mut old.take(self.written), &mut file)?;
         if copied != self.written {
-            return Err(why);
+            return Err(io::ErrorKind::UnexpectedEof.into());
         }
         {
             let mut unfinished = lock_unfinished();
             unfinished.retain(|p| p != &self.temp_path);
         }
-        // Dropping the old temporary file removes it, giving its space back.
         self.file = Some(Target::Temp(file));
         self.temp_path = temp_path;
-        self.moved = Some(format!("cannot write {}: {why}", self.path.display()));
-        self.path = dir.join(name);
+        self.written += prefix.len() as u64;
         self.synced = None;
         self.written_back = 0;
         Ok(())

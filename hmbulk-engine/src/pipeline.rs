@@ -318,6 +318,7 @@ pub fn run(
         .reporter
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
+    reporter.read_from(&reader);
     let s = &mut reporter.summary;
     counts.add_to(s, validator.mapping());
     let (unchecked_names, read_error) = (counts.unchecked_names, counts.input_error);
@@ -328,7 +329,6 @@ pub fn run(
         0.0
     };
     s.batches = shared.batches.load(Ordering::Relaxed) as u64;
-    s.read_from(&reader);
     if let Some(client) = client {
         s.requests = client.stats.requests.load(Ordering::Relaxed);
         s.retries = client.stats.retries.load(Ordering::Relaxed);

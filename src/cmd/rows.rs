@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use crate::cmd::import::summary::print_places;
-use crate::cmd::import::{parse_delimiter, phones_for, refuse_overwriting};
+use crate::cmd::import::{bom_flag, parse_delimiter, phones_for, refuse_overwriting};
 use crate::exit::Exit;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::config::Config;
@@ -15,7 +15,7 @@ use hmbulk_engine::input::RowReader;
 use hmbulk_engine::mapping::{Field, MapFile, Mapping, quoted_list};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::RunResult;
-use hmbulk_engine::report::{IgnoredColumn, ReportPaths, Reporter, Summary};
+use hmbulk_engine::report::{Dialect, IgnoredColumn, ReportPaths, Reporter, Summary};
 
 /// The input options of a command that reads a file naming contacts.
 #[derive(Debug, clap::Args)]
@@ -38,9 +38,13 @@ pub struct FileArgs {
     /// Field delimiter (default: sniffed among , ; tab |).
     #[arg(long, value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
-    /// Start the reports with a UTF-8 BOM (for Excel).
-    #[arg(long)]
+    /// Start the CSV reports with a UTF-8 BOM (for Excel), whatever the
+    /// input (default: with one when the input was not plain UTF-8).
+    #[arg(long, overrides_with = "no_bom")]
     pub bom: bool,
+    /// Never start the CSV reports with a BOM.
+    #[arg(long, overrides_with = "bom")]
+    pub no_bom: bool,
     /// Show progress even when stderr is not a terminal.
     #[arg(long)]
     pub progress: bool,
@@ -55,6 +59,8 @@ pub struct FileArgs {
 /// The input file opened, and what reading it needs.
 pub struct Opened {
     pub reader: RowReader,
+    /// How the reports are written (the input's dialect).
+    pub dialect: Dialect,
     pub paths: ReportPaths,
     pub map_file: Option<MapFile>,
     pub phones: PhoneNormaliser,
@@ -65,6 +71,7 @@ impl FileArgs {
     /// `<stem>.<command>.results.csv` … (never an import's).
     pub fn open(&self, command: &str) -> Result<Opened> {
         let reader = self.reader()?;
+        let dialect = Dialect::of(&reader, bom_flag(self.bom, self.no_bom));
         let paths = ReportPaths::for_command(&self.file, self.report_dir.as_deref(), command);
         refuse_overwriting(&self.file, &[&paths.results, &paths.errors, &paths.summary])?;
         let map_file = self.map.as_deref().map(MapFile::load).transpose()?;
@@ -75,6 +82,7 @@ impl FileArgs {
         )?;
         Ok(Opened {
             reader,
+            dialect,
             paths,
             map_file,
             phones,
@@ -121,11 +129,11 @@ pub fn print_columns(mapping: &Mapping, id: Option<usize>, own: &[(&str, Vec<&st
 pub fn reporter(
     paths: ReportPaths,
     headers: &[String],
-    bom: bool,
+    dialect: Dialect,
     columns: &[&str],
     mapping: &Mapping,
 ) -> Result<Reporter> {
-    let mut reporter = Reporter::with_columns(paths, headers, bom, columns)?;
+    let mut reporter = Reporter::with_columns(paths, headers, dialect, columns)?;
     reporter.summary.ignored_columns = IgnoredColumn::all(mapping);
     Ok(reporter)
 }

@@ -92,7 +92,7 @@ pub fn run(args: Args) -> Outcome {
     let reporter = rows::reporter(
         opened.paths,
         &headers,
-        args.input.bom,
+        opened.dialect,
         &status::RESULT_COLUMNS,
         file.names().mapping(),
     )?;

@@ -1,6 +1,7 @@
 //! The three reports of a run (README, "Reports"): results
 //! (`row,phone_raw,phone,name,email,action,id,uuid,source_row`), errors (the
-//! input's own columns, then `_row,_error_code,_error`) and `summary.json`.
+//! input's own columns, then `_row,_error_code,_error`) and `summary.json`;
+//! the CSVs in the input's [`Dialect`] (its delimiter, a BOM for Excel).
 //! Takes the rows of a run as spans of consecutive rows
 //! ([`Reporter::write_span`]): rows decided early come rendered
 //! ([`Decided`], see [`Lines`]), the others as [`RowOutcome`]s; spans may
@@ -13,6 +14,7 @@
 //! the summary says where. Every message (`_error`, `stopped`, `notes`)
 //! passes the redactor first.
 
+mod dialect;
 mod lines;
 mod summary;
 
@@ -20,12 +22,14 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::ops::Range;
 
+pub use dialect::Dialect;
 pub use lines::{Decided, Lines, RESULT_COLUMNS, ResultLine};
 use lines::{Kind, Line, put_cell, put_name};
 pub use summary::{IgnoredColumn, ReportPaths, Summary};
 
 use crate::atomic_file::{AtomicFile, write_report_json};
 use crate::error::{Error, Result};
+use crate::input::Encoding;
 use crate::outcome::{Action, ErrorCode, RowOutcome};
 use crate::redact;
 
@@ -50,6 +54,9 @@ pub struct Reporter {
     source_rows: HashMap<u64, String>,
     /// The command's own result cells, by row.
     extra_cells: HashMap<u64, Vec<String>>,
+    dialect: Dialect,
+    /// The input's encoding, once read to the end ([`Reporter::read_from`]).
+    input_encoding: Option<Encoding>,
     /// Failed rows by error code (folded into the summary at the end).
     failed_by_code: [u64; ErrorCode::ALL.len()],
     pub summary: Summary,
@@ -108,9 +115,9 @@ pub struct Written {
 
 impl Reporter {
     /// Open temporary report files next to their final places. `headers` are
-    /// the input's; `bom` starts each CSV with a UTF-8 BOM for Excel.
-    pub fn create(paths: ReportPaths, headers: &[String], bom: bool) -> Result<Reporter> {
-        Reporter::with_columns(paths, headers, bom, &[])
+    /// the input's; the CSVs are written in `dialect` (the input's).
+    pub fn create(paths: ReportPaths, headers: &[String], dialect: Dialect) -> Result<Reporter> {
+        Reporter::with_columns(paths, headers, dialect, &[])
     }
 
     /// [`create`](Self::create), with `extra` result columns after the
@@ -119,27 +126,28 @@ impl Reporter {
     pub fn with_columns(
         paths: ReportPaths,
         headers: &[String],
-        bom: bool,
+        dialect: Dialect,
         extra: &[&str],
     ) -> Result<Reporter> {
-        let lines = Lines::new(headers, extra.len());
-        let mut results = AtomicFile::create_report(&paths.results, bom)?;
-        let mut errors = AtomicFile::create_report(&paths.errors, bom)?;
+        let d = dialect.delimiter;
+        let lines = Lines::new(headers, extra.len(), d);
+        let mut results = AtomicFile::create_report(&paths.results, dialect.bom)?;
+        let mut errors = AtomicFile::create_report(&paths.errors, dialect.bom)?;
         let mut header = Vec::new();
         for (i, name) in RESULT_COLUMNS.iter().chain(extra).enumerate() {
             if i > 0 {
-                header.push(b',');
+                header.push(d);
             }
-            put_name(&mut header, name);
+            put_name(&mut header, name, d);
         }
         header.push(b'\n');
         write_to(&mut results, &header)?;
         header.clear();
         for &i in &lines.kept_columns {
-            put_cell(&mut header, &headers[i]);
-            header.push(b',');
+            put_cell(&mut header, &headers[i], d);
+            header.push(d);
         }
-        header.extend_from_slice(META_COLUMNS.join(",").as_bytes());
+        header.extend_from_slice(META_COLUMNS.join(&(d as char).to_string()).as_bytes());
         header.push(b'\n');
         write_to(&mut errors, &header)?;
         Ok(Reporter {
@@ -152,6 +160,8 @@ impl Reporter {
             scratch: Decided::default(),
             source_rows: HashMap::new(),
             extra_cells: HashMap::new(),
+            dialect,
+            input_encoding: None,
             failed_by_code: [0; ErrorCode::ALL.len()],
             summary: Summary::default(),
         })
@@ -308,6 +318,14 @@ impl Reporter {
         self.source_rows.insert(row, source_row);
     }
 
+    /// What the input turned out to be, for the summary (encoding,
+    /// delimiter, blank lines, footer) and the reports' BOM
+    /// ([`Dialect::bom_for`]).
+    pub fn read_from(&mut self, reader: &crate::input::RowReader) {
+        self.summary.read_from(reader);
+        self.input_encoding = Some(reader.encoding());
+    }
+
     /// The command's own result cells of `row` (see [`with_columns`](Self::with_columns)).
     pub fn note_cells(&mut self, row: u64, cells: Vec<String>) {
         self.extra_cells.insert(row, cells);
@@ -340,6 +358,14 @@ impl Reporter {
         }
         if self.summary.rows_per_s == 0.0 && self.summary.elapsed_s > 0.0 {
             self.summary.rows_per_s = self.summary.rows_read as f64 / self.summary.elapsed_s;
+        }
+        if let Some(encoding) = self.input_encoding
+            && self.dialect.bom_for(encoding)
+            && !self.dialect.bom
+        {
+            for file in [&mut self.results, &mut self.errors] {
+                file.prepend("\u{feff}".as_bytes())?;
+            }
         }
         // The two reports reach the disk side by side, each synced on a
         // thread of its own, then are renamed into place one by one, the

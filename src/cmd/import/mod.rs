@@ -30,7 +30,7 @@ use hmbulk_engine::mapping::{self, MapFile, Mapping, Settings, layouts};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::{self, ImportSettings, OnDuplicate};
 use hmbulk_engine::progress::Progress;
-use hmbulk_engine::report::{ReportPaths, Reporter};
+use hmbulk_engine::report::{Dialect, ReportPaths, Reporter};
 use hmbulk_engine::report_html;
 use resume::{check_journal, command_line, journal_settings, open_journal, print_stop};
 use summary::{describe, print_mapping, print_summary};
@@ -91,9 +91,13 @@ pub struct InputArgs {
     /// A dry run only lists the tags it would create.
     #[arg(long)]
     pub create_tags: bool,
-    /// Start the reports with a UTF-8 BOM (for Excel).
-    #[arg(long)]
+    /// Start the CSV reports with a UTF-8 BOM (for Excel), whatever the
+    /// input (default: with one when the input was not plain UTF-8).
+    #[arg(long, overrides_with = "no_bom")]
     pub bom: bool,
+    /// Never start the CSV reports with a BOM.
+    #[arg(long, overrides_with = "bom")]
+    pub no_bom: bool,
     /// Also write <stem>.report.html: counts, errors by code with their
     /// first rows, rows/s and requests over time; one page, no network.
     #[arg(long)]
@@ -171,6 +175,15 @@ impl Args {
             search_first: false,
             api_args,
         }
+    }
+}
+
+/// `--bom` / `--no-bom` (the last given wins); `None`: neither.
+pub(crate) fn bom_flag(bom: bool, no_bom: bool) -> Option<bool> {
+    match (bom, no_bom) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
     }
 }
 
@@ -342,7 +355,8 @@ fn import(
     let mapping_placed = write_mapping(&paths.mapping, &mapping, &settings)?;
     paths.mapping = mapping_placed.path;
 
-    let mut reporter = Reporter::create(paths, p.reader.headers(), args.input.bom)?;
+    let dialect = Dialect::of(&p.reader, bom_flag(args.input.bom, args.input.no_bom));
+    let mut reporter = Reporter::create(paths, p.reader.headers(), dialect)?;
     let s = &mut reporter.summary;
     s.reports_moved = mapping_placed.moved;
     s.dry_run = dry_run;
