@@ -70,8 +70,13 @@ pub fn run(args: Args) -> Outcome {
     }
     let sandbox = args.api.sandbox()?;
     let client = args.api.required_client(sandbox.as_ref())?;
-    let mut reporter =
-        rows::reporter(opened.paths, &headers, opened.dialect, &[], names.mapping())?;
+    let mut reporter = rows::reporter(
+        opened.paths,
+        &headers,
+        (opened.dialect, opened.keep_runs),
+        &[],
+        names.mapping(),
+    )?;
     reporter.summary.dry_run = args.dry_run;
     let settings = Settings {
         batch_size: usize::from(args.input.batch_size),

@@ -10,7 +10,7 @@ use crate::cmd::import::{bom_flag, parse_delimiter, phones_for, refuse_overwriti
 use crate::exit::Exit;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::config::Config;
-use hmbulk_engine::error::Result;
+use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::RowReader;
 use hmbulk_engine::mapping::{Field, MapFile, Mapping, quoted_list};
 use hmbulk_engine::phone::PhoneNormaliser;
@@ -32,12 +32,16 @@ pub struct FileArgs {
     /// TOML file mapping column headers to fields ([columns] "Handy" = "phone" ...).
     #[arg(long, value_name = "MAP.toml")]
     pub map: Option<PathBuf>,
-    /// Directory for the reports (default: next to the input file).
+    /// Directory for the reports, created if missing (default: next to the input file).
     #[arg(long, value_name = "DIR")]
     pub report_dir: Option<PathBuf>,
     /// Field delimiter (default: sniffed among , ; tab |).
     #[arg(long, value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+    /// Replace the reports an earlier run on this file left, instead of
+    /// keeping them as <stem>.<command>.<n>.* (an edited one is kept either way).
+    #[arg(long)]
+    pub overwrite: bool,
     /// Start the CSV reports with a UTF-8 BOM (for Excel), whatever the
     /// input (default: with one when the input was not plain UTF-8).
     #[arg(long, overrides_with = "no_bom")]
@@ -61,6 +65,8 @@ pub struct Opened {
     pub reader: RowReader,
     /// How the reports are written (the input's dialect).
     pub dialect: Dialect,
+    /// Keep the reports of earlier runs, numbered (no `--overwrite`).
+    pub keep_runs: bool,
     pub paths: ReportPaths,
     pub map_file: Option<MapFile>,
     pub phones: PhoneNormaliser,
@@ -72,6 +78,9 @@ impl FileArgs {
     pub fn open(&self, command: &str) -> Result<Opened> {
         let reader = self.reader()?;
         let dialect = Dialect::of(&reader, bom_flag(self.bom, self.no_bom));
+        if let Some(dir) = &self.report_dir {
+            std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
+        }
         let paths = ReportPaths::for_command(&self.file, self.report_dir.as_deref(), command);
         refuse_overwriting(&self.file, &[&paths.results, &paths.errors, &paths.summary])?;
         let map_file = self.map.as_deref().map(MapFile::load).transpose()?;
@@ -83,6 +92,7 @@ impl FileArgs {
         Ok(Opened {
             reader,
             dialect,
+            keep_runs: !self.overwrite,
             paths,
             map_file,
             phones,
@@ -125,15 +135,17 @@ pub fn print_columns(mapping: &Mapping, id: Option<usize>, own: &[(&str, Vec<&st
 }
 
 /// The reports of a run, with the command's own result `columns`; the
-/// summary names the columns the mapping ignored.
+/// summary names the columns the mapping ignored. The reports of earlier
+/// runs are kept, numbered, unless `--overwrite` (see [`Opened::keep_runs`]).
 pub fn reporter(
     paths: ReportPaths,
     headers: &[String],
-    dialect: Dialect,
+    (dialect, keep_runs): (Dialect, bool),
     columns: &[&str],
     mapping: &Mapping,
 ) -> Result<Reporter> {
     let mut reporter = Reporter::with_columns(paths, headers, dialect, columns)?;
+    reporter.keep_earlier_runs(keep_runs);
     reporter.summary.ignored_columns = IgnoredColumn::all(mapping);
     Ok(reporter)
 }

@@ -92,7 +92,7 @@ pub fn run(args: Args) -> Outcome {
     let reporter = rows::reporter(
         opened.paths,
         &headers,
-        opened.dialect,
+        (opened.dialect, opened.keep_runs),
         &status::RESULT_COLUMNS,
         file.names().mapping(),
     )?;

@@ -26,6 +26,7 @@ mod test_phones;
 mod test_pipeline;
 mod test_properties;
 mod test_report_dialect;
+mod test_reports_kept;
 mod test_resume;
 mod test_resume_crash;
 mod test_sandbox;

@@ -15,6 +15,7 @@
 //! passes the redactor first.
 
 mod dialect;
+mod earlier;
 mod lines;
 mod summary;
 
@@ -23,6 +24,7 @@ use std::io::Write;
 use std::ops::Range;
 
 pub use dialect::Dialect;
+pub use earlier::Earlier;
 pub use lines::{Decided, Lines, RESULT_COLUMNS, ResultLine};
 use lines::{Kind, Line, put_cell, put_name};
 pub use summary::{IgnoredColumn, ReportPaths, Summary};
@@ -57,6 +59,9 @@ pub struct Reporter {
     dialect: Dialect,
     /// The input's encoding, once read to the end ([`Reporter::read_from`]).
     input_encoding: Option<Encoding>,
+    /// What an earlier run left where the reports go: kept unless hmbulk
+    /// wrote it as it is.
+    earlier: Earlier,
     /// Failed rows by error code (folded into the summary at the end).
     failed_by_code: [u64; ErrorCode::ALL.len()],
     pub summary: Summary,
@@ -151,6 +156,7 @@ impl Reporter {
         header.push(b'\n');
         write_to(&mut errors, &header)?;
         Ok(Reporter {
+            earlier: Earlier::read(&paths),
             paths,
             results,
             errors,
@@ -318,6 +324,30 @@ impl Reporter {
         self.source_rows.insert(row, source_row);
     }
 
+    /// Keep every earlier run's reports (numbered) instead of replacing
+    /// those hmbulk wrote (`status`, `delete`; see [`Earlier`]).
+    pub fn keep_earlier_runs(&mut self, keep: bool) {
+        let earlier = std::mem::replace(&mut self.earlier, Earlier::read(&self.paths));
+        self.earlier = earlier.keep_runs(keep);
+    }
+
+    /// Write the mapping the run used (`--map` format) to its place beside
+    /// the reports, now (a report edited there kept first, see
+    /// [`Earlier`]); the summary records its stamp.
+    pub fn write_mapping(&mut self, text: &str) -> Result<()> {
+        let path = self.paths.mapping.clone();
+        self.earlier.make_room(&path)?;
+        let mut file = AtomicFile::create_report(&path, false)?;
+        write_to(&mut file, text.as_bytes())?;
+        let placed = file.place()?;
+        stamp(&mut self.summary, &placed);
+        self.paths.mapping = placed.path;
+        if placed.moved.is_some() {
+            self.summary.reports_moved = placed.moved;
+        }
+        Ok(())
+    }
+
     /// What the input turned out to be, for the summary (encoding,
     /// delimiter, blank lines, footer) and the reports' BOM
     /// ([`Dialect::bom_for`]).
@@ -376,8 +406,14 @@ impl Reporter {
             scope.spawn(move || errors.pre_sync());
             self.results.pre_sync();
         });
+        for path in [&self.paths.results, &self.paths.errors, &self.paths.summary] {
+            self.earlier.make_room(path)?;
+        }
+        self.summary.notes.extend(self.earlier.take_notes());
         let results = self.results.place()?;
         let errors = self.errors.place()?;
+        stamp(&mut self.summary, &results);
+        stamp(&mut self.summary, &errors);
         let mut reports = ReportPaths {
             results: results.path,
             errors: errors.path,
@@ -403,6 +439,14 @@ impl Reporter {
             break;
         }
         Ok(self.summary)
+    }
+}
+
+/// Record a placed report's size and CRC-32 in the summary.
+fn stamp(summary: &mut Summary, placed: &crate::atomic_file::Placed) {
+    if let (Some(stamp), Some(name)) = (&placed.stamp, placed.path.file_name()) {
+        let name = name.to_string_lossy().into_owned();
+        summary.report_files.insert(name, stamp.clone());
     }
 }
 

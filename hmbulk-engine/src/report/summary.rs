@@ -134,6 +134,10 @@ pub struct Summary {
     /// folder could not take them (a full disk) and they were written to
     /// the fallback folder that `reports` names.
     pub reports_moved: Option<String>,
+    /// The size and CRC-32 of each report this run wrote, by file name:
+    /// how the next run tells them from reports a person edited since
+    /// ([`super::Earlier`]).
+    pub report_files: BTreeMap<String, crate::atomic_file::Stamp>,
 }
 
 impl Summary {

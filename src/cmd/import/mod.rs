@@ -8,7 +8,6 @@ mod resume;
 pub(crate) mod summary;
 mod tags;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -19,7 +18,6 @@ use crate::run_report;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::api::Client;
-use hmbulk_engine::atomic_file::{AtomicFile, Placed};
 use hmbulk_engine::batch::{Halt, Mode, Strategy};
 use hmbulk_engine::catalog::Catalog;
 use hmbulk_engine::contact::{BlankPolicy, Validator};
@@ -351,14 +349,10 @@ fn import(
     } else {
         Vec::new()
     };
-    let mut paths = p.paths;
-    let mapping_placed = write_mapping(&paths.mapping, &mapping, &settings)?;
-    paths.mapping = mapping_placed.path;
-
     let dialect = Dialect::of(&p.reader, bom_flag(args.input.bom, args.input.no_bom));
-    let mut reporter = Reporter::create(paths, p.reader.headers(), dialect)?;
+    let mut reporter = Reporter::create(p.paths, p.reader.headers(), dialect)?;
+    reporter.write_mapping(&mapping::render(&mapping, &settings))?;
     let s = &mut reporter.summary;
-    s.reports_moved = mapping_placed.moved;
     s.dry_run = dry_run;
     s.notes.extend(offline_note);
     s.notes.extend(titles);
@@ -470,14 +464,6 @@ fn import(
         }
     }
     Ok(exit)
-}
-
-/// The mapping file beside the reports.
-fn write_mapping(path: &Path, mapping: &Mapping, settings: &Settings) -> Result<Placed> {
-    let mut file = AtomicFile::create_report(path, false)?;
-    file.write_all(mapping::render(mapping, settings).as_bytes())
-        .map_err(|e| Error::output(path, e))?;
-    file.place()
 }
 
 /// A usage error when one of `reports` is the input `file` itself.
