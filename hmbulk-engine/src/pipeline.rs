@@ -35,7 +35,7 @@ use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::api::{ApiVersion, Client};
-use crate::batch::{Halt, Mode, Pending, RESUME_ADVICE, Sender, Strategy};
+use crate::batch::{Halt, Merge, Mode, Pending, RESUME_ADVICE, Sender, Strategy};
 use crate::choice::choice;
 use crate::contact::Validator;
 use crate::error::{Error, Result};
@@ -96,6 +96,9 @@ pub struct ImportSettings<'a> {
     /// Search first or create first ([`crate::batch::strategy`]); `None`:
     /// every batch is searched first.
     pub strategy: Option<&'a Strategy>,
+    /// How a row meets the contact it updates (tags by `--tags`, the
+    /// display name, [`crate::batch::merge`]); `None`: written as it is.
+    pub merge: Option<&'a Merge>,
     /// Bytes of decided rows that may wait behind rows being sent
     /// ([`HELD_BUDGET`]; tests make it small).
     pub held_budget: usize,
@@ -293,7 +296,8 @@ pub fn run(
                 spawn(scope, "sender", move || {
                     let sender = Sender::new(client, settings.mode, settings.api, max_items)
                         .with_journal(settings.journal)
-                        .with_strategy(settings.strategy);
+                        .with_strategy(settings.strategy)
+                        .with_merge(settings.merge);
                     send_spans(&sender, span_rx, shared)
                 });
             }
@@ -345,6 +349,9 @@ pub fn run(
         s.notes.push(warning);
     }
     s.notes.extend(settings.strategy.and_then(Strategy::note));
+    if let Some(merge) = settings.merge {
+        tags_into(s, merge);
+    }
     s.phone_countries = countries;
     let interrupted = interrupt.load(Ordering::SeqCst);
     if let Some(e) = &fatal {
@@ -436,6 +443,34 @@ fn send_spans(sender: &Sender, spans: &Mutex<Receiver<Span>>, shared: &Shared) {
             outcomes
         };
         shared.write(span.rows, &mut span.decided, outcomes);
+    }
+}
+
+/// What the run's writes did to tags, in the summary; a `replace` that
+/// took tags off contacts says which, and from how many.
+fn tags_into(s: &mut Summary, merge: &Merge) {
+    let tally = merge.tally();
+    s.tags_mode = merge.tags_mode.to_string();
+    s.tags_added = tally.added;
+    s.tags_removed = tally.removed;
+    s.tags_removed_from = (tally.lost.iter())
+        .map(|(&id, &n)| (merge.tag_name(id), n))
+        .collect();
+    if merge.tags_mode == crate::contact::tags::TagsMode::Replace && tally.removed > 0 {
+        let mut lost: Vec<(&i64, &u64)> = tally.lost.iter().collect();
+        lost.sort_by_key(|&(id, n)| (std::cmp::Reverse(*n), *id));
+        let which: Vec<String> = (lost.iter())
+            .map(|&(&id, n)| format!("\"{}\" from {n}", merge.tag_name(id)))
+            .collect();
+        let contacts = match tally.contacts_losing {
+            1 => "1 contact".to_string(),
+            n => format!("{n} contacts"),
+        };
+        s.notes.push(format!(
+            "--tags replace took tags off {contacts} (each row's tags became its contact's \
+             whole set): {}",
+            which.join(", ")
+        ));
     }
 }
 

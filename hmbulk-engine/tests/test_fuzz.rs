@@ -94,6 +94,7 @@ fn dry_run(bytes: &[u8]) -> Result<Option<u64>, TestCaseError> {
         journal: None,
         resume: None,
         strategy: None,
+        merge: None,
         held_budget: pipeline::HELD_BUDGET,
     };
     let progress = Progress::new("fuzz", None, false, true);

@@ -71,6 +71,7 @@ fn import(sim: &Sim, path: &Path, held_budget: usize) -> Summary {
         journal: None,
         resume: None,
         strategy: None,
+        merge: None,
         held_budget,
     };
     let progress = Progress::new("import", None, false, true);

@@ -11,7 +11,7 @@ use std::sync::mpsc::{Receiver, Sender as Queue, SyncSender};
 
 use super::{ImportSettings, OnDuplicate, Shared, Valid, Work, lock};
 use crate::batch::Pending;
-use crate::contact::Validator;
+use crate::contact::{NO_PHONE_COLUMN, Validator};
 use crate::dedupe::{Dedupe, Duplicate};
 use crate::error::Error;
 use crate::input::Chunk;
@@ -218,7 +218,9 @@ impl<'a, 's> Decider<'a, 's> {
         pending: Option<Pending>,
         spans: &SyncSender<Span>,
     ) -> Option<(Valid, Duplicate)> {
-        count(&mut self.phone_columns, v.phone_column);
+        if v.phone_column != NO_PHONE_COLUMN {
+            count(&mut self.phone_columns, v.phone_column);
+        }
         if let Some(column) = v.email_column {
             count(&mut self.email_columns, column);
         }

@@ -18,13 +18,14 @@ use crate::run_report;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::api::Client;
-use hmbulk_engine::batch::{Halt, Mode, Strategy};
+use hmbulk_engine::batch::{Halt, Merge, Mode, Strategy};
 use hmbulk_engine::catalog::Catalog;
+use hmbulk_engine::contact::tags::TagsMode;
 use hmbulk_engine::contact::{BlankPolicy, Validator};
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::RowReader;
 use hmbulk_engine::journal;
-use hmbulk_engine::mapping::{self, MapFile, Mapping, Settings, layouts};
+use hmbulk_engine::mapping::{self, Field, MapFile, Mapping, Settings, layouts};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::{self, ImportSettings, OnDuplicate};
 use hmbulk_engine::progress::Progress;
@@ -103,6 +104,11 @@ pub struct InputArgs {
     /// Show progress even when stderr is not a terminal.
     #[arg(long)]
     pub progress: bool,
+    /// What a row's tags do to the contact's tags: add to them (default),
+    /// replace them (default for hmbulk's own export, whose tags cell is
+    /// the whole set), or remove them. A map file may say `tags_mode`.
+    #[arg(long, value_name = "MODE", value_parser = choice::<TagsMode>())]
+    pub tags: Option<TagsMode>,
 }
 
 /// Default of `--concurrency`.
@@ -286,7 +292,13 @@ fn import(
         Some(c) => (c.catalog()?, None),
         None => (Catalog::offline(), None),
     };
-    let mapping = Mapping::build(
+    // In update and upsert a uuid column may stand in for the phone.
+    let uuid_for_phone = args.mode != Mode::Create;
+    let build = match uuid_for_phone {
+        true => Mapping::build_for_updates,
+        false => Mapping::build,
+    };
+    let mapping = build(
         p.reader.headers(),
         &catalog,
         p.map_file.as_ref(),
@@ -302,8 +314,9 @@ fn import(
             mapping::count(lines as usize, "line")
         )
     });
+    let tags_mode = tags_mode(args, p.map_file.as_ref(), &mapping)?;
     if !quiet {
-        print_mapping(&mapping, p.found_map.as_deref());
+        print_mapping(&mapping, p.found_map.as_deref(), tags_mode);
         titles.iter().for_each(|note| eprintln!("{note}"));
     }
     let settings = Settings {
@@ -314,6 +327,7 @@ fn import(
             .file()
             .and_then(Path::file_name)
             .map(|n| n.to_string_lossy().into_owned()),
+        tags_mode: Some(tags_mode.to_string()),
     };
     if let Some(dir) = &args.input.report_dir {
         std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
@@ -364,7 +378,21 @@ fn import(
         tags_created,
         args.input.create_tags && !catalog.online,
     );
+    s.tags_mode = tags_mode.to_string();
+    let merge = Merge::new(
+        tags_mode,
+        catalog
+            .tags
+            .iter()
+            .map(|t| (t.id, t.name.clone()))
+            .collect(),
+        mapping
+            .column(Field::Tags)
+            .map(|i| mapping.header(i).to_string()),
+    );
     let validator = Validator::new(mapping, catalog, p.phones, args.blank)
+        .with_tags_mode(tags_mode)
+        .with_uuid_for_phone(uuid_for_phone)
         .with_create_tags(args.input.create_tags && dry_run)
         .with_channels(!args.no_channels);
     let strategy = Strategy::new(args.search_first);
@@ -377,6 +405,7 @@ fn import(
         journal: journal.as_ref(),
         resume: resume.as_ref(),
         strategy: Some(&strategy),
+        merge: Some(&merge),
         held_budget: pipeline::HELD_BUDGET,
     };
     let label = if dry_run { "validate" } else { "import" };
@@ -464,6 +493,25 @@ fn import(
         }
     }
     Ok(exit)
+}
+
+/// What the rows' tags do to their contacts' tags: `--tags`, else the map
+/// file's `tags_mode`, else the layout's default ([`TagsMode::default_for`]).
+fn tags_mode(args: &Args, map_file: Option<&MapFile>, mapping: &Mapping) -> Result<TagsMode> {
+    if let Some(mode) = args.input.tags {
+        return Ok(mode);
+    }
+    if let Some(map) = map_file
+        && let Some(written) = &map.settings.tags_mode
+    {
+        return written.trim().parse::<TagsMode>().map_err(|e| {
+            Error::usage(format!(
+                "the map file {} says tags_mode = {written:?}: {e}",
+                map.path().display()
+            ))
+        });
+    }
+    Ok(TagsMode::default_for(mapping.layout().map(|l| l.id)))
 }
 
 /// A usage error when one of `reports` is the input `file` itself.

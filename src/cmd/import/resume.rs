@@ -61,6 +61,10 @@ pub(super) fn journal_settings(
         ("blank", args.blank.to_string()),
         ("create_tags", args.input.create_tags.to_string()),
         ("channels", (!args.no_channels).to_string()),
+        (
+            "tags",
+            settings.tags_mode.clone().unwrap_or_else(|| "add".into()),
+        ),
         ("mapping", journal::digest(rendered.as_bytes())),
     ]
     .into_iter()
