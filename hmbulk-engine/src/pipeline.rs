@@ -38,6 +38,7 @@ use crate::api::{ApiVersion, Client};
 use crate::batch::{Halt, Merge, Mode, Pending, RESUME_ADVICE, Sender, Strategy};
 use crate::choice::choice;
 use crate::contact::Validator;
+use crate::dedupe::held::HeldColumns;
 use crate::error::{Error, Result};
 use crate::input::RowReader;
 use crate::journal::{Journal, Resume};
@@ -276,6 +277,8 @@ pub fn run(
         // A dry run sends nothing, so it has nothing to resume.
         resume: settings.resume.filter(|_| client.is_some()),
         keep_who: settings.on_duplicate == OnDuplicate::Skip,
+        held: HeldColumns::of(validator.mapping().headers()),
+        on_duplicate: settings.on_duplicate,
     };
 
     let (reader, mut counts) = std::thread::scope(|scope| {

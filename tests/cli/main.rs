@@ -11,6 +11,7 @@ mod test_columns;
 mod test_conventions;
 mod test_create_first;
 mod test_delete;
+mod test_duplicates_kept;
 mod test_exit_codes;
 
 mod test_export;
