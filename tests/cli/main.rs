@@ -26,6 +26,7 @@ mod test_memory;
 mod test_names_and_uuid;
 mod test_phones;
 mod test_pipeline;
+mod test_progress;
 mod test_properties;
 mod test_report_dialect;
 mod test_reports_kept;
