@@ -145,7 +145,11 @@ pub fn run(args: Args) -> Outcome {
         },
         s.rows_failed
     );
-    rows::finish(&result, line, args.api.json, quiet, sandbox.as_ref()).map_err(sent)
+    let fix = |errors: &std::path::Path| {
+        (args.input.fix_line("delete", errors, &args.api.connection))
+            .flag("--dry-run", args.dry_run)
+    };
+    rows::finish(&result, line, (args.api.json, quiet), sandbox.as_ref(), fix).map_err(sent)
 }
 
 /// On stderr: how many contacts would go, how many rows name none, and a

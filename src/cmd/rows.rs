@@ -3,8 +3,10 @@
 //! their names, the columns used and ignored, the summary printed, and the
 //! exit code of a finished run.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use crate::cli::Connection;
+use crate::cmd::fix_line::FixLine;
 use crate::cmd::import::summary::print_places;
 use crate::cmd::import::{bom_flag, parse_delimiter, phones_for, refuse_overwriting};
 use crate::exit::Exit;
@@ -99,6 +101,15 @@ impl FileArgs {
         })
     }
 
+    /// `hmbulk <command> <errors>` with the options that read the file
+    /// (the map file, the default region) and reach the contacts.
+    pub fn fix_line(&self, command: &str, errors: &Path, c: &Connection) -> FixLine {
+        FixLine::new(command, errors)
+            .value("--map", self.map.as_ref().map(|m| m.display()))
+            .value("--default-region", self.default_region.as_ref())
+            .connection(c)
+    }
+
     /// A reader from the file's first row (for a pass that counts).
     pub fn reader(&self) -> Result<RowReader> {
         Config::new(&self.file).delimiter(self.delimiter).reader()
@@ -150,13 +161,15 @@ pub fn reporter(
     Ok(reporter)
 }
 
-/// Print how a run went (`--json`: the summary on stdout) and give its exit code.
+/// Print how a run went (`--json`: the summary on stdout) and give its
+/// exit code; after failed rows, `fix` gives the line that says what to run
+/// on the error report.
 pub fn finish(
     result: &RunResult,
     line: String,
-    json: bool,
-    quiet: bool,
+    (json, quiet): (bool, bool),
     sandbox: Option<&Sandbox>,
+    fix: impl FnOnce(&Path) -> FixLine,
 ) -> Result<Exit> {
     let s: &Summary = &result.summary;
     let exit = match &result.fatal {
@@ -183,6 +196,9 @@ pub fn finish(
             "hmbulk: stopped: {}",
             hmbulk_engine::redact::clean(&e.to_string())
         );
+    }
+    if let (Exit::RowsFailed, false, Some(r)) = (exit, quiet, &s.reports) {
+        fix(&r.errors).print();
     }
     Ok(exit)
 }

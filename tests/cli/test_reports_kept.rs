@@ -193,3 +193,70 @@ fn status_and_delete_create_the_report_dir() {
     assert_eq!(column(&results, "action"), ["valid", "valid"]);
     assert_eq!(wd.sim().contacts().len(), 2, "a dry run deletes nothing");
 }
+
+/// The words of the `fix … and run: hmbulk …` line, after `hmbulk`.
+fn fix_command(out: &std::process::Output) -> Vec<String> {
+    let said = stderr(out);
+    let line = said.lines().last().unwrap_or_default().to_string();
+    let (_, command) = line
+        .split_once(" and run: hmbulk ")
+        .unwrap_or_else(|| panic!("the last line says what to run: {said}"));
+    command.split(' ').map(str::to_string).collect()
+}
+
+#[test]
+fn after_failures_the_last_line_says_what_to_fix_and_run_and_that_command_works() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    seed(
+        &wd,
+        &[json!({"phone": "14155550501", "first": "Ann", "tags": [{"tag_id": 11}]})],
+    );
+    wd.create(
+        "people.csv",
+        &[
+            vec!["First Name", "Mobile", "Tags"],
+            vec!["Ann", "(415) 555-0501", "Lead"],
+            vec!["Bo", "(415) 555-05O2", "Lead"],
+        ],
+    );
+    let out = wd.run(&["import", "people.csv", "--tags", "replace", "--no-channels"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).ends_with(
+            "fix people.errors.csv and run: hmbulk import people.errors.csv --tags replace \
+             --no-channels\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    // Fixed (a letter O for a zero), and run as the line says.
+    let errors = wd.read("people.errors.csv").replace("05O2", "0502");
+    std::fs::write(wd.path("people.errors.csv"), errors).unwrap();
+    let words = fix_command(&out);
+    let args: Vec<&str> = words.iter().map(String::as_str).collect();
+    let again = wd.run(&args);
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert!(
+        !stderr(&again).contains("and run:"),
+        "nothing failed: no such line"
+    );
+    let bo = stored(&wd, "14155550502");
+    assert_eq!((&bo["first"], &bo["tags"]), (&json!("Bo"), &json!([16])));
+    assert_eq!(stored(&wd, "14155550501")["tags"], json!([16]), "replaced");
+
+    // status: the same, with the status it was asked for.
+    wd.create(
+        "stop.csv",
+        &[
+            vec!["Phone"],
+            vec!["(415) 555-0501"],
+            vec!["(415) 555-0599"],
+        ],
+    );
+    let out = wd.run(&["status", "stop.csv", "--set", "STOP"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert_eq!(
+        fix_command(&out),
+        ["status", "stop.status.errors.csv", "--set", "unsubscribed"]
+    );
+}

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::cli::{ApiArgs, choice};
+use crate::cmd::fix_line::FixLine;
 use crate::exit::{Exit, Failure, Outcome};
 use crate::input_file::InputFile;
 use crate::run_report;
@@ -474,6 +475,9 @@ fn import(
     } else if let (Some(j), None) = (journal, &moved) {
         j.finish()?;
     }
+    if !stopped && moved.is_none() && exit == Exit::RowsFailed && !dry_run && !quiet {
+        fix_line(args, s).print();
+    }
     if let Some(why) = &moved {
         let dir = s
             .reports
@@ -493,6 +497,38 @@ fn import(
         }
     }
     Ok(exit)
+}
+
+/// `fix people.errors.csv and run: hmbulk import people.errors.csv …`:
+/// the options that decide the rows' outcomes (the mapping, its default
+/// region and the tags mode are in the mapping file beside the report).
+fn fix_line(args: &Args, s: &hmbulk_engine::report::Summary) -> FixLine {
+    let errors = s
+        .reports
+        .as_ref()
+        .map(|r| r.errors.clone())
+        .unwrap_or_default();
+    let input = &args.input;
+    FixLine::new("import", &errors)
+        .value("--mode", Some(args.mode).filter(|m| *m != Mode::default()))
+        .value(
+            "--api",
+            Some(args.api).filter(|a| *a != ApiVersion::default()),
+        )
+        .value("--tags", input.tags)
+        .value(
+            "--blank",
+            Some(args.blank).filter(|b| *b != BlankPolicy::default()),
+        )
+        .value(
+            "--on-duplicate",
+            Some(input.on_duplicate).filter(|d| *d != OnDuplicate::default()),
+        )
+        .flag("--create-tags", input.create_tags)
+        .flag("--no-channels", args.no_channels)
+        .flag("--search-first", args.search_first)
+        .flag("--no-bom", input.no_bom && !input.bom)
+        .connection(&args.api_args.connection)
 }
 
 /// What the rows' tags do to their contacts' tags: `--tags`, else the map
