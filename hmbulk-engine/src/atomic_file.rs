@@ -362,6 +362,22 @@ impl AtomicFile {
         Ok(())
     }
 
+    /// Finish this report in the fallback folder, because of `why` (the
+    /// file at its place could not be moved out of the way); one there
+    /// already stays. A file that is no report gives the error back.
+    pub fn move_to_fallback_now(&mut self, why: Error) -> Result<()> {
+        let io = io::Error::other(why.to_string());
+        if self.moved.is_some() {
+            return Ok(());
+        }
+        if !self.report {
+            return Err(why);
+        }
+        self.write_buf().map_err(|e| Error::output(&self.path, e))?;
+        self.move_to_fallback(io)
+            .map_err(|e| Error::output(&self.path, e))
+    }
+
     /// Start the file with `prefix` (a BOM decided once the input turned
     /// out not to be plain UTF-8): at once when nothing reached the file
     /// yet; otherwise what did is copied after it into a new temporary file.

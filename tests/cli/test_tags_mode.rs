@@ -278,21 +278,39 @@ fn a_contact_found_by_a_refused_create_gets_its_tags_by_the_mode_too() {
             vec!["Priya", "(415) 555-0101", "Event 2026"],
         ],
     );
-    let args = ["import", "late.csv", "--batch-size", "1", "--concurrency", "1"];
+    let args = [
+        "import",
+        "late.csv",
+        "--batch-size",
+        "1",
+        "--concurrency",
+        "1",
+    ];
     let out = wd.run(&args);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let write_calls = wd.sim().stats()["requests"]["POST /v2/contacts"].as_u64().unwrap();
-    assert!(write_calls >= 5, "create first, with the probe: {write_calls}");
+    let write_calls = wd.sim().stats()["requests"]["POST /v2/contacts"]
+        .as_u64()
+        .unwrap();
+    assert!(
+        write_calls >= 5,
+        "create first, with the probe: {write_calls}"
+    );
     assert_eq!(
         column(&wd.read_csv("late.results.csv"), "action"),
         ["created", "created", "created", "updated"]
     );
-    assert_eq!(tags_of(&wd, "14155550101"), [VIP, SPRING_SALE, RETURNING, EVENT]);
+    assert_eq!(
+        tags_of(&wd, "14155550101"),
+        [VIP, SPRING_SALE, RETURNING, EVENT]
+    );
     assert_eq!(wd.read_json("late.summary.json")["tags_added"], 4);
     // Again: each is unchanged, Priya too.
     let before = writes(&wd);
     let out = wd.run(&args);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert_eq!(column(&wd.read_csv("late.results.csv"), "action"), ["unchanged"; 4]);
+    assert_eq!(
+        column(&wd.read_csv("late.results.csv"), "action"),
+        ["unchanged"; 4]
+    );
     assert_eq!(writes(&wd), before);
 }

@@ -336,9 +336,11 @@ impl Reporter {
     /// [`Earlier`]); the summary records its stamp.
     pub fn write_mapping(&mut self, text: &str) -> Result<()> {
         let path = self.paths.mapping.clone();
-        self.earlier.make_room(&path)?;
         let mut file = AtomicFile::create_report(&path, false)?;
         write_to(&mut file, text.as_bytes())?;
+        if let Err(e) = self.earlier.make_room(&path) {
+            file.move_to_fallback_now(e)?;
+        }
         let placed = file.place()?;
         stamp(&mut self.summary, &placed);
         self.paths.mapping = placed.path;
@@ -406,8 +408,18 @@ impl Reporter {
             scope.spawn(move || errors.pre_sync());
             self.results.pre_sync();
         });
-        for path in [&self.paths.results, &self.paths.errors, &self.paths.summary] {
-            self.earlier.make_room(path)?;
+        // A file there that cannot be kept is not replaced either: the
+        // report goes to the fallback folder instead.
+        for (file, path) in [
+            (&mut self.results, &self.paths.results),
+            (&mut self.errors, &self.paths.errors),
+        ] {
+            if let Err(e) = self.earlier.make_room(path) {
+                file.move_to_fallback_now(e)?;
+            }
+        }
+        if let Err(e) = self.earlier.make_room(&self.paths.summary) {
+            self.summary.reports_moved.get_or_insert(e.to_string());
         }
         self.summary.notes.extend(self.earlier.take_notes());
         let results = self.results.place()?;
