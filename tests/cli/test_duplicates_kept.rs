@@ -79,6 +79,7 @@ fn an_unchanged_duplicate_row_of_an_error_report_is_reported_again_not_written()
     let out = wd.run(&["import", "people.errors.csv"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert_eq!(writes(&wd) - before, 1, "Bo created, Ada not written");
+    assert_eq!(wd.read_json("people.errors.summary.json")["duplicates"], 1);
     let again = wd.read_csv("people.errors.errors.csv");
     assert_eq!(column(&again, "_error_code"), ["duplicate_in_file"]);
     assert_eq!(column(&again, "_row"), ["1"]);

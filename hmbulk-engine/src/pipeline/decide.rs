@@ -185,6 +185,7 @@ impl<'a, 's> Decider<'a, 's> {
                     }
                 }
                 None => {
+                    self.duplicates += u64::from(checked.held);
                     if let Some((lines, l)) = line {
                         self.current.decided.copy_line(lines, l);
                     }

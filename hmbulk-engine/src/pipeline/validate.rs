@@ -45,6 +45,21 @@ pub(super) struct Checked {
     pub(super) valid: Option<Valid>,
     /// The row is the next of [`Work::pending`].
     pub(super) send: bool,
+    /// A duplicate its error report held ([`held`]), counted with the others.
+    pub(super) held: bool,
+}
+
+impl Checked {
+    /// A row decided here, with no more to do (invalid, decided by the
+    /// stopped run, or `held`).
+    fn decided(line: Option<usize>, held: bool) -> Checked {
+        Checked {
+            line,
+            valid: None,
+            send: false,
+            held,
+        }
+    }
 }
 
 /// What the decider needs of a valid row.
@@ -164,21 +179,13 @@ impl Check<'_> {
                 (Err(_), RowState::Decided(d)) => {
                     let o = d.outcome(row, String::new(), Default::default(), owned());
                     self.lines.outcome(out, &o, "");
-                    w.checked.push(Checked {
-                        line,
-                        valid: None,
-                        send: false,
-                    });
+                    w.checked.push(Checked::decided(line, false));
                     continue;
                 }
                 (Err(e), _) => {
                     let cells = cells.iter().copied();
                     self.lines.error(out, row, cells, e.code, &e.message);
-                    w.checked.push(Checked {
-                        line,
-                        valid: None,
-                        send: false,
-                    });
+                    w.checked.push(Checked::decided(line, false));
                     continue;
                 }
             };
@@ -188,11 +195,7 @@ impl Check<'_> {
                     held.still_held(&cells, draft.phone_column, &draft.phone)
             {
                 self.held_duplicate(out, &draft, &cells, first, check);
-                w.checked.push(Checked {
-                    line,
-                    valid: None,
-                    send: false,
-                });
+                w.checked.push(Checked::decided(line, true));
                 continue;
             }
             let decided = match state {
@@ -243,6 +246,7 @@ impl Check<'_> {
                 line: line.filter(|_| decided),
                 valid: Some(valid),
                 send,
+                held: false,
             });
         }
     }

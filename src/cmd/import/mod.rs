@@ -48,6 +48,8 @@ Examples:
   hmbulk import people.errors.csv                 re-import the fixed error report as it is
                                                   (it finds people.mapping.toml beside it)
   hmbulk import shopify.csv --create-tags         create the tags the file names that the account lacks
+  hmbulk import event.csv --tags replace          each row's tags become its contact's whole set
+                                                  (default: added to the contact's own; remove: taken off)
   hmbulk import crm.csv --map crm.toml --mode create --report-dir reports/
   hmbulk import people.csv --resume               finish a run that stopped (API down, Ctrl-C, kill,
                                                   power loss): people.journal says what was sent
