@@ -448,7 +448,8 @@ impl<'a> Sender<'a> {
                 Decision::Fail(RowError::new(
                     ErrorCode::NotFound,
                     format!(
-                        "no contact has the uuid {}, and the row has no phone to create one                          with; fix the uuid, or add the phone",
+                        "no contact has the uuid {}, and the row has no phone to create one \
+                         with; fix the uuid, or add the phone",
                         p.draft.uuid.as_deref().unwrap_or("")
                     ),
                 ))
