@@ -21,6 +21,11 @@
 //! Every error names the file being written ([`Error::Output`]); a CSV file
 //! is written through [`CsvFile`], whose errors name it too.
 //!
+//! A report's [`Stamp`] (its size and CRC-32, taken as it is written) is
+//! given when it is placed: the summary records it, so that the next run
+//! can tell a report it wrote from one a person edited since
+//! ([`crate::report::Earlier`]).
+//!
 //! A report ([`AtomicFile::create_report`]) is never lost to a full disk:
 //! when its folder cannot take it (no space, a quota, any write error), it
 //! moves, with what it holds so far, to a fallback folder in the system's
@@ -77,6 +82,44 @@ pub struct AtomicFile {
     moved: Option<String>,
     /// What [`AtomicFile::pre_sync`] gave, when nothing was written since.
     synced: Option<io::Result<()>>,
+    /// The CRC-32 of the bytes written to `file` (a report's only).
+    crc: Option<crc32fast::Hasher>,
+}
+
+/// A file as written: its size and CRC-32 (IEEE, as hex), which the
+/// summary records so that a later run knows whether the file is still the
+/// one hmbulk wrote. CRC-32 finds every change of up to 32 adjacent bits
+/// (a cell edited), and costs a report of 75 MB some 17 ms.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stamp {
+    pub bytes: u64,
+    pub crc32: String,
+}
+
+impl Stamp {
+    /// The stamp of the file at `path` as it is now.
+    pub fn of_file(path: &Path) -> io::Result<Stamp> {
+        let mut file = File::open(path)?;
+        let mut crc = crc32fast::Hasher::new();
+        let mut buf = vec![0u8; 256 << 10];
+        let mut bytes = 0u64;
+        loop {
+            let n = file.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            crc.update(&buf[..n]);
+            bytes += n as u64;
+        }
+        Ok(Stamp::new(bytes, crc))
+    }
+
+    fn new(bytes: u64, crc: crc32fast::Hasher) -> Stamp {
+        Stamp {
+            bytes,
+            crc32: format!("{:08x}", crc.finalize()),
+        }
+    }
 }
 
 /// Where the bytes go until [`AtomicFile::commit`].
@@ -108,6 +151,8 @@ pub struct Placed {
     /// Why it is not where it was meant to be (the error of its own
     /// folder), when it moved to the fallback folder.
     pub moved: Option<String>,
+    /// A report's size and CRC-32 (`None` for other files).
+    pub stamp: Option<Stamp>,
 }
 
 impl AtomicFile {
@@ -148,6 +193,7 @@ impl AtomicFile {
             report: false,
             moved: None,
             synced: None,
+            crc: None,
         }
     }
 
@@ -168,6 +214,7 @@ impl AtomicFile {
             Err(e) => return Err(e),
         };
         f.report = true;
+        f.crc = Some(crc32fast::Hasher::new());
         Ok(f)
     }
 
@@ -209,6 +256,7 @@ impl AtomicFile {
         Ok(Placed {
             path: self.path.clone(),
             moved: self.moved.clone(),
+            stamp: self.crc.take().map(|crc| Stamp::new(self.written, crc)),
         })
     }
 
@@ -262,6 +310,9 @@ impl AtomicFile {
             }
             Err(e) => return Err(e),
         }
+        if let Some(crc) = &mut self.crc {
+            crc.update(&self.buf);
+        }
         self.written += self.buf.len() as u64;
         self.buf.clear();
         self.synced = None;
@@ -300,23 +351,87 @@ impl AtomicFile {
         }
         let dir = fallback_dir().map_err(|_| clone_io(&why))?;
         let name = file_name(&self.path)?;
-        let (mut file, temp_path) = temp_in(&dir, &name, &self.path)?;
+        let moved = format!("cannot write {}: {why}", self.path.display());
+        self.rewrite_in(&dir, &name, b"")
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::UnexpectedEof => why,
+                _ => e,
+            })?;
+        self.moved = Some(moved);
+        self.path = dir.join(name);
+        Ok(())
+    }
+
+    /// Finish this report in the fallback folder, because of `why` (the
+    /// file at its place could not be moved out of the way); one there
+    /// already stays. A file that is no report gives the error back.
+    pub fn move_to_fallback_now(&mut self, why: Error) -> Result<()> {
+        let io = io::Error::other(why.to_string());
+        if self.moved.is_some() {
+            return Ok(());
+        }
+        if !self.report {
+            return Err(why);
+        }
+        self.write_buf().map_err(|e| Error::output(&self.path, e))?;
+        self.move_to_fallback(io)
+            .map_err(|e| Error::output(&self.path, e))
+    }
+
+    /// Start the file with `prefix` (a BOM decided once the input turned
+    /// out not to be plain UTF-8): at once when nothing reached the file
+    /// yet; otherwise what did is copied after it into a new temporary file.
+    pub fn prepend(&mut self, prefix: &[u8]) -> Result<()> {
+        if self.written == 0 {
+            self.buf.splice(0..0, prefix.iter().copied());
+            return Ok(());
+        }
+        if !matches!(self.file, Some(Target::Temp(_))) {
+            return Ok(());
+        }
+        let name = file_name(&self.path).map_err(|e| Error::output(&self.path, e))?;
+        let dir = parent(&self.temp_path).to_path_buf();
+        self.rewrite_in(&dir, &name, prefix)
+            .map_err(|e| Error::output(&self.path, e))
+    }
+
+    /// Go on in a new temporary file in `dir`: `prefix`, then what was
+    /// written so far (the buffer still holds the rest). The old one is
+    /// removed, giving its space back.
+    fn rewrite_in(&mut self, dir: &Path, name: &str, prefix: &[u8]) -> io::Result<()> {
+        let (mut file, temp_path) = temp_in(dir, name, &self.path)?;
+        file.write_all(prefix)?;
         // What reached the old file: exactly the bytes written before the
         // buffer, which still holds the rest.
         let old = File::open(&self.temp_path)?;
         let copied = io::copy(&mut old.take(self.written), &mut file)?;
         if copied != self.written {
-            return Err(why);
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        if let Some(crc) = &mut self.crc
+            && !prefix.is_empty()
+        {
+            // The file now starts with the prefix: its CRC is taken again.
+            let mut again = crc32fast::Hasher::new();
+            again.update(prefix);
+            let mut old = File::open(&self.temp_path)?.take(self.written);
+            let mut buf = vec![0u8; 64 << 10];
+            loop {
+                let n = old.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                again.update(&buf[..n]);
+            }
+            *crc = again;
         }
         {
             let mut unfinished = lock_unfinished();
             unfinished.retain(|p| p != &self.temp_path);
         }
-        // Dropping the old temporary file removes it, giving its space back.
         self.file = Some(Target::Temp(file));
         self.temp_path = temp_path;
-        self.moved = Some(format!("cannot write {}: {why}", self.path.display()));
-        self.path = dir.join(name);
+        self.written += prefix.len() as u64;
         self.synced = None;
         self.written_back = 0;
         Ok(())

@@ -132,6 +132,15 @@ impl Config {
             let reader = RowReader::start(self.path.clone(), rows, b',', encoding, bytes_read)?;
             return Ok(reader.skipped(None, 0));
         }
+        // Bytes that are not UTF-8 in a file without a BOM: Windows-1252
+        // from the first record on (the reports' BOM is decided before they
+        // begin); a sample cut inside a character is no such sign.
+        let encoding = match std::str::from_utf8(peeked(&stream)) {
+            Err(e) if encoding == Encoding::Utf8 && e.error_len().is_some() => {
+                Encoding::Windows1252
+            }
+            _ => encoding,
+        };
         let mut stream = stream;
         let sep_line = excel_sep_line(peeked(&stream));
         let forced = self.delimiter.or(sep_line.map(|(d, _)| d));

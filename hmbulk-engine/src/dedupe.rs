@@ -1,10 +1,13 @@
 //! In-file duplicates: two rows with the same normalised phone (or the same
 //! uuid). Takes drafts in row order; tells whether a row repeats an earlier one
-//! and which.
+//! and which. A duplicate stays one when its error report is imported again
+//! as it is ([`held`]).
 //!
 //! Memory: about 10 bytes per distinct phone ([`PhoneIndex`]: the E.164 digits
 //! as a number and the first row packed in one `u64`, in sorted buckets), and
 //! a hash map entry per distinct uuid (only files with a uuid column have any).
+
+pub mod held;
 
 use std::collections::HashMap;
 

@@ -157,7 +157,7 @@ pub fn resolve(
         }
     }
     let interrupted = interrupt.load(Ordering::SeqCst);
-    reporter.summary.read_from(&reader);
+    reporter.read_from(&reader);
     let stopped = match (&fatal, interrupted) {
         (Some(e), _) => Some(format!(
             "{e}; rows after row {} were not read",

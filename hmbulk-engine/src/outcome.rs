@@ -89,11 +89,14 @@ pub enum ErrorCode {
     /// `import`: the contact was written, but adding one of its extra
     /// channels (a second phone or email) failed.
     ChannelFailed,
+    /// `import --tags add|remove`: the API shows the contact's tags in a
+    /// form hmbulk does not read, so they cannot be kept as they are.
+    TagsUnreadable,
 }
 
 impl ErrorCode {
     /// Every code, in the order of the enum (`code as usize` indexes it).
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::RowShape,
         ErrorCode::PhoneMissing,
         ErrorCode::PhoneInvalid,
@@ -114,6 +117,7 @@ impl ErrorCode {
         ErrorCode::StatusInvalid,
         ErrorCode::IdInvalid,
         ErrorCode::ChannelFailed,
+        ErrorCode::TagsUnreadable,
     ];
 
     /// The code named `name` (as [`ErrorCode::as_str`] writes it).
@@ -143,6 +147,7 @@ impl ErrorCode {
             ErrorCode::StatusInvalid => "status_invalid",
             ErrorCode::IdInvalid => "id_invalid",
             ErrorCode::ChannelFailed => "channel_failed",
+            ErrorCode::TagsUnreadable => "tags_unreadable",
         }
     }
 }

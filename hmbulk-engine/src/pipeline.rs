@@ -35,9 +35,10 @@ use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::api::{ApiVersion, Client};
-use crate::batch::{Halt, Mode, Pending, RESUME_ADVICE, Sender, Strategy};
+use crate::batch::{Halt, Merge, Mode, Pending, RESUME_ADVICE, Sender, Strategy};
 use crate::choice::choice;
 use crate::contact::Validator;
+use crate::dedupe::held::HeldColumns;
 use crate::error::{Error, Result};
 use crate::input::RowReader;
 use crate::journal::{Journal, Resume};
@@ -96,6 +97,9 @@ pub struct ImportSettings<'a> {
     /// Search first or create first ([`crate::batch::strategy`]); `None`:
     /// every batch is searched first.
     pub strategy: Option<&'a Strategy>,
+    /// How a row meets the contact it updates (tags by `--tags`, the
+    /// display name, [`crate::batch::merge`]); `None`: written as it is.
+    pub merge: Option<&'a Merge>,
     /// Bytes of decided rows that may wait behind rows being sent
     /// ([`HELD_BUDGET`]; tests make it small).
     pub held_budget: usize,
@@ -273,6 +277,8 @@ pub fn run(
         // A dry run sends nothing, so it has nothing to resume.
         resume: settings.resume.filter(|_| client.is_some()),
         keep_who: settings.on_duplicate == OnDuplicate::Skip,
+        held: HeldColumns::of(validator.mapping().headers()),
+        on_duplicate: settings.on_duplicate,
     };
 
     let (reader, mut counts) = std::thread::scope(|scope| {
@@ -293,7 +299,8 @@ pub fn run(
                 spawn(scope, "sender", move || {
                     let sender = Sender::new(client, settings.mode, settings.api, max_items)
                         .with_journal(settings.journal)
-                        .with_strategy(settings.strategy);
+                        .with_strategy(settings.strategy)
+                        .with_merge(settings.merge);
                     send_spans(&sender, span_rx, shared)
                 });
             }
@@ -318,6 +325,7 @@ pub fn run(
         .reporter
         .into_inner()
         .unwrap_or_else(|e| e.into_inner());
+    reporter.read_from(&reader);
     let s = &mut reporter.summary;
     counts.add_to(s, validator.mapping());
     let (unchecked_names, read_error) = (counts.unchecked_names, counts.input_error);
@@ -328,7 +336,6 @@ pub fn run(
         0.0
     };
     s.batches = shared.batches.load(Ordering::Relaxed) as u64;
-    s.read_from(&reader);
     if let Some(client) = client {
         s.requests = client.stats.requests.load(Ordering::Relaxed);
         s.retries = client.stats.retries.load(Ordering::Relaxed);
@@ -345,6 +352,9 @@ pub fn run(
         s.notes.push(warning);
     }
     s.notes.extend(settings.strategy.and_then(Strategy::note));
+    if let Some(merge) = settings.merge {
+        tags_into(s, merge);
+    }
     s.phone_countries = countries;
     let interrupted = interrupt.load(Ordering::SeqCst);
     if let Some(e) = &fatal {
@@ -436,6 +446,34 @@ fn send_spans(sender: &Sender, spans: &Mutex<Receiver<Span>>, shared: &Shared) {
             outcomes
         };
         shared.write(span.rows, &mut span.decided, outcomes);
+    }
+}
+
+/// What the run's writes did to tags, in the summary; a `replace` that
+/// took tags off contacts says which, and from how many.
+fn tags_into(s: &mut Summary, merge: &Merge) {
+    let tally = merge.tally();
+    s.tags_mode = merge.tags_mode.to_string();
+    s.tags_added = tally.added;
+    s.tags_removed = tally.removed;
+    s.tags_removed_from = (tally.lost.iter())
+        .map(|(&id, &n)| (merge.tag_name(id), n))
+        .collect();
+    if merge.tags_mode == crate::contact::tags::TagsMode::Replace && tally.removed > 0 {
+        let mut lost: Vec<(&i64, &u64)> = tally.lost.iter().collect();
+        lost.sort_by_key(|&(id, n)| (std::cmp::Reverse(*n), *id));
+        let which: Vec<String> = (lost.iter())
+            .map(|&(&id, n)| format!("\"{}\" from {n}", merge.tag_name(id)))
+            .collect();
+        let contacts = match tally.contacts_losing {
+            1 => "1 contact".to_string(),
+            n => format!("{n} contacts"),
+        };
+        s.notes.push(format!(
+            "--tags replace took tags off {contacts} (each row's tags became its contact's \
+             whole set): {}",
+            which.join(", ")
+        ));
     }
 }
 

@@ -27,7 +27,7 @@ use hmbulk_engine::mapping::Mapping;
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::{self, ImportSettings, OnDuplicate};
 use hmbulk_engine::progress::Progress;
-use hmbulk_engine::report::{ReportPaths, Reporter};
+use hmbulk_engine::report::{Dialect, ReportPaths, Reporter};
 
 /// Run `check` over `strategy`: `PROPTEST_CASES` cases (default 64), or
 /// for `FUZZ_SECONDS` with fresh seeds; gives the number of cases run.
@@ -84,7 +84,7 @@ fn dry_run(bytes: &[u8]) -> Result<Option<u64>, TestCaseError> {
     );
     let validator = Validator::new(mapping, catalog, phones, BlankPolicy::Keep);
     let paths = ReportPaths::for_input(&path, None);
-    let reporter = Reporter::create(paths.clone(), reader.headers(), false).unwrap();
+    let reporter = Reporter::create(paths.clone(), reader.headers(), Dialect::PLAIN).unwrap();
     let settings = ImportSettings {
         mode: Mode::Upsert,
         api: ApiVersion::V2,
@@ -94,6 +94,7 @@ fn dry_run(bytes: &[u8]) -> Result<Option<u64>, TestCaseError> {
         journal: None,
         resume: None,
         strategy: None,
+        merge: None,
         held_budget: pipeline::HELD_BUDGET,
     };
     let progress = Progress::new("fuzz", None, false, true);

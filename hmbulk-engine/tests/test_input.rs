@@ -140,10 +140,11 @@ fn windows_1252_is_detected_from_the_cells() {
         b"phone,first,note\n4155553434,Ada,plain\n4155553435,Jos\xe9,\x93quoted\x94 \x80 5\n",
     );
     let mut reader = Config::new(file.path()).reader().unwrap();
+    // Known from the first bytes (the sniffer's sample), before any row:
+    // the reports' BOM is decided before they begin.
+    assert_eq!(reader.encoding(), Encoding::Windows1252);
     let first = reader.next().unwrap().unwrap();
     assert_eq!(first.cells, ["4155553434", "Ada", "plain"]);
-    // Nothing but ASCII so far.
-    assert_eq!(reader.encoding(), Encoding::Utf8);
     let second = reader.next().unwrap().unwrap();
     assert_eq!(
         second.cells,
@@ -152,6 +153,23 @@ fn windows_1252_is_detected_from_the_cells() {
     assert_eq!(reader.encoding(), Encoding::Windows1252);
     assert_eq!(reader.encoding().as_str(), "windows-1252");
     assert!(reader.next().is_none());
+
+    // Past the sample (64 KiB of ASCII first): known from the cells.
+    let mut text = b"phone,first\n".to_vec();
+    for i in 0..5000 {
+        text.extend_from_slice(format!("41555{i:05},Person {i:05}\n").as_bytes());
+    }
+    text.extend_from_slice(b"4155599999,Ren\xe9e\n");
+    let file = file_with(&text);
+    let mut reader = Config::new(file.path()).reader().unwrap();
+    assert_eq!(
+        reader.encoding(),
+        Encoding::Utf8,
+        "nothing but ASCII so far"
+    );
+    let last = reader.by_ref().last().unwrap().unwrap();
+    assert_eq!(last.cells, ["4155599999", "Renée"]);
+    assert_eq!(reader.encoding(), Encoding::Windows1252);
 }
 
 #[test]

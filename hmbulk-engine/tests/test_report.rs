@@ -5,12 +5,12 @@ use std::path::Path;
 
 use hmbulk_engine::error::Error;
 use hmbulk_engine::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
-use hmbulk_engine::report::{Decided, ReportPaths, Reporter, Written};
+use hmbulk_engine::report::{Decided, Dialect, ReportPaths, Reporter, Written};
 
 fn reporter(dir: &Path) -> Reporter {
     let paths = ReportPaths::for_input(&dir.join("in.csv"), None);
     let headers = ["phone".to_string(), "name".to_string(), "_row".to_string()];
-    Reporter::create(paths, &headers, false).unwrap()
+    Reporter::create(paths, &headers, Dialect::PLAIN).unwrap()
 }
 
 fn failed(row: u64, code: ErrorCode) -> RowOutcome {

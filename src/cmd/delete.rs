@@ -70,8 +70,13 @@ pub fn run(args: Args) -> Outcome {
     }
     let sandbox = args.api.sandbox()?;
     let client = args.api.required_client(sandbox.as_ref())?;
-    let mut reporter =
-        rows::reporter(opened.paths, &headers, args.input.bom, &[], names.mapping())?;
+    let mut reporter = rows::reporter(
+        opened.paths,
+        &headers,
+        (opened.dialect, opened.keep_runs),
+        &[],
+        names.mapping(),
+    )?;
     reporter.summary.dry_run = args.dry_run;
     let settings = Settings {
         batch_size: usize::from(args.input.batch_size),
@@ -140,7 +145,11 @@ pub fn run(args: Args) -> Outcome {
         },
         s.rows_failed
     );
-    rows::finish(&result, line, args.api.json, quiet, sandbox.as_ref()).map_err(sent)
+    let fix = |errors: &std::path::Path| {
+        (args.input.fix_line("delete", errors, &args.api.connection))
+            .flag("--dry-run", args.dry_run)
+    };
+    rows::finish(&result, line, (args.api.json, quiet), sandbox.as_ref(), fix).map_err(sent)
 }
 
 /// On stderr: how many contacts would go, how many rows name none, and a

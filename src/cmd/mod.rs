@@ -1,10 +1,11 @@
 //! One module per subcommand, each opening with its usage, then its `Args`,
-//! then `run`; `listing` and `rows` are what several of them share.
+//! then `run`; `listing`, `rows` and `fix_line` are what several of them share.
 
 pub mod delete;
 pub mod docs;
 pub mod export;
 pub mod fields;
+pub mod fix_line;
 pub mod import;
 pub mod listing;
 pub mod rows;

@@ -3,19 +3,21 @@
 //! their names, the columns used and ignored, the summary printed, and the
 //! exit code of a finished run.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use crate::cli::Connection;
+use crate::cmd::fix_line::FixLine;
 use crate::cmd::import::summary::print_places;
-use crate::cmd::import::{parse_delimiter, phones_for, refuse_overwriting};
+use crate::cmd::import::{bom_flag, parse_delimiter, phones_for, refuse_overwriting};
 use crate::exit::Exit;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::config::Config;
-use hmbulk_engine::error::Result;
+use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::RowReader;
 use hmbulk_engine::mapping::{Field, MapFile, Mapping, quoted_list};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::RunResult;
-use hmbulk_engine::report::{IgnoredColumn, ReportPaths, Reporter, Summary};
+use hmbulk_engine::report::{Dialect, IgnoredColumn, ReportPaths, Reporter, Summary};
 
 /// The input options of a command that reads a file naming contacts.
 #[derive(Debug, clap::Args)]
@@ -32,15 +34,23 @@ pub struct FileArgs {
     /// TOML file mapping column headers to fields ([columns] "Handy" = "phone" ...).
     #[arg(long, value_name = "MAP.toml")]
     pub map: Option<PathBuf>,
-    /// Directory for the reports (default: next to the input file).
+    /// Directory for the reports, created if missing (default: next to the input file).
     #[arg(long, value_name = "DIR")]
     pub report_dir: Option<PathBuf>,
     /// Field delimiter (default: sniffed among , ; tab |).
     #[arg(long, value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
-    /// Start the reports with a UTF-8 BOM (for Excel).
+    /// Replace the reports an earlier run on this file left, instead of
+    /// keeping them as <stem>.<command>.<n>.* (an edited one is kept either way).
     #[arg(long)]
+    pub overwrite: bool,
+    /// Start the CSV reports with a UTF-8 BOM (for Excel), whatever the
+    /// input (default: with one when the input was not plain UTF-8).
+    #[arg(long, overrides_with = "no_bom")]
     pub bom: bool,
+    /// Never start the CSV reports with a BOM.
+    #[arg(long, overrides_with = "bom")]
+    pub no_bom: bool,
     /// Show progress even when stderr is not a terminal.
     #[arg(long)]
     pub progress: bool,
@@ -55,6 +65,10 @@ pub struct FileArgs {
 /// The input file opened, and what reading it needs.
 pub struct Opened {
     pub reader: RowReader,
+    /// How the reports are written (the input's dialect).
+    pub dialect: Dialect,
+    /// Keep the reports of earlier runs, numbered (no `--overwrite`).
+    pub keep_runs: bool,
     pub paths: ReportPaths,
     pub map_file: Option<MapFile>,
     pub phones: PhoneNormaliser,
@@ -65,6 +79,10 @@ impl FileArgs {
     /// `<stem>.<command>.results.csv` … (never an import's).
     pub fn open(&self, command: &str) -> Result<Opened> {
         let reader = self.reader()?;
+        let dialect = Dialect::of(&reader, bom_flag(self.bom, self.no_bom));
+        if let Some(dir) = &self.report_dir {
+            std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
+        }
         let paths = ReportPaths::for_command(&self.file, self.report_dir.as_deref(), command);
         refuse_overwriting(&self.file, &[&paths.results, &paths.errors, &paths.summary])?;
         let map_file = self.map.as_deref().map(MapFile::load).transpose()?;
@@ -75,10 +93,21 @@ impl FileArgs {
         )?;
         Ok(Opened {
             reader,
+            dialect,
+            keep_runs: !self.overwrite,
             paths,
             map_file,
             phones,
         })
+    }
+
+    /// `hmbulk <command> <errors>` with the options that read the file
+    /// (the map file, the default region) and reach the contacts.
+    pub fn fix_line(&self, command: &str, errors: &Path, c: &Connection) -> FixLine {
+        FixLine::new(command, errors)
+            .value("--map", self.map.as_ref().map(|m| m.display()))
+            .value("--default-region", self.default_region.as_ref())
+            .connection(c)
     }
 
     /// A reader from the file's first row (for a pass that counts).
@@ -117,26 +146,30 @@ pub fn print_columns(mapping: &Mapping, id: Option<usize>, own: &[(&str, Vec<&st
 }
 
 /// The reports of a run, with the command's own result `columns`; the
-/// summary names the columns the mapping ignored.
+/// summary names the columns the mapping ignored. The reports of earlier
+/// runs are kept, numbered, unless `--overwrite` (see [`Opened::keep_runs`]).
 pub fn reporter(
     paths: ReportPaths,
     headers: &[String],
-    bom: bool,
+    (dialect, keep_runs): (Dialect, bool),
     columns: &[&str],
     mapping: &Mapping,
 ) -> Result<Reporter> {
-    let mut reporter = Reporter::with_columns(paths, headers, bom, columns)?;
+    let mut reporter = Reporter::with_columns(paths, headers, dialect, columns)?;
+    reporter.keep_earlier_runs(keep_runs);
     reporter.summary.ignored_columns = IgnoredColumn::all(mapping);
     Ok(reporter)
 }
 
-/// Print how a run went (`--json`: the summary on stdout) and give its exit code.
+/// Print how a run went (`--json`: the summary on stdout) and give its
+/// exit code; after failed rows, `fix` gives the line that says what to run
+/// on the error report.
 pub fn finish(
     result: &RunResult,
     line: String,
-    json: bool,
-    quiet: bool,
+    (json, quiet): (bool, bool),
     sandbox: Option<&Sandbox>,
+    fix: impl FnOnce(&Path) -> FixLine,
 ) -> Result<Exit> {
     let s: &Summary = &result.summary;
     let exit = match &result.fatal {
@@ -163,6 +196,9 @@ pub fn finish(
             "hmbulk: stopped: {}",
             hmbulk_engine::redact::clean(&e.to_string())
         );
+    }
+    if let (Exit::RowsFailed, false, Some(r)) = (exit, quiet, &s.reports) {
+        fix(&r.errors).print();
     }
     Ok(exit)
 }

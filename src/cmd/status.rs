@@ -92,7 +92,7 @@ pub fn run(args: Args) -> Outcome {
     let reporter = rows::reporter(
         opened.paths,
         &headers,
-        args.input.bom,
+        (opened.dialect, opened.keep_runs),
         &status::RESULT_COLUMNS,
         file.names().mapping(),
     )?;
@@ -130,7 +130,14 @@ pub fn run(args: Args) -> Outcome {
                 s.rows_failed
             )
         };
-        rows::finish(&result, line, args.api.json, quiet, sandbox.as_ref())
+        let fix = |errors: &std::path::Path| {
+            (args.input.fix_line("status", errors, &args.api.connection))
+                .value("--set", args.set)
+                .flag("--check", args.check)
+                .flag("--per-contact", args.per_contact)
+                .flag("--skip-read", args.skip_read)
+        };
+        rows::finish(&result, line, (args.api.json, quiet), sandbox.as_ref(), fix)
     });
     result.map_err(|e| sent(e, &client))
 }

@@ -21,7 +21,7 @@ use hmbulk_engine::mapping::Mapping;
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::{self, CHUNK_ROWS, HELD_BUDGET, ImportSettings, OnDuplicate};
 use hmbulk_engine::progress::Progress;
-use hmbulk_engine::report::{ReportPaths, Reporter, Summary};
+use hmbulk_engine::report::{Dialect, ReportPaths, Reporter, Summary};
 
 const KEY: &str = "pipeline-test-key";
 
@@ -56,8 +56,12 @@ fn import(sim: &Sim, path: &Path, held_budget: usize) -> Summary {
     let mapping = Mapping::build(reader.headers(), &catalog, None, true).unwrap();
     let phones = PhoneNormaliser::new("US").unwrap();
     let validator = Validator::new(mapping, catalog, phones, BlankPolicy::Keep);
-    let reporter =
-        Reporter::create(ReportPaths::for_input(path, None), reader.headers(), false).unwrap();
+    let reporter = Reporter::create(
+        ReportPaths::for_input(path, None),
+        reader.headers(),
+        Dialect::PLAIN,
+    )
+    .unwrap();
     let settings = ImportSettings {
         mode: Mode::Upsert,
         api: ApiVersion::V2,
@@ -67,6 +71,7 @@ fn import(sim: &Sim, path: &Path, held_budget: usize) -> Summary {
         journal: None,
         resume: None,
         strategy: None,
+        merge: None,
         held_budget,
     };
     let progress = Progress::new("import", None, false, true);

@@ -158,7 +158,8 @@ fn a_row_with_one_changed_field_is_updated_and_the_others_unchanged() {
         }),
         (5, 5, "Initech", |c| c["custom"]["101"] == "Initech"),
         (6, 6, "Platinum", |c| c["custom"]["103"] == "Platinum"),
-        (7, 7, "VIP", |c| c["tags"] == json!([11])),
+        // Added to its Spring Sale (14): `--tags add` is the default.
+        (7, 7, "VIP", |c| c["tags"] == json!([14, 11])),
         (8, 8, "yes", |c| c["is_opted_out"] == true),
         (9, 9, "Walter Skinner", |c| c["assigned_user_id"] == 503),
     ];

@@ -19,7 +19,7 @@ fn text(delimiter: char) -> String {
     )
 }
 
-fn encode(t: &str, encoding: &str) -> Vec<u8> {
+pub fn encode(t: &str, encoding: &str) -> Vec<u8> {
     match encoding {
         "utf-8" => t.as_bytes().to_vec(),
         "utf-8-bom" => [b"\xEF\xBB\xBF".as_slice(), t.as_bytes()].concat(),

@@ -127,12 +127,17 @@ impl Workdir {
     }
 }
 
+/// A CSV as rows of cells, header first: reports are in the input's
+/// dialect, so the delimiter is the header's most frequent of `, ; tab |`
+/// outside quotes, and a UTF-8 BOM is dropped.
 pub fn read_csv(path: &Path) -> Vec<Vec<String>> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+    let text = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_path(path)
-        .unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
+        .delimiter(header_delimiter(text))
+        .from_reader(text);
     r.records()
         .map(|rec| {
             rec.expect("csv record")
@@ -141,6 +146,28 @@ pub fn read_csv(path: &Path) -> Vec<Vec<String>> {
                 .collect()
         })
         .collect()
+}
+
+/// The most frequent of `, ; tab |` in the first line, outside quotes.
+pub fn header_delimiter(text: &[u8]) -> u8 {
+    let mut counts = [0usize; 4];
+    let mut quoted = false;
+    for &b in text {
+        match b {
+            b'\n' if !quoted => break,
+            b'"' => quoted = !quoted,
+            _ if quoted => {}
+            _ => {
+                if let Some(i) = b",;\t|".iter().position(|&d| d == b) {
+                    counts[i] += 1;
+                }
+            }
+        }
+    }
+    let best = (0..4)
+        .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)))
+        .unwrap();
+    b",;\t|"[best]
 }
 
 /// The value of `column` in each data row of a CSV read by [`read_csv`].

@@ -203,3 +203,41 @@ fn a_file_written_back_while_it_grows_is_placed_whole() {
     assert_eq!(got.len(), lines * line.len());
     assert!(got.chunks(line.len()).all(|c| c == line.as_slice()));
 }
+
+#[test]
+fn a_reports_stamp_is_the_file_as_placed_even_after_a_prefix_or_a_move() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.csv");
+    // A BOM put in front once most of the report reached the file.
+    let mut f = AtomicFile::create_report(&path, false).unwrap();
+    let text: Vec<u8> = (0..100_000u32)
+        .flat_map(|i| format!("{i},row\n").into_bytes())
+        .collect();
+    f.write_all(&text).unwrap();
+    f.prepend("\u{feff}".as_bytes()).unwrap();
+    f.write_all(b"last\n").unwrap();
+    let placed = f.place().unwrap();
+    let written = std::fs::read(&path).unwrap();
+    assert_eq!(&written[..3], "\u{feff}".as_bytes());
+    assert_eq!(&written[3..text.len() + 3], &text[..]);
+    assert!(written.ends_with(b"last\n"));
+    assert_eq!(placed.stamp, Some(Stamp::of_file(&path).unwrap()));
+    assert_eq!(placed.stamp.unwrap().bytes, written.len() as u64);
+
+    // Sent to the fallback folder (the file at its place could not be
+    // kept): the report is whole there, the file in place untouched.
+    std::fs::write(&path, "the user's\n").unwrap();
+    let mut f = AtomicFile::create_report(&path, false).unwrap();
+    f.write_all(&text).unwrap();
+    f.move_to_fallback_now(Error::fatal("cannot keep it"))
+        .unwrap();
+    let placed = f.place().unwrap();
+    assert!(placed.moved.unwrap().contains("cannot keep it"));
+    assert_eq!(std::fs::read(&placed.path).unwrap(), text);
+    assert_eq!(placed.stamp, Some(Stamp::of_file(&placed.path).unwrap()));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "the user's\n");
+    std::fs::remove_file(&placed.path).unwrap();
+    // Not a report: the error comes back.
+    let mut f = AtomicFile::create(&path, false).unwrap();
+    assert!(f.move_to_fallback_now(Error::fatal("no")).is_err());
+}

@@ -31,6 +31,7 @@
 //! not written again.
 
 mod compare;
+pub mod merge;
 pub mod strategy;
 mod write;
 
@@ -38,6 +39,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use self::compare::{already_holds, created_since};
+pub use self::merge::{Merge, TagTally};
 pub use self::strategy::{Proof, Route, Strategy};
 use crate::api::{ApiError, ApiVersion, Client, Contact, TagId, WriteItem};
 use crate::channel::ChannelPlan;
@@ -187,6 +189,9 @@ pub struct Sender<'a> {
     /// When the import began (Unix seconds; the first run's, when resumed):
     /// a contact created before then is not this import's.
     since: i64,
+    /// How a row meets the contact it updates ([`merge`]); without one,
+    /// the row's fields are written as they are.
+    merge: Option<&'a Merge>,
 }
 
 impl<'a> Sender<'a> {
@@ -204,7 +209,14 @@ impl<'a> Sender<'a> {
             journal: None,
             strategy: None,
             since: chrono::Utc::now().timestamp(),
+            merge: None,
         }
+    }
+
+    /// Resolve each row against the contact it updates by `merge`'s rules.
+    pub fn with_merge(mut self, merge: Option<&'a Merge>) -> Self {
+        self.merge = merge;
+        self
     }
 
     /// Record what each batch sends and decides in `journal`.
@@ -311,15 +323,19 @@ impl<'a> Sender<'a> {
     /// Search the batch's phones and uuids, then write what must be; gives
     /// whether any phone held a contact.
     fn search_first(&self, batch: Vec<Pending>, out: &mut Vec<RowOutcome>) -> Result<bool, Stop> {
-        let phones: Vec<String> = batch.iter().map(|p| p.draft.phone.clone()).collect();
+        // A row matched by its uuid alone has no phone to search.
+        let phones: Vec<String> = (batch.iter())
+            .filter(|p| !p.draft.phone.is_empty())
+            .map(|p| p.draft.phone.clone())
+            .collect();
         let uuids: Vec<String> = batch.iter().filter_map(|p| p.draft.uuid.clone()).collect();
         let found = match self.lookup(&phones, &uuids) {
             Ok(found) => found,
             Err(e) => return Err(Stop::api(e, batch)),
         };
         let mut items = Vec::new();
-        for pending in batch {
-            match self.decide(&pending, &found) {
+        for mut pending in batch {
+            match self.decide(&mut pending, &found) {
                 Decision::Write(plan) => items.push(Item { pending, plan }),
                 Decision::Done(action, rec) => out.push(done(pending, action, rec.as_deref())),
                 Decision::Fail(error) => out.push(fail(pending, error.code, error.message)),
@@ -375,9 +391,11 @@ impl<'a> Sender<'a> {
 
     /// Decide create / update / skip for one row, or settle a row an
     /// earlier run sent.
-    fn decide(&self, p: &Pending, found: &Found) -> Decision {
+    fn decide(&self, p: &mut Pending, found: &Found) -> Decision {
         let by_uuid = p.draft.uuid.as_ref().and_then(|u| found.uuid(u));
-        let by_phone = found.phone(&p.draft.phone);
+        let by_phone = Some(&p.draft.phone)
+            .filter(|phone| !phone.is_empty())
+            .and_then(|phone| found.phone(phone));
         let existing = by_uuid.or(by_phone);
         if let (Some(u), Some(p2)) = (by_uuid, by_phone)
             && u.id != p2.id
@@ -395,12 +413,20 @@ impl<'a> Sender<'a> {
         }
         if self.version == ApiVersion::V1
             && let Some(u) = by_uuid
+            && !p.draft.phone.is_empty()
             && u.phone.as_deref() != Some(p.draft.phone.as_str())
         {
             return Decision::Fail(RowError::new(
                 ErrorCode::ApiRejected,
                 "changing a contact's phone by uuid needs --api v2 (v1 matches contacts by phone)",
             ));
+        }
+        // The row as it is compared with its contact and written over it.
+        if let Some(c) = existing
+            && self.mode != Mode::Create
+            && let Err(e) = self.resolve(&mut p.draft, c)
+        {
+            return Decision::Fail(e);
         }
         // The earlier run's write went through: the contact holds the row
         // (and, for a create, is no older than the import; an older one
@@ -418,6 +444,16 @@ impl<'a> Sender<'a> {
             (Mode::Create, Some(_)) | (Mode::Update, None) => {
                 Decision::Done(Action::Skipped, by_phone.cloned().map(Box::new))
             }
+            (Mode::Create | Mode::Upsert, None) if p.draft.phone.is_empty() => {
+                Decision::Fail(RowError::new(
+                    ErrorCode::NotFound,
+                    format!(
+                        "no contact has the uuid {}, and the row has no phone to create one \
+                         with; fix the uuid, or add the phone",
+                        p.draft.uuid.as_deref().unwrap_or("")
+                    ),
+                ))
+            }
             (Mode::Create | Mode::Upsert, None) => Decision::Write(Plan::Create),
             (Mode::Update | Mode::Upsert, Some(c)) if already_holds(&p.draft, c) => {
                 Decision::Done(Action::Unchanged, Some(Box::new(c.clone())))
@@ -425,6 +461,41 @@ impl<'a> Sender<'a> {
             (Mode::Update | Mode::Upsert, Some(c)) => {
                 Decision::Write(Plan::Update(Box::new(c.clone())))
             }
+        }
+    }
+
+    /// `d` resolved against `rec`, the contact it updates ([`merge`]).
+    fn resolve(&self, d: &mut Draft<'_>, rec: &Contact) -> Result<(), RowError> {
+        match self.merge {
+            Some(merge) => merge.resolve(d, rec),
+            None => Ok(()),
+        }
+    }
+
+    /// The write item of `item`: its row as resolved, and for a create the
+    /// tags a create carries ([`Merge::create_tags`]).
+    fn write_item<'i>(&self, item: &'i Item) -> WriteItem<'i> {
+        let d = &item.pending.draft;
+        let mut w = WriteItem::from(d);
+        match &item.plan {
+            Plan::Update(c) => w.contact_id = c.uuid.as_deref(),
+            Plan::Create => {
+                if let Some(merge) = self.merge {
+                    w.tags = tag_items(merge.create_tags(d).as_deref());
+                }
+            }
+        }
+        w
+    }
+
+    /// A write of `item` was confirmed: count what it did to tags.
+    fn count_tags(&self, item: &Item) {
+        if let Some(merge) = self.merge {
+            let before = match &item.plan {
+                Plan::Update(c) => Some(&**c),
+                Plan::Create => None,
+            };
+            merge.count(before, &item.pending.draft);
         }
     }
 
@@ -447,14 +518,16 @@ impl<'d> From<&'d Draft<'_>> for WriteItem<'d> {
             display_name: d.display_name.as_deref(),
             email: d.email.as_deref(),
             custom: d.custom.iter().map(|(id, v)| (*id, v.as_str())).collect(),
-            tags: d
-                .tags
-                .as_ref()
-                .map(|ids| ids.iter().map(|&tag_id| TagId { tag_id }).collect()),
+            tags: tag_items(d.tags.as_deref()),
             assignee_id: d.assignee,
             is_opted_out: d.opted_out,
         }
     }
+}
+
+/// Tag ids as a write item's tags.
+fn tag_items(ids: Option<&[i64]>) -> Option<Vec<TagId>> {
+    ids.map(|ids| ids.iter().map(|&tag_id| TagId { tag_id }).collect())
 }
 
 /// A phone of the batch that holds a contact now, and the contact's uuid

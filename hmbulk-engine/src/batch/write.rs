@@ -112,6 +112,12 @@ impl<'a> Sender<'a> {
                 continue;
             };
             found_any = true;
+            if self.mode != Mode::Create
+                && let Err(e) = self.resolve(&mut item.pending.draft, rec)
+            {
+                out.push(fail(item.pending, e.code, e.message));
+                continue;
+            }
             let holds = already_holds(&item.pending.draft, rec);
             if holds && resent && created_since(rec, self.since) {
                 out.push(done(item.pending, Action::Created, Some(rec)));
@@ -201,16 +207,7 @@ impl<'a> Sender<'a> {
         out: &mut Vec<RowOutcome>,
         refusals: &mut Vec<Refusal>,
     ) -> Result<(), Refused> {
-        let bodies: Vec<WriteItem> = items
-            .iter()
-            .map(|i| match &i.plan {
-                Plan::Create => WriteItem::from(&i.pending.draft),
-                Plan::Update(c) => WriteItem {
-                    contact_id: c.uuid.as_deref(),
-                    ..WriteItem::from(&i.pending.draft)
-                },
-            })
-            .collect();
+        let bodies: Vec<WriteItem> = items.iter().map(|i| self.write_item(i)).collect();
         let (answer, resent) = match self.client.write_v2_resent(&bodies) {
             Ok(a) => a,
             Err(e) => return Err((e, items)),
@@ -262,6 +259,7 @@ impl<'a> Sender<'a> {
             };
             match stored {
                 Some(rec) => {
+                    self.count_tags(&item);
                     let action = item.plan.action();
                     out.push(done(item.pending, action, Some(rec)))
                 }
@@ -287,9 +285,11 @@ impl<'a> Sender<'a> {
 
     fn write_v1_call(&self, items: Vec<Item>, out: &mut Vec<RowOutcome>) -> Result<(), Refused> {
         let overwrite = items.iter().any(|i| matches!(i.plan, Plan::Update(_)));
-        let bodies: Vec<WriteItem> = items
-            .iter()
-            .map(|i| WriteItem::from(&i.pending.draft))
+        let bodies: Vec<WriteItem> = (items.iter())
+            .map(|i| WriteItem {
+                contact_id: None,
+                ..self.write_item(i)
+            })
             .collect();
         if let Err(e) = self.client.batch_v1(&bodies, overwrite) {
             return Err((e, items));
@@ -308,8 +308,12 @@ impl<'a> Sender<'a> {
         for item in items {
             let now = after.phone(&item.pending.draft.phone);
             let outcome = match (&item.plan, now) {
-                (Plan::Create, Some(rec)) => done(item.pending, Action::Created, Some(rec)),
+                (Plan::Create, Some(rec)) => {
+                    self.count_tags(&item);
+                    done(item.pending, Action::Created, Some(rec))
+                }
                 (Plan::Update(before), Some(rec)) if rec.rev != before.rev || rec.rev.is_none() => {
+                    self.count_tags(&item);
                     done(item.pending, Action::Updated, Some(rec))
                 }
                 _ => fail(

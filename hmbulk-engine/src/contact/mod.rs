@@ -39,6 +39,13 @@ pub(crate) use cells::{row_shape, uuid};
 /// The API takes at most this many tags on a contact.
 pub const MAX_TAGS: usize = 5;
 
+/// [`Draft::phone_column`] of a row matched by its uuid alone.
+pub const NO_PHONE_COLUMN: usize = usize::MAX;
+
+/// The layout of hmbulk's own export, whose `updated` column says when the
+/// contact was as the row shows it.
+const OWN_EXPORT: &str = "hmbulk_export";
+
 /// How many names an unknown-tag or unknown-member message lists.
 const NAMES_LISTED: usize = 20;
 
@@ -88,7 +95,8 @@ pub struct Draft<'a> {
     /// An assignee name that could not be checked (offline catalog); `assignee`
     /// is then `None`.
     pub unchecked_assignee: Option<Cow<'a, str>>,
-    /// The column the phone came from.
+    /// The column the phone came from ([`NO_PHONE_COLUMN`] for a row
+    /// matched by its uuid alone, whose `phone` is empty).
     pub phone_column: usize,
     /// The column the email came from, if any.
     pub email_column: Option<usize>,
@@ -102,6 +110,10 @@ pub struct Draft<'a> {
     pub country_region: Option<String>,
     /// The row of the original file, when the input is an error report (`_row`).
     pub source_row: Option<Cow<'a, str>>,
+    /// When the contact was last updated as hmbulk's own export wrote it
+    /// (its `updated` column, Unix seconds): the row is a copy of the
+    /// contact as of then ([`crate::batch::merge`]).
+    pub exported_at: Option<i64>,
 }
 
 impl Draft<'_> {
@@ -134,6 +146,7 @@ impl Draft<'_> {
             secondary_emails: self.secondary_emails,
             country_region: self.country_region,
             source_row: own(self.source_row),
+            exported_at: self.exported_at,
         }
     }
 
@@ -195,6 +208,12 @@ pub struct Validator {
     /// Keep the row's other phones and emails, to add them as channels
     /// (`import --no-channels` turns it off).
     channels: bool,
+    /// What the row's tags do to the contact's (`remove` takes any number).
+    tags_mode: tags::TagsMode,
+    /// A row with a uuid needs no phone (`update`, `upsert`).
+    uuid_for_phone: bool,
+    /// hmbulk's own export: its `updated` column ([`Draft::exported_at`]).
+    exported_column: Option<usize>,
 }
 
 /// Names and ids of one kind of catalog entry (tags, team members), for
@@ -253,7 +272,14 @@ impl Validator {
     ) -> Self {
         let tags = catalog.tags.iter().map(|t| (t.name.as_str(), t.id));
         let members = catalog.members.iter().map(|m| (m.name.as_str(), m.id));
+        let exported_column = mapping
+            .layout()
+            .filter(|l| l.id == OWN_EXPORT)
+            .and_then(|_| mapping.headers().iter().position(|h| h.trim() == "updated"));
         Validator {
+            tags_mode: tags::TagsMode::default(),
+            uuid_for_phone: false,
+            exported_column,
             tags: Directory::new(tags, catalog.online),
             members: Directory::new(members, catalog.online),
             mapping,
@@ -268,6 +294,21 @@ impl Validator {
     /// Whether rows keep their other phones and emails as channels to add.
     pub fn with_channels(mut self, channels: bool) -> Self {
         self.channels = channels;
+        self
+    }
+
+    /// What the rows' tags do to their contacts' (`--tags`): in `remove`
+    /// mode a row may name more tags than a contact can have.
+    pub fn with_tags_mode(mut self, mode: tags::TagsMode) -> Self {
+        self.tags_mode = mode;
+        self
+    }
+
+    /// Let a row with a uuid go without a phone (`update` and `upsert`
+    /// match contacts by uuid first): its phone is left empty, and the
+    /// contact's kept ([`crate::batch::merge`]).
+    pub fn with_uuid_for_phone(mut self, on: bool) -> Self {
+        self.uuid_for_phone = on;
         self
     }
 
@@ -330,13 +371,21 @@ impl Validator {
         if let channels::RowRegion::From { region, .. } = &region {
             draft.country_region = Some(region.to_string());
         }
-        let phones = channels::phones(&self.phones, mapping, cells, &region)?;
-        draft.phone_raw = Cow::Borrowed(phones.raw);
-        draft.phone = phones.primary.digits;
-        draft.extension = phones.primary.extension;
-        draft.national_in = phones.primary.national_in;
-        draft.phone_column = phones.column;
-        draft.secondary_phones = phones.secondary;
+        match channels::phones(&self.phones, mapping, cells, &region) {
+            Ok(phones) => {
+                draft.phone_raw = Cow::Borrowed(phones.raw);
+                draft.phone = phones.primary.digits;
+                draft.extension = phones.primary.extension;
+                draft.national_in = phones.primary.national_in;
+                draft.phone_column = phones.column;
+                draft.secondary_phones = phones.secondary;
+            }
+            // No phone, but a uuid that names the contact: matched by it.
+            Err(e) if e.code == ErrorCode::PhoneMissing && self.has_uuid(cells) => {
+                draft.phone_column = NO_PHONE_COLUMN;
+            }
+            Err(e) => return Err(e),
+        }
         let emails = channels::emails(mapping, cells, email_invalid)?;
         draft.email = match emails.primary {
             Some(email) => Some(Cow::Borrowed(email)),
@@ -354,6 +403,11 @@ impl Validator {
             .map(|i| cells[i].trim())
             .filter(|r| !r.is_empty())
             .map(Cow::Borrowed);
+        if all && let Some(i) = self.exported_column {
+            draft.exported_at = chrono::DateTime::parse_from_rfc3339(cells[i].trim())
+                .ok()
+                .map(|t| t.timestamp());
+        }
         let mut consent = None;
         for (i, &cell) in cells.iter().enumerate() {
             let Target::Field(field) = mapping.target(i) else {
@@ -389,6 +443,14 @@ impl Validator {
             draft.opted_out = consent.map(|yes| !yes);
         }
         Ok(draft)
+    }
+
+    /// Whether the row's uuid cell holds a uuid and a uuid may stand in for
+    /// the phone.
+    fn has_uuid(&self, cells: &[&str]) -> bool {
+        self.uuid_for_phone
+            && (self.mapping.column(Field::Uuid))
+                .is_some_and(|i| uuid(self.mapping.header(i), cells[i]).is_ok_and(|u| u.is_some()))
     }
 
     /// Validate a chunk in parallel (rayon), results in input order.
@@ -477,7 +539,7 @@ impl Validator {
             return Err(self.unknown_tags(header, &unknown));
         }
         let count = ids.len() + draft.unchecked_tags.len() + to_create.len();
-        if count > MAX_TAGS {
+        if count > MAX_TAGS && self.tags_mode != tags::TagsMode::Remove {
             return Err(RowError::new(
                 ErrorCode::TooManyTags,
                 in_column(

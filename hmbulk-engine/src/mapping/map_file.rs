@@ -36,6 +36,9 @@ pub struct Settings {
     pub layout: Option<String>,
     /// The file the mapping was made for (for people).
     pub source: Option<String>,
+    /// What the rows' tags do to their contacts' tags: `add`, `replace` or
+    /// `remove`, when `--tags` is not given (checked by the command).
+    pub tags_mode: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -158,6 +161,7 @@ pub fn render(mapping: &Mapping, settings: &Settings) -> String {
         ("default_region", &settings.default_region),
         ("layout", &settings.layout),
         ("source", &settings.source),
+        ("tags_mode", &settings.tags_mode),
     ];
     for (key, value) in lines {
         if let Some(v) = value {

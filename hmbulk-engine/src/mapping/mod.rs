@@ -111,8 +111,12 @@ pub struct Mapping {
 #[derive(Clone, Copy)]
 enum Purpose<'a> {
     /// `import`/`validate`: every column must be placed (or
-    /// `ignore_unknown`), and a phone column is required.
-    Import { ignore_unknown: bool },
+    /// `ignore_unknown`), and a phone column is required — or, with
+    /// `uuid_for_phone` (`update` and `upsert`), a uuid column.
+    Import {
+        ignore_unknown: bool,
+        uuid_for_phone: bool,
+    },
     /// A command that names existing contacts (`status`, `delete`): see
     /// [`Mapping::for_lookup`].
     Lookup(&'a Lookup<'a>),
@@ -137,8 +141,26 @@ impl Mapping {
             headers,
             catalog,
             map_file,
-            Purpose::Import { ignore_unknown },
+            Purpose::Import {
+                ignore_unknown,
+                uuid_for_phone: false,
+            },
         )
+    }
+
+    /// [`Mapping::build`] for `update` and `upsert`, where a row with a
+    /// `uuid` needs no phone: a uuid column stands in for the phone column.
+    pub fn build_for_updates(
+        headers: &[String],
+        catalog: &Catalog,
+        map_file: Option<&MapFile>,
+        ignore_unknown: bool,
+    ) -> Result<Mapping> {
+        let purpose = Purpose::Import {
+            ignore_unknown,
+            uuid_for_phone: true,
+        };
+        Mapping::build_for(headers, catalog, map_file, purpose)
     }
 
     fn build_for(
@@ -212,7 +234,8 @@ impl Mapping {
                     if matches!(
                         purpose,
                         Purpose::Import {
-                            ignore_unknown: true
+                            ignore_unknown: true,
+                            ..
                         }
                     ) {
                         mapping.ignore(header, "matches no field (--ignore-unknown)".into());
@@ -237,7 +260,12 @@ impl Mapping {
                 _ => mapping.countries.push(i),
             }
         }
-        let needs_phone = matches!(purpose, Purpose::Import { .. });
+        let needs_phone = match purpose {
+            Purpose::Import { uuid_for_phone, .. } => {
+                !(uuid_for_phone && mapping.column(Field::Uuid).is_some())
+            }
+            Purpose::Lookup(_) => false,
+        };
         mapping.checked(&unknown, catalog, needs_phone)
     }
 
@@ -339,7 +367,8 @@ impl Mapping {
             problems.push(format!(
                 "no column holds the phone number, and every contact needs one; name a \
                  column phone, mobile or cell, or map one in a --map file as \
-                 `\"<header>\" = \"phone\"` (columns found: {})",
+                 `\"<header>\" = \"phone\"` (in --mode update or upsert a uuid column \
+                 will do instead; columns found: {})",
                 quoted_list(&self.headers)
             ));
         }

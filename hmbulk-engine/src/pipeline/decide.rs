@@ -11,8 +11,8 @@ use std::sync::mpsc::{Receiver, Sender as Queue, SyncSender};
 
 use super::{ImportSettings, OnDuplicate, Shared, Valid, Work, lock};
 use crate::batch::Pending;
-use crate::contact::Validator;
-use crate::dedupe::{Dedupe, Duplicate};
+use crate::contact::{NO_PHONE_COLUMN, Validator};
+use crate::dedupe::{Dedupe, Duplicate, held};
 use crate::error::Error;
 use crate::input::Chunk;
 use crate::mapping::Mapping;
@@ -86,6 +86,8 @@ pub(super) struct Decider<'a, 's> {
     unchecked_names: u64,
     /// The `_row` column of an error report fed back in.
     source_row_column: Option<usize>,
+    /// The columns a duplicate's check leaves out ([`held`]).
+    meta_columns: Vec<usize>,
     /// The rows decided since the last span was handed on.
     current: Span,
     input_error: Option<Error>,
@@ -112,6 +114,7 @@ impl<'a, 's> Decider<'a, 's> {
             duplicates: 0,
             unchecked_names: 0,
             source_row_column: validator.mapping().source_row_column(),
+            meta_columns: held::meta_columns(validator.mapping().headers()),
             current: Span::starting_at(1),
             input_error: None,
         }
@@ -182,6 +185,7 @@ impl<'a, 's> Decider<'a, 's> {
                     }
                 }
                 None => {
+                    self.duplicates += u64::from(checked.held);
                     if let Some((lines, l)) = line {
                         self.current.decided.copy_line(lines, l);
                     }
@@ -218,7 +222,9 @@ impl<'a, 's> Decider<'a, 's> {
         pending: Option<Pending>,
         spans: &SyncSender<Span>,
     ) -> Option<(Valid, Duplicate)> {
-        count(&mut self.phone_columns, v.phone_column);
+        if v.phone_column != NO_PHONE_COLUMN {
+            count(&mut self.phone_columns, v.phone_column);
+        }
         if let Some(column) = v.email_column {
             count(&mut self.email_columns, column);
         }
@@ -272,8 +278,14 @@ impl<'a, 's> Decider<'a, 's> {
             }
             OnDuplicate::Error => {
                 let mut error = dup.error(phone_raw, &phone, v.key.uuid().as_deref());
-                error.message += " (or pass --on-duplicate skip)";
                 let cells = chunk.cells(i);
+                let check =
+                    held::row_check(cells.clone(), &self.meta_columns, v.phone_column, &phone);
+                error.message += &format!(
+                    " (or pass --on-duplicate skip); imported again as it is, this row is \
+                     reported again and not written: change it to import it {}",
+                    held::mark(dup.first_row, &check)
+                );
                 self.lines
                     .error(decided, row, cells, error.code, &error.message);
             }

@@ -8,14 +8,16 @@
 use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, Sender as Queue};
 
-use super::lock;
+use super::{OnDuplicate, lock};
 use crate::batch::Pending;
+use crate::contact::Draft;
 use crate::contact::Validator;
 use crate::dedupe::Key;
+use crate::dedupe::held::{self, HeldColumns};
 use crate::error::Error;
 use crate::input::Chunk;
 use crate::journal::{Resume, RowState};
-use crate::outcome::Action;
+use crate::outcome::{Action, ErrorCode};
 use crate::phone::{Region, country_code_of};
 use crate::report::{Decided, Lines, ResultLine};
 
@@ -43,6 +45,21 @@ pub(super) struct Checked {
     pub(super) valid: Option<Valid>,
     /// The row is the next of [`Work::pending`].
     pub(super) send: bool,
+    /// A duplicate its error report held ([`held`]), counted with the others.
+    pub(super) held: bool,
+}
+
+impl Checked {
+    /// A row decided here, with no more to do (invalid, decided by the
+    /// stopped run, or `held`).
+    fn decided(line: Option<usize>, held: bool) -> Checked {
+        Checked {
+            line,
+            valid: None,
+            send: false,
+            held,
+        }
+    }
 }
 
 /// What the decider needs of a valid row.
@@ -69,6 +86,10 @@ pub(super) struct Check<'a> {
     pub(super) resume: Option<&'a Resume>,
     /// Valid rows keep their name and email for a duplicate's results line.
     pub(super) keep_who: bool,
+    /// An error report fed back in: where its rows say why they are there
+    /// (a duplicate left as it was stays one, [`held`]).
+    pub(super) held: Option<HeldColumns>,
+    pub(super) on_duplicate: OnDuplicate,
 }
 
 /// A validator: validates whole chunks and renders the lines it can (the
@@ -87,6 +108,49 @@ pub(super) fn validate_chunks(check: &Check, work: &Mutex<Receiver<Work>>, done:
 }
 
 impl Check<'_> {
+    /// The line of a row an error report fed back in holds as a duplicate
+    /// of row `first` (of the file it came from), unchanged since: reported
+    /// again — `skipped` under `--on-duplicate skip` — and not written, so
+    /// that it cannot overwrite what that row imported.
+    fn held_duplicate(
+        &self,
+        out: &mut Decided,
+        d: &Draft,
+        cells: &[&str],
+        first: u64,
+        check: &str,
+    ) {
+        let row = d.row;
+        match self.on_duplicate {
+            OnDuplicate::Skip => {
+                let (name, email) = d.who();
+                let line = ResultLine {
+                    phone_raw: &d.phone_raw,
+                    phone: &d.phone,
+                    name: &name,
+                    email: &email,
+                    action: Action::Skipped,
+                    id: None,
+                    uuid: "",
+                    source_row: d.source_row.as_deref().unwrap_or(""),
+                };
+                self.lines.result(out, row, line);
+            }
+            OnDuplicate::Error => {
+                let message = format!(
+                    "this row was reported as a duplicate of row {first} of the file this error \
+                     report came from (the same contact), and is unchanged since: it was not \
+                     written, so that it cannot overwrite what row {first} imported; change it \
+                     to import it (or delete it) {}",
+                    held::mark(first, check)
+                );
+                let cells = cells.iter().copied();
+                self.lines
+                    .error(out, row, cells, ErrorCode::DuplicateInFile, &message);
+            }
+        }
+    }
+
     fn chunk(&self, w: &mut Work) {
         let (chunk, out) = (&w.chunk, &mut w.lines);
         w.checked.clear();
@@ -115,25 +179,25 @@ impl Check<'_> {
                 (Err(_), RowState::Decided(d)) => {
                     let o = d.outcome(row, String::new(), Default::default(), owned());
                     self.lines.outcome(out, &o, "");
-                    w.checked.push(Checked {
-                        line,
-                        valid: None,
-                        send: false,
-                    });
+                    w.checked.push(Checked::decided(line, false));
                     continue;
                 }
                 (Err(e), _) => {
                     let cells = cells.iter().copied();
                     self.lines.error(out, row, cells, e.code, &e.message);
-                    w.checked.push(Checked {
-                        line,
-                        valid: None,
-                        send: false,
-                    });
+                    w.checked.push(Checked::decided(line, false));
                     continue;
                 }
             };
             let source_row = draft.source_row.as_deref().unwrap_or("");
+            if let (Some(held), RowState::Fresh) = (&self.held, &state)
+                && let Some((first, check)) =
+                    held.still_held(&cells, draft.phone_column, &draft.phone)
+            {
+                self.held_duplicate(out, &draft, &cells, first, check);
+                w.checked.push(Checked::decided(line, true));
+                continue;
+            }
             let decided = match state {
                 RowState::Decided(d) => {
                     let o = d.outcome(row, draft.phone_raw.to_string(), draft.who(), owned());
@@ -182,6 +246,7 @@ impl Check<'_> {
                 line: line.filter(|_| decided),
                 valid: Some(valid),
                 send,
+                held: false,
             });
         }
     }

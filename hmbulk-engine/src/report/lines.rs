@@ -111,6 +111,8 @@ pub struct Lines {
     header_len: usize,
     /// The command's own result columns, after the standard ones.
     pub(super) extra_columns: usize,
+    /// Between cells ([`super::Dialect`]).
+    pub(super) delimiter: u8,
 }
 
 /// The fields of a results line after `row`.
@@ -127,13 +129,14 @@ pub struct ResultLine<'a> {
 }
 
 impl Lines {
-    pub(super) fn new(headers: &[String], extra_columns: usize) -> Lines {
+    pub(super) fn new(headers: &[String], extra_columns: usize, delimiter: u8) -> Lines {
         Lines {
             kept_columns: (0..headers.len())
                 .filter(|&i| !META_COLUMNS.contains(&headers[i].as_str()))
                 .collect(),
             header_len: headers.len(),
             extra_columns,
+            delimiter,
         }
     }
 
@@ -151,18 +154,18 @@ impl Lines {
         line: ResultLine<'_>,
         extra: &[String],
     ) {
-        let out = &mut to.bytes;
+        let (out, d) = (&mut to.bytes, self.delimiter);
         // Room for the line as it most often is (no quotes), at once.
         let cells = [line.phone_raw, line.phone, line.name, line.email];
         out.reserve(64 + cells.iter().map(|c| c.len()).sum::<usize>());
         write_number(out, row);
         for cell in cells {
-            out.push(b',');
-            put_cell(out, cell);
+            out.push(d);
+            put_cell(out, cell, d);
         }
-        out.push(b',');
+        out.push(d);
         out.extend_from_slice(line.action.as_str().as_bytes());
-        out.push(b',');
+        out.push(d);
         if let Some(id) = line.id {
             if id < 0 {
                 out.push(b'-');
@@ -170,12 +173,12 @@ impl Lines {
             write_number(out, id.unsigned_abs());
         }
         for cell in [line.uuid, line.source_row] {
-            out.push(b',');
-            put_cell(out, cell);
+            out.push(d);
+            put_cell(out, cell, d);
         }
         for i in 0..self.extra_columns {
-            out.push(b',');
-            put_cell(out, extra.get(i).map_or("", String::as_str));
+            out.push(d);
+            put_cell(out, extra.get(i).map_or("", String::as_str), d);
         }
         out.push(b'\n');
         to.push(row, Kind::Done(line.action));
@@ -192,26 +195,26 @@ impl Lines {
         code: ErrorCode,
         message: &str,
     ) {
-        let out = &mut to.bytes;
+        let (out, d) = (&mut to.bytes, self.delimiter);
         let mut kept = self.kept_columns.iter().peekable();
         for (i, cell) in cells.clone().take(self.header_len).enumerate() {
             if kept.peek() == Some(&&i) {
                 kept.next();
-                put_cell(out, cell);
-                out.push(b',');
+                put_cell(out, cell, d);
+                out.push(d);
             }
         }
         for _ in kept {
-            out.push(b',');
+            out.push(d);
         }
         write_number(out, row);
-        out.push(b',');
+        out.push(d);
         out.extend_from_slice(code.as_str().as_bytes());
-        out.push(b',');
-        put_cell(out, &crate::redact::clean(message));
+        out.push(d);
+        put_cell(out, &crate::redact::clean(message), d);
         for cell in cells.skip(self.header_len) {
-            out.push(b',');
-            put_cell(out, cell);
+            out.push(d);
+            put_cell(out, cell, d);
         }
         out.push(b'\n');
         to.push(row, Kind::Failed(code));
@@ -268,24 +271,24 @@ impl Lines {
 /// `csv` crate writes it. By hand because lines are rendered into a buffer
 /// that keeps rows decided early, a line at a time, which the crate's writer
 /// (a stream with its own buffer) does not offer.
-pub(super) fn put_cell(out: &mut Vec<u8>, cell: &str) {
+pub(super) fn put_cell(out: &mut Vec<u8>, cell: &str, delimiter: u8) {
     let prefix = if crate::formula::is_formula_like(cell) {
         "'"
     } else {
         ""
     };
-    put_quoted(out, prefix, cell);
+    put_quoted(out, prefix, cell, delimiter);
 }
 
 /// A header cell: quoted as [`put_cell`] quotes, with no formula guard
 /// (the results report's own column names).
-pub(super) fn put_name(out: &mut Vec<u8>, name: &str) {
-    put_quoted(out, "", name);
+pub(super) fn put_name(out: &mut Vec<u8>, name: &str, delimiter: u8) {
+    put_quoted(out, "", name, delimiter);
 }
 
-fn put_quoted(out: &mut Vec<u8>, prefix: &str, text: &str) {
+fn put_quoted(out: &mut Vec<u8>, prefix: &str, text: &str, delimiter: u8) {
     let text = text.as_bytes();
-    if !needs_quotes(text) {
+    if !needs_quotes(text, delimiter) {
         if !prefix.is_empty() {
             out.extend_from_slice(prefix.as_bytes());
         }
@@ -303,12 +306,14 @@ fn put_quoted(out: &mut Vec<u8>, prefix: &str, text: &str) {
     out.push(b'"');
 }
 
-/// The field holds a comma, a double quote or a line break. Looks at every
-/// byte without stopping early, which lets the compiler test many at once:
-/// most cells need no quotes, and are read to the end either way.
-fn needs_quotes(text: &[u8]) -> bool {
+/// The field holds the delimiter, a double quote or a line break, or a
+/// comma: quoted in any dialect, so that the delimiter sniffer (which counts
+/// outside quotes) finds the report's own when it is read back. Looks at every byte without stopping early, which lets the
+/// compiler test many at once: most cells need no quotes, and are read to
+/// the end either way.
+fn needs_quotes(text: &[u8], delimiter: u8) -> bool {
     text.iter().fold(false, |any, &b| {
-        any | matches!(b, b',' | b'"' | b'\r' | b'\n')
+        any | matches!(b, b',' | b'"' | b'\r' | b'\n') | (b == delimiter)
     })
 }
 
@@ -324,7 +329,7 @@ mod tests {
 
     /// Five rendered lines of different lengths.
     fn five() -> Decided {
-        let lines = Lines::new(&["phone".to_string(), "first".to_string()], 0);
+        let lines = Lines::new(&["phone".to_string(), "first".to_string()], 0, b',');
         let mut d = Decided::default();
         for row in 1..=5u64 {
             let cells = ["x".repeat(row as usize), "Ann, \"A\"".to_string()];

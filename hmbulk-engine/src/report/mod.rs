@@ -1,6 +1,7 @@
 //! The three reports of a run (README, "Reports"): results
 //! (`row,phone_raw,phone,name,email,action,id,uuid,source_row`), errors (the
-//! input's own columns, then `_row,_error_code,_error`) and `summary.json`.
+//! input's own columns, then `_row,_error_code,_error`) and `summary.json`;
+//! the CSVs in the input's [`Dialect`] (its delimiter, a BOM for Excel).
 //! Takes the rows of a run as spans of consecutive rows
 //! ([`Reporter::write_span`]): rows decided early come rendered
 //! ([`Decided`], see [`Lines`]), the others as [`RowOutcome`]s; spans may
@@ -13,6 +14,8 @@
 //! the summary says where. Every message (`_error`, `stopped`, `notes`)
 //! passes the redactor first.
 
+mod dialect;
+mod earlier;
 mod lines;
 mod summary;
 
@@ -20,12 +23,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::ops::Range;
 
+pub use dialect::Dialect;
+pub use earlier::Earlier;
 pub use lines::{Decided, Lines, RESULT_COLUMNS, ResultLine};
 use lines::{Kind, Line, put_cell, put_name};
 pub use summary::{IgnoredColumn, ReportPaths, Summary};
 
 use crate::atomic_file::{AtomicFile, write_report_json};
 use crate::error::{Error, Result};
+use crate::input::Encoding;
 use crate::outcome::{Action, ErrorCode, RowOutcome};
 use crate::redact;
 
@@ -50,6 +56,12 @@ pub struct Reporter {
     source_rows: HashMap<u64, String>,
     /// The command's own result cells, by row.
     extra_cells: HashMap<u64, Vec<String>>,
+    dialect: Dialect,
+    /// The input's encoding, once read to the end ([`Reporter::read_from`]).
+    input_encoding: Option<Encoding>,
+    /// What an earlier run left where the reports go: kept unless hmbulk
+    /// wrote it as it is.
+    earlier: Earlier,
     /// Failed rows by error code (folded into the summary at the end).
     failed_by_code: [u64; ErrorCode::ALL.len()],
     pub summary: Summary,
@@ -108,9 +120,9 @@ pub struct Written {
 
 impl Reporter {
     /// Open temporary report files next to their final places. `headers` are
-    /// the input's; `bom` starts each CSV with a UTF-8 BOM for Excel.
-    pub fn create(paths: ReportPaths, headers: &[String], bom: bool) -> Result<Reporter> {
-        Reporter::with_columns(paths, headers, bom, &[])
+    /// the input's; the CSVs are written in `dialect` (the input's).
+    pub fn create(paths: ReportPaths, headers: &[String], dialect: Dialect) -> Result<Reporter> {
+        Reporter::with_columns(paths, headers, dialect, &[])
     }
 
     /// [`create`](Self::create), with `extra` result columns after the
@@ -119,30 +131,32 @@ impl Reporter {
     pub fn with_columns(
         paths: ReportPaths,
         headers: &[String],
-        bom: bool,
+        dialect: Dialect,
         extra: &[&str],
     ) -> Result<Reporter> {
-        let lines = Lines::new(headers, extra.len());
-        let mut results = AtomicFile::create_report(&paths.results, bom)?;
-        let mut errors = AtomicFile::create_report(&paths.errors, bom)?;
+        let d = dialect.delimiter;
+        let lines = Lines::new(headers, extra.len(), d);
+        let mut results = AtomicFile::create_report(&paths.results, dialect.bom)?;
+        let mut errors = AtomicFile::create_report(&paths.errors, dialect.bom)?;
         let mut header = Vec::new();
         for (i, name) in RESULT_COLUMNS.iter().chain(extra).enumerate() {
             if i > 0 {
-                header.push(b',');
+                header.push(d);
             }
-            put_name(&mut header, name);
+            put_name(&mut header, name, d);
         }
         header.push(b'\n');
         write_to(&mut results, &header)?;
         header.clear();
         for &i in &lines.kept_columns {
-            put_cell(&mut header, &headers[i]);
-            header.push(b',');
+            put_cell(&mut header, &headers[i], d);
+            header.push(d);
         }
-        header.extend_from_slice(META_COLUMNS.join(",").as_bytes());
+        header.extend_from_slice(META_COLUMNS.join(&(d as char).to_string()).as_bytes());
         header.push(b'\n');
         write_to(&mut errors, &header)?;
         Ok(Reporter {
+            earlier: Earlier::read(&paths),
             paths,
             results,
             errors,
@@ -152,6 +166,8 @@ impl Reporter {
             scratch: Decided::default(),
             source_rows: HashMap::new(),
             extra_cells: HashMap::new(),
+            dialect,
+            input_encoding: None,
             failed_by_code: [0; ErrorCode::ALL.len()],
             summary: Summary::default(),
         })
@@ -308,6 +324,40 @@ impl Reporter {
         self.source_rows.insert(row, source_row);
     }
 
+    /// Keep every earlier run's reports (numbered) instead of replacing
+    /// those hmbulk wrote (`status`, `delete`; see [`Earlier`]).
+    pub fn keep_earlier_runs(&mut self, keep: bool) {
+        let earlier = std::mem::replace(&mut self.earlier, Earlier::read(&self.paths));
+        self.earlier = earlier.keep_runs(keep);
+    }
+
+    /// Write the mapping the run used (`--map` format) to its place beside
+    /// the reports, now (a report edited there kept first, see
+    /// [`Earlier`]); the summary records its stamp.
+    pub fn write_mapping(&mut self, text: &str) -> Result<()> {
+        let path = self.paths.mapping.clone();
+        let mut file = AtomicFile::create_report(&path, false)?;
+        write_to(&mut file, text.as_bytes())?;
+        if let Err(e) = self.earlier.make_room(&path) {
+            file.move_to_fallback_now(e)?;
+        }
+        let placed = file.place()?;
+        stamp(&mut self.summary, &placed);
+        self.paths.mapping = placed.path;
+        if placed.moved.is_some() {
+            self.summary.reports_moved = placed.moved;
+        }
+        Ok(())
+    }
+
+    /// What the input turned out to be, for the summary (encoding,
+    /// delimiter, blank lines, footer) and the reports' BOM
+    /// ([`Dialect::bom_for`]).
+    pub fn read_from(&mut self, reader: &crate::input::RowReader) {
+        self.summary.read_from(reader);
+        self.input_encoding = Some(reader.encoding());
+    }
+
     /// The command's own result cells of `row` (see [`with_columns`](Self::with_columns)).
     pub fn note_cells(&mut self, row: u64, cells: Vec<String>) {
         self.extra_cells.insert(row, cells);
@@ -341,6 +391,14 @@ impl Reporter {
         if self.summary.rows_per_s == 0.0 && self.summary.elapsed_s > 0.0 {
             self.summary.rows_per_s = self.summary.rows_read as f64 / self.summary.elapsed_s;
         }
+        if let Some(encoding) = self.input_encoding
+            && self.dialect.bom_for(encoding)
+            && !self.dialect.bom
+        {
+            for file in [&mut self.results, &mut self.errors] {
+                file.prepend("\u{feff}".as_bytes())?;
+            }
+        }
         // The two reports reach the disk side by side, each synced on a
         // thread of its own, then are renamed into place one by one, the
         // summary last. (A sync that fails is left to `place`, which moves
@@ -350,8 +408,24 @@ impl Reporter {
             scope.spawn(move || errors.pre_sync());
             self.results.pre_sync();
         });
+        // A file there that cannot be kept is not replaced either: the
+        // report goes to the fallback folder instead.
+        for (file, path) in [
+            (&mut self.results, &self.paths.results),
+            (&mut self.errors, &self.paths.errors),
+        ] {
+            if let Err(e) = self.earlier.make_room(path) {
+                file.move_to_fallback_now(e)?;
+            }
+        }
+        if let Err(e) = self.earlier.make_room(&self.paths.summary) {
+            self.summary.reports_moved.get_or_insert(e.to_string());
+        }
+        self.summary.notes.extend(self.earlier.take_notes());
         let results = self.results.place()?;
         let errors = self.errors.place()?;
+        stamp(&mut self.summary, &results);
+        stamp(&mut self.summary, &errors);
         let mut reports = ReportPaths {
             results: results.path,
             errors: errors.path,
@@ -377,6 +451,14 @@ impl Reporter {
             break;
         }
         Ok(self.summary)
+    }
+}
+
+/// Record a placed report's size and CRC-32 in the summary.
+fn stamp(summary: &mut Summary, placed: &crate::atomic_file::Placed) {
+    if let (Some(stamp), Some(name)) = (&placed.stamp, placed.path.file_name()) {
+        let name = name.to_string_lossy().into_owned();
+        summary.report_files.insert(name, stamp.clone());
     }
 }
 

@@ -130,10 +130,23 @@ pub struct Summary {
     pub unchecked_columns: Vec<String>,
     /// Tags `--create-tags` created (or, in a dry run, would create).
     pub tags_created: Vec<String>,
+    /// What rows' tags do to their contacts' (`--tags`): `add`, `replace`
+    /// or `remove`.
+    pub tags_mode: String,
+    /// Tags the confirmed writes put on contacts, and took off (a tag on
+    /// two contacts counts twice).
+    pub tags_added: u64,
+    pub tags_removed: u64,
+    /// Contacts that lost each tag, by tag name.
+    pub tags_removed_from: BTreeMap<String, u64>,
     /// Why the reports are not where they were meant to be, when their
     /// folder could not take them (a full disk) and they were written to
     /// the fallback folder that `reports` names.
     pub reports_moved: Option<String>,
+    /// The size and CRC-32 of each report this run wrote, by file name:
+    /// how the next run tells them from reports a person edited since
+    /// ([`super::Earlier`]).
+    pub report_files: BTreeMap<String, crate::atomic_file::Stamp>,
 }
 
 impl Summary {

@@ -66,7 +66,8 @@ pub struct ErrorExamples {
 }
 
 impl ErrorExamples {
-    /// Read `errors_csv` (as [`crate::report::Reporter`] writes it) and keep
+    /// Read `errors_csv` (as [`crate::report::Reporter`] writes it, in any
+    /// [`crate::report::Dialect`]) and keep
     /// the first `per_code` rows of each code, cells unguarded. Memory is
     /// bounded by `per_code` times the number of codes, whatever the size.
     pub fn read(errors_csv: &Path, per_code: usize) -> Result<ErrorExamples> {
@@ -76,9 +77,17 @@ impl ErrorExamples {
                 errors_csv.display()
             ))
         };
+        // Written in the input's dialect: its delimiter is the report's own.
+        let mut head = Vec::new();
+        std::fs::File::open(errors_csv)
+            .and_then(|f| {
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, 64 << 10), &mut head)
+            })
+            .map_err(|e| failed(e.to_string()))?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(crate::config::sniff_delimiter(&head))
             .from_path(errors_csv)
             .map_err(|e| failed(e.to_string()))?;
         let mut records = reader.records();

@@ -1,6 +1,6 @@
 use super::*;
 use crate::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
-use crate::report::{ReportPaths, Reporter};
+use crate::report::{Dialect, ReportPaths, Reporter};
 
 fn done(row: u64, action: Action) -> RowOutcome {
     RowOutcome {
@@ -34,7 +34,15 @@ fn failed(row: u64, code: ErrorCode, cells: &[&str]) -> RowOutcome {
 fn run_in(dir: &Path) -> Summary {
     let paths = ReportPaths::for_input(&dir.join("people.csv"), None);
     let headers: Vec<String> = ["Phone", "Name", "Email"].map(String::from).to_vec();
-    let mut reporter = Reporter::create(paths, &headers, true).unwrap();
+    let mut reporter = Reporter::create(
+        paths,
+        &headers,
+        Dialect {
+            bom: true,
+            ..Dialect::PLAIN
+        },
+    )
+    .unwrap();
     let mut row = 0;
     let mut next = || {
         row += 1;
@@ -223,7 +231,7 @@ pub fn assert_self_contained(html: &str) {
 fn a_dry_run_and_a_run_without_rows_say_so() {
     let dir = tempfile::tempdir().unwrap();
     let paths = ReportPaths::for_input(&dir.path().join("empty.csv"), None);
-    let mut reporter = Reporter::create(paths, &["phone".to_string()], false).unwrap();
+    let mut reporter = Reporter::create(paths, &["phone".to_string()], Dialect::PLAIN).unwrap();
     reporter.summary.dry_run = true;
     let summary = reporter.finish().unwrap();
     let html = render(&RunReport {

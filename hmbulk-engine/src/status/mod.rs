@@ -329,8 +329,8 @@ pub fn run(
     }
     let fatal = batch.fatal();
     let interrupted = interrupt.load(Ordering::SeqCst);
+    reporter.read_from(&reader);
     let s = &mut reporter.summary;
-    s.read_from(&reader);
     s.sent_by(client, started);
     s.mode = if settings.check { "check" } else { "set" }.to_string();
     s.notes.extend(batch.notes());

@@ -8,29 +8,29 @@ mod resume;
 pub(crate) mod summary;
 mod tags;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::cli::{ApiArgs, choice};
+use crate::cmd::fix_line::FixLine;
 use crate::exit::{Exit, Failure, Outcome};
 use crate::input_file::InputFile;
 use crate::run_report;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::api::Client;
-use hmbulk_engine::atomic_file::{AtomicFile, Placed};
-use hmbulk_engine::batch::{Halt, Mode, Strategy};
+use hmbulk_engine::batch::{Halt, Merge, Mode, Strategy};
 use hmbulk_engine::catalog::Catalog;
+use hmbulk_engine::contact::tags::TagsMode;
 use hmbulk_engine::contact::{BlankPolicy, Validator};
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::RowReader;
 use hmbulk_engine::journal;
-use hmbulk_engine::mapping::{self, MapFile, Mapping, Settings, layouts};
+use hmbulk_engine::mapping::{self, Field, MapFile, Mapping, Settings, layouts};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::{self, ImportSettings, OnDuplicate};
 use hmbulk_engine::progress::Progress;
-use hmbulk_engine::report::{ReportPaths, Reporter};
+use hmbulk_engine::report::{Dialect, ReportPaths, Reporter};
 use hmbulk_engine::report_html;
 use resume::{check_journal, command_line, journal_settings, open_journal, print_stop};
 use summary::{describe, print_mapping, print_summary};
@@ -48,6 +48,8 @@ Examples:
   hmbulk import people.errors.csv                 re-import the fixed error report as it is
                                                   (it finds people.mapping.toml beside it)
   hmbulk import shopify.csv --create-tags         create the tags the file names that the account lacks
+  hmbulk import event.csv --tags replace          each row's tags become its contact's whole set
+                                                  (default: added to the contact's own; remove: taken off)
   hmbulk import crm.csv --map crm.toml --mode create --report-dir reports/
   hmbulk import people.csv --resume               finish a run that stopped (API down, Ctrl-C, kill,
                                                   power loss): people.journal says what was sent
@@ -91,9 +93,13 @@ pub struct InputArgs {
     /// A dry run only lists the tags it would create.
     #[arg(long)]
     pub create_tags: bool,
-    /// Start the reports with a UTF-8 BOM (for Excel).
-    #[arg(long)]
+    /// Start the CSV reports with a UTF-8 BOM (for Excel), whatever the
+    /// input (default: with one when the input was not plain UTF-8).
+    #[arg(long, overrides_with = "no_bom")]
     pub bom: bool,
+    /// Never start the CSV reports with a BOM.
+    #[arg(long, overrides_with = "bom")]
+    pub no_bom: bool,
     /// Also write <stem>.report.html: counts, errors by code with their
     /// first rows, rows/s and requests over time; one page, no network.
     #[arg(long)]
@@ -101,6 +107,11 @@ pub struct InputArgs {
     /// Show progress even when stderr is not a terminal.
     #[arg(long)]
     pub progress: bool,
+    /// What a row's tags do to the contact's tags: add to them (default),
+    /// replace them (default for hmbulk's own export, whose tags cell is
+    /// the whole set), or remove them. A map file may say `tags_mode`.
+    #[arg(long, value_name = "MODE", value_parser = choice::<TagsMode>())]
+    pub tags: Option<TagsMode>,
 }
 
 /// Default of `--concurrency`.
@@ -171,6 +182,15 @@ impl Args {
             search_first: false,
             api_args,
         }
+    }
+}
+
+/// `--bom` / `--no-bom` (the last given wins); `None`: neither.
+pub(crate) fn bom_flag(bom: bool, no_bom: bool) -> Option<bool> {
+    match (bom, no_bom) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
     }
 }
 
@@ -275,7 +295,13 @@ fn import(
         Some(c) => (c.catalog()?, None),
         None => (Catalog::offline(), None),
     };
-    let mapping = Mapping::build(
+    // In update and upsert a uuid column may stand in for the phone.
+    let uuid_for_phone = args.mode != Mode::Create;
+    let build = match uuid_for_phone {
+        true => Mapping::build_for_updates,
+        false => Mapping::build,
+    };
+    let mapping = build(
         p.reader.headers(),
         &catalog,
         p.map_file.as_ref(),
@@ -291,8 +317,9 @@ fn import(
             mapping::count(lines as usize, "line")
         )
     });
+    let tags_mode = tags_mode(args, p.map_file.as_ref(), &mapping)?;
     if !quiet {
-        print_mapping(&mapping, p.found_map.as_deref());
+        print_mapping(&mapping, p.found_map.as_deref(), tags_mode);
         titles.iter().for_each(|note| eprintln!("{note}"));
     }
     let settings = Settings {
@@ -303,6 +330,7 @@ fn import(
             .file()
             .and_then(Path::file_name)
             .map(|n| n.to_string_lossy().into_owned()),
+        tags_mode: Some(tags_mode.to_string()),
     };
     if let Some(dir) = &args.input.report_dir {
         std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
@@ -338,13 +366,10 @@ fn import(
     } else {
         Vec::new()
     };
-    let mut paths = p.paths;
-    let mapping_placed = write_mapping(&paths.mapping, &mapping, &settings)?;
-    paths.mapping = mapping_placed.path;
-
-    let mut reporter = Reporter::create(paths, p.reader.headers(), args.input.bom)?;
+    let dialect = Dialect::of(&p.reader, bom_flag(args.input.bom, args.input.no_bom));
+    let mut reporter = Reporter::create(p.paths, p.reader.headers(), dialect)?;
+    reporter.write_mapping(&mapping::render(&mapping, &settings))?;
     let s = &mut reporter.summary;
-    s.reports_moved = mapping_placed.moved;
     s.dry_run = dry_run;
     s.notes.extend(offline_note);
     s.notes.extend(titles);
@@ -356,7 +381,21 @@ fn import(
         tags_created,
         args.input.create_tags && !catalog.online,
     );
+    s.tags_mode = tags_mode.to_string();
+    let merge = Merge::new(
+        tags_mode,
+        catalog
+            .tags
+            .iter()
+            .map(|t| (t.id, t.name.clone()))
+            .collect(),
+        mapping
+            .column(Field::Tags)
+            .map(|i| mapping.header(i).to_string()),
+    );
     let validator = Validator::new(mapping, catalog, p.phones, args.blank)
+        .with_tags_mode(tags_mode)
+        .with_uuid_for_phone(uuid_for_phone)
         .with_create_tags(args.input.create_tags && dry_run)
         .with_channels(!args.no_channels);
     let strategy = Strategy::new(args.search_first);
@@ -369,6 +408,7 @@ fn import(
         journal: journal.as_ref(),
         resume: resume.as_ref(),
         strategy: Some(&strategy),
+        merge: Some(&merge),
         held_budget: pipeline::HELD_BUDGET,
     };
     let label = if dry_run { "validate" } else { "import" };
@@ -437,6 +477,9 @@ fn import(
     } else if let (Some(j), None) = (journal, &moved) {
         j.finish()?;
     }
+    if !stopped && moved.is_none() && exit == Exit::RowsFailed && !dry_run && !quiet {
+        fix_line(args, s).print();
+    }
     if let Some(why) = &moved {
         let dir = s
             .reports
@@ -458,12 +501,55 @@ fn import(
     Ok(exit)
 }
 
-/// The mapping file beside the reports.
-fn write_mapping(path: &Path, mapping: &Mapping, settings: &Settings) -> Result<Placed> {
-    let mut file = AtomicFile::create_report(path, false)?;
-    file.write_all(mapping::render(mapping, settings).as_bytes())
-        .map_err(|e| Error::output(path, e))?;
-    file.place()
+/// `fix people.errors.csv and run: hmbulk import people.errors.csv …`:
+/// the options that decide the rows' outcomes (the mapping, its default
+/// region and the tags mode are in the mapping file beside the report).
+fn fix_line(args: &Args, s: &hmbulk_engine::report::Summary) -> FixLine {
+    let errors = s
+        .reports
+        .as_ref()
+        .map(|r| r.errors.clone())
+        .unwrap_or_default();
+    let input = &args.input;
+    FixLine::new("import", &errors)
+        .value("--mode", Some(args.mode).filter(|m| *m != Mode::default()))
+        .value(
+            "--api",
+            Some(args.api).filter(|a| *a != ApiVersion::default()),
+        )
+        .value("--tags", input.tags)
+        .value(
+            "--blank",
+            Some(args.blank).filter(|b| *b != BlankPolicy::default()),
+        )
+        .value(
+            "--on-duplicate",
+            Some(input.on_duplicate).filter(|d| *d != OnDuplicate::default()),
+        )
+        .flag("--create-tags", input.create_tags)
+        .flag("--no-channels", args.no_channels)
+        .flag("--search-first", args.search_first)
+        .flag("--no-bom", input.no_bom && !input.bom)
+        .connection(&args.api_args.connection)
+}
+
+/// What the rows' tags do to their contacts' tags: `--tags`, else the map
+/// file's `tags_mode`, else the layout's default ([`TagsMode::default_for`]).
+fn tags_mode(args: &Args, map_file: Option<&MapFile>, mapping: &Mapping) -> Result<TagsMode> {
+    if let Some(mode) = args.input.tags {
+        return Ok(mode);
+    }
+    if let Some(map) = map_file
+        && let Some(written) = &map.settings.tags_mode
+    {
+        return written.trim().parse::<TagsMode>().map_err(|e| {
+            Error::usage(format!(
+                "the map file {} says tags_mode = {written:?}: {e}",
+                map.path().display()
+            ))
+        });
+    }
+    Ok(TagsMode::default_for(mapping.layout().map(|l| l.id)))
 }
 
 /// A usage error when one of `reports` is the input `file` itself.

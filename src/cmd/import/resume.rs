@@ -8,6 +8,7 @@
 use std::path::Path;
 
 use super::Args;
+use crate::cmd::fix_line::shell_quote;
 use hmbulk_engine::batch::Halt;
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::journal::{self, Header, InputId, Journal, Resume};
@@ -61,6 +62,10 @@ pub(super) fn journal_settings(
         ("blank", args.blank.to_string()),
         ("create_tags", args.input.create_tags.to_string()),
         ("channels", (!args.no_channels).to_string()),
+        (
+            "tags",
+            settings.tags_mode.clone().unwrap_or_else(|| "add".into()),
+        ),
         ("mapping", journal::digest(rendered.as_bytes())),
     ]
     .into_iter()
@@ -147,16 +152,4 @@ pub(super) fn command_line(flag: &str) -> String {
     );
     words.push(flag.to_string());
     words.join(" ")
-}
-
-fn shell_quote(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c));
-    if plain {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', "'\\''"))
-    }
 }

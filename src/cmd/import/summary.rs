@@ -10,23 +10,37 @@ use super::Args;
 use crate::exit::Exit;
 use crate::output;
 use crate::sandbox::Sandbox;
+use hmbulk_engine::contact::tags::TagsMode;
 use hmbulk_engine::error::Result;
 use hmbulk_engine::mapping::{Field, Mapping, quoted_list};
 use hmbulk_engine::report::{IgnoredColumn, NO_ROWS, Summary};
 
 /// The first lines of output: the layout recognised and where each field
 /// comes from, the mapping file used, and every column not used.
-pub(super) fn print_mapping(mapping: &Mapping, found_map: Option<&Path>) {
+pub(super) fn print_mapping(mapping: &Mapping, found_map: Option<&Path>, tags: TagsMode) {
     let header = |i: usize| mapping.header(i).to_string();
     let phones: Vec<String> = mapping.phones().iter().map(|s| header(s.column)).collect();
     let emails: Vec<String> = mapping.emails().iter().map(|s| header(s.column)).collect();
     let countries: Vec<String> = mapping.countries().iter().map(|&i| header(i)).collect();
-    let mut from = vec![format!("phone from {}", in_order(&phones))];
+    let mut from = vec![match phones.is_empty() {
+        true => "no phone column: contacts are matched by their uuid".to_string(),
+        false => format!("phone from {}", in_order(&phones)),
+    }];
     if !emails.is_empty() {
         from.push(format!("email from {}", in_order(&emails)));
     }
     if !countries.is_empty() {
         from.push(format!("country from {}", in_order(&countries)));
+    }
+    if let Some(i) = mapping.column(Field::Tags) {
+        let how = match tags {
+            TagsMode::Add => "added to each contact's own (--tags add)",
+            TagsMode::Replace => {
+                "replacing each contact's tags: a tag not in the cell is taken off (--tags replace)"
+            }
+            TagsMode::Remove => "taken off each contact (--tags remove)",
+        };
+        from.push(format!("tags from \"{}\" {how}", header(i)));
     }
     if let Some(i) = mapping.column(Field::SmsConsent) {
         from.push(format!(
@@ -137,6 +151,12 @@ pub(super) fn print_summary(
     eprintln!("{line}");
     for (code, n) in &s.errors_by_code {
         eprintln!("  {n:>7} {code}");
+    }
+    if s.tags_added + s.tags_removed > 0 {
+        eprintln!(
+            "tags: {} put on contacts, {} taken off (--tags {})",
+            s.tags_added, s.tags_removed, s.tags_mode
+        );
     }
     for note in s.notes.iter().filter(|&n| n != NO_ROWS) {
         eprintln!("note: {note}");
