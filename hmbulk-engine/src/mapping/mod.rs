@@ -26,6 +26,7 @@ pub mod layouts;
 mod lookup;
 mod map_file;
 mod targets;
+mod words;
 
 use std::fmt;
 
