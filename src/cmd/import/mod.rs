@@ -4,6 +4,7 @@
 //! its usage, its `Args` and `run`; a stopped run's journal is in
 //! [`resume`], what is printed in [`summary`], `--create-tags` in [`tags`].
 
+mod confirm;
 mod resume;
 pub(crate) mod summary;
 mod tags;
@@ -17,6 +18,7 @@ use crate::exit::{Exit, Failure, Outcome};
 use crate::input_file::InputFile;
 use crate::run_report;
 use crate::sandbox::Sandbox;
+use confirm::{Answer, confirm};
 use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::api::Client;
 use hmbulk_engine::atomic_file::{AtomicFile, Placed};
@@ -26,7 +28,7 @@ use hmbulk_engine::contact::{BlankPolicy, Validator};
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::RowReader;
 use hmbulk_engine::journal;
-use hmbulk_engine::mapping::{self, MapFile, Mapping, Settings, layouts};
+use hmbulk_engine::mapping::{self, MapFile, Mapping, SAMPLE_ROWS, Sample, Settings, layouts};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::{self, ImportSettings, OnDuplicate};
 use hmbulk_engine::progress::Progress;
@@ -190,7 +192,10 @@ const DEFAULT_REGION: &str = "US";
 pub fn run(args: Args) -> Outcome {
     let dry_run = args.dry_run;
     let input = InputFile::new(&args.input.file, args.input.create_tags)?;
-    let reader = input.config(args.input.delimiter).reader()?;
+    let mut reader = input.config(args.input.delimiter).reader()?;
+    // The first rows, read ahead: the mapper's evidence (given again to
+    // the pipeline).
+    let sample = Sample::new(reader.peek(SAMPLE_ROWS));
     let paths = ReportPaths::for_input(input.report_base(), args.input.report_dir.as_deref());
     if let Some(file) = input.file() {
         let reports = [
@@ -237,6 +242,7 @@ pub fn run(args: Args) -> Outcome {
         found_map,
         region,
         phones,
+        sample,
     };
     // From here on tags and contacts may be written: the exit code of a
     // failure depends on whether any were.
@@ -255,6 +261,8 @@ struct Prepared {
     found_map: Option<PathBuf>,
     region: String,
     phones: PhoneNormaliser,
+    /// The file's first rows, the mapper's evidence.
+    sample: Sample,
 }
 
 /// The run from the account's catalog on: map the columns, create tags,
@@ -270,21 +278,25 @@ fn import(
     let shown = p.input.shown();
     let in_file = |e: Error| Error::input(shown, format!("{}: {e}", shown.display()));
     // A dry run goes on offline at once when the API is out of reach.
-    let (mut catalog, offline_note) = match client {
+    let (catalog, offline_note) = match client {
         Some(c) if dry_run => c.catalog_or_offline()?,
         Some(c) => (c.catalog()?, None),
         None => (Catalog::offline(), None),
     };
-    let mapping = Mapping::build(
-        p.reader.headers(),
-        &catalog,
-        p.map_file.as_ref(),
-        args.input.ignore_unknown,
-    )
-    .map_err(|e| match (&offline_note, catalog.online) {
-        (Some(why), false) => in_file(Error::usage(format!("{e}\n({why})"))),
-        _ => in_file(e),
-    })?;
+    let build = |map_file: Option<&MapFile>| {
+        Mapping::build_with(
+            p.reader.headers(),
+            &p.sample,
+            &catalog,
+            map_file,
+            args.input.ignore_unknown,
+        )
+        .map_err(|e| match (&offline_note, catalog.online) {
+            (Some(why), false) => in_file(Error::usage(format!("{e}\n({why})"))),
+            _ => in_file(e),
+        })
+    };
+    let mut mapping = build(p.map_file.as_ref())?;
     let titles = p.reader.title_lines().map(|(lines, header)| {
         format!(
             "the header is on line {header}: the {} above it, a report's title, were skipped",
@@ -304,6 +316,14 @@ fn import(
             .and_then(Path::file_name)
             .map(|n| n.to_string_lossy().into_owned()),
     };
+    // A plan that needed guesses is confirmed first (or stops).
+    if let Answer::Edited(map) = confirm(&mapping, &settings).map_err(in_file)? {
+        mapping = build(Some(&map))?;
+        if !quiet {
+            print_mapping(&mapping, Some(map.path()));
+        }
+    }
+    let mut catalog = catalog;
     if let Some(dir) = &args.input.report_dir {
         std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
     }
