@@ -433,7 +433,7 @@ impl Validator {
     ) -> Result<(), RowError> {
         let values: Box<dyn Iterator<Item = &str>> = match kind {
             ChannelKind::Phone => Box::new(channels::phone_values(cell)),
-            ChannelKind::Email => Box::new(channels::values(cell)),
+            ChannelKind::Email => Box::new(channels::email_values(cell)),
         };
         for value in values {
             match kind {

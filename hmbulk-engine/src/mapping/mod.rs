@@ -213,7 +213,7 @@ impl Mapping {
                     Placed::Target(Target::Field(f), ..) if !(lookup.uses)(f) => {
                         Placed::Ignored(Some(format!("not used by `hmbulk {}`", lookup.command)))
                     }
-                    Placed::Unchecked | Placed::Unknown => {
+                    Placed::Unchecked | Placed::Unknown | Placed::Refused(_) => {
                         Placed::Ignored(Some(format!("not used by `hmbulk {}`", lookup.command)))
                     }
                     placed => placed,
@@ -230,6 +230,10 @@ impl Mapping {
                     target
                 }
                 Placed::Read(_) => Target::Ignore,
+                Placed::Refused(why) => {
+                    problems.push(why);
+                    Target::Ignore
+                }
                 Placed::Ignored(reason) => {
                     if let Some(reason) = reason {
                         mapping.ignore(header, reason);
@@ -397,6 +401,17 @@ impl Mapping {
                 None => Why::CustomTitle,
             };
             return Placed::Target(target, by_name(header), why);
+        }
+        if let Some(id) = targets::custom_id(header.trim()) {
+            // `custom:<id>` names a target: one no field can take is wrong.
+            let why = match id {
+                Ok(id) => format!("custom:{id} is not a custom field of this account"),
+                Err(why) => why,
+            };
+            return Placed::Refused(format!(
+                "\"{header}\": {why} ({})",
+                targets::targets_hint(Some(catalog))
+            ));
         }
         match (reading, Field::built_in(header, true)) {
             // A header of the old synonym list written as one word
@@ -597,6 +612,8 @@ enum Placed {
     Target(Target, Priority, Why),
     /// To be decided from header words and content ([`plan`]).
     Read(words::Reading),
+    /// A header that names a target no field can take: the run stops.
+    Refused(String),
     /// Not used; the reason is named in the summary (none for report and
     /// read-only columns).
     Ignored(Option<String>),

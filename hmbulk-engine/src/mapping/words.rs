@@ -1015,7 +1015,7 @@ const OWNER: Words = Words {
 
 /// Read one header.
 pub fn read(header: &str) -> Reading {
-    let w = words(header);
+    let w = words(without_position(header));
     if w.is_empty() {
         return Reading::Nothing;
     }
@@ -1099,6 +1099,21 @@ pub fn read(header: &str) -> Reading {
         return Reading::Uuid;
     }
     Reading::Nothing
+}
+
+/// A header without the spreadsheet column letter that tells a repeated
+/// header apart (`Nom (E)` → `Nom`, [`crate::input`]).
+fn without_position(header: &str) -> &str {
+    let trimmed = header.trim_end();
+    if let Some(open) = trimmed.rfind(" (")
+        && trimmed.ends_with(')')
+    {
+        let inner = &trimmed[open + 2..trimmed.len() - 1];
+        if (1..=3).contains(&inner.len()) && inner.bytes().all(|b| b.is_ascii_uppercase()) {
+            return &trimmed[..open];
+        }
+    }
+    header
 }
 
 /// A consent or opt-out header's reading, if it is one.
