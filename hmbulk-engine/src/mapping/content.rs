@@ -54,6 +54,8 @@ pub struct Profile {
     pub consent: usize,
     /// Of those, statuses (`subscribed`, `unsubscribed` …).
     pub statuses: usize,
+    /// Values that name a kind of phone (`Mobile`, `Work`, `Fax`).
+    pub kinds: usize,
     /// Values no consent reading knows (the first few, each once).
     pub unread_consent: Vec<String>,
     /// The first few values, each once, for messages.
@@ -78,6 +80,9 @@ impl Profile {
             p.values += 1;
             if p.examples.len() < 3 && !p.examples.iter().any(|e| e == cell) {
                 p.examples.push(cell.chars().take(40).collect());
+            }
+            if super::words::names_a_kind(cell) {
+                p.kinds += 1;
             }
             let date = is_date(cell);
             if date {
@@ -115,6 +120,11 @@ impl Profile {
         n * 2 >= self.values
     }
 
+    /// More than half the values are `n`.
+    fn most(&self, n: usize) -> bool {
+        n * 2 > self.values
+    }
+
     /// Why the content refuses what the header says it `holds`, if it does
     /// (a column with no values in the sample refuses nothing).
     pub fn refuses(&self, holds: Holds) -> Option<String> {
@@ -125,15 +135,19 @@ impl Profile {
             let examples: Vec<String> = self.examples.iter().map(|e| format!("\"{e}\"")).collect();
             format!("its values are {what} ({})", examples.join(", "))
         };
+        // Refused only for something else the values clearly are: bad
+        // phone numbers are still phone numbers (their rows fail, named).
         let not_names = self.dates + self.numbers + self.emails + self.phones;
+        let not_phones = self.emails + self.dates + self.kinds + self.consent;
+        let not_emails = self.phones + self.dates + self.numbers + self.consent;
         match holds {
-            Holds::Phones if !self.half(self.phones) => Some(like("not phone numbers")),
-            Holds::Emails if !self.half(self.emails) => Some(like("not email addresses")),
-            Holds::Countries if !self.half(self.countries) => Some(like("not countries")),
-            Holds::Names | Holds::Tags if self.half(self.dates) && self.dates > 0 => {
-                Some(like("dates"))
+            Holds::Phones if self.most(not_phones) => Some(like("not phone numbers")),
+            Holds::Emails if self.most(not_emails) && self.emails == 0 => {
+                Some(like("not email addresses"))
             }
-            Holds::Names | Holds::Tags if self.half(not_names) && not_names > 0 => {
+            Holds::Countries if !self.half(self.countries) => Some(like("not countries")),
+            Holds::Names | Holds::Tags if self.most(self.dates) => Some(like("dates")),
+            Holds::Names | Holds::Tags if self.most(not_names) => {
                 Some(like("numbers, phones or email addresses, not names"))
             }
             _ => None,

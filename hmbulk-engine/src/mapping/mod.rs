@@ -361,7 +361,11 @@ impl Mapping {
             Some(Ok(field)) => {
                 return Placed::Target(Target::Field(field), by_name(header), Why::Name);
             }
-            Some(Err(_)) => return Placed::Unknown,
+            Some(Err(why)) => {
+                return Placed::Refused(format!(
+                    "\"{header}\": {why}; write channel:phone or channel:email"
+                ));
+            }
             None => {}
         }
         if let Some(layout) = self.layout {

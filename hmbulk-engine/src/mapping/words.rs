@@ -1189,6 +1189,18 @@ fn kind(w: &[String], default: Kind) -> Kind {
     }
 }
 
+/// A value that names a kind of phone (`Mobile`, `Work`, `Privat`,
+/// `Fax`): what a type or label column holds.
+pub fn names_a_kind(value: &str) -> bool {
+    let w = words(value);
+    !w.is_empty()
+        && w.iter().all(|x| {
+            [&MOBILE, &HOME, &WORK, &OTHER, &MAIN, &FAX, &PHONE]
+                .iter()
+                .any(|set| set.matches(x))
+        })
+}
+
 fn is_number(word: &str) -> bool {
     !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit())
 }
