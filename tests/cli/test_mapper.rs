@@ -423,13 +423,12 @@ fn the_readmes_german_map_example_reads_ja_and_nein() {
             vec!["0171 1234567", "", "Anna", "DE", "ja", "K-2", ""],
         ],
     );
-    std::fs::write(
-        wd.path("crm.toml"),
-        "[settings]\ndefault_region = \"DE\"\n\n[columns]\n\"Handy\" = \"phone\"\n\
-         \"Festnetz\" = \"phone\"\n\"Vorname\" = \"first\"\n\"Land\" = \"country\"\n\
-         \"SMS ok\" = \"sms_consent\"\n\"Kundennummer\" = \"Company\"\n\"Interne Notiz\" = \"ignore\"\n",
-    )
-    .unwrap();
+    // The map file exactly as the README shows it.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme.find("# crm.toml").expect("the README's map example");
+    let example = &readme[start..start + readme[start..].find("```").unwrap()];
+    std::fs::write(wd.path("crm.toml"), example).unwrap();
     let out = wd.run(&["import", "crm.csv", "--map", "crm.toml"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(opted_out(&stored(&wd, "4915123456789")));

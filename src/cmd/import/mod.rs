@@ -85,7 +85,9 @@ pub struct InputArgs {
     /// Field delimiter (default: sniffed among , ; tab |).
     #[arg(long, value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
-    /// Ignore columns that match no field instead of stopping (each is named).
+    /// Ignore a column that looks like a misspelt custom field title instead
+    /// of stopping (columns that match no field are always ignored and
+    /// named; consent columns are never ignored).
     #[arg(long)]
     pub ignore_unknown: bool,
     /// Create the tags the file names that the account does not have (once
