@@ -195,8 +195,12 @@ fn email_shape() {
 fn email_messages_say_what_is_accepted() {
     let msg = fails(&[("E-mail", "ada.example.com")], ErrorCode::EmailInvalid);
     assert!(msg.contains("name@example.com"), "{msg}");
-    let msg = fails(&[("E-mail", "a@x.com; b@y.com")], ErrorCode::EmailInvalid);
+    let msg = fails(&[("E-mail", "a@x.com b@y.com")], ErrorCode::EmailInvalid);
     assert!(msg.contains("more than one address"), "{msg}");
+    // Several addresses split at `;` (issue 16): the first is the contact's.
+    let draft = ok(&[("E-mail", "a@x.com; b@y.com")]);
+    assert_eq!(draft.email.as_deref(), Some("a@x.com"));
+    assert_eq!(draft.secondary_emails, ["b@y.com"]);
 }
 
 #[test]
