@@ -206,9 +206,19 @@ pub fn read(cell: &str) -> Option<Said> {
     if matches!(cell.trim(), "✓" | "✔" | "☑") {
         return Some(Said::Yes);
     }
-    let key = key(cell);
+    // Most cells are short ASCII words (`yes`, `false`): read them on the
+    // stack, without a copy (a dry run reads a million).
+    let mut buf = [0u8; 24];
+    let key: std::borrow::Cow<str> = match ascii_key(cell, &mut buf) {
+        Some(k) => std::borrow::Cow::Borrowed(k),
+        None => std::borrow::Cow::Owned(key(cell)),
+    };
+    let key = key.as_ref();
     if key.is_empty() {
         return Some(Said::Nothing);
+    }
+    if let Some(said) = short(key) {
+        return Some(said);
     }
     let bare: String = key.chars().filter(|c| *c != ' ').collect();
     let is = |words: &[&str]| {
@@ -229,6 +239,38 @@ pub fn read(cell: &str) -> Option<Said> {
     } else {
         None
     }
+}
+
+/// The common one-word answers, without the lists' search.
+fn short(key: &str) -> Option<Said> {
+    match key {
+        "yes" | "y" | "true" | "1" | "x" | "ja" | "oui" | "si" | "sim" => Some(Said::Yes),
+        "no" | "n" | "false" | "0" | "nein" | "non" | "nao" | "nee" => Some(Said::No),
+        _ => None,
+    }
+}
+
+/// [`key`] of a short ASCII cell, written into `buf`; `None` for any
+/// other cell.
+fn ascii_key<'b>(cell: &str, buf: &'b mut [u8; 24]) -> Option<&'b str> {
+    let cell = cell.trim();
+    if !cell.is_ascii() || cell.len() > buf.len() {
+        return None;
+    }
+    let mut n = 0;
+    for b in cell.bytes() {
+        if b.is_ascii_alphanumeric() {
+            buf[n] = b.to_ascii_lowercase();
+            n += 1;
+        } else if n > 0 && buf[n - 1] != b' ' {
+            buf[n] = b' ';
+            n += 1;
+        }
+    }
+    while n > 0 && buf[n - 1] == b' ' {
+        n -= 1;
+    }
+    std::str::from_utf8(&buf[..n]).ok()
 }
 
 /// Lower case, accents removed, `-`, `_`, `.`, `/` as spaces, spaces
