@@ -5,7 +5,10 @@
 //! means for the row).
 //!
 //! ISO 3166-1 codes and English names come from the `celes` crate (alpha-2,
-//! alpha-3, official names and its English aliases). A short table of our own
+//! alpha-3, official names and its English aliases); names in German, French,
+//! Spanish, Portuguese, Italian and Dutch (`Frankreich`, `Türkei`,
+//! `Allemagne`, `Alemania`) from [`names`], generated from iso-codes'
+//! translations. Accents and case do not count. A short table of our own
 //! adds spellings that exports write and `celes` does not know (`UK`,
 //! `South Korea` written as `Korea, Republic of`, a few names in their own
 //! language); each entry is listed below. Numbers are never read as ISO
@@ -15,6 +18,8 @@
 use std::str::FromStr;
 
 use crate::phone::Region;
+
+mod names;
 
 /// Spellings exports use that `celes` does not read, as normalised keys (lower
 /// case, letters only) → ISO alpha-2. Sources: the ISO 3166-1 short names
@@ -62,18 +67,17 @@ const EXTRA: &[(&str, &str)] = &[
     ("macao", "MO"),
     ("deutschland", "DE"),
     ("espana", "ES"),
-    ("españa", "ES"),
     ("italia", "IT"),
     ("brasil", "BR"),
-    ("méxico", "MX"),
+    ("mexico", "MX"),
+    ("osterreich", "AT"),
+    ("belgie", "BE"),
     ("schweiz", "CH"),
     ("suisse", "CH"),
-    ("österreich", "AT"),
     ("nederland", "NL"),
     ("netherlands", "NL"),
     ("holland", "NL"),
     ("belgique", "BE"),
-    ("belgië", "BE"),
 ];
 
 /// The region a country cell names, if it names one the phone metadata knows.
@@ -86,6 +90,9 @@ pub fn region(cell: &str) -> Option<Region> {
     if let Some((_, code)) = EXTRA.iter().find(|(k, _)| *k == key) {
         return Region::parse(code);
     }
+    if let Ok(i) = names::NAMES.binary_search_by(|(k, _)| (*k).cmp(key.as_str())) {
+        return Region::parse(names::NAMES[i].1);
+    }
     let bare = key.strip_prefix("the").filter(|rest| rest.len() > 2);
     let found = celes::Country::from_str(&key)
         .or_else(|_| celes::Country::from_name(&key))
@@ -96,12 +103,15 @@ pub fn region(cell: &str) -> Option<Region> {
     Region::parse(found.alpha2)
 }
 
-/// Lower-case letters only, with the ISO "Name, Qualifier" order kept as
-/// written (`Korea, Republic of` → `korearepublicof`).
+/// Lower-case letters only, accents removed, with the ISO "Name, Qualifier"
+/// order kept as written (`Korea, Republic of` → `korearepublicof`,
+/// `Türkei` → `turkei`).
 fn key(cell: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
     cell.trim()
-        .chars()
-        .filter(|c| c.is_alphanumeric())
+        .nfkd()
+        .filter(|c| c.is_alphanumeric() && !is_combining_mark(*c))
         .flat_map(char::to_lowercase)
         .collect()
 }
@@ -156,6 +166,18 @@ mod tests {
             ("United Arab Emirates", "AE"),
             ("UAE", "AE"),
             ("Turkey", "TR"),
+            ("Frankreich", "FR"),
+            ("Türkei", "TR"),
+            ("TÜRKEI", "TR"),
+            ("Allemagne", "DE"),
+            ("Alemania", "DE"),
+            ("España", "ES"),
+            ("Österreich", "AT"),
+            ("Brasil", "BR"),
+            ("Países Bajos", "NL"),
+            ("Stati Uniti d'America", "US"),
+            ("Verenigd Koninkrijk", "GB"),
+            ("Royaume-Uni", "GB"),
         ] {
             assert_eq!(code(cell).as_deref(), Some(want), "{cell:?}");
         }

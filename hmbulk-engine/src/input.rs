@@ -136,7 +136,7 @@ impl RowReader {
             *first = rest.to_string();
         }
         check_headers(&reader.path, &headers)?;
-        reader.headers = headers;
+        reader.headers = apart_by_position(headers);
         Ok(reader)
     }
 
@@ -450,7 +450,20 @@ impl RawRecords {
     }
 }
 
-/// A header must name every column, once, and be a header at all.
+/// A header that names a column twice keeps the columns apart by position:
+/// the second `Nom` (in column E) is `Nom (E)`, which a map file can name.
+fn apart_by_position(mut headers: Vec<String>) -> Vec<String> {
+    for i in 0..headers.len() {
+        let seen = |h: &String, other: &String| other.trim().eq_ignore_ascii_case(h.trim());
+        if headers[..i].iter().any(|o| seen(&headers[i], o)) {
+            let named = format!("{} ({})", headers[i].trim(), column_letter(i));
+            headers[i] = named;
+        }
+    }
+    headers
+}
+
+/// A header must name every column and be a header at all.
 fn check_headers(path: &Path, headers: &[String]) -> Result<()> {
     let file = path.display();
     for (i, h) in headers.iter().enumerate() {
@@ -462,21 +475,6 @@ fn check_headers(path: &Path, headers: &[String]) -> Result<()> {
                  or delete the column if it holds nothing",
                     column_letter(i),
                     i + 1
-                ),
-            ));
-        }
-        if let Some(j) = headers[..i]
-            .iter()
-            .position(|other| other.trim().eq_ignore_ascii_case(h.trim()))
-        {
-            return Err(Error::input(
-                path,
-                format!(
-                    "{file}: the header line names \"{}\" twice (columns {} and {}); rename or \
-                 delete one of them",
-                    h.trim(),
-                    column_letter(j),
-                    column_letter(i)
                 ),
             ));
         }
@@ -530,6 +528,17 @@ mod tests {
             .map(column_letter)
             .collect();
         assert_eq!(names, ["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]);
+    }
+
+    #[test]
+    fn a_header_named_twice_is_kept_apart_by_position() {
+        let headers: Vec<String> = ["Nom", "Titre", "Prénom", "nom", "Titre"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            apart_by_position(headers),
+            ["Nom", "Titre", "Prénom", "nom (D)", "Titre (E)"]
+        );
     }
 
     #[test]

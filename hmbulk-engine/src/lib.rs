@@ -24,6 +24,7 @@ pub mod catalog;
 pub mod channel;
 pub mod choice;
 pub mod config;
+pub mod consent;
 pub mod contact;
 pub mod country;
 pub mod dedupe;

@@ -195,8 +195,12 @@ fn email_shape() {
 fn email_messages_say_what_is_accepted() {
     let msg = fails(&[("E-mail", "ada.example.com")], ErrorCode::EmailInvalid);
     assert!(msg.contains("name@example.com"), "{msg}");
-    let msg = fails(&[("E-mail", "a@x.com; b@y.com")], ErrorCode::EmailInvalid);
+    let msg = fails(&[("E-mail", "a@x.com b@y.com")], ErrorCode::EmailInvalid);
     assert!(msg.contains("more than one address"), "{msg}");
+    // Several addresses split at `;` (issue 16): the first is the contact's.
+    let draft = ok(&[("E-mail", "a@x.com; b@y.com")]);
+    assert_eq!(draft.email.as_deref(), Some("a@x.com"));
+    assert_eq!(draft.secondary_emails, ["b@y.com"]);
 }
 
 #[test]
@@ -298,13 +302,25 @@ fn opted_out_values() {
         ("0", Some(false)),
         ("", None),
         ("  ", None),
+        // The languages the mapper reads (issue 21 item 10).
+        ("ja", Some(true)),
+        ("Nein", Some(false)),
+        ("oui", Some(true)),
+        ("non", Some(false)),
+        ("sí", Some(true)),
+        ("não", Some(false)),
+        ("nee", Some(false)),
+        // Statuses mean the same under any header.
+        ("unsubscribed", Some(true)),
+        ("abgemeldet", Some(true)),
+        ("Subscribed", Some(false)),
     ] {
         assert_eq!(ok(&[("Opted Out", cell)]).opted_out, want, "{cell:?}");
     }
     let msg = fails(&[("Opted Out", "maybe")], ErrorCode::OptedOutInvalid);
     assert!(msg.starts_with("column \"Opted Out\": \"maybe\""), "{msg}");
     assert!(
-        msg.contains("yes, no, true, false, 1, 0, y, n or x"),
+        msg.contains("yes or no (also true/false, 1/0, x, ja/nein, oui/non"),
         "{msg}"
     );
 }

@@ -22,6 +22,7 @@ mod test_html_report;
 mod test_import;
 mod test_import_faults;
 mod test_layouts;
+mod test_mapper;
 mod test_memory;
 mod test_names_and_uuid;
 mod test_phones;

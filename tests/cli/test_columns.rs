@@ -109,9 +109,45 @@ fn sms_consent_is_opted_out_inverted_and_email_consent_is_ignored() {
             vec!["(415) 555-0404", "maybe", ""],
         ],
     );
+    // A consent value the mapper cannot read stops the run, naming the
+    // column and the value: consent is never dropped.
+    let out = wd.run(&["import", "consent.csv"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("\"SMS Opt-in\"") && err.contains("\"maybe\""),
+        "{err}"
+    );
+    assert_eq!(wd.sim().stats()["writes"], 0);
+    // Past the rows the mapper samples, such a value fails its row.
+    let mut rows: Vec<Vec<String>> = vec![vec![
+        "Phone".into(),
+        "SMS Opt-in".into(),
+        "Accepts Email Marketing".into(),
+    ]];
+    for (phone, consent, email) in [
+        ("(415) 555-0401", "yes", "no"),
+        ("(415) 555-0402", "no", "yes"),
+        ("(415) 555-0403", "", "yes"),
+    ] {
+        rows.push(vec![phone.into(), consent.into(), email.into()]);
+    }
+    for n in 0..hmbulk_engine::mapping::SAMPLE_ROWS {
+        rows.push(vec![
+            format!("(415) 556-{:04}", n),
+            "yes".into(),
+            String::new(),
+        ]);
+    }
+    rows.push(vec!["(415) 555-0404".into(), "maybe".into(), String::new()]);
+    let rows: Vec<Vec<&str>> = rows
+        .iter()
+        .map(|r| r.iter().map(String::as_str).collect())
+        .collect();
+    wd.create("consent.csv", &rows);
     let out = wd.run(&["import", "consent.csv"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
-    assert_each_row_once(&wd, "consent", 4);
+    assert_each_row_once(&wd, "consent", rows.len() - 1);
     assert_eq!(stored(&wd, "14155550401")["is_opted_out"], false);
     assert_eq!(stored(&wd, "14155550402")["is_opted_out"], true);
     let blank = stored(&wd, "14155550403");
@@ -171,45 +207,47 @@ fn unknown_tags_fail_with_the_closest_names_unless_created_once_each() {
 }
 
 #[test]
-fn unknown_columns_stop_with_a_map_block_to_paste() {
+fn unknown_columns_are_ignored_and_a_guess_stops_with_a_map_to_paste() {
     let wd = Workdir::with_sim(Workdir::sim_config());
     wd.create(
         "crm.csv",
         &[
             vec!["Phone", "Job Title", "Phone 1 - Type", "Emial", "Fav Color"],
             vec!["(415) 555-0601", "CEO", "Mobile", "a@example.com", "red"],
+            vec!["(415) 555-0602", "CTO", "Work", "b@example.com", "blue"],
+            vec!["(415) 555-0603", "CFO", "Home", "c@example.com", "green"],
         ],
     );
+    // "Emial" holds email addresses: found by its content, a guess, so
+    // off a terminal the run stops with the map file to paste.
     let out = wd.run(&["import", "crm.csv"]);
-    assert_eq!(code(&out), 2);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
     let err = stderr(&out);
+    assert!(err.contains("\"Emial\" (content: email addresses"), "{err}");
     assert!(err.contains("[columns]"), "{err}");
-    assert!(
-        err.contains("\"Job Title\" = \"ignore\""),
-        "no Job Title → phone: {err}"
-    );
-    assert!(err.contains("\"Phone 1 - Type\" = \"ignore\""), "{err}");
-    assert!(
-        err.contains("\"Emial\" = \"email\""),
-        "a close guess: {err}"
-    );
     assert_eq!(wd.sim().stats()["writes"], 0);
     // The block, pasted as it is, makes the file import.
-    let block = &err[err.find("[columns]").unwrap()..];
+    let block = &err[err.find("[settings]").unwrap()..];
     std::fs::write(wd.path("map.toml"), block).unwrap();
     let out = wd.run(&["import", "crm.csv", "--map", "map.toml"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(stored(&wd, "14155550601")["email"], "a@example.com");
-
-    // --ignore-unknown names every column it ignores.
-    let out = wd.run(&["import", "crm.csv", "--ignore-unknown"]);
+    // Without the guess the other columns are ignored and named: no stop.
+    wd.create(
+        "crm2.csv",
+        &[
+            vec!["Phone", "Job Title", "Phone 1 - Type", "Fav Color"],
+            vec!["(415) 555-0604", "CEO", "Mobile", "red"],
+        ],
+    );
+    let out = wd.run(&["import", "crm2.csv"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let err = stderr(&out);
-    for header in ["Job Title", "Phone 1 - Type", "Emial", "Fav Color"] {
+    for header in ["Job Title", "Phone 1 - Type", "Fav Color"] {
         assert!(err.contains(&format!("\"{header}\"")), "{header}: {err}");
     }
-    let summary = wd.read_json("crm.summary.json");
-    assert_eq!(summary["ignored_columns"].as_array().unwrap().len(), 4);
+    let summary = wd.read_json("crm2.summary.json");
+    assert_eq!(summary["ignored_columns"].as_array().unwrap().len(), 3);
 }
 
 #[test]

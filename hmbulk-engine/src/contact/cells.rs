@@ -2,6 +2,7 @@
 //! the row's shape, an email, SMS consent, opted-out, a contact UUID. Each
 //! message names the column and what would be accepted.
 
+use crate::consent::{self, Said};
 use crate::outcome::{ErrorCode, RowError};
 
 pub(crate) fn row_shape(cells: usize, width: usize) -> RowError {
@@ -37,47 +38,35 @@ pub(super) fn email_invalid(header: &str, value: &str) -> RowError {
 
 /// SMS marketing consent: yes (consents, so not opted out), no, or blank.
 pub(super) fn sms_consent(header: &str, cell: &str) -> Result<Option<bool>, RowError> {
-    let value = cell.trim().to_ascii_lowercase().replace(['_', '-'], " ");
-    match value.as_str() {
-        "" => Ok(None),
-        "yes" | "y" | "true" | "1" | "x" | "subscribed" | "opted in" | "optedin" | "granted"
-        | "confirmed" => Ok(Some(true)),
-        "no" | "n" | "false" | "0" | "unsubscribed" | "not subscribed" | "never subscribed"
-        | "opted out" | "optedout" | "denied" | "revoked" => Ok(Some(false)),
-        _ => Err(RowError::new(
-            ErrorCode::OptedOutInvalid,
-            in_column(
-                header,
-                &format!(
-                    "\"{}\" is not an SMS consent value; write yes or no (also true/false, \
-                     1/0, subscribed/unsubscribed), or leave it blank to keep the contact's \
-                     setting",
-                    cell.trim()
-                ),
-            ),
-        )),
-    }
+    said(header, cell, "an SMS consent value").map(Said::consents)
 }
 
+/// Marketing consent of no named channel: yes, no, or blank.
+pub(super) fn marketing_consent(header: &str, cell: &str) -> Result<Option<bool>, RowError> {
+    said(header, cell, "a marketing consent value").map(Said::consents)
+}
+
+/// Opted out: yes (x = opted out), no, or blank.
 pub(super) fn opted_out(header: &str, cell: &str) -> Result<Option<bool>, RowError> {
-    let value = cell.trim();
-    let is = |words: &[&str]| words.iter().any(|w| value.eq_ignore_ascii_case(w));
-    match value {
-        "" => Ok(None),
-        _ if is(&["yes", "y", "true", "1", "x"]) => Ok(Some(true)),
-        _ if is(&["no", "n", "false", "0"]) => Ok(Some(false)),
-        _ => Err(RowError::new(
+    said(header, cell, "an opted-out value").map(Said::opted_out)
+}
+
+/// What a consent cell says ([`consent::read`]), or `opted_out_invalid`.
+fn said(header: &str, cell: &str, what: &str) -> Result<Said, RowError> {
+    consent::read(cell).ok_or_else(|| {
+        RowError::new(
             ErrorCode::OptedOutInvalid,
             in_column(
                 header,
                 &format!(
-                    "\"{}\" is not a yes/no value; write yes, no, true, false, 1, 0, y, n \
-                     or x (x = opted out), or leave it blank to keep the contact's setting",
-                    cell.trim()
+                    "\"{}\" is not {what}; write {}, or leave it blank to keep the \
+                     contact's setting",
+                    cell.trim(),
+                    consent::ACCEPTED
                 ),
             ),
-        )),
-    }
+        )
+    })
 }
 
 /// A contact UUID in any of its usual spellings, given back hyphenated and

@@ -16,7 +16,7 @@
 //!   (guessing the default region there could text a stranger).
 
 use crate::country;
-use crate::mapping::{Mapping, Slot, quoted_list};
+use crate::mapping::{Mapping, Slot, content, quoted_list};
 use crate::outcome::{ErrorCode, RowError};
 use crate::phone::{Phone, PhoneNormaliser, Region};
 
@@ -64,10 +64,31 @@ pub fn values(cell: &str) -> impl Iterator<Item = &str> {
         .filter(|v| !v.is_empty())
 }
 
-/// The numbers of one phone cell: its [`values`], each split into its
-/// labelled numbers, mobile first, when it is a list of them.
+/// The values of an email cell: also split at `, `, `;`, ` / ` and line
+/// breaks when every part is an address ([`content::split`]).
+pub fn email_values(cell: &str) -> impl Iterator<Item = &str> {
+    values(cell).flat_map(|v| several(v, content::is_email))
+}
+
+/// The numbers of one phone cell: its values (also split at `, `, `;`,
+/// ` / ` and line breaks when every part is a phone number, as Pipedrive
+/// writes them), each split into its labelled numbers, mobile first, when
+/// it is a list of them.
 pub fn phone_values(cell: &str) -> impl Iterator<Item = &str> {
-    values(cell).flat_map(super::phone_labels::numbers)
+    values(cell)
+        .flat_map(|v| several(v, content::is_phone))
+        .flat_map(super::phone_labels::numbers)
+}
+
+/// `value` split into its parts when it holds a separator and every part
+/// is `one`; else `value`. Cheap when no separator is present.
+fn several(value: &str, one: fn(&str) -> bool) -> impl Iterator<Item = &str> {
+    let maybe = value
+        .bytes()
+        .any(|b| matches!(b, b',' | b';' | b'/' | b'\n' | b'\r'));
+    let parts = maybe.then(|| content::split(value, one)).flatten();
+    let whole = parts.is_none().then_some(value);
+    whole.into_iter().chain(parts.into_iter().flatten())
 }
 
 /// Phone slots in the order this row tries them: slots labelled mobile or
@@ -239,7 +260,7 @@ pub fn emails<'a>(
     };
     let mut first_error = None;
     for slot in mapping.emails() {
-        for value in values(cells[slot.column]) {
+        for value in email_values(cells[slot.column]) {
             out.blank = false;
             if !is_email(value) {
                 if first_error.is_none() {
@@ -377,5 +398,25 @@ mod tests {
         }
         assert!(is_email("ada@example.com") && is_email("a.b@c.de"));
         assert!(!is_email("broken@") && !is_email("a@b.c") && !is_email("a@@b.com"));
+    }
+
+    #[test]
+    fn cells_of_several_values_split_when_each_is_one() {
+        let phones: Vec<&str> = phone_values("+49 151 23456789, +49 30 1234567").collect();
+        assert_eq!(phones, ["+49 151 23456789", "+49 30 1234567"]);
+        let phones: Vec<&str> = phone_values("0171/1234567").collect();
+        assert_eq!(phones, ["0171/1234567"], "one number with a slash");
+        let phones: Vec<&str> = phone_values("(415) 555-0101 / (415) 555-0102").collect();
+        assert_eq!(phones.len(), 2);
+        let phones: Vec<&str> = phone_values("+1 415 555 0101\n+1 415 555 0102").collect();
+        assert_eq!(phones.len(), 2);
+        let emails: Vec<&str> = email_values("a@x.com; b@y.org").collect();
+        assert_eq!(emails, ["a@x.com", "b@y.org"]);
+        let emails: Vec<&str> = email_values("Ada, a@x.com").collect();
+        assert_eq!(
+            emails,
+            ["Ada, a@x.com"],
+            "not every part an address: left whole"
+        );
     }
 }

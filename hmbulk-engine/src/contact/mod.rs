@@ -33,7 +33,7 @@ use crate::mapping::{Field, Mapping, Target};
 use crate::outcome::{ErrorCode, RowError};
 use crate::phone::{PhoneNormaliser, Region};
 
-use cells::{email_invalid, in_column, opted_out, sms_consent};
+use cells::{email_invalid, in_column, marketing_consent, opted_out, sms_consent};
 pub(crate) use cells::{row_shape, uuid};
 
 /// The API takes at most this many tags on a contact.
@@ -408,7 +408,8 @@ impl Validator {
                 .ok()
                 .map(|t| t.timestamp());
         }
-        let mut consent = None;
+        // What the row's consent columns say: opted out when any says so.
+        let (mut consent, mut marketing) = (None, None);
         for (i, &cell) in cells.iter().enumerate() {
             let Target::Field(field) = mapping.target(i) else {
                 continue;
@@ -422,7 +423,10 @@ impl Validator {
                 Field::DisplayName => draft.display_name = self.text(cell),
                 Field::Tags => self.tags(header, cell, &mut draft)?,
                 Field::OptedOut => draft.opted_out = opted_out(header, cell)?,
-                Field::SmsConsent => consent = sms_consent(header, cell)?,
+                Field::SmsConsent => consent = sms_consent(header, cell)?.or(consent),
+                Field::MarketingConsent => {
+                    marketing = marketing_consent(header, cell)?.or(marketing)
+                }
                 Field::Assignee => self.assignee(header, cell, &mut draft)?,
                 Field::Uuid => draft.uuid = uuid(header, cell)?,
                 Field::Custom(id) => {
@@ -437,11 +441,20 @@ impl Validator {
             draft.secondary_phones.clear();
             draft.secondary_emails.clear();
         }
-        // SMS consent is opted-out inverted; an opted-out column of the same
-        // row has the last word.
-        if draft.opted_out.is_none() {
-            draft.opted_out = consent.map(|yes| !yes);
-        }
+        // SMS consent is opted-out inverted; a marketing consent of no named
+        // channel only ever opts out. Any column of the row that says the
+        // contact opted out (or gave no consent) wins: nothing a file says
+        // about consent makes an opted-out person textable.
+        let says = [
+            draft.opted_out,
+            consent.map(|yes| !yes),
+            marketing.filter(|yes| !yes).map(|_| true),
+        ];
+        draft.opted_out = if says.contains(&Some(true)) {
+            Some(true)
+        } else {
+            says.into_iter().flatten().next()
+        };
         Ok(draft)
     }
 
@@ -482,7 +495,7 @@ impl Validator {
     ) -> Result<(), RowError> {
         let values: Box<dyn Iterator<Item = &str>> = match kind {
             ChannelKind::Phone => Box::new(channels::phone_values(cell)),
-            ChannelKind::Email => Box::new(channels::values(cell)),
+            ChannelKind::Email => Box::new(channels::email_values(cell)),
         };
         for value in values {
             match kind {

@@ -22,6 +22,16 @@ pub(super) enum Next {
 impl RowReader {
     /// The next data record, footer lines at the end of the file skipped.
     pub(super) fn next_data(&mut self) -> Result<Next> {
+        if !self.footer.peeking
+            && let Some(cells) = self.footer.ahead.pop_front()
+        {
+            return Ok(Next::Held(cells));
+        }
+        if !self.footer.peeking
+            && let Some(e) = self.footer.ahead_error.take()
+        {
+            return Err(e);
+        }
         if let Some(cells) = self.footer.replay.pop_front() {
             return Ok(Next::Held(cells));
         }
@@ -77,6 +87,28 @@ impl RowReader {
         &self.footer.skipped
     }
 
+    /// The cells of the next `n` data records (fewer at the end of the
+    /// file), read ahead: the reads that follow give them again, numbered
+    /// as if nothing had been read. What the column mapper samples
+    /// ([`crate::mapping::Sample`]); a read error met here comes with the
+    /// read that reaches it.
+    pub fn peek(&mut self, n: usize) -> Vec<Vec<String>> {
+        self.footer.peeking = true;
+        while self.footer.ahead.len() < n && self.footer.ahead_error.is_none() {
+            match self.next_data() {
+                Ok(Next::Current) => {
+                    let cells = self.decode_record();
+                    self.footer.ahead.push_back(cells);
+                }
+                Ok(Next::Held(cells)) => self.footer.ahead.push_back(cells),
+                Ok(Next::End) => break,
+                Err(e) => self.footer.ahead_error = Some(e),
+            }
+        }
+        self.footer.peeking = false;
+        self.footer.ahead.iter().cloned().collect()
+    }
+
     /// The next record as a [`Record`] (the iterator's way).
     pub(super) fn next_record(&mut self) -> Result<Option<Record>> {
         let cells = match self.next_data()? {
@@ -95,7 +127,7 @@ impl RowReader {
 impl Footer {
     /// Rows read but not given yet.
     pub(super) fn held_rows(&self) -> u64 {
-        (self.held.len() + self.replay.len()) as u64
+        (self.held.len() + self.replay.len() + self.ahead.len()) as u64
     }
 }
 
@@ -110,6 +142,12 @@ pub(super) struct Footer {
     error: Option<crate::error::Error>,
     /// The footer lines skipped, as their text.
     skipped: Vec<String>,
+    /// Records read ahead by [`RowReader::peek`], given before the rest.
+    ahead: std::collections::VecDeque<Vec<String>>,
+    /// A read error met while reading ahead: given after them.
+    ahead_error: Option<crate::error::Error>,
+    /// [`RowReader::peek`] is reading ahead.
+    peeking: bool,
 }
 
 #[cfg(test)]
@@ -189,6 +227,33 @@ mod tests {
         assert_eq!(firsts, ["A", " ", "B", "C"]);
         assert_eq!(rows.last().unwrap().0, 4);
         assert_eq!(reader.footer().len(), 1);
+    }
+
+    /// Rows read ahead are given again, numbered as ever, by either read.
+    #[test]
+    fn rows_peeked_are_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.csv");
+        let text = format!("{HEADER}A,1,\n{FOOTER}B,2,\nC,3,\n{FOOTER}\n");
+        std::fs::write(&path, text).unwrap();
+        let mut reader = Config::new(&path).reader().unwrap();
+        let peeked = reader.peek(3);
+        let firsts: Vec<&str> = peeked.iter().map(|r| &r[0][..1]).collect();
+        assert_eq!(firsts, ["A", " ", "B"]);
+        assert_eq!(reader.peek(10).len(), 4, "to the end, the footer left out");
+        let rows: Vec<(u64, String)> = reader
+            .map(|r| r.unwrap())
+            .map(|r| (r.row, r.cells[0][..1].to_string()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (1, "A".into()),
+                (2, " ".into()),
+                (3, "B".into()),
+                (4, "C".into())
+            ]
+        );
     }
 
     /// A read error after a held line: the line is a row, then the error.

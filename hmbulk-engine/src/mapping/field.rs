@@ -30,6 +30,9 @@ pub enum Field {
     OptedOut,
     /// SMS marketing consent: mapped inverted onto opted-out.
     SmsConsent,
+    /// Marketing consent of no named channel: no means opted out, yes
+    /// leaves the contact's setting.
+    MarketingConsent,
     /// The row's country: the region of its national phone numbers.
     Country,
     Assignee,
@@ -45,7 +48,7 @@ pub enum Field {
 /// The built-in fields, each with its name (as a map file writes it) and the
 /// normalised headers that mean it in a file of no known layout.
 #[rustfmt::skip]
-pub(super) const BUILT_IN: [(Field, &str, &[&str]); 11] = [
+pub(super) const BUILT_IN: [(Field, &str, &[&str]); 12] = [
     (Field::Phone, "phone", &[
         "phone", "mobile", "cell", "cellphone", "mobilephone", "phonenumber", "telephone", "tel",
         "mobilenumber", "cellnumber", "mobilephonenumber", "primaryphone", "mainphone",
@@ -68,6 +71,7 @@ pub(super) const BUILT_IN: [(Field, &str, &[&str]); 11] = [
         "smsconsent", "smsoptin", "smsoptedin", "acceptssmsmarketing", "smsmarketingconsent",
         "smsmarketing", "smssubscribed", "smspermission", "textoptin", "acceptssms",
     ]),
+    (Field::MarketingConsent, "marketing_consent", &["marketingconsent"]),
     (Field::Country, "country", &[
         "country", "countrycode", "cc", "countryregion", "countryname", "homecountry",
         "defaultaddresscountrycode", "address1country", "billingcountry", "mailingcountry",

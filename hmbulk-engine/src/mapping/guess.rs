@@ -1,5 +1,5 @@
 //! Guesses for columns nothing placed: the targets a header is close to, for
-//! the unknown-columns message and its ready-to-paste `[columns]` block.
+//! the summary's list of unknown columns.
 //! Takes a header (and the account's custom field titles); gives targets.
 //!
 //! A guess is made only where it is close: a misspelling of a field's name
@@ -152,24 +152,6 @@ pub fn toml_string(s: &str) -> String {
     out
 }
 
-/// A `[columns]` block a person can paste into a `--map` file: one line per
-/// column, the guess where there is one (marked so it gets checked), and
-/// `"ignore"` elsewhere.
-pub fn paste_block(unknown: &[(String, Option<String>)]) -> String {
-    let mut block = String::from("[columns]\n");
-    for (header, guess) in unknown {
-        match guess {
-            Some(target) => block.push_str(&format!(
-                "{} = {}    # a guess: check it\n",
-                toml_string(header),
-                toml_string(target)
-            )),
-            None => block.push_str(&format!("{} = \"ignore\"\n", toml_string(header))),
-        }
-    }
-    block
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,17 +188,5 @@ mod tests {
         assert_eq!(suggestions("Emial", &catalog), ["email"]);
         assert_eq!(suggestions("Moblie", &catalog), ["phone"]);
         assert!(suggestions("Fav Color", &catalog).is_empty());
-    }
-
-    #[test]
-    fn paste_blocks_parse_as_toml() {
-        let block = paste_block(&[
-            ("Fav \"Color\"".into(), None),
-            ("Emial".into(), Some("email".into())),
-        ]);
-        let parsed: toml::Table = toml::from_str(&block).unwrap();
-        let columns = parsed["columns"].as_table().unwrap();
-        assert_eq!(columns["Fav \"Color\""].as_str(), Some("ignore"));
-        assert_eq!(columns["Emial"].as_str(), Some("email"));
     }
 }

@@ -30,6 +30,7 @@ impl Mapping {
     ) -> Result<Mapping> {
         Mapping::build_for(
             headers,
+            &super::Sample::default(),
             &Catalog::offline(),
             map_file,
             Purpose::Lookup(lookup),

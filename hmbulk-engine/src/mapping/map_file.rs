@@ -5,7 +5,9 @@
 //!
 //! Targets are field names (`phone`, `first`, `sms_consent`, …),
 //! `custom:<id>`, a custom field title, or `ignore`. Several columns may fill
-//! `phone`, `email` or `country`: the file's order is their priority.
+//! `phone`, `email` or `country`: the file's order is their priority, and a
+//! line may say it outright, the field first and its columns in order:
+//! `phone = ["Mobiltelefon", "Telefon geschäftlich"]`.
 
 use std::path::{Path, PathBuf};
 
@@ -87,6 +89,25 @@ impl MapFile {
         })?;
         let mut columns = Vec::with_capacity(parsed.columns.len());
         for (header, target) in parsed.columns {
+            // `phone = ["Mobile", "Home"]`: a field and its columns in order.
+            if let Some(list) = target.as_array() {
+                let written = parse_written(&header).map_err(|why| {
+                    Error::usage(format!(
+                        "the --map file {shown} lists columns for \"{header}\": {why}"
+                    ))
+                })?;
+                for item in list {
+                    let Some(column) = item.as_str() else {
+                        return Err(Error::usage(format!(
+                            "the --map file {shown} is not a valid map: the columns of \
+                             \"{header}\" must be headers in quotes, like {header} = \
+                             [\"Mobile\", \"Home Phone\"]"
+                        )));
+                    };
+                    columns.push((column.to_string(), written.clone()));
+                }
+                continue;
+            }
             let Some(target) = target.as_str() else {
                 return Err(Error::usage(format!(
                     "the --map file {shown} is not a valid map: the target of \"{header}\" \
@@ -169,6 +190,34 @@ pub fn render(mapping: &Mapping, settings: &Settings) -> String {
         }
     }
     text.push_str("\n[columns]\n");
+    // Several phone, email or country columns: the field and its columns,
+    // in priority order.
+    let lists = [
+        (
+            "phone",
+            mapping
+                .phones()
+                .iter()
+                .map(|s| s.column)
+                .collect::<Vec<_>>(),
+        ),
+        ("email", mapping.emails().iter().map(|s| s.column).collect()),
+        ("country", mapping.countries().to_vec()),
+    ];
+    let mut done: Vec<usize> = Vec::new();
+    for (field, columns) in lists {
+        let clash = (0..mapping.len())
+            .any(|i| !columns.contains(&i) && super::normalise_header(mapping.header(i)) == field);
+        if columns.len() < 2 || clash {
+            continue;
+        }
+        let quoted: Vec<String> = columns
+            .iter()
+            .map(|&i| toml_string(mapping.header(i)))
+            .collect();
+        text.push_str(&format!("{field} = [{}]\n", quoted.join(", ")));
+        done.extend(columns);
+    }
     let mut order: Vec<usize> = mapping.phones().iter().map(|s| s.column).collect();
     order.extend(mapping.emails().iter().map(|s| s.column));
     order.extend(mapping.countries().iter().copied());
@@ -177,7 +226,7 @@ pub fn render(mapping: &Mapping, settings: &Settings) -> String {
             order.push(i);
         }
     }
-    for i in order {
+    for i in order.into_iter().filter(|i| !done.contains(i)) {
         let header = mapping.header(i);
         if super::REPORT_COLUMNS.contains(&header.trim()) {
             continue;

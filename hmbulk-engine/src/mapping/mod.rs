@@ -1,44 +1,57 @@
-//! Column mapping: which contact field each input column fills. Takes the
-//! header, a [`Catalog`] and an optional `--map` file; gives a [`Mapping`] or
-//! one usage error listing every column it could not place, with a
-//! ready-to-paste `[columns]` block.
+//! Column mapping: which contact field each input column fills, and why.
+//! Takes the header, a [`Sample`] of the first rows, a [`Catalog`] and an
+//! optional `--map` file; gives a [`Mapping`] (the plan: each field's
+//! columns in priority order, each with its [`Why`]) or one usage error
+//! telling every problem at once.
 //!
 //! Precedence for one column: the `--map` file; then the report columns
 //! `_row`, `_error_code`, `_error` (exactly as written) and the read-only
-//! columns `id`, `created`, `updated`, `blocked` (ignored); then, in a file of
-//! a known layout ([`layouts`]), what the layout says, and a custom field by
-//! title or `custom:<id>` for the layout's other columns, which are otherwise
-//! ignored and named (in hmbulk's own export they are custom field titles,
-//! and one the account lacks is unknown); in any other file the built-in
-//! synonyms, then `custom:<id>`, then a custom field title.
+//! columns `id`, `created`, `updated`, `blocked` (ignored); `channel:`
+//! columns; in a file of a known layout ([`layouts`]), what the layout says,
+//! and a custom field by title or `custom:<id>` for the layout's other
+//! columns, which are otherwise ignored and named; in any other file a
+//! field's own name (`phone`, `sms_consent`), then a consent column's header
+//! words (consent is never a custom field by accident), then `custom:<id>`
+//! or a custom field title, then the evidence of header words and content
+//! ([`plan`]: [`words`], [`content`]).
 //!
 //! `phone`, `email` and `country` may come from several columns: they are
-//! kept in priority order (map file order; the layout's order; otherwise
-//! mobile/cell first, then plain phone, then the rest, left to right), and
-//! validation takes the first valid value of a row.
+//! kept in priority order (map file order; the layout's order; otherwise by
+//! kind — mobile, main, plain, home, work, other — then number, then left
+//! to right), and validation takes the first valid value of a row.
 //!
+//! Unknown columns are ignored and named, not a stop; the run stops (a
+//! usage error) for a column that is probably a custom field's title
+//! misspelt, a consent column whose values cannot be read, two `--map`
+//! columns for one single-valued field, and a file with no phone column.
 //! Offline (no credentials), a column that could be a custom field title
-//! cannot be checked: it is not an error, but named as unchecked.
+//! cannot be checked: it is named as unchecked.
 
+pub mod content;
 mod field;
 mod guess;
 pub mod layouts;
 mod lookup;
 mod map_file;
+mod plan;
 mod targets;
+mod words;
 
 use std::fmt;
 
 use crate::catalog::Catalog;
 use crate::channel::ChannelKind;
 use crate::error::{Error, Result};
+pub use content::{SAMPLE_ROWS, Sample};
 use field::{BUILT_IN, EMAIL_CONSENT, READ_ONLY_COLUMNS, REPORT_COLUMNS, field_of, rank};
 pub use field::{Field, normalise_header};
 pub use guess::{edit_distance, toml_string};
 pub use layouts::{LAYOUTS, Layout, Use};
 pub use lookup::Lookup;
 pub use map_file::{MapFile, Settings, for_error_report, path_beside, render};
-use targets::{check_map_targets, custom, resolve, targets_hint};
+pub use plan::Why;
+use plan::{Column, Decided};
+use targets::{check_map_targets, custom, resolve};
 
 /// What to do with one input column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +118,8 @@ pub struct Mapping {
     ignored_unknown: Vec<Unmapped>,
     unchecked: Vec<String>,
     source_row: Option<usize>,
+    /// Why each column fills its field (`None`: it fills none).
+    why: Vec<Option<Why>>,
 }
 
 /// What a mapping is for.
@@ -137,8 +152,26 @@ impl Mapping {
         map_file: Option<&MapFile>,
         ignore_unknown: bool,
     ) -> Result<Mapping> {
+        Mapping::build_with(
+            headers,
+            &Sample::default(),
+            catalog,
+            map_file,
+            ignore_unknown,
+        )
+    }
+
+    /// [`build`](Self::build) with the file's first rows as evidence.
+    pub fn build_with(
+        headers: &[String],
+        sample: &Sample,
+        catalog: &Catalog,
+        map_file: Option<&MapFile>,
+        ignore_unknown: bool,
+    ) -> Result<Mapping> {
         Mapping::build_for(
             headers,
+            sample,
             catalog,
             map_file,
             Purpose::Import {
@@ -152,6 +185,7 @@ impl Mapping {
     /// `uuid` needs no phone: a uuid column stands in for the phone column.
     pub fn build_for_updates(
         headers: &[String],
+        sample: &Sample,
         catalog: &Catalog,
         map_file: Option<&MapFile>,
         ignore_unknown: bool,
@@ -160,11 +194,12 @@ impl Mapping {
             ignore_unknown,
             uuid_for_phone: true,
         };
-        Mapping::build_for(headers, catalog, map_file, purpose)
+        Mapping::build_for(headers, sample, catalog, map_file, purpose)
     }
 
     fn build_for(
         headers: &[String],
+        sample: &Sample,
         catalog: &Catalog,
         map_file: Option<&MapFile>,
         purpose: Purpose,
@@ -184,31 +219,43 @@ impl Mapping {
             ignored_unknown: Vec::new(),
             unchecked: Vec::new(),
             source_row: None,
+            why: vec![None; headers.len()],
         };
-        let mut unknown = Vec::new();
+        let mut problems = Vec::new();
+        let mut placed: Vec<Placed> = (headers.iter().enumerate())
+            .map(|(i, header)| mapping.place(i, header, catalog, map_file))
+            .collect();
+        mapping.weigh_evidence(&mut placed, sample, catalog, &mut problems);
+        keep_one_per_field(headers, &mut placed, &mut problems);
         let mut multi: Vec<(Priority, Field, usize)> = Vec::new();
-        for (i, header) in headers.iter().enumerate() {
-            let mut placed = mapping.place(i, header, catalog, map_file);
+        for (i, (header, placed)) in headers.iter().zip(placed).enumerate() {
+            let mut placed = placed;
             if let Purpose::Lookup(lookup) = purpose {
                 placed = match placed {
                     _ if lookup.claimed.contains(&i) => Placed::Ignored(None),
-                    Placed::Target(Target::Field(f), _) if !(lookup.uses)(f) => {
+                    Placed::Target(Target::Field(f), ..) if !(lookup.uses)(f) => {
                         Placed::Ignored(Some(format!("not used by `hmbulk {}`", lookup.command)))
                     }
-                    Placed::Unchecked | Placed::Unknown => {
+                    Placed::Unchecked | Placed::Unknown | Placed::Refused(_) => {
                         Placed::Ignored(Some(format!("not used by `hmbulk {}`", lookup.command)))
                     }
                     placed => placed,
                 };
             }
             let target = match placed {
-                Placed::Target(target, priority) => {
+                Placed::Target(target, priority, why) => {
                     if let Target::Field(f) = target
                         && f.is_multi()
                     {
                         multi.push((priority, f, i));
                     }
+                    mapping.why[i] = Some(why);
                     target
+                }
+                Placed::Read(_) => Target::Ignore,
+                Placed::Refused(why) => {
+                    problems.push(why);
+                    Target::Ignore
                 }
                 Placed::Ignored(reason) => {
                     if let Some(reason) = reason {
@@ -217,6 +264,12 @@ impl Mapping {
                     Target::Ignore
                 }
                 Placed::Unchecked => {
+                    mapping.unchecked.push(header.clone());
+                    Target::Ignore
+                }
+                Placed::Unknown
+                    if !catalog.online && mapping.layout.is_none_or(|l| l.custom_fields) =>
+                {
                     mapping.unchecked.push(header.clone());
                     Target::Ignore
                 }
@@ -231,17 +284,23 @@ impl Mapping {
                             _ => guess::suggestions(header, catalog),
                         },
                     };
-                    if matches!(
-                        purpose,
-                        Purpose::Import {
-                            ignore_unknown: true,
-                            ..
+                    let close = targets::close_title(header, catalog);
+                    match (purpose, close) {
+                        (
+                            Purpose::Import {
+                                ignore_unknown: false,
+                                ..
+                            },
+                            Some(title),
+                        ) => problems.push(format!(
+                            "\"{header}\" is probably the custom field \"{title}\" misspelt; map \
+                             it in a --map file as `\"{header}\" = \"{title}\"` (or `= \"ignore\"`), \
+                             or pass --ignore-unknown to ignore it"
+                        )),
+                        _ => {
+                            mapping.ignore(header, "matches no field".into());
+                            mapping.ignored_unknown.push(u);
                         }
-                    ) {
-                        mapping.ignore(header, "matches no field (--ignore-unknown)".into());
-                        mapping.ignored_unknown.push(u);
-                    } else {
-                        unknown.push(u);
                     }
                     Target::Ignore
                 }
@@ -266,7 +325,38 @@ impl Mapping {
             }
             Purpose::Lookup(_) => false,
         };
-        mapping.checked(&unknown, catalog, needs_phone)
+        mapping.checked(problems, needs_phone)
+    }
+
+    /// Decide, from header words and content, every column placed as
+    /// [`Placed::Read`] ([`plan::decide`]).
+    fn weigh_evidence(
+        &mut self,
+        placed: &mut [Placed],
+        sample: &Sample,
+        catalog: &Catalog,
+        problems: &mut Vec<String>,
+    ) {
+        let columns: Vec<Column> = (placed.iter().enumerate())
+            .filter_map(|(i, p)| match p {
+                Placed::Read(reading) => Some(Column {
+                    index: i,
+                    header: &self.headers[i],
+                    reading: *reading,
+                }),
+                _ => None,
+            })
+            .collect();
+        let decided = plan::decide(&columns, sample, catalog, problems);
+        for (c, d) in columns.iter().zip(decided) {
+            placed[c.index] = match d {
+                Decided::Target { field, rank, why } => {
+                    Placed::Target(Target::Field(field), (2, rank.0, rank.1, c.index), why)
+                }
+                Decided::Ignored(reason) => Placed::Ignored(Some(reason)),
+                Decided::Unknown => Placed::Unknown,
+            };
+        }
     }
 
     /// Where column `i` goes, and its priority among columns of its field.
@@ -284,7 +374,7 @@ impl Mapping {
         if let Some((at, written)) = map_file.and_then(|m| m.entry(header)) {
             return match resolve(written, catalog) {
                 Ok(Target::Ignore) => Placed::Ignored(Some("the --map file says ignore".into())),
-                Ok(target) => Placed::Target(target, (0, at, 0, i)),
+                Ok(target) => Placed::Target(target, (0, at, 0, i), Why::MapFile),
                 Err(_) => Placed::Unchecked,
             };
         }
@@ -297,20 +387,28 @@ impl Mapping {
             return Placed::Ignored(None);
         }
         match Field::channel(header) {
-            Some(Ok(field)) => return Placed::Target(Target::Field(field), by_name(header)),
-            Some(Err(_)) => return Placed::Unknown,
+            Some(Ok(field)) => {
+                return Placed::Target(Target::Field(field), by_name(header), Why::Name);
+            }
+            Some(Err(why)) => {
+                return Placed::Refused(format!(
+                    "\"{header}\": {why}; write channel:phone or channel:email"
+                ));
+            }
             None => {}
         }
         if let Some(layout) = self.layout {
             return match layout.place(header) {
                 Some(place) => match field_of(place.used) {
-                    Some(f) => {
-                        Placed::Target(Target::Field(f), (1, place.priority.0, place.priority.1, i))
-                    }
+                    Some(f) => Placed::Target(
+                        Target::Field(f),
+                        (1, place.priority.0, place.priority.1, i),
+                        Why::Layout,
+                    ),
                     None => Placed::Ignored(Some(EMAIL_CONSENT_REASON.into())),
                 },
                 None => match custom(header, catalog) {
-                    Some(target) => Placed::Target(target, by_name(header)),
+                    Some(target) => Placed::Target(target, by_name(header), Why::CustomTitle),
                     None if layout.custom_fields && !catalog.online => Placed::Unchecked,
                     None if layout.custom_fields => Placed::Unknown,
                     None => Placed::Ignored(Some(format!("not used from this {}", layout.name))),
@@ -320,13 +418,43 @@ impl Mapping {
         if EMAIL_CONSENT.contains(&normalise_header(header).as_str()) {
             return Placed::Ignored(Some(EMAIL_CONSENT_REASON.into()));
         }
-        if let Some(field) = Field::built_in(header, true) {
-            return Placed::Target(Target::Field(field), by_name(header));
+        if let Some(field) = Field::built_in(header, false) {
+            return Placed::Target(Target::Field(field), by_name(header), Why::Name);
         }
-        match custom(header, catalog) {
-            Some(target) => Placed::Target(target, by_name(header)),
-            None if !catalog.online => Placed::Unchecked,
-            None => Placed::Unknown,
+        let reading = words::read(header);
+        if let words::Reading::Consent(
+            words::Consent::Sms | words::Consent::OptedOut | words::Consent::Marketing,
+        ) = reading
+        {
+            return Placed::Read(reading);
+        }
+        if let Some(target) = custom(header, catalog) {
+            let why = match targets::custom_id(header.trim()) {
+                Some(_) => Why::Name,
+                None => Why::CustomTitle,
+            };
+            return Placed::Target(target, by_name(header), why);
+        }
+        if let Some(id) = targets::custom_id(header.trim()) {
+            // `custom:<id>` names a target: one no field can take is wrong.
+            let why = match id {
+                Ok(id) => format!("custom:{id} is not a custom field of this account"),
+                Err(why) => why,
+            };
+            return Placed::Refused(format!(
+                "\"{header}\": {why} ({})",
+                targets::targets_hint(Some(catalog))
+            ));
+        }
+        match (reading, Field::built_in(header, true)) {
+            // A header of the old synonym list written as one word
+            // (`acceptssmsmarketing`, `primaryphone`).
+            (words::Reading::Nothing, Some(field)) => Placed::Target(
+                Target::Field(field),
+                by_name(header),
+                Why::Words("a known column name".into()),
+            ),
+            (reading, _) => Placed::Read(reading),
         }
     }
 
@@ -338,37 +466,14 @@ impl Mapping {
     }
 
     /// The mapping, or one usage error telling every problem at once:
-    /// `unknown` columns, fields two columns fill, no phone column.
-    fn checked(
-        self,
-        unknown: &[Unmapped],
-        catalog: &Catalog,
-        needs_phone: bool,
-    ) -> Result<Mapping> {
-        let mut problems = Vec::new();
-        if !unknown.is_empty() {
-            let lines: Vec<String> = unknown.iter().map(|u| format!("  {u}")).collect();
-            let guesses: Vec<(String, Option<String>)> = unknown
-                .iter()
-                .map(|u| (u.header.clone(), u.suggestions.first().cloned()))
-                .collect();
-            problems.push(format!(
-                "{} could not be placed:\n{}\n  ({})\n\nTo import this file, save these lines \
-                 as map.toml, change \"ignore\" to a field where a column holds one, and run \
-                 again with --map map.toml (or pass --ignore-unknown to skip them all):\n\n{}",
-                count(unknown.len(), "column"),
-                lines.join("\n"),
-                targets_hint(Some(catalog)),
-                guess::paste_block(&guesses)
-            ));
-        }
-        problems.extend(self.duplicate_targets());
+    /// `problems` found on the way, no phone column.
+    fn checked(self, mut problems: Vec<String>, needs_phone: bool) -> Result<Mapping> {
         if needs_phone && self.phones.is_empty() {
             problems.push(format!(
-                "no column holds the phone number, and every contact needs one; name a \
-                 column phone, mobile or cell, or map one in a --map file as \
-                 `\"<header>\" = \"phone\"` (in --mode update or upsert a uuid column \
-                 will do instead; columns found: {})",
+                "no column holds the phone number, by its header or its content, and every \
+                 contact needs one; name a column phone, mobile or cell, or map one in a \
+                 --map file as `\"<header>\" = \"phone\"` (in --mode update or upsert a uuid \
+                 column will do instead; columns found: {})",
                 quoted_list(&self.headers)
             ));
         }
@@ -479,34 +584,58 @@ impl Mapping {
         &self.unchecked
     }
 
-    /// One message per single-valued field that two or more columns fill.
-    fn duplicate_targets(&self) -> Vec<String> {
-        let mut by_field: Vec<(Field, Vec<&str>)> = Vec::new();
-        for (i, target) in self.targets.iter().enumerate() {
-            let Target::Field(field) = *target else {
-                continue;
-            };
-            if field.is_multi() || matches!(field, Field::Channel(_)) {
-                continue;
-            }
-            match by_field.iter_mut().find(|(f, _)| *f == field) {
-                Some((_, columns)) => columns.push(self.header(i)),
-                None => by_field.push((field, vec![self.header(i)])),
-            }
-        }
-        by_field
-            .into_iter()
-            .filter(|(_, columns)| columns.len() > 1)
-            .map(|(field, columns)| {
-                let last = columns[columns.len() - 1];
-                let both = if columns.len() == 2 { "both" } else { "all" };
-                format!(
-                    "columns {} {both} fill {field}; keep one of them, or say in a --map \
-                     file which to use and which to skip, e.g. `\"{last}\" = \"ignore\"`",
-                    quoted_list(&columns)
-                )
-            })
+    /// Why column `i` fills its field (`None`: it fills none).
+    pub fn why(&self, i: usize) -> Option<&Why> {
+        self.why.get(i).and_then(Option::as_ref)
+    }
+
+    /// The columns placed by a guess (content only): a plan with any asks
+    /// before it runs, or stops off a terminal.
+    pub fn guesses(&self) -> Vec<usize> {
+        (0..self.len())
+            .filter(|&i| self.why(i).is_some_and(Why::is_guess))
             .collect()
+    }
+}
+
+/// Of several columns for one single-valued field, keep the one of highest
+/// priority (map file, layout, field name, header words; then left to
+/// right) and ignore the others, naming it; two from the map file are a
+/// problem: the map must say which.
+fn keep_one_per_field(headers: &[String], placed: &mut [Placed], problems: &mut Vec<String>) {
+    let mut by_field: Vec<(Field, Vec<(Priority, usize)>)> = Vec::new();
+    for (i, p) in placed.iter().enumerate() {
+        let Placed::Target(Target::Field(field), priority, _) = p else {
+            continue;
+        };
+        if field.is_multi() || matches!(field, Field::Channel(_)) {
+            continue;
+        }
+        match by_field.iter_mut().find(|(f, _)| f == field) {
+            Some((_, columns)) => columns.push((*priority, i)),
+            None => by_field.push((*field, vec![(*priority, i)])),
+        }
+    }
+    for (field, mut columns) in by_field.into_iter().filter(|(_, c)| c.len() > 1) {
+        columns.sort();
+        let from_map: Vec<&str> = (columns.iter())
+            .filter(|(p, _)| p.0 == 0)
+            .map(|(_, i)| headers[*i].as_str())
+            .collect();
+        if from_map.len() > 1 {
+            let last = from_map[from_map.len() - 1];
+            let both = if from_map.len() == 2 { "both" } else { "all" };
+            problems.push(format!(
+                "columns {} {both} fill {field}; keep one of them, or say in the --map \
+                 file which to use and which to skip, e.g. `\"{last}\" = \"ignore\"`",
+                quoted_list(&from_map)
+            ));
+            continue;
+        }
+        let kept = &headers[columns[0].1];
+        for &(_, i) in &columns[1..] {
+            placed[i] = Placed::Ignored(Some(format!("\"{kept}\" gives {field}")));
+        }
     }
 }
 
@@ -514,7 +643,11 @@ const EMAIL_CONSENT_REASON: &str = "email-marketing consent, which is not SMS co
 
 /// Where one column goes.
 enum Placed {
-    Target(Target, Priority),
+    Target(Target, Priority, Why),
+    /// To be decided from header words and content ([`plan`]).
+    Read(words::Reading),
+    /// A header that names a target no field can take: the run stops.
+    Refused(String),
     /// Not used; the reason is named in the summary (none for report and
     /// read-only columns).
     Ignored(Option<String>),

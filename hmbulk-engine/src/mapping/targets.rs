@@ -104,3 +104,21 @@ fn custom_field(id: i64, catalog: &Catalog) -> std::result::Result<Target, Strin
         Err(format!("custom:{id} is not a custom field of this account"))
     }
 }
+
+/// The custom field title `header` is probably a misspelling of (one edit
+/// for titles of four to seven letters, two for longer ones; case, spaces
+/// and punctuation do not count), if any. Online only: offline there are
+/// no titles.
+pub(super) fn close_title<'c>(header: &str, catalog: &'c Catalog) -> Option<&'c str> {
+    let key = super::normalise_header(header);
+    catalog.fields.iter().find_map(|f| {
+        let title = super::normalise_header(&f.title);
+        let allowed = match title.chars().count() {
+            0..=3 => 0,
+            4..=7 => 1,
+            _ => 2,
+        };
+        let d = super::edit_distance(&key, &title);
+        (d > 0 && d <= allowed).then_some(f.title.as_str())
+    })
+}

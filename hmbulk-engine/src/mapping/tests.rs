@@ -68,3 +68,162 @@ fn mobile_comes_before_phone_before_home() {
     assert_eq!(rank("email"), 1);
     assert_eq!(rank("workemail"), 2);
 }
+
+fn with_rows(headers: &[&str], rows: &[&[&str]]) -> Result<Mapping> {
+    let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+    let sample = Sample::new(
+        rows.iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect(),
+    );
+    Mapping::build_with(&headers, &sample, &Catalog::offline(), None, false)
+}
+
+fn reasons(m: &Mapping) -> Vec<(&str, Vec<&str>)> {
+    m.ignored_by_reason()
+}
+
+#[test]
+fn content_refuses_a_header_reading() {
+    let m = with_rows(
+        &["Mobile", "First Name", "Home Country", "Country"],
+        &[
+            &["+1 415 555 0101", "2024-01-05", "Cook", "Frankreich"],
+            &["+1 415 555 0102", "2023-11-30", "Kings", "Türkei"],
+        ],
+    )
+    .unwrap();
+    assert_eq!(m.column(Field::First), None, "dates are no first names");
+    assert_eq!(m.countries(), [3], "counties are no countries");
+    let refused = reasons(&m);
+    assert!(
+        refused
+            .iter()
+            .any(|(r, h)| r.contains("dates") && h == &["First Name"]),
+        "{refused:?}"
+    );
+    assert!(
+        refused
+            .iter()
+            .any(|(r, h)| r.contains("not countries") && h == &["Home Country"]),
+        "{refused:?}"
+    );
+}
+
+#[test]
+fn content_finds_phones_and_emails_no_header_names_as_guesses() {
+    let m = with_rows(
+        &["Kontakt", "Adresse", "Notiz"],
+        &[
+            &["+49 151 23456789", "a@example.de", "x"],
+            &["0151 2345678", "b@example.de", "y"],
+            &["+49 30 1234567", "c@example.de", "z"],
+        ],
+    )
+    .unwrap();
+    assert_eq!(m.column(Field::Phone), Some(0));
+    assert_eq!(m.column(Field::Email), Some(1));
+    assert_eq!(m.guesses(), [0, 1]);
+    assert!(matches!(m.why(0), Some(Why::Content(_))));
+}
+
+#[test]
+fn priority_is_by_kind_and_fax_is_never_a_phone() {
+    let m = with_rows(
+        &[
+            "Home Phone",
+            "Fax",
+            "Work Phone",
+            "Mobile",
+            "Phone",
+            "Email 2",
+            "Email",
+        ],
+        &[],
+    )
+    .unwrap();
+    let phones: Vec<&str> = m.phones().iter().map(|s| m.header(s.column)).collect();
+    assert_eq!(phones, ["Mobile", "Phone", "Home Phone", "Work Phone"]);
+    let emails: Vec<&str> = m.emails().iter().map(|s| m.header(s.column)).collect();
+    assert_eq!(emails, ["Email", "Email 2"]);
+    assert!(m.guesses().is_empty());
+}
+
+#[test]
+fn nom_and_nombre_are_read_beside_their_neighbours() {
+    let m = with_rows(&["Prénom", "Nom", "Portable"], &[]).unwrap();
+    assert_eq!(m.column(Field::Last), Some(1));
+    let m = with_rows(&["Nom", "Portable"], &[]).unwrap();
+    assert_eq!(m.column(Field::DisplayName), Some(0));
+    let m = with_rows(&["Nombre", "Apellidos", "Móvil"], &[]).unwrap();
+    assert_eq!(m.column(Field::First), Some(0));
+    // A `Nom` holding the first and last names together is the whole name.
+    let m = with_rows(
+        &["Nom", "Prénom", "Nom (E)", "Portable"],
+        &[
+            &["Ada Lovelace", "Ada", "Lovelace", "+33 6 12 34 56 78"],
+            &["Marie Curie", "Marie", "Curie", "+33 6 12 34 56 79"],
+        ],
+    )
+    .unwrap();
+    assert_eq!(m.column(Field::DisplayName), Some(0));
+    assert_eq!(m.column(Field::Last), Some(2));
+}
+
+#[test]
+fn consent_is_mapped_or_the_run_stops_naming_it() {
+    let m = with_rows(
+        &["Phone", "SMS subscriber status", "Email subscriber status"],
+        &[&["+1 415 555 0101", "Unsubscribed", "Subscribed"]],
+    )
+    .unwrap();
+    assert_eq!(m.column(Field::SmsConsent), Some(1));
+    assert!(
+        reasons(&m)
+            .iter()
+            .any(|(r, h)| r.contains("email") && h == &["Email subscriber status"])
+    );
+    let err = with_rows(
+        &["Phone", "SMS Opt-in"],
+        &[&["+1 415 555 0101", "maybe later"]],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("\"SMS Opt-in\"") && err.contains("\"maybe later\""),
+        "{err}"
+    );
+    // --ignore-unknown does not drop it.
+    let headers: Vec<String> = ["Phone", "Unsubscribed"].map(String::from).to_vec();
+    let m = Mapping::build(&headers, &Catalog::offline(), None, true).unwrap();
+    assert_eq!(m.column(Field::OptedOut), Some(1));
+}
+
+#[test]
+fn the_rendered_map_reads_back_to_the_same_plan() {
+    let m = with_rows(
+        &[
+            "Telefon geschäftlich",
+            "Mobiltelefon",
+            "E-Mail-Adresse",
+            "SMS ok",
+            "Vorname",
+        ],
+        &[],
+    )
+    .unwrap();
+    let text = render(&m, &Settings::default());
+    assert!(
+        text.contains("phone = [\"Mobiltelefon\", \"Telefon geschäftlich\"]"),
+        "{text}"
+    );
+    assert!(text.contains("\"SMS ok\" = \"sms_consent\""), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("map.toml");
+    std::fs::write(&path, &text).unwrap();
+    let map = MapFile::load(&path).unwrap();
+    let again = Mapping::build(m.headers(), &Catalog::offline(), Some(&map), false).unwrap();
+    assert_eq!(again.phones(), m.phones());
+    assert_eq!(again.column(Field::SmsConsent), Some(3));
+    assert!(matches!(again.why(1), Some(Why::MapFile)));
+}

@@ -4,6 +4,7 @@
 //! its usage, its `Args` and `run`; a stopped run's journal is in
 //! [`resume`], what is printed in [`summary`], `--create-tags` in [`tags`].
 
+mod confirm;
 mod resume;
 pub(crate) mod summary;
 mod tags;
@@ -17,6 +18,7 @@ use crate::exit::{Exit, Failure, Outcome};
 use crate::input_file::InputFile;
 use crate::run_report;
 use crate::sandbox::Sandbox;
+use confirm::{Answer, confirm};
 use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::api::Client;
 use hmbulk_engine::batch::{Halt, Merge, Mode, Strategy};
@@ -26,7 +28,9 @@ use hmbulk_engine::contact::{BlankPolicy, Validator};
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::RowReader;
 use hmbulk_engine::journal;
-use hmbulk_engine::mapping::{self, Field, MapFile, Mapping, Settings, layouts};
+use hmbulk_engine::mapping::{
+    self, Field, MapFile, Mapping, SAMPLE_ROWS, Sample, Settings, layouts,
+};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::{self, ImportSettings, OnDuplicate};
 use hmbulk_engine::progress::Progress;
@@ -85,7 +89,9 @@ pub struct InputArgs {
     /// Field delimiter (default: sniffed among , ; tab |).
     #[arg(long, value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
-    /// Ignore columns that match no field instead of stopping (each is named).
+    /// Ignore a column that looks like a misspelt custom field title instead
+    /// of stopping (columns that match no field are always ignored and
+    /// named; consent columns are never ignored).
     #[arg(long)]
     pub ignore_unknown: bool,
     /// Create the tags the file names that the account does not have (once
@@ -210,7 +216,10 @@ const DEFAULT_REGION: &str = "US";
 pub fn run(args: Args) -> Outcome {
     let dry_run = args.dry_run;
     let input = InputFile::new(&args.input.file, args.input.create_tags)?;
-    let reader = input.config(args.input.delimiter).reader()?;
+    let mut reader = input.config(args.input.delimiter).reader()?;
+    // The first rows, read ahead: the mapper's evidence (given again to
+    // the pipeline).
+    let sample = Sample::new(reader.peek(SAMPLE_ROWS));
     let paths = ReportPaths::for_input(input.report_base(), args.input.report_dir.as_deref());
     if let Some(file) = input.file() {
         let reports = [
@@ -257,6 +266,7 @@ pub fn run(args: Args) -> Outcome {
         found_map,
         region,
         phones,
+        sample,
     };
     // From here on tags and contacts may be written: the exit code of a
     // failure depends on whether any were.
@@ -275,6 +285,8 @@ struct Prepared {
     found_map: Option<PathBuf>,
     region: String,
     phones: PhoneNormaliser,
+    /// The file's first rows, the mapper's evidence.
+    sample: Sample,
 }
 
 /// The run from the account's catalog on: map the columns, create tags,
@@ -290,39 +302,43 @@ fn import(
     let shown = p.input.shown();
     let in_file = |e: Error| Error::input(shown, format!("{}: {e}", shown.display()));
     // A dry run goes on offline at once when the API is out of reach.
-    let (mut catalog, offline_note) = match client {
+    let (catalog, offline_note) = match client {
         Some(c) if dry_run => c.catalog_or_offline()?,
         Some(c) => (c.catalog()?, None),
         None => (Catalog::offline(), None),
     };
     // In update and upsert a uuid column may stand in for the phone.
     let uuid_for_phone = args.mode != Mode::Create;
-    let build = match uuid_for_phone {
-        true => Mapping::build_for_updates,
-        false => Mapping::build,
+    let build = |map_file: Option<&MapFile>| {
+        let build = match uuid_for_phone {
+            true => Mapping::build_for_updates,
+            false => Mapping::build_with,
+        };
+        build(
+            p.reader.headers(),
+            &p.sample,
+            &catalog,
+            map_file,
+            args.input.ignore_unknown,
+        )
+        .map_err(|e| match (&offline_note, catalog.online) {
+            (Some(why), false) => in_file(Error::usage(format!("{e}\n({why})"))),
+            _ => in_file(e),
+        })
     };
-    let mapping = build(
-        p.reader.headers(),
-        &catalog,
-        p.map_file.as_ref(),
-        args.input.ignore_unknown,
-    )
-    .map_err(|e| match (&offline_note, catalog.online) {
-        (Some(why), false) => in_file(Error::usage(format!("{e}\n({why})"))),
-        _ => in_file(e),
-    })?;
+    let mut mapping = build(p.map_file.as_ref())?;
     let titles = p.reader.title_lines().map(|(lines, header)| {
         format!(
             "the header is on line {header}: the {} above it, a report's title, were skipped",
             mapping::count(lines as usize, "line")
         )
     });
-    let tags_mode = tags_mode(args, p.map_file.as_ref(), &mapping)?;
+    let mut tags_mode = tags_mode(args, p.map_file.as_ref(), &mapping)?;
     if !quiet {
         print_mapping(&mapping, p.found_map.as_deref(), tags_mode);
         titles.iter().for_each(|note| eprintln!("{note}"));
     }
-    let settings = Settings {
+    let mut settings = Settings {
         default_region: Some(p.region.to_ascii_uppercase()),
         layout: mapping.layout().map(|l| l.id.to_string()),
         source: p
@@ -332,6 +348,16 @@ fn import(
             .map(|n| n.to_string_lossy().into_owned()),
         tags_mode: Some(tags_mode.to_string()),
     };
+    // A plan that needed guesses is confirmed first (or stops).
+    if let Answer::Edited(map) = confirm(&mapping, &settings).map_err(in_file)? {
+        mapping = build(Some(&map))?;
+        tags_mode = self::tags_mode(args, Some(&map), &mapping)?;
+        settings.tags_mode = Some(tags_mode.to_string());
+        if !quiet {
+            print_mapping(&mapping, Some(map.path()), tags_mode);
+        }
+    }
+    let mut catalog = catalog;
     if let Some(dir) = &args.input.report_dir {
         std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
     }

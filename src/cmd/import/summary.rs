@@ -12,7 +12,7 @@ use crate::output;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::contact::tags::TagsMode;
 use hmbulk_engine::error::Result;
-use hmbulk_engine::mapping::{Field, Mapping, quoted_list};
+use hmbulk_engine::mapping::{Field, Mapping, Target, quoted_list};
 use hmbulk_engine::report::{IgnoredColumn, NO_ROWS, Summary};
 
 /// The first lines of output: the layout recognised and where each field
@@ -51,9 +51,12 @@ pub(super) fn print_mapping(mapping: &Mapping, found_map: Option<&Path>, tags: T
     match mapping.layout() {
         Some(layout) => eprintln!("layout: {} — {}", layout.name, from.join("; ")),
         None => eprintln!(
-            "layout: none recognised, columns matched by their names — {}",
+            "layout: none recognised, columns read by their header words and content — {}",
             from.join("; ")
         ),
+    }
+    for line in plan_lines(mapping) {
+        eprintln!("{line}");
     }
     if let Some(path) = found_map {
         eprintln!(
@@ -70,6 +73,65 @@ pub(super) fn print_mapping(mapping: &Mapping, found_map: Option<&Path>, tags: T
             quoted_list(mapping.unchecked())
         );
     }
+}
+
+/// The plan: one line per field, its columns in priority order, each with
+/// why (`  phone          "Mobile" (header word: mobile phone), then …`).
+pub(super) fn plan_lines(mapping: &Mapping) -> Vec<String> {
+    let mut fields: Vec<(Field, Vec<usize>)> = Vec::new();
+    let multi = [
+        (
+            Field::Phone,
+            mapping
+                .phones()
+                .iter()
+                .map(|s| s.column)
+                .collect::<Vec<_>>(),
+        ),
+        (
+            Field::Email,
+            mapping.emails().iter().map(|s| s.column).collect(),
+        ),
+    ];
+    fields.extend(multi.into_iter().filter(|(_, c)| !c.is_empty()));
+    for i in 0..mapping.len() {
+        let Target::Field(field) = mapping.target(i) else {
+            continue;
+        };
+        if matches!(field, Field::Phone | Field::Email | Field::Country) {
+            continue;
+        }
+        match fields.iter_mut().find(|(f, _)| *f == field) {
+            Some((_, columns)) => columns.push(i),
+            None => fields.push((field, vec![i])),
+        }
+    }
+    if !mapping.countries().is_empty() {
+        fields.push((Field::Country, mapping.countries().to_vec()));
+    }
+    fields
+        .iter()
+        .map(|(field, columns)| {
+            let each: Vec<String> = columns
+                .iter()
+                .map(|&i| match mapping.why(i) {
+                    Some(why) => format!("\"{}\" ({why})", mapping.header(i)),
+                    None => format!("\"{}\"", mapping.header(i)),
+                })
+                .collect();
+            let meaning = match field {
+                Field::SmsConsent => " — no = opted out",
+                Field::MarketingConsent => " — no = opted out, yes leaves the contact as it is",
+                Field::OptedOut => " — yes = opted out",
+                _ => "",
+            };
+            format!(
+                "  {:<17} {}{meaning}",
+                field.to_string(),
+                each.join(", then ")
+            )
+        })
+        .collect()
 }
 
 /// `"A", then "B", then "C"`.
@@ -145,6 +207,12 @@ pub(super) fn print_summary(
         );
     }
     line += &format!(", {} failed", s.rows_failed);
+    if s.dry_run && !s.unchecked_columns.is_empty() {
+        line += &format!(
+            " — {} not checked (no credentials): an import may still stop on them",
+            hmbulk_engine::mapping::count(s.unchecked_columns.len(), "column")
+        );
+    }
     if !s.dry_run {
         line += &format!(" — {} requests in {:.1}s", s.requests, s.elapsed_s);
     }
