@@ -31,6 +31,7 @@ mod test_sandbox;
 mod test_status;
 mod test_tags;
 mod test_unchanged;
+mod test_unclosed_quote;
 mod test_unconfirmed;
 mod test_validate;
 mod test_vcard;

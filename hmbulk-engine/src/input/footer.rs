@@ -13,8 +13,9 @@ use crate::title_lines::{MAX_FOOTER_LINES, is_footer};
 pub(super) enum Next {
     /// The record the reader has just read (its fields, not yet decoded).
     Current,
-    /// A record held back and given now, decoded.
-    Held(Vec<String>),
+    /// A record held back and given now, decoded, with its problem
+    /// ([`super::Record::problem`]).
+    Held(Vec<String>, Option<String>),
     /// The end of the file.
     End,
 }
@@ -22,8 +23,8 @@ pub(super) enum Next {
 impl RowReader {
     /// The next data record, footer lines at the end of the file skipped.
     pub(super) fn next_data(&mut self) -> Result<Next> {
-        if let Some(cells) = self.footer.replay.pop_front() {
-            return Ok(Next::Held(cells));
+        if let Some((cells, problem)) = self.footer.replay.pop_front() {
+            return Ok(Next::Held(cells, problem));
         }
         if let Some(e) = self.footer.error.take() {
             return Err(e);
@@ -32,6 +33,7 @@ impl RowReader {
             match self.read_nonblank() {
                 Ok(true)
                     if self.footer.held.len() < MAX_FOOTER_LINES
+                        && self.records.cut.is_none()
                         && is_footer(self.records.fields()) =>
                 {
                     let cells = self.decode_record();
@@ -40,7 +42,7 @@ impl RowReader {
                 Ok(true) if self.footer.held.is_empty() => return Ok(Next::Current),
                 Ok(true) => {
                     // Rows after them: the held lines were rows too.
-                    let current = self.decode_record();
+                    let current = (self.decode_record(), self.cut_problem());
                     return Ok(self.give_back(Some(current)));
                 }
                 Ok(false) => {
@@ -63,11 +65,13 @@ impl RowReader {
     }
 
     /// The held lines (and `then`) given back as rows: the first now.
-    fn give_back(&mut self, then: Option<Vec<String>>) -> Next {
+    fn give_back(&mut self, then: Option<(Vec<String>, Option<String>)>) -> Next {
         let replay = &mut self.footer.replay;
-        replay.extend(self.footer.held.drain(..));
+        replay.extend(self.footer.held.drain(..).map(|cells| (cells, None)));
         replay.extend(then);
-        replay.pop_front().map_or(Next::End, Next::Held)
+        replay
+            .pop_front()
+            .map_or(Next::End, |(cells, problem)| Next::Held(cells, problem))
     }
 
     /// The footer lines skipped at the end of the file, each as its text
@@ -79,15 +83,16 @@ impl RowReader {
 
     /// The next record as a [`Record`] (the iterator's way).
     pub(super) fn next_record(&mut self) -> Result<Option<Record>> {
-        let cells = match self.next_data()? {
-            Next::Current => self.decode_record(),
-            Next::Held(cells) => cells,
+        let (cells, problem) = match self.next_data()? {
+            Next::Current => (self.decode_record(), self.cut_problem()),
+            Next::Held(cells, problem) => (cells, problem),
             Next::End => return Ok(None),
         };
         self.rows += 1;
         Ok(Some(Record {
             row: self.rows,
             cells,
+            problem,
         }))
     }
 }
@@ -104,8 +109,8 @@ impl Footer {
 pub(super) struct Footer {
     /// Footer-like lines read, not yet known to end the file.
     held: Vec<Vec<String>>,
-    /// Records to give before reading on.
-    replay: std::collections::VecDeque<Vec<String>>,
+    /// Records to give before reading on, with their problems.
+    replay: std::collections::VecDeque<(Vec<String>, Option<String>)>,
     /// A read error met while lines were held: given after them.
     error: Option<crate::error::Error>,
     /// The footer lines skipped, as their text.
@@ -194,7 +199,7 @@ mod tests {
     /// A read error after a held line: the line is a row, then the error.
     #[test]
     fn a_read_error_after_a_held_line_comes_after_it() {
-        let broken = format!("\"{}", "x".repeat(1 << 20));
+        let broken = "x".repeat(1 << 20);
         let text = format!("{HEADER}A,1,\n{FOOTER}{broken}\n");
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.csv");
