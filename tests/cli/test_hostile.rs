@@ -398,8 +398,14 @@ fn a_server_echoing_the_credentials_never_gets_them_printed_or_written() {
                 .unwrap()
                 .trim_start_matches("Bearer ");
             secrets.push(token.to_string());
-            if let Some((_, signature)) = token.rsplit_once('.') {
+            // Its parts too: `header.payload` and the payload (the secret
+            // id in base64) stayed when the signature went first (issue 22).
+            if let Some((signed, signature)) = token.rsplit_once('.') {
                 secrets.push(signature.to_string());
+                secrets.push(signed.to_string());
+                if let Some((_, payload)) = signed.split_once('.') {
+                    secrets.push(payload.to_string());
+                }
             }
         }
         for s in &secrets {
