@@ -601,6 +601,22 @@ impl RawRecords {
 /// A header must name every column, once, and be a header at all.
 fn check_headers(path: &Path, headers: &[String]) -> Result<()> {
     let file = path.display();
+    // A credentials or environment file given by mistake: its lines are
+    // never echoed (the column names would be its secrets).
+    if let Some(name) = headers
+        .iter()
+        .find(|h| crate::redact::is_setting_line(h))
+        .and_then(|h| crate::redact::setting_name(h))
+    {
+        return Err(Error::input(
+            path,
+            format!(
+                "{file} looks like a credentials or environment file, not a spreadsheet: \
+                 its first line sets {name} (the file's text is not shown); give the CSV \
+                 export of the contacts"
+            ),
+        ));
+    }
     for (i, h) in headers.iter().enumerate() {
         if h.trim().is_empty() {
             return Err(Error::input(

@@ -153,6 +153,32 @@ fn replace_as_value(text: &str, secret: &str) -> Option<String> {
     })
 }
 
+/// The name a `NAME=value` line sets (`HEYMARKET_API_KEY=…`, `key = "…"`,
+/// `export KEY=…`): the setting of an environment or credentials file,
+/// which may hold a credential. A message about such a line shows this
+/// name (at most 64 characters), never the line.
+pub fn setting_name(line: &str) -> Option<&str> {
+    let (name, _) = line.split_once('=')?;
+    let name = name.trim();
+    let name = name.strip_prefix("export ").unwrap_or(name).trim();
+    let name = name.trim_matches(['"', '\'']);
+    (!name.is_empty() && name.len() <= 64).then_some(name)
+}
+
+/// Does `cell` look like a line of an environment or credentials file:
+/// `NAME=value`, the name a word (letters, digits, `_`, `.`, `-`), the
+/// value not empty? Such a cell is never echoed ([`setting_name`]).
+pub fn is_setting_line(cell: &str) -> bool {
+    let word = |n: &str| {
+        n.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+    };
+    let value = cell
+        .split_once('=')
+        .map(|(_, v)| v.trim_matches([' ', '"', '\'']));
+    setting_name(cell).is_some_and(word) && value.is_some_and(|v| !v.is_empty())
+}
+
 /// [`clean`] into an owned string, for `map_err` and the like.
 pub fn cleaned(text: impl AsRef<str>) -> String {
     clean(text.as_ref()).into_owned()

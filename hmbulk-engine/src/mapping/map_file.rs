@@ -69,10 +69,7 @@ impl MapFile {
                 .count()
                 + 1;
             let line = text.lines().nth(line_no - 1).unwrap_or("");
-            let key = line
-                .split_once('=')
-                .map(|(k, _)| k.trim().trim_matches(['"', '\'']))
-                .filter(|k| !k.is_empty() && k.len() <= 64)
+            let key = crate::redact::setting_name(line)
                 .map(|k| format!(" (key {k:?})"))
                 .unwrap_or_default();
             Error::usage(format!(
