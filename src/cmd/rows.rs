@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use crate::cmd::import::summary::print_places;
 use crate::cmd::import::{parse_delimiter, phones_for, refuse_overwriting};
 use crate::exit::Exit;
+use crate::input_file::InputFile;
 use crate::sandbox::Sandbox;
-use hmbulk_engine::config::Config;
 use hmbulk_engine::error::Result;
 use hmbulk_engine::input::RowReader;
 use hmbulk_engine::mapping::{Field, MapFile, Mapping, quoted_list};
@@ -64,7 +64,13 @@ impl FileArgs {
     /// Open the file for `command`, whose reports are
     /// `<stem>.<command>.results.csv` … (never an import's).
     pub fn open(&self, command: &str) -> Result<Opened> {
-        let reader = self.reader()?;
+        self.open_from(command, &InputFile::new(&self.file, false)?)
+    }
+
+    /// [`FileArgs::open`], reading `input` (a pipe copied for a command
+    /// that reads the file twice, [`InputFile::new`]).
+    pub fn open_from(&self, command: &str, input: &InputFile) -> Result<Opened> {
+        let reader = input.config(self.delimiter).reader()?;
         let paths = ReportPaths::for_command(&self.file, self.report_dir.as_deref(), command);
         refuse_overwriting(&self.file, &[&paths.results, &paths.errors, &paths.summary])?;
         let map_file = self.map.as_deref().map(MapFile::load).transpose()?;
@@ -81,9 +87,9 @@ impl FileArgs {
         })
     }
 
-    /// A reader from the file's first row (for a pass that counts).
-    pub fn reader(&self) -> Result<RowReader> {
-        Config::new(&self.file).delimiter(self.delimiter).reader()
+    /// A reader of `input` from its first row (for a pass that counts).
+    pub fn reader(&self, input: &InputFile) -> Result<RowReader> {
+        input.config(self.delimiter).reader()
     }
 }
 
