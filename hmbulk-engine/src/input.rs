@@ -617,6 +617,10 @@ fn check_headers(path: &Path, headers: &[String]) -> Result<()> {
             ),
         ));
     }
+    // Each name seen, by its ASCII-lowercased text: one look-up a column,
+    // whatever the width (a 60,000-column header took 20 s compared pairwise).
+    let mut seen: std::collections::HashMap<String, usize> =
+        std::collections::HashMap::with_capacity(headers.len());
     for (i, h) in headers.iter().enumerate() {
         if h.trim().is_empty() {
             return Err(Error::input(
@@ -629,10 +633,7 @@ fn check_headers(path: &Path, headers: &[String]) -> Result<()> {
                 ),
             ));
         }
-        if let Some(j) = headers[..i]
-            .iter()
-            .position(|other| other.trim().eq_ignore_ascii_case(h.trim()))
-        {
+        if let Some(&j) = seen.get(&h.trim().to_ascii_lowercase()) {
             return Err(Error::input(
                 path,
                 format!(
@@ -644,6 +645,7 @@ fn check_headers(path: &Path, headers: &[String]) -> Result<()> {
                 ),
             ));
         }
+        seen.insert(h.trim().to_ascii_lowercase(), i);
     }
     if let Some(data) = headers.iter().find(|h| looks_like_data(h)) {
         return Err(Error::input(

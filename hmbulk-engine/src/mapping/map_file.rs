@@ -165,11 +165,12 @@ pub fn render(mapping: &Mapping, settings: &Settings) -> String {
     let mut order: Vec<usize> = mapping.phones().iter().map(|s| s.column).collect();
     order.extend(mapping.emails().iter().map(|s| s.column));
     order.extend(mapping.countries().iter().copied());
-    for i in 0..mapping.len() {
-        if !order.contains(&i) {
-            order.push(i);
-        }
-    }
+    // Linear in the columns, however many (a 60,000-column header).
+    let mut placed = vec![false; mapping.len()];
+    order.iter().for_each(|&i| placed[i] = true);
+    order.extend((0..mapping.len()).filter(|&i| !placed[i]));
+    let unchecked: std::collections::HashSet<&str> =
+        mapping.unchecked().iter().map(String::as_str).collect();
     for i in order {
         let header = mapping.header(i);
         if super::REPORT_COLUMNS.contains(&header.trim()) {
@@ -177,7 +178,7 @@ pub fn render(mapping: &Mapping, settings: &Settings) -> String {
         }
         let target = match mapping.target(i) {
             Target::Field(field) => field.to_string(),
-            Target::Ignore => match mapping.unchecked().iter().any(|h| h == header) {
+            Target::Ignore => match unchecked.contains(header) {
                 // A title nobody could check offline: keep it as a title.
                 true => header.to_string(),
                 false => "ignore".to_string(),
