@@ -322,3 +322,39 @@ fn rows_written_without_their_channels_at_a_stop_get_them_on_resume_without_a_se
         );
     }
 }
+
+/// A run that fails before it sends anything leaves no journal, and a
+/// journal that records nothing sent (a run killed before its first batch)
+/// does not stop the next run (issue 22: a report that could not be
+/// written, exit 2, left a journal; the next run refused with "stopped
+/// before it finished").
+#[test]
+fn a_run_that_sent_nothing_leaves_no_journal_in_the_way() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    // A name whose reports' names are too long for the file system (255
+    // bytes), but not the journal's: the run stops before sending.
+    let stem = "p".repeat(245);
+    let long = format!("{stem}.csv");
+    wd.create(&long, &as_refs(&clean_rows(5)));
+    for _ in 0..2 {
+        let out = wd.run(&["import", &long, "--rate", "0"]);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert!(stderr(&out).contains("too long"), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("stopped before it finished"));
+        assert_eq!(writes(&wd), 0, "nothing sent");
+        assert!(
+            !wd.path(&format!("{stem}.journal")).exists(),
+            "no journal left"
+        );
+    }
+
+    // A journal with its first line only: nothing to resume, removed.
+    let header = json!({"journal": "hmbulk import", "version": 1}).to_string() + "\n";
+    wd.create("people.csv", &as_refs(&clean_rows(5)));
+    wd.create_bytes("people.journal", header.as_bytes());
+    let out = wd.run(&["import", "people.csv", "--rate", "0"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!stderr(&out).contains("stopped before it finished"));
+    assert!(!wd.path("people.journal").exists());
+    assert_eq!(store_phones(&wd), sorted_phones(5));
+}
