@@ -358,3 +358,67 @@ fn a_run_that_sent_nothing_leaves_no_journal_in_the_way() {
     assert!(!wd.path("people.journal").exists());
     assert_eq!(store_phones(&wd), sorted_phones(5));
 }
+
+/// The resume rule "created since the import began, less a minute of clock
+/// skew" (issue 22: misfired in create-mode trials). Contacts stored just
+/// before a `--mode create` run, holding exactly what the file says; the
+/// run is killed while its first create call is in flight (journaled as
+/// sent, not done); `--resume` settles the rows by a search. The stored
+/// ones were not this import's creations: `skipped`, not `created`.
+#[test]
+#[ignore = "FAILS today: reproduces the misfire of issue 22 (rows 3 and 4 reported created); the fix belongs to batch::compare::created_since, see /work/notes/attack.md"]
+fn resume_in_create_mode_does_not_claim_contacts_stored_just_before_the_run() {
+    let wd = Workdir::with_sim(SimConfig {
+        latency_ms: 1500,
+        ..Workdir::sim_config()
+    });
+    let rows = clean_rows(6);
+    wd.create("people.csv", &as_refs(&rows));
+    // Rows 3 and 4 exist already (stored seconds ago), as the file has them;
+    // they are the second batch, which create mode sends create first.
+    let seeded: Vec<_> = rows[3..5]
+        .iter()
+        .map(|r| json!({"phone": digits_of(&r[2]), "first": r[0], "last": r[1], "email": r[3]}))
+        .collect();
+    wd.sim().seed(&seeded, false);
+    let args = [
+        "import",
+        "people.csv",
+        "--mode",
+        "create",
+        "--rate",
+        "0",
+        "--batch-size",
+        "2",
+        "--concurrency",
+        "1",
+    ];
+    let mut child = start(&mut wd.command(&args));
+    let t = Instant::now();
+    while !std::fs::read_to_string(wd.path("people.journal"))
+        .is_ok_and(|j| j.contains("[3,\"created\"]"))
+    {
+        assert!(t.elapsed() < Duration::from_secs(60), "no batch sent");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut resume = args.to_vec();
+    resume.push("--resume");
+    let out = wd.run(&resume);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let results = wd.read_csv("people.results.csv");
+    assert_eq!(
+        column(&results, "action"),
+        [
+            "created", "created", "skipped", "skipped", "created", "created"
+        ],
+        "{results:?}"
+    );
+}
+
+/// The E.164 digits of a US phone as [`clean_rows`] writes it.
+fn digits_of(phone: &str) -> String {
+    let d: String = phone.chars().filter(char::is_ascii_digit).collect();
+    if d.len() == 10 { format!("1{d}") } else { d }
+}
