@@ -16,8 +16,9 @@
 //! - A secret of [`SHORT_SECRET_LEN`] characters or more is replaced
 //!   wherever it appears. A shorter one (a secret id of a few characters)
 //!   could be any word of a message (`row 1234`), so it is replaced only
-//!   where it stands as a credential's value: a whole word right after `=`,
-//!   `:`, a quote, `Bearer ` or `||`.
+//!   where it stands as a credential's value: right after `=`, `:`, a
+//!   quote, `Bearer ` or `||`, and ending there (a space, a quote, `,;&|)]}`
+//!   or the end).
 
 use std::borrow::Cow;
 use std::sync::RwLock;
@@ -125,11 +126,11 @@ pub fn clean(text: &str) -> Cow<'_, str> {
 }
 
 /// `text` with `secret` replaced where it stands as a credential's value:
-/// a whole word (no letter, digit, `_` or `-` joined to it) right after
-/// `=`, `:`, a quote, `Bearer ` or `||` (spaces allowed after `=` and `:`).
-/// `None` when it stands nowhere so.
+/// right after `=`, `:`, a quote, `Bearer ` or `||` (spaces allowed after
+/// `=` and `:`), and ending there (the end of the text, a space, a quote,
+/// or one of `,;&|)]}`). `None` when it stands nowhere so.
 fn replace_as_value(text: &str, secret: &str) -> Option<String> {
-    let word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    let ends = |c: char| c.is_whitespace() || "\"',;&|)]}".contains(c);
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for (at, _) in text.match_indices(secret) {
@@ -140,7 +141,7 @@ fn replace_as_value(text: &str, secret: &str) -> Option<String> {
             || spaced.ends_with(['=', ':'])
             || before.ends_with("Bearer ")
             || before.ends_with("||");
-        let whole = !after.starts_with(word);
+        let whole = after.chars().next().is_none_or(ends);
         if as_value && whole && at >= last {
             out.push_str(&text[last..at]);
             out.push_str(REDACTED);
@@ -231,6 +232,11 @@ mod tests {
             ),
             ("the Zq7w column", "the Zq7w column"),
             ("aZq7w", "aZq7w"),
+            (
+                "column \"email\": \"Zq7w@example\" is not",
+                "column \"email\": \"Zq7w@example\" is not",
+            ),
+            ("file Zq7w.csv: row 3", "file Zq7w.csv: row 3"),
             ("{\"iss\":\"Zq7w\"}", "{\"iss\":\"<redacted>\"}"),
             ("HEYMARKET_SECRET_ID=Zq7w", "HEYMARKET_SECRET_ID=<redacted>"),
             (
