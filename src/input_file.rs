@@ -5,6 +5,10 @@
 //! (`--create-tags` reads the tag column before anything is sent) first
 //! copies it to a temporary file, removed when the run ends. Its
 //! reports are named `stdin.*`, in `--report-dir` or the current folder.
+//! A named pipe (`mkfifo`), a process substitution (`<(…)`, `/dev/fd/63`)
+//! or a device cannot be read twice either (a second open waits for a
+//! writer forever, or finds the pipe drained): for two passes it is copied
+//! the same way, once; its reports keep its name.
 
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -20,7 +24,7 @@ pub const STDIN_STEM: &str = "stdin";
 pub struct InputFile {
     /// As given on the command line.
     arg: PathBuf,
-    /// Standard input, copied for a second pass.
+    /// Standard input or a pipe, copied for a second pass.
     copy: Option<NamedTempFile>,
 }
 
@@ -30,7 +34,15 @@ impl InputFile {
         if is_stdin(arg) && io::stdin().is_terminal() {
             eprintln!("hmbulk: reading the CSV from the terminal; end it with Ctrl-D");
         }
-        let copy = (is_stdin(arg) && two_passes).then(copy_stdin).transpose()?;
+        let copy = match () {
+            _ if !two_passes => None,
+            _ if is_stdin(arg) => Some(copy_from(arg, &mut io::stdin().lock())?),
+            _ if is_pipe(arg) => {
+                let mut pipe = std::fs::File::open(arg).map_err(|e| copy_error(arg, e))?;
+                Some(copy_from(arg, &mut pipe)?)
+            }
+            _ => None,
+        };
         Ok(InputFile {
             arg: arg.to_path_buf(),
             copy,
@@ -40,7 +52,7 @@ impl InputFile {
     /// A reader set-up for one pass over the input.
     pub fn config(&self, delimiter: Option<u8>) -> Config {
         match &self.copy {
-            Some(copy) => Config::new(copy.path()).named(STDIN_NAME),
+            Some(copy) => Config::new(copy.path()).named(self.shown()),
             None => Config::new(&self.arg),
         }
         .delimiter(delimiter)
@@ -68,21 +80,34 @@ impl InputFile {
     }
 }
 
-fn copy_stdin() -> Result<NamedTempFile> {
+/// Is `path` something that cannot be read twice: a pipe or a device (not a
+/// file, not a folder; a missing path is left to the reader's message)?
+fn is_pipe(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// The input `arg` read from `source` into a temporary file, once.
+fn copy_from(arg: &Path, source: &mut impl io::Read) -> Result<NamedTempFile> {
     let mut copy = tempfile::Builder::new()
-        .prefix("hmbulk-stdin.")
+        .prefix("hmbulk-input.")
         .tempfile()
-        .map_err(stdin_error)?;
-    io::copy(&mut io::stdin().lock(), &mut copy).map_err(stdin_error)?;
+        .map_err(|e| copy_error(arg, e))?;
+    io::copy(source, &mut copy).map_err(|e| copy_error(arg, e))?;
     Ok(copy)
 }
 
-fn stdin_error(e: io::Error) -> Error {
+fn copy_error(arg: &Path, e: io::Error) -> Error {
+    let shown = if is_stdin(arg) {
+        Path::new(STDIN_NAME)
+    } else {
+        arg
+    };
     Error::input(
-        Path::new(STDIN_NAME),
+        shown,
         format!(
-            "cannot copy standard input for a second pass (--create-tags): {e}; \
-             save it to a file and import that"
+            "cannot copy {} for a second pass: {e}; save it to a file and \
+             import that",
+            shown.display()
         ),
     )
 }

@@ -66,19 +66,21 @@ fn records() -> Vec<Record> {
     ];
     const OWNERS: [&str; 4] = ["Dana Scully", "fox mulder", "", "503"];
     (0..ROWS)
-        .map(|i| Record {
-            row: i as u64 + 1,
-            cells: vec![
-                format!("First{i}"),
-                format!("Last {}", i % 977),
-                phone(i),
-                format!("person{i}@example.com"),
-                format!("Company {}", i % 331),
-                ["Gold", "Silver", "Bronze"][i % 3].to_string(),
-                TAGS[i % TAGS.len()].to_string(),
-                ["no", "yes", ""][i % 3].to_string(),
-                OWNERS[i % OWNERS.len()].to_string(),
-            ],
+        .map(|i| {
+            Record::new(
+                i as u64 + 1,
+                vec![
+                    format!("First{i}"),
+                    format!("Last {}", i % 977),
+                    phone(i),
+                    format!("person{i}@example.com"),
+                    format!("Company {}", i % 331),
+                    ["Gold", "Silver", "Bronze"][i % 3].to_string(),
+                    TAGS[i % TAGS.len()].to_string(),
+                    ["no", "yes", ""][i % 3].to_string(),
+                    OWNERS[i % OWNERS.len()].to_string(),
+                ],
+            )
         })
         .collect()
 }

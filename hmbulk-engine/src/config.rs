@@ -412,11 +412,10 @@ mod tests {
     fn report_title_lines_are_skipped_and_lines_keep_their_numbers() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("qbo.csv");
-        let broken = format!("\"{}", "x".repeat(1 << 20));
-        let text = format!(
-            "Example Co,,\nCustomer Contact List,,\n\nCustomer,Phone Numbers,Email,Full Name\n\
-             A,415-555-0101,a@x.example,A\nB,415-555-0102,,B\n{broken}\n"
-        );
+        let head = "Example Co,,\nCustomer Contact List,,\n\nCustomer,Phone Numbers,Email,Full Name\n\
+                    A,415-555-0101,a@x.example,A\nB,415-555-0102,,B\n";
+        // A line past 1 MiB: the read stops, naming the file's line.
+        let text = format!("{head}{}\n", "x".repeat(1 << 20));
         std::fs::write(&path, text).unwrap();
         let mut reader = Config::new(&path).reader().unwrap();
         assert_eq!(reader.headers()[0], "Customer");
@@ -425,6 +424,16 @@ mod tests {
         assert_eq!(reader.next().unwrap().unwrap().cells[0], "B");
         let err = reader.next().unwrap().unwrap_err().to_string();
         assert!(err.contains("after data row 2 (near line 7)"), "{err}");
+        // A quote that never closes: a row naming the file's line.
+        std::fs::write(&path, format!("{head}\"open\nC,415-555-0103,,C\n")).unwrap();
+        let rows: Vec<_> = Config::new(&path)
+            .reader()
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let problem = rows[2].problem.as_deref().unwrap_or_default();
+        assert!(problem.contains("opens a cell on line 7"), "{problem}");
+        assert_eq!(rows[3].cells[0], "C");
     }
 
     #[test]

@@ -34,6 +34,7 @@ use csv_core::ReadRecordResult;
 
 mod chunk;
 mod footer;
+mod quote;
 pub use chunk::Chunk;
 use footer::{Footer, Next};
 
@@ -70,6 +71,21 @@ impl Encoding {
 pub struct Record {
     pub row: u64,
     pub cells: Vec<String>,
+    /// Why the record is not the row its line meant, when it is not (a
+    /// double quote that never closes: the record is that line alone):
+    /// the row's error, whatever its cells hold.
+    pub problem: Option<String>,
+}
+
+impl Record {
+    /// A record read whole.
+    pub fn new(row: u64, cells: Vec<String>) -> Record {
+        Record {
+            row,
+            cells,
+            problem: None,
+        }
+    }
 }
 
 /// Streaming reader over a CSV file's data records.
@@ -125,6 +141,16 @@ impl RowReader {
                 format!(
                     "{} is empty: it has no header line and no rows; export the sheet again \
                      with a header row naming the columns, e.g. `phone,first,last,email`",
+                    reader.path.display()
+                ),
+            ));
+        }
+        if reader.records.cut.is_some() {
+            return Err(Error::input(
+                &reader.path,
+                format!(
+                    "{}: the header line opens a double quote that never closes; put the \
+                     closing quote in, or remove the stray one",
                     reader.path.display()
                 ),
             ));
@@ -190,7 +216,9 @@ impl RowReader {
     fn read_nonblank(&mut self) -> Result<bool> {
         loop {
             match self.records.read(&mut self.blank_lines) {
-                Ok(true) if self.records.is_blank() => self.blank_lines += 1,
+                Ok(true) if self.records.is_blank() && self.records.cut.is_none() => {
+                    self.blank_lines += 1
+                }
                 Ok(found) => return Ok(found),
                 Err(e) => {
                     let near = self
@@ -206,6 +234,26 @@ impl RowReader {
                 }
             }
         }
+    }
+
+    /// The row error of the current record when it was cut at a double
+    /// quote that never closes ([`quote`]).
+    fn cut_problem(&self) -> Option<String> {
+        let cut = self.records.cut?;
+        let at = match self.lines_above {
+            Some(above) => format!(" on line {}", above + cut.line),
+            None => String::new(),
+        };
+        let how_far = if cut.at_end {
+            "before the end of the file"
+        } else {
+            "within 1 MiB"
+        };
+        Some(format!(
+            "a double quote opens a cell{at} and never closes {how_far}: this row is that \
+             line alone, and the lines after it are read as rows; put the closing quote in, \
+             or write a quote inside a quoted cell twice (\"\")"
+        ))
     }
 
     fn decode_record(&mut self) -> Vec<String> {
@@ -257,12 +305,12 @@ impl RowReader {
                             }
                         }
                     }
-                    chunk.end_record();
+                    chunk.end_record(self.cut_problem());
                 }
-                Ok(Next::Held(cells)) => {
+                Ok(Next::Held(cells, problem)) => {
                     self.rows += 1;
                     cells.iter().for_each(|cell| chunk.push_cell(cell));
-                    chunk.end_record();
+                    chunk.end_record(problem);
                 }
                 Ok(Next::End) => self.done = true,
                 Err(e) if chunk.is_empty() => {
@@ -326,13 +374,27 @@ impl Iterator for RowReader {
     }
 }
 
-/// A record longer than this is not a contact: almost always a double quote
-/// that opens a cell and never closes, swallowing the rest of the file. The
-/// read stops there instead of holding the file in memory.
+/// A record longer than this is not a contact: a double quote that opens a
+/// cell and never closes is cut at its line ([`quote`]); with no quote open,
+/// the read stops there instead of holding the file in memory.
 const MAX_RECORD_BYTES: usize = 1 << 20;
 
 /// Cells per record past which the read stops, for the same reason.
 const MAX_RECORD_CELLS: usize = 1 << 16;
+
+/// Rows cut at a quote that never closes past which the read stops: each
+/// reads up to [`MAX_RECORD_BYTES`] again, and a file with so many is not
+/// the CSV it seems (another quote character?).
+const MAX_OPEN_QUOTES: u64 = 1000;
+
+/// A record cut at a double quote that never closes ([`quote`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct CutQuote {
+    /// The line of the CSV text the quote opened on.
+    line: u64,
+    /// The end of the file came first (else: [`MAX_RECORD_BYTES`]).
+    at_end: bool,
+}
 
 /// The record layer: `csv_core` (RFC 4180 quoting, CR/LF/CRLF line ends,
 /// records of any length) fed by hand, because the `csv` crate skips empty
@@ -342,12 +404,24 @@ const MAX_RECORD_CELLS: usize = 1 << 16;
 struct RawRecords {
     input: BufReader<Box<dyn Read + Send>>,
     core: csv_core::Reader,
+    delimiter: u8,
     /// The current record's field bytes, and where each field ends in them.
     bytes: Vec<u8>,
     ends: Vec<usize>,
     len: usize,
     /// The last byte consumed, so that the LF of a CRLF is not an empty line.
     last: u8,
+    /// The bytes the parser took for the current record, leading line ends
+    /// included: read again from the line after a quote that never closes.
+    raw: Vec<u8>,
+    /// Bytes to parse before the input's next ones (`replay[replayed..]`):
+    /// the lines after a quote that never closes.
+    replay: Vec<u8>,
+    replayed: usize,
+    /// The current record was cut at a quote that never closes.
+    cut: Option<CutQuote>,
+    /// Records cut so far.
+    cuts: u64,
 }
 
 impl RawRecords {
@@ -355,20 +429,39 @@ impl RawRecords {
         RawRecords {
             input: BufReader::with_capacity(64 * 1024, stream),
             core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            delimiter,
             bytes: vec![0; 4096],
             ends: vec![0; 64],
             len: 0,
             last: b'\n',
+            raw: Vec::new(),
+            replay: Vec::new(),
+            replayed: 0,
+            cut: None,
+            cuts: 0,
         }
     }
 
     /// Read the next record; add the empty lines in front of it (or, at the
     /// end, after the last one) to `empty_lines`. `false` at end of input.
+    /// A record that ends inside a quoted cell at the end of the input, or
+    /// runs past [`MAX_RECORD_BYTES`] in one, is cut at the line its quote
+    /// opened on ([`RawRecords::cut`] says so), and the lines after that
+    /// one are read next.
     fn read(&mut self, empty_lines: &mut u64) -> io::Result<bool> {
         let (mut nbytes, mut nends) = (0, 0);
         let mut leading = true;
+        let first_line = self.core.line();
+        self.raw.clear();
+        self.cut = None;
         loop {
-            let input = self.input.fill_buf()?;
+            let replaying = self.replayed < self.replay.len();
+            let input = if replaying {
+                &self.replay[self.replayed..]
+            } else {
+                self.input.fill_buf()?
+            };
+            let at_end = input.is_empty();
             let (result, nin, nout, nend) =
                 self.core
                     .read_record(input, &mut self.bytes[nbytes..], &mut self.ends[nends..]);
@@ -388,16 +481,22 @@ impl RawRecords {
             if let Some(&b) = input[..nin].last() {
                 self.last = b;
             }
-            self.input.consume(nin);
+            self.raw.extend_from_slice(&input[..nin]);
+            if replaying {
+                self.replayed += nin;
+            } else {
+                self.input.consume(nin);
+            }
             nbytes += nout;
             nends += nend;
             match result {
                 ReadRecordResult::InputEmpty => {}
                 ReadRecordResult::OutputFull if self.bytes.len() >= MAX_RECORD_BYTES => {
+                    if self.cut_at_open_quote(first_line, false)? {
+                        return Ok(true);
+                    }
                     return Err(io::Error::other(
-                        "a row runs past 1 MiB; a cell probably opens a double quote that \
-                         never closes: put the closing quote in, or double a quote inside \
-                         a quoted cell (\"\")",
+                        "a row runs past 1 MiB with no line break; is this a CSV file?",
                     ));
                 }
                 ReadRecordResult::OutputEndsFull if self.ends.len() >= MAX_RECORD_CELLS => {
@@ -407,6 +506,11 @@ impl RawRecords {
                 }
                 ReadRecordResult::OutputFull => self.bytes.resize(self.bytes.len() * 2, 0),
                 ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                ReadRecordResult::Record
+                    if at_end && self.cut_at_open_quote(first_line, true)? =>
+                {
+                    return Ok(true);
+                }
                 ReadRecordResult::Record => {
                     self.len = nends;
                     return Ok(true);
@@ -414,6 +518,50 @@ impl RawRecords {
                 ReadRecordResult::End => return Ok(false),
             }
         }
+    }
+
+    /// When a quote is still open at the end of the record's bytes: make
+    /// the record its line alone, and read the lines after it next.
+    /// `at_end`: the input ended (else the record ran too long).
+    fn cut_at_open_quote(&mut self, first_line: u64, at_end: bool) -> io::Result<bool> {
+        let Some(open) = quote::open_quote(&self.raw, self.delimiter, first_line) else {
+            return Ok(false);
+        };
+        self.cuts += 1;
+        if self.cuts > MAX_OPEN_QUOTES {
+            return Err(io::Error::other(format!(
+                "more than {MAX_OPEN_QUOTES} rows open a double quote that never closes \
+                 (the last on line {}); is this a CSV file with `\"` as its quote?",
+                open.line
+            )));
+        }
+        // The buffers' lengths are the room the parser writes into: kept.
+        let room = (self.bytes.len(), self.ends.len());
+        quote::cut_record(
+            &self.raw,
+            &open,
+            self.delimiter,
+            &mut self.bytes,
+            &mut self.ends,
+        );
+        self.len = self.ends.len();
+        self.bytes.resize(self.bytes.len().max(room.0), 0);
+        self.ends.resize(self.ends.len().max(room.1), 0);
+        // The rest of the record's bytes, then what was left to replay.
+        let mut replay = self.raw[open.next_line..].to_vec();
+        replay.extend_from_slice(&self.replay[self.replayed..]);
+        self.replay = replay;
+        self.replayed = 0;
+        self.core.reset();
+        let line_break = &self.raw[open.line_end..open.next_line];
+        self.core
+            .set_line(open.line + u64::from(line_break.contains(&b'\n')));
+        self.last = line_break.last().copied().unwrap_or(b'\n');
+        self.cut = Some(CutQuote {
+            line: open.line,
+            at_end,
+        });
+        Ok(true)
     }
 
     fn fields(&self) -> impl Iterator<Item = &[u8]> {
@@ -452,12 +600,14 @@ impl RawRecords {
 
 /// A header that names a column twice keeps the columns apart by position:
 /// the second `Nom` (in column E) is `Nom (E)`, which a map file can name.
+/// One look-up a column, whatever the width (a 60,000-column header took
+/// 20 s compared pairwise).
 fn apart_by_position(mut headers: Vec<String>) -> Vec<String> {
-    for i in 0..headers.len() {
-        let seen = |h: &String, other: &String| other.trim().eq_ignore_ascii_case(h.trim());
-        if headers[..i].iter().any(|o| seen(&headers[i], o)) {
-            let named = format!("{} ({})", headers[i].trim(), column_letter(i));
-            headers[i] = named;
+    let mut seen = std::collections::HashSet::with_capacity(headers.len());
+    for (i, header) in headers.iter_mut().enumerate() {
+        if !seen.insert(header.trim().to_ascii_lowercase()) {
+            *header = format!("{} ({})", header.trim(), column_letter(i));
+            seen.insert(header.to_ascii_lowercase());
         }
     }
     headers
@@ -466,6 +616,22 @@ fn apart_by_position(mut headers: Vec<String>) -> Vec<String> {
 /// A header must name every column and be a header at all.
 fn check_headers(path: &Path, headers: &[String]) -> Result<()> {
     let file = path.display();
+    // A credentials or environment file given by mistake: its lines are
+    // never echoed (the column names would be its secrets).
+    if let Some(name) = headers
+        .iter()
+        .find(|h| crate::redact::is_setting_line(h))
+        .and_then(|h| crate::redact::setting_name(h))
+    {
+        return Err(Error::input(
+            path,
+            format!(
+                "{file} looks like a credentials or environment file, not a spreadsheet: \
+                 its first line sets {name} (the file's text is not shown); give the CSV \
+                 export of the contacts"
+            ),
+        ));
+    }
     for (i, h) in headers.iter().enumerate() {
         if h.trim().is_empty() {
             return Err(Error::input(

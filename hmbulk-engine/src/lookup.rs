@@ -118,6 +118,9 @@ impl Names {
     /// `uuid`, `id` or phone (the first that is not blank).
     pub fn read(&self, record: &Record) -> std::result::Result<NamedRow, RowError> {
         let cells = &record.cells;
+        if let Some(problem) = &record.problem {
+            return Err(crate::contact::cut_row(problem));
+        }
         if cells.len() != self.mapping.len() {
             return Err(crate::contact::row_shape(cells.len(), self.mapping.len()));
         }

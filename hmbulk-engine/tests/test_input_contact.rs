@@ -71,7 +71,7 @@ fn record(changes: &[(&str, &str)]) -> Record {
         let i = HEADERS.iter().position(|h| h == header).unwrap();
         cells[i] = value.to_string();
     }
-    Record { row: 3, cells }
+    Record::new(3, cells)
 }
 
 fn ok(changes: &[(&str, &str)]) -> Draft<'static> {
@@ -440,7 +440,7 @@ proptest! {
         let catalog = if online { catalog() } else { Catalog::offline() };
         let blank = if clear { BlankPolicy::Clear } else { BlankPolicy::Keep };
         let v = validator_with(catalog, blank);
-        let record = Record { row: 1, cells };
+        let record = Record::new(1, cells);
         if let Ok(draft) = v.validate(&record) {
             prop_assert_eq!(record.cells.len(), HEADERS.len());
             prop_assert!(draft.phone.bytes().all(|b| b.is_ascii_digit()));

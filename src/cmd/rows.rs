@@ -10,8 +10,8 @@ use crate::cmd::fix_line::FixLine;
 use crate::cmd::import::summary::print_places;
 use crate::cmd::import::{bom_flag, parse_delimiter, phones_for, refuse_overwriting};
 use crate::exit::Exit;
+use crate::input_file::InputFile;
 use crate::sandbox::Sandbox;
-use hmbulk_engine::config::Config;
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::RowReader;
 use hmbulk_engine::mapping::{Field, MapFile, Mapping, quoted_list};
@@ -78,7 +78,13 @@ impl FileArgs {
     /// Open the file for `command`, whose reports are
     /// `<stem>.<command>.results.csv` … (never an import's).
     pub fn open(&self, command: &str) -> Result<Opened> {
-        let reader = self.reader()?;
+        self.open_from(command, &InputFile::new(&self.file, false)?)
+    }
+
+    /// [`FileArgs::open`], reading `input` (a pipe copied for a command
+    /// that reads the file twice, [`InputFile::new`]).
+    pub fn open_from(&self, command: &str, input: &InputFile) -> Result<Opened> {
+        let reader = input.config(self.delimiter).reader()?;
         let dialect = Dialect::of(&reader, bom_flag(self.bom, self.no_bom));
         if let Some(dir) = &self.report_dir {
             std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
@@ -110,9 +116,9 @@ impl FileArgs {
             .connection(c)
     }
 
-    /// A reader from the file's first row (for a pass that counts).
-    pub fn reader(&self) -> Result<RowReader> {
-        Config::new(&self.file).delimiter(self.delimiter).reader()
+    /// A reader of `input` from its first row (for a pass that counts).
+    pub fn reader(&self, input: &InputFile) -> Result<RowReader> {
+        input.config(self.delimiter).reader()
     }
 }
 

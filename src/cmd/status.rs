@@ -5,6 +5,7 @@
 use crate::cli::ApiArgs;
 use crate::cmd::rows::{self, FileArgs};
 use crate::exit::{Failure, Outcome};
+use crate::input_file::InputFile;
 use hmbulk_engine::api::Client;
 use hmbulk_engine::progress::Progress;
 use hmbulk_engine::status::{self, Estimate, Settings, StatusFile, Want, words};
@@ -74,7 +75,9 @@ pub fn run(args: Args) -> Outcome {
         batch_size: usize::from(args.input.batch_size),
         concurrency: usize::from(args.input.concurrency),
     };
-    let opened = args.input.open("status")?;
+    // Read twice (the estimate, then the run): a pipe is copied once.
+    let input = InputFile::new(&args.input.file, true)?;
+    let opened = args.input.open_from("status", &input)?;
     let headers = opened.reader.headers().to_vec();
     let file = StatusFile::new(&headers, opened.map_file.as_ref(), opened.phones, &settings)?;
     let quiet = args.api.quiet;
@@ -83,7 +86,7 @@ pub fn run(args: Args) -> Outcome {
         let own = [("status", file.status_headers())];
         rows::print_columns(mapping, file.names().id_column(), &own);
     }
-    let estimate = Estimate::of(&file, args.input.reader()?, &settings)?;
+    let estimate = Estimate::of(&file, args.input.reader(&input)?, &settings)?;
     if !quiet {
         eprintln!("status: {}", estimate.describe(&settings, args.api.rate));
     }

@@ -38,6 +38,7 @@ mod test_status;
 mod test_tags;
 mod test_tags_mode;
 mod test_unchanged;
+mod test_unclosed_quote;
 mod test_unconfirmed;
 mod test_validate;
 mod test_vcard;

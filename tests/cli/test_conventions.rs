@@ -114,6 +114,93 @@ fn import_dash_reads_stdin_and_names_the_reports_stdin() {
     assert_eq!(column(&results, "action"), ["updated"; 3]);
 }
 
+/// A named pipe and a process substitution with `--create-tags`, which
+/// reads the input twice (issue 22): copied once like standard input, not
+/// opened again (which waited forever for a writer, or found the pipe
+/// drained: "is empty"). Reports keep the pipe's name.
+#[test]
+fn create_tags_reads_a_named_pipe_or_a_process_substitution_once() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    let mut rows = clean_rows(3);
+    rows[0].push("Tags".into());
+    for (i, row) in rows.iter_mut().skip(1).enumerate() {
+        row.push(format!("Piped{i}"));
+    }
+    wd.create("tagged.csv", &as_refs(&rows));
+    let fifo = wd.path("tagged.fifo");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let writer = {
+        let (fifo, text) = (fifo.clone(), std::fs::read(wd.path("tagged.csv")).unwrap());
+        std::thread::spawn(move || std::fs::write(fifo, text))
+    };
+    let child = wd
+        .command(&["import", "tagged.fifo", "--create-tags"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = crate::test_hostile::wait_or_kill(child, std::time::Duration::from_secs(60));
+    writer.join().unwrap().unwrap();
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(stderr(&out).contains("created 3 tags"), "{}", stderr(&out));
+    assert_each_row_once(&wd, "tagged", 3);
+    let tags: Vec<Value> = wd
+        .sim()
+        .contacts()
+        .iter()
+        .map(|c| c["tags"].clone())
+        .collect();
+    assert!(
+        tags.iter()
+            .all(|t| t.as_array().is_some_and(|a| a.len() == 1)),
+        "{tags:?}"
+    );
+
+    // `<(cat file)`: a pipe named /dev/fd/N.
+    let line = format!(
+        "exec {} import <(cat tagged.csv) --create-tags --report-dir psub",
+        env!("CARGO_BIN_EXE_hmbulk")
+    );
+    // In bash, with the environment a run gets (the simulator, no outer
+    // credentials).
+    let bash = |line: &str| {
+        let run = wd.command(&[]);
+        let mut cmd = Command::new("bash");
+        cmd.current_dir(wd.path(""))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        for (key, value) in run.get_envs() {
+            if let Some(value) = value {
+                cmd.env(key, value);
+            }
+        }
+        cmd.args(["-c", line]).output().unwrap()
+    };
+    let bash_run = bash(&line);
+    assert_eq!(code(&bash_run), 0, "{}", stderr(&bash_run));
+    assert!(
+        stderr(&bash_run).contains("3 rows read"),
+        "{}",
+        stderr(&bash_run)
+    );
+
+    // `status` reads its file twice too (the estimate, then the run).
+    let optout = format!("phone,status\n{},unsubscribed\n", digits(1));
+    wd.create_bytes("optout.csv", optout.as_bytes());
+    std::fs::create_dir(wd.path("st")).unwrap();
+    let line = format!(
+        "exec {} status <(cat optout.csv) --report-dir st",
+        env!("CARGO_BIN_EXE_hmbulk")
+    );
+    let status = bash(&line);
+    assert_eq!(code(&status), 0, "{}", stderr(&status));
+    assert_eq!(crate::api::flags(&wd, &digits(1)), (true, false));
+}
+
 #[test]
 fn validate_dash_reads_stdin_offline() {
     let wd = Workdir::new();

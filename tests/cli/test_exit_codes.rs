@@ -9,12 +9,15 @@ use heymarket_sim::SimConfig;
 use crate::test_import::{as_refs, clean_rows, digits, store_phones};
 use crate::workdir::{Workdir, assert_each_row_once, code, column, stderr};
 
-/// `people.csv`: `good` clean rows, then a cell whose quote never closes,
-/// swallowing more than 1 MiB: the reader stops there.
+/// `people.csv`: `good` clean rows, then a line of more than 1 MiB with no
+/// line break (not CSV text): the reader stops there. (A quote that never
+/// closes is a row error instead: test_unclosed_quote.)
 fn file_broken_after(wd: &Workdir, good: usize) {
     let path = wd.create("people.csv", &as_refs(&clean_rows(good)));
     let mut bytes = std::fs::read(&path).unwrap();
-    bytes.extend_from_slice(b"Broken,Row,\"(415) 555-0199,x@example.com\n");
+    bytes.extend_from_slice(b"Broken,Row,");
+    bytes.extend(std::iter::repeat_n(b'x', (1 << 20) + 10));
+    bytes.extend_from_slice(b",x@example.com\n");
     for i in 0..30_000 {
         bytes.extend_from_slice(format!("More{i},Rows,(415) 555-0100,m@example.com\n").as_bytes());
     }
@@ -35,7 +38,7 @@ fn an_unreadable_input_after_batches_were_sent_is_exit_3_naming_the_file() {
     let err = stderr(&out);
     assert_eq!(code(&out), 3, "{err}");
     assert!(err.contains("people.csv after data row 30"), "{err}");
-    assert!(err.contains("double quote that never closes"), "{err}");
+    assert!(err.contains("runs past 1 MiB"), "{err}");
     assert!(err.contains("contacts had been sent"), "{err}");
     // The rows before the break were sent and are in the reports.
     assert_eq!(store_phones(&wd), sorted_phones(30));

@@ -398,8 +398,14 @@ fn a_server_echoing_the_credentials_never_gets_them_printed_or_written() {
                 .unwrap()
                 .trim_start_matches("Bearer ");
             secrets.push(token.to_string());
-            if let Some((_, signature)) = token.rsplit_once('.') {
+            // Its parts too: `header.payload` and the payload (the secret
+            // id in base64) stayed when the signature went first (issue 22).
+            if let Some((signed, signature)) = token.rsplit_once('.') {
                 secrets.push(signature.to_string());
+                secrets.push(signed.to_string());
+                if let Some((_, payload)) = signed.split_once('.') {
+                    secrets.push(payload.to_string());
+                }
             }
         }
         for s in &secrets {
@@ -439,6 +445,48 @@ fn a_credentials_file_given_as_the_map_is_not_echoed() {
             err.contains(&format!("line {line} (key \"{key}\")")),
             "{err}"
         );
+    }
+}
+
+/// A credentials file given as the input (issue 22): its lines are never
+/// echoed (the "columns found" message showed `HEYMARKET_API_KEY=<value>`,
+/// on stderr and in `--json`), whatever the command; nothing is written.
+#[test]
+fn a_credentials_file_given_as_the_input_is_not_echoed() {
+    for text in [
+        "HEYMARKET_API_KEY=sk_live_9Hq2Xv7LmP\n",
+        "HEYMARKET_SECRET_ID=team-7f3c91\nHEYMARKET_SECRET_KEY=sk_live_9Hq2Xv7LmP\n",
+        "export HEYMARKET_API_KEY=\"sk_live_9Hq2Xv7LmP\"\n",
+        "api_key = sk_live_9Hq2Xv7LmP, phone\n",
+    ] {
+        for command in ["validate", "import", "delete", "status"] {
+            let wd = Workdir::new();
+            wd.create_bytes("prod.env", text.as_bytes());
+            for json in [false, true] {
+                let mut args = vec![command, "prod.env"];
+                if json {
+                    args.push("--json");
+                }
+                // Credentials, and an API out of reach: the file is refused
+                // before either matters.
+                let mut cmd = wd.command(&args);
+                cmd.env("HEYMARKET_API_KEY", KEY)
+                    .env("HEYMARKET_BASE_URL", "http://127.0.0.1:9");
+                let out = cmd.output().unwrap();
+                let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+                assert_eq!(code(&out), 2, "{command} {text}: {all}");
+                assert!(
+                    !all.contains("sk_live") && !all.contains("9Hq2Xv7LmP"),
+                    "{command} {text}: {all}"
+                );
+                assert!(all.contains("credentials or environment file"), "{all}");
+                assert!(
+                    all.contains("HEYMARKET_") || all.contains("api_key"),
+                    "{all}"
+                );
+            }
+            assert_eq!(files(&wd), ["prod.env"], "nothing written");
+        }
     }
 }
 

@@ -105,6 +105,61 @@ fn validate_html_and_stdin_name_the_page_like_the_reports() {
     assert_loads_nothing(&html);
 }
 
+/// An input named like a URL (issue 22): the page's links to the reports
+/// are percent-encoded relative paths that lead to the files beside it,
+/// never `http://evil.example.results.csv/` or a `javascript:` link.
+#[test]
+fn links_from_a_name_like_a_url_lead_to_the_files_beside_the_page() {
+    for name in [
+        "http:evil.example.csv",
+        "javascript:alert(1).csv",
+        "a b#c?d%e&f\"g.csv",
+        "//host.csv",
+    ] {
+        let wd = Workdir::new();
+        let file = name.replace('/', "_");
+        std::fs::copy(wd.create("x.csv", &as_refs(&clean_rows(3))), wd.path(&file)).unwrap();
+        let out = wd.run(&["validate", &file, "--html"]);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let stem = file.strip_suffix(".csv").unwrap();
+        let html = wd.read(&format!("{stem}.report.html"));
+        assert_loads_nothing(&html);
+        let targets: Vec<&str> = html
+            .split("<a href=\"")
+            .skip(1)
+            .map(|l| &l[..l.find('"').unwrap()])
+            .filter(|t| !t.starts_with('#'))
+            .collect();
+        assert_eq!(targets.len(), 4, "{targets:?}");
+        for target in targets {
+            let decoded = percent_decode(&target.replace("&amp;", "&"));
+            assert!(
+                decoded.starts_with(stem) && wd.path(&decoded).is_file(),
+                "{name}: {target} is not a file beside the page"
+            );
+            assert!(!target.contains(':'), "{target}");
+        }
+    }
+}
+
+/// `%XX` sequences decoded (a relative link as a browser resolves it).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+            out.push(u8::from_str_radix(hex, 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
 /// A Content-Security-Policy that forbids loading anything, and nothing
 /// that would: no URL with a scheme, no `src`, `url(`, `@import`, script
 /// or stylesheet link; links only within the page or to a file beside it.

@@ -322,3 +322,103 @@ fn rows_written_without_their_channels_at_a_stop_get_them_on_resume_without_a_se
         );
     }
 }
+
+/// A run that fails before it sends anything leaves no journal, and a
+/// journal that records nothing sent (a run killed before its first batch)
+/// does not stop the next run (issue 22: a report that could not be
+/// written, exit 2, left a journal; the next run refused with "stopped
+/// before it finished").
+#[test]
+fn a_run_that_sent_nothing_leaves_no_journal_in_the_way() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    // A name whose reports' names are too long for the file system (255
+    // bytes), but not the journal's: the run stops before sending.
+    let stem = "p".repeat(245);
+    let long = format!("{stem}.csv");
+    wd.create(&long, &as_refs(&clean_rows(5)));
+    for _ in 0..2 {
+        let out = wd.run(&["import", &long, "--rate", "0"]);
+        assert_eq!(code(&out), 2, "{}", stderr(&out));
+        assert!(stderr(&out).contains("too long"), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("stopped before it finished"));
+        assert_eq!(writes(&wd), 0, "nothing sent");
+        assert!(
+            !wd.path(&format!("{stem}.journal")).exists(),
+            "no journal left"
+        );
+    }
+
+    // A journal with its first line only: nothing to resume, removed.
+    let header = json!({"journal": "hmbulk import", "version": 1}).to_string() + "\n";
+    wd.create("people.csv", &as_refs(&clean_rows(5)));
+    wd.create_bytes("people.journal", header.as_bytes());
+    let out = wd.run(&["import", "people.csv", "--rate", "0"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!stderr(&out).contains("stopped before it finished"));
+    assert!(!wd.path("people.journal").exists());
+    assert_eq!(store_phones(&wd), sorted_phones(5));
+}
+
+/// The resume rule "created since the import began, less a minute of clock
+/// skew" (issue 22: misfired in create-mode trials). Contacts stored just
+/// before a `--mode create` run, holding exactly what the file says; the
+/// run is killed while its first create call is in flight (journaled as
+/// sent, not done); `--resume` settles the rows by a search. The stored
+/// ones were not this import's creations: `skipped`, not `created`.
+#[test]
+#[ignore = "FAILS today: reproduces the misfire of issue 22 (rows 3 and 4 reported created); the fix belongs to batch::compare::created_since, see /work/notes/attack.md"]
+fn resume_in_create_mode_does_not_claim_contacts_stored_just_before_the_run() {
+    let wd = Workdir::with_sim(SimConfig {
+        latency_ms: 1500,
+        ..Workdir::sim_config()
+    });
+    let rows = clean_rows(6);
+    wd.create("people.csv", &as_refs(&rows));
+    // Rows 3 and 4 exist already (stored seconds ago), as the file has them;
+    // they are the second batch, which create mode sends create first.
+    let seeded: Vec<_> = rows[3..5]
+        .iter()
+        .map(|r| json!({"phone": digits_of(&r[2]), "first": r[0], "last": r[1], "email": r[3]}))
+        .collect();
+    wd.sim().seed(&seeded, false);
+    let args = [
+        "import",
+        "people.csv",
+        "--mode",
+        "create",
+        "--rate",
+        "0",
+        "--batch-size",
+        "2",
+        "--concurrency",
+        "1",
+    ];
+    let mut child = start(&mut wd.command(&args));
+    let t = Instant::now();
+    while !std::fs::read_to_string(wd.path("people.journal"))
+        .is_ok_and(|j| j.contains("[3,\"created\"]"))
+    {
+        assert!(t.elapsed() < Duration::from_secs(60), "no batch sent");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let mut resume = args.to_vec();
+    resume.push("--resume");
+    let out = wd.run(&resume);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let results = wd.read_csv("people.results.csv");
+    assert_eq!(
+        column(&results, "action"),
+        [
+            "created", "created", "skipped", "skipped", "created", "created"
+        ],
+        "{results:?}"
+    );
+}
+
+/// The E.164 digits of a US phone as [`clean_rows`] writes it.
+fn digits_of(phone: &str) -> String {
+    let d: String = phone.chars().filter(char::is_ascii_digit).collect();
+    if d.len() == 10 { format!("1{d}") } else { d }
+}

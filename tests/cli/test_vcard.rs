@@ -233,3 +233,28 @@ fn validate_reads_a_utf16_apple_export_offline() {
     let results = wd.read_csv("Contacts.results.csv");
     assert_eq!(column(&results, "phone"), ["14155550142", "33612345678"]);
 }
+
+/// A vCard 2.1 card embedding its agent's card (`AGENT:` then the agent's
+/// `BEGIN:VCARD` … `END:VCARD`, the spec's example as FolkerKinzel/VCards'
+/// `V2NestedAgentVcardTest` quotes it), then more of the outer card (issue
+/// 22): both are contacts, the outer one with its phone and email from
+/// after the agent's card.
+#[test]
+fn an_agent_card_and_its_outer_card_are_both_imported_whole() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    let card = "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Public;John\r\nAGENT:\r\n\
+BEGIN:VCARD\r\nVERSION:2.1\r\nN:Friday;Fred\r\nTEL;WORK;VOICE:+1-213-555-1234\r\n\
+TEL;WORK;FAX:+1-213-555-5678\r\nEND:VCARD\r\n\
+TEL;CELL:+1-213-555-0001\r\nEMAIL;INTERNET:john@example.com\r\nEND:VCARD\r\n";
+    wd.create_bytes("outlook.vcf", card.as_bytes());
+    let out = wd.run(&["import", "outlook.vcf"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_each_row_once(&wd, "outlook", 2);
+    let john = stored(&wd, "12135550001");
+    assert_eq!(
+        (john["first"].as_str(), john["email"].as_str()),
+        (Some("John"), Some("john@example.com"))
+    );
+    let fred = stored(&wd, "12135551234");
+    assert_eq!(fred["first"], "Fred");
+}

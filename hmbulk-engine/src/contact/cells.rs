@@ -18,6 +18,12 @@ pub(crate) fn row_shape(cells: usize, width: usize) -> RowError {
     )
 }
 
+/// A record the reader cut short ([`crate::input::Record::problem`]: a
+/// double quote that never closes), whatever its cells hold.
+pub(crate) fn cut_row(problem: &str) -> RowError {
+    RowError::new(ErrorCode::RowShape, problem.to_string())
+}
+
 pub(super) fn in_column(header: &str, message: &str) -> String {
     format!("column \"{header}\": {message}")
 }

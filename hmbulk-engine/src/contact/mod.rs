@@ -33,8 +33,8 @@ use crate::mapping::{Field, Mapping, Target};
 use crate::outcome::{ErrorCode, RowError};
 use crate::phone::{PhoneNormaliser, Region};
 
+pub(crate) use cells::{cut_row, row_shape, uuid};
 use cells::{email_invalid, in_column, marketing_consent, opted_out, sms_consent};
-pub(crate) use cells::{row_shape, uuid};
 
 /// The API takes at most this many tags on a contact.
 pub const MAX_TAGS: usize = 5;
@@ -326,6 +326,9 @@ impl Validator {
     /// Validate one record: row shape, phone, email, tags, assignee, opted-out,
     /// uuid, custom fields. The message names the column and what is accepted.
     pub fn validate(&self, record: &Record) -> Result<Draft<'static>, RowError> {
+        if let Some(problem) = &record.problem {
+            return Err(cut_row(problem));
+        }
         let cells: Vec<&str> = record.cells.iter().map(String::as_str).collect();
         self.validate_cells(record.row, &cells)
     }

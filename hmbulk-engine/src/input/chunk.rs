@@ -15,6 +15,9 @@ pub struct Chunk {
     cell_ends: Vec<u32>,
     /// End of each record in `cell_ends`.
     record_ends: Vec<u32>,
+    /// The records that are not the row their line meant, and why
+    /// ([`Record::problem`]): few, in record order.
+    problems: Vec<(usize, String)>,
 }
 
 /// A chunk stops growing past this much text (a record is at most
@@ -63,7 +66,17 @@ impl Chunk {
         Record {
             row: self.row(i),
             cells: self.cells(i).map(str::to_string).collect(),
+            problem: self.problem(i).map(str::to_string),
         }
+    }
+
+    /// Why record `i` is not the row its line meant, if it is not
+    /// ([`Record::problem`]): the row's error, whatever its cells hold.
+    pub fn problem(&self, i: usize) -> Option<&str> {
+        self.problems
+            .iter()
+            .find(|(at, _)| *at == i)
+            .map(|(_, why)| why.as_str())
     }
 
     /// Empty, for records from row `first_row` on (the room is kept).
@@ -72,6 +85,7 @@ impl Chunk {
         self.text.clear();
         self.cell_ends.clear();
         self.record_ends.clear();
+        self.problems.clear();
     }
 
     /// Append a cell to the record being read.
@@ -89,8 +103,12 @@ impl Chunk {
             .extend(ends.iter().map(|&end| (base + end) as u32));
     }
 
-    /// End the record being read after its last cell.
-    pub(super) fn end_record(&mut self) {
+    /// End the record being read after its last cell; `problem`: why it is
+    /// not the row its line meant.
+    pub(super) fn end_record(&mut self, problem: Option<String>) {
+        if let Some(why) = problem {
+            self.problems.push((self.record_ends.len(), why));
+        }
         self.record_ends.push(self.cell_ends.len() as u32);
     }
 

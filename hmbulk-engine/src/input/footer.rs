@@ -13,8 +13,9 @@ use crate::title_lines::{MAX_FOOTER_LINES, is_footer};
 pub(super) enum Next {
     /// The record the reader has just read (its fields, not yet decoded).
     Current,
-    /// A record held back and given now, decoded.
-    Held(Vec<String>),
+    /// A record held back and given now, decoded, with its problem
+    /// ([`super::Record::problem`]).
+    Held(Vec<String>, Option<String>),
     /// The end of the file.
     End,
 }
@@ -23,17 +24,17 @@ impl RowReader {
     /// The next data record, footer lines at the end of the file skipped.
     pub(super) fn next_data(&mut self) -> Result<Next> {
         if !self.footer.peeking
-            && let Some(cells) = self.footer.ahead.pop_front()
+            && let Some((cells, problem)) = self.footer.ahead.pop_front()
         {
-            return Ok(Next::Held(cells));
+            return Ok(Next::Held(cells, problem));
         }
         if !self.footer.peeking
             && let Some(e) = self.footer.ahead_error.take()
         {
             return Err(e);
         }
-        if let Some(cells) = self.footer.replay.pop_front() {
-            return Ok(Next::Held(cells));
+        if let Some((cells, problem)) = self.footer.replay.pop_front() {
+            return Ok(Next::Held(cells, problem));
         }
         if let Some(e) = self.footer.error.take() {
             return Err(e);
@@ -42,6 +43,7 @@ impl RowReader {
             match self.read_nonblank() {
                 Ok(true)
                     if self.footer.held.len() < MAX_FOOTER_LINES
+                        && self.records.cut.is_none()
                         && is_footer(self.records.fields()) =>
                 {
                     let cells = self.decode_record();
@@ -50,7 +52,7 @@ impl RowReader {
                 Ok(true) if self.footer.held.is_empty() => return Ok(Next::Current),
                 Ok(true) => {
                     // Rows after them: the held lines were rows too.
-                    let current = self.decode_record();
+                    let current = (self.decode_record(), self.cut_problem());
                     return Ok(self.give_back(Some(current)));
                 }
                 Ok(false) => {
@@ -73,11 +75,13 @@ impl RowReader {
     }
 
     /// The held lines (and `then`) given back as rows: the first now.
-    fn give_back(&mut self, then: Option<Vec<String>>) -> Next {
+    fn give_back(&mut self, then: Option<(Vec<String>, Option<String>)>) -> Next {
         let replay = &mut self.footer.replay;
-        replay.extend(self.footer.held.drain(..));
+        replay.extend(self.footer.held.drain(..).map(|cells| (cells, None)));
         replay.extend(then);
-        replay.pop_front().map_or(Next::End, Next::Held)
+        replay
+            .pop_front()
+            .map_or(Next::End, |(cells, problem)| Next::Held(cells, problem))
     }
 
     /// The footer lines skipped at the end of the file, each as its text
@@ -97,29 +101,34 @@ impl RowReader {
         while self.footer.ahead.len() < n && self.footer.ahead_error.is_none() {
             match self.next_data() {
                 Ok(Next::Current) => {
-                    let cells = self.decode_record();
-                    self.footer.ahead.push_back(cells);
+                    let current = (self.decode_record(), self.cut_problem());
+                    self.footer.ahead.push_back(current);
                 }
-                Ok(Next::Held(cells)) => self.footer.ahead.push_back(cells),
+                Ok(Next::Held(cells, problem)) => self.footer.ahead.push_back((cells, problem)),
                 Ok(Next::End) => break,
                 Err(e) => self.footer.ahead_error = Some(e),
             }
         }
         self.footer.peeking = false;
-        self.footer.ahead.iter().cloned().collect()
+        self.footer
+            .ahead
+            .iter()
+            .map(|(cells, _)| cells.clone())
+            .collect()
     }
 
     /// The next record as a [`Record`] (the iterator's way).
     pub(super) fn next_record(&mut self) -> Result<Option<Record>> {
-        let cells = match self.next_data()? {
-            Next::Current => self.decode_record(),
-            Next::Held(cells) => cells,
+        let (cells, problem) = match self.next_data()? {
+            Next::Current => (self.decode_record(), self.cut_problem()),
+            Next::Held(cells, problem) => (cells, problem),
             Next::End => return Ok(None),
         };
         self.rows += 1;
         Ok(Some(Record {
             row: self.rows,
             cells,
+            problem,
         }))
     }
 }
@@ -136,18 +145,19 @@ impl Footer {
 pub(super) struct Footer {
     /// Footer-like lines read, not yet known to end the file.
     held: Vec<Vec<String>>,
-    /// Records to give before reading on.
-    replay: std::collections::VecDeque<Vec<String>>,
-    /// A read error met while lines were held: given after them.
-    error: Option<crate::error::Error>,
-    /// The footer lines skipped, as their text.
-    skipped: Vec<String>,
-    /// Records read ahead by [`RowReader::peek`], given before the rest.
-    ahead: std::collections::VecDeque<Vec<String>>,
+    /// Records to give before reading on, with their problems.
+    replay: std::collections::VecDeque<(Vec<String>, Option<String>)>,
+    /// Records read ahead by [`RowReader::peek`], given before the rest,
+    /// with their problems.
+    ahead: std::collections::VecDeque<(Vec<String>, Option<String>)>,
     /// A read error met while reading ahead: given after them.
     ahead_error: Option<crate::error::Error>,
     /// [`RowReader::peek`] is reading ahead.
     peeking: bool,
+    /// A read error met while lines were held: given after them.
+    error: Option<crate::error::Error>,
+    /// The footer lines skipped, as their text.
+    skipped: Vec<String>,
 }
 
 #[cfg(test)]
@@ -229,6 +239,22 @@ mod tests {
         assert_eq!(reader.footer().len(), 1);
     }
 
+    /// A read error after a held line: the line is a row, then the error.
+    #[test]
+    fn a_read_error_after_a_held_line_comes_after_it() {
+        let broken = "x".repeat(1 << 20);
+        let text = format!("{HEADER}A,1,\n{FOOTER}{broken}\n");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.csv");
+        std::fs::write(&path, text).unwrap();
+        let mut reader = Config::new(&path).reader().unwrap();
+        assert_eq!(reader.next().unwrap().unwrap().row, 1);
+        assert_eq!(reader.next().unwrap().unwrap().row, 2);
+        let err = reader.next().unwrap().unwrap_err().to_string();
+        assert!(err.contains("after data row 2"), "{err}");
+        assert!(reader.footer().is_empty());
+    }
+
     /// Rows read ahead are given again, numbered as ever, by either read.
     #[test]
     fn rows_peeked_are_read_again() {
@@ -254,21 +280,5 @@ mod tests {
                 (4, "C".into())
             ]
         );
-    }
-
-    /// A read error after a held line: the line is a row, then the error.
-    #[test]
-    fn a_read_error_after_a_held_line_comes_after_it() {
-        let broken = format!("\"{}", "x".repeat(1 << 20));
-        let text = format!("{HEADER}A,1,\n{FOOTER}{broken}\n");
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("report.csv");
-        std::fs::write(&path, text).unwrap();
-        let mut reader = Config::new(&path).reader().unwrap();
-        assert_eq!(reader.next().unwrap().unwrap().row, 1);
-        assert_eq!(reader.next().unwrap().unwrap().row, 2);
-        let err = reader.next().unwrap().unwrap_err().to_string();
-        assert!(err.contains("after data row 2"), "{err}");
-        assert!(reader.footer().is_empty());
     }
 }

@@ -29,7 +29,10 @@
 //! `[row, error_code, message]` for one that failed. A row sent and not
 //! done was in flight at the stop: the resumed run settles it by searching
 //! its phone, never by creating it again. A last line cut short by a crash
-//! is dropped. A finished run removes its journal. A resumed run holds
+//! is dropped. A finished run removes its journal, and so does a run that
+//! ends, however, before it sent anything (a journal with no `sent` line:
+//! there is nothing to resume); one left by a run killed before its first
+//! send is removed by the next run ([`sent_nothing`]). A resumed run holds
 //! about 140 bytes per row already decided (at its peak, reading the
 //! journal).
 
@@ -160,7 +163,11 @@ pub struct Journal {
 
 struct Appender {
     /// Locked for the run: a second run on the same reports stops at once.
-    file: File,
+    /// `None` once the journal is removed.
+    file: Option<File>,
+    /// A `sent` line is in the journal (this run's or a stopped run's): it
+    /// stays until the run finishes.
+    sent: bool,
     /// Length of the whole lines written.
     len: u64,
     /// The first append that failed: nothing is appended after it, so the
@@ -169,11 +176,12 @@ struct Appender {
 }
 
 impl Journal {
-    fn open(path: &Path, file: File, len: u64) -> Journal {
+    fn open(path: &Path, file: File, len: u64, sent: bool) -> Journal {
         Journal {
             path: path.to_path_buf(),
             appender: Mutex::new(Appender {
-                file,
+                file: Some(file),
+                sent,
                 len,
                 failed: None,
             }),
@@ -205,7 +213,7 @@ impl Journal {
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let file = options.open(path).map_err(failed)?;
         lock(path, &file)?;
-        let journal = Journal::open(path, file, 0);
+        let journal = Journal::open(path, file, 0, false);
         journal.began_with(header);
         let line = serde_json::to_string(header).map_err(|e| failed(e.into()))?;
         journal.append(&line)?;
@@ -232,7 +240,10 @@ impl Journal {
                 .and_then(|()| file.sync_data())
                 .map_err(|e| Error::output(path, e))?;
         }
-        let journal = Journal::open(path, file, good_len);
+        let sent = resume
+            .as_ref()
+            .is_some_and(|r| r.decided() + r.in_flight() > 0);
+        let journal = Journal::open(path, file, good_len, sent);
         if let Some(r) = &resume {
             journal.began_with(&r.header);
         }
@@ -251,6 +262,13 @@ impl Journal {
         &self.path
     }
 
+    /// Rows were sent (a `sent` line, this run's or the stopped run's): the
+    /// journal stays until the run finishes ([`Drop`] removes one that
+    /// holds none).
+    pub fn holds_sent(&self) -> bool {
+        self.appender.lock().map_or(true, |a| a.sent)
+    }
+
     /// Before a batch's first write: the rows it carries and the action
     /// each write gives when it succeeds. A row sent again (a create the
     /// API refused, then updated) is recorded again: the last word counts.
@@ -259,7 +277,9 @@ impl Journal {
             return Ok(());
         }
         let entries: Vec<Value> = rows.iter().map(|(r, a)| json!([r, a.as_str()])).collect();
-        self.append(&json!({ "sent": entries }).to_string())
+        self.append(&json!({ "sent": entries }).to_string())?;
+        self.appender.lock().unwrap_or_else(|e| e.into_inner()).sent = true;
+        Ok(())
     }
 
     /// After a batch: the outcomes it decided for good. Rows the run left
@@ -273,14 +293,18 @@ impl Journal {
     }
 
     fn append(&self, line: &str) -> Result<()> {
-        let mut a = self.appender.lock().unwrap_or_else(|e| e.into_inner());
+        let mut guard = self.appender.lock().unwrap_or_else(|e| e.into_inner());
+        let a = &mut *guard;
         if let Some(why) = &a.failed {
             return Err(Error::output(&self.path, io::Error::other(why.clone())));
         }
+        let Some(file) = a.file.as_mut() else {
+            return Err(Error::output(&self.path, io::Error::other("removed")));
+        };
         let mut bytes = Vec::with_capacity(line.len() + 1);
         bytes.extend_from_slice(line.as_bytes());
         bytes.push(b'\n');
-        let written = a.file.write_all(&bytes).and_then(|()| a.file.sync_data());
+        let written = file.write_all(&bytes).and_then(|()| file.sync_data());
         match written {
             Ok(()) => {
                 a.len += bytes.len() as u64;
@@ -290,7 +314,7 @@ impl Journal {
                 // Take back what part of the line went out (best effort;
                 // a resumed run drops a last line cut short anyway).
                 let len = a.len;
-                let _ = a.file.set_len(len).and_then(|()| a.file.sync_data());
+                let _ = file.set_len(len).and_then(|()| file.sync_data());
                 a.failed = Some(e.to_string());
                 Err(Error::output(&self.path, e))
             }
@@ -299,12 +323,47 @@ impl Journal {
 
     /// The run is over: every row is in the reports. Removes the journal.
     pub fn finish(self) -> Result<()> {
-        let path = self.path.clone();
-        drop(self.appender);
-        std::fs::remove_file(&path).map_err(|e| Error::output(&path, e))?;
-        sync_dir(&path);
+        self.remove()
+    }
+
+    /// Close the file and remove it (once).
+    fn remove(&self) -> Result<()> {
+        let mut a = self.appender.lock().unwrap_or_else(|e| e.into_inner());
+        if a.file.take().is_none() {
+            return Ok(());
+        }
+        std::fs::remove_file(&self.path).map_err(|e| Error::output(&self.path, e))?;
+        sync_dir(&self.path);
         Ok(())
     }
+}
+
+/// A run that ends before it sent anything (a usage or output error, a
+/// refusal at the first batch) leaves no journal: there is nothing to
+/// resume, and a journal would make the next run stop.
+impl Drop for Journal {
+    fn drop(&mut self) {
+        if !self.holds_sent() {
+            let _ = self.remove();
+        }
+    }
+}
+
+/// Does the journal at `path` record no row sent (no `sent` line: a run
+/// killed before its first batch)? Such a journal holds nothing to resume.
+/// `false` when it cannot be read.
+pub fn sent_nothing(path: &Path) -> bool {
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    let mut lines = BufReader::new(file).lines();
+    let sent = lines.any(|line| {
+        line.map_or(true, |l| {
+            serde_json::from_str::<Value>(&l)
+                .map_or(!l.trim().is_empty(), |v| v.get("sent").is_some())
+        })
+    });
+    !sent
 }
 
 fn lock(path: &Path, file: &File) -> Result<()> {

@@ -150,11 +150,12 @@ fn damage_before_the_end_another_version_or_a_second_run_are_refused() {
         err.to_string().contains("in use by another hmbulk run"),
         "{err}"
     );
+    j.sent(&[(1, Action::Created)]).unwrap();
     drop(j);
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, format!("{text}garbage\n{{\"sent\":[]}}\n")).unwrap();
     let err = Journal::resume(&path).err().unwrap();
-    assert!(err.to_string().contains("damaged at line 2"), "{err}");
+    assert!(err.to_string().contains("damaged at line 3"), "{err}");
     assert!(err.to_string().contains("--restart"), "{err}");
     std::fs::write(&path, text.replace("\"version\":1", "\"version\":9")).unwrap();
     let err = Journal::resume(&path).err().unwrap();
@@ -167,8 +168,47 @@ fn damage_before_the_end_another_version_or_a_second_run_are_refused() {
     assert!(r.is_none());
     assert_eq!(std::fs::metadata(&path).unwrap().len(), 0);
     j.begin(&header()).unwrap();
+    j.sent(&[(1, Action::Created)]).unwrap();
     drop(j);
     assert!(Journal::resume(&path).unwrap().1.is_some());
+}
+
+/// A run that ends before it sent anything leaves no journal; a journal
+/// left with no `sent` line (a run killed before its first batch) is one
+/// [`sent_nothing`] names (issue 22).
+#[test]
+fn a_journal_that_records_nothing_sent_does_not_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.journal");
+    let j = Journal::create(&path, &header()).unwrap();
+    assert!(!j.holds_sent());
+    j.done(&[refused(1)]).unwrap();
+    drop(j);
+    assert!(!path.exists(), "removed when the run ended");
+
+    let j = Journal::create(&path, &header()).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    j.sent(&[(1, Action::Created)]).unwrap();
+    assert!(j.holds_sent());
+    drop(j);
+    assert!(path.exists(), "kept: a row was sent");
+    assert!(!sent_nothing(&path));
+    // Resumed, it is kept whatever the resumed run sends.
+    let (j, _) = Journal::resume(&path).unwrap();
+    drop(j);
+    assert!(path.exists());
+
+    for (left, nothing) in [
+        (text.clone(), true),
+        (String::new(), true),
+        (format!("{text}{{\"done\":[]}}\n"), true),
+        (format!("{text}{{\"sent\":[[1,\"created\"]]}}\n"), false),
+        (format!("{text}{{\"sent\":[[1,\"cre"), false),
+    ] {
+        std::fs::write(&path, &left).unwrap();
+        assert_eq!(sent_nothing(&path), nothing, "{left}");
+    }
+    assert!(!sent_nothing(&dir.path().join("none.journal")));
 }
 
 #[test]
@@ -182,6 +222,7 @@ fn a_changed_input_or_other_settings_are_named() {
     let path = dir.path().join("people.journal");
     let settings = BTreeMap::from([("mode".to_string(), "upsert".to_string())]);
     let j = Journal::create(&path, &Header::new(id.clone(), settings.clone())).unwrap();
+    j.sent(&[(1, Action::Created)]).unwrap();
     drop(j);
     let (_j, r) = Journal::resume(&path).unwrap();
     let r = r.unwrap();

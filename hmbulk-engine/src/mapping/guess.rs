@@ -54,7 +54,8 @@ pub fn suggestions(header: &str, catalog: &Catalog) -> Vec<String> {
         return Vec::new();
     }
     let key = normalise_header(header);
-    let allowed = match key.chars().count() {
+    let key_len = key.chars().count();
+    let allowed = match key_len {
         0..=3 => 0,
         4..=7 => 1,
         _ => 2,
@@ -73,6 +74,12 @@ pub fn suggestions(header: &str, catalog: &Catalog) -> Vec<String> {
         .filter_map(|(word, target)| {
             if word.chars().count() >= 4 && words.contains(&word) {
                 return Some((1, target));
+            }
+            // The distance is at least the difference in length: most
+            // words are too far without computing it (a wide header asks
+            // this for every column).
+            if key_len.abs_diff(word.chars().count()) > allowed {
+                return None;
             }
             let distance = edit_distance(&key, &word);
             (distance <= allowed).then_some((distance, target))

@@ -74,10 +74,7 @@ impl MapFile {
                 .count()
                 + 1;
             let line = text.lines().nth(line_no - 1).unwrap_or("");
-            let key = line
-                .split_once('=')
-                .map(|(k, _)| k.trim().trim_matches(['"', '\'']))
-                .filter(|k| !k.is_empty() && k.len() <= 64)
+            let key = crate::redact::setting_name(line)
                 .map(|k| format!(" (key {k:?})"))
                 .unwrap_or_default();
             Error::usage(format!(
@@ -221,19 +218,22 @@ pub fn render(mapping: &Mapping, settings: &Settings) -> String {
     let mut order: Vec<usize> = mapping.phones().iter().map(|s| s.column).collect();
     order.extend(mapping.emails().iter().map(|s| s.column));
     order.extend(mapping.countries().iter().copied());
-    for i in 0..mapping.len() {
-        if !order.contains(&i) {
-            order.push(i);
-        }
-    }
-    for i in order.into_iter().filter(|i| !done.contains(i)) {
+    // Linear in the columns, however many (a 60,000-column header).
+    let mut placed = vec![false; mapping.len()];
+    order.iter().for_each(|&i| placed[i] = true);
+    order.extend((0..mapping.len()).filter(|&i| !placed[i]));
+    let mut listed = vec![false; mapping.len()];
+    done.iter().for_each(|&i| listed[i] = true);
+    let unchecked: std::collections::HashSet<&str> =
+        mapping.unchecked().iter().map(String::as_str).collect();
+    for i in order.into_iter().filter(|&i| !listed[i]) {
         let header = mapping.header(i);
         if super::REPORT_COLUMNS.contains(&header.trim()) {
             continue;
         }
         let target = match mapping.target(i) {
             Target::Field(field) => field.to_string(),
-            Target::Ignore => match mapping.unchecked().iter().any(|h| h == header) {
+            Target::Ignore => match unchecked.contains(header) {
                 // A title nobody could check offline: keep it as a title.
                 true => header.to_string(),
                 false => "ignore".to_string(),

@@ -167,7 +167,9 @@ impl Check<'_> {
                 Some(resume) => resume.state(row),
                 None => RowState::Fresh,
             };
-            let validated = if self.dry_run {
+            let validated = if let Some(problem) = chunk.problem(i) {
+                Err(crate::contact::cut_row(problem))
+            } else if self.dry_run {
                 self.validator.check_cells(row, &cells)
             } else {
                 self.validator.validate_row(row, &cells)

@@ -564,7 +564,8 @@ fn footer(h: &mut String, r: &RunReport) {
         ] {
             let name = file_name(path);
             files.push(format!(
-                "<a href=\"{0}\"><code>{0}</code></a>",
+                "<a href=\"{}\"><code>{}</code></a>",
+                escape(&href(&name)),
                 escape(&name)
             ));
         }
@@ -576,6 +577,20 @@ fn footer(h: &mut String, r: &RunReport) {
         files.join(" · "),
         escape(r.version)
     );
+}
+
+/// A relative link to the file `name` beside the page: every byte but
+/// letters, digits and `-._~` percent-encoded, so that no name (a
+/// `http:evil.example.csv`, a `javascript:…`) reads as a scheme, a host or
+/// a query: a path relative to the page's folder.
+fn href(name: &str) -> String {
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    const KEEP: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    utf8_percent_encode(name, KEEP).to_string()
 }
 
 /// The file name of one of the run's reports (they sit beside the page).

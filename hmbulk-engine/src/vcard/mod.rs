@@ -19,8 +19,11 @@
 //! 2.1's bare parameters or quoted-printable; `vcard4` reads 4.0 only.)
 //!
 //! A `BEGIN:VCARD` inside a card ends the card before it (its `END:VCARD`
-//! is taken as missing); a card still open at the end of the file is read
-//! as it is.
+//! is taken as missing), except a card embedded by an `AGENT` property
+//! (vCard 2.1: `AGENT:` then the agent's card, or `AGENT:BEGIN:VCARD`):
+//! that card is read apart, to its own `END:VCARD`, and given as a row of
+//! its own after its outer card, whose lines after it stay the outer
+//! card's. A card still open at the end of the file is read as it is.
 
 mod card;
 
@@ -152,8 +155,14 @@ struct Cards {
     line: u64,
     /// A `BEGIN:VCARD` met inside the card before it, and its line.
     begun: Option<u64>,
+    /// Cards embedded in the card given last (`AGENT`), to give next.
+    agents: std::collections::VecDeque<(u64, String)>,
     done: bool,
 }
+
+/// Cards embedded in embedded cards past this depth are taken as cards
+/// whose `END:VCARD` is missing.
+const MAX_AGENT_DEPTH: usize = 4;
 
 /// One physical line, without its line break.
 struct Line {
@@ -168,6 +177,7 @@ impl Cards {
             input: BufReader::with_capacity(64 * 1024, stream),
             line: 0,
             begun: None,
+            agents: std::collections::VecDeque::new(),
             done: false,
         }
     }
@@ -175,6 +185,9 @@ impl Cards {
     /// The next card: the line of its `BEGIN:VCARD` and its text (photo
     /// dropped, lines decoded, LF between them). `None` at the end.
     fn next_card(&mut self) -> io::Result<Option<(u64, String)>> {
+        if let Some(agent) = self.agents.pop_front() {
+            return Ok(Some(agent));
+        }
         let start = match self.begun.take() {
             Some(line) => line,
             None => loop {
@@ -186,12 +199,32 @@ impl Cards {
                 }
             },
         };
+        let text = self.read_card(start, 0)?;
+        Ok(Some((start, text)))
+    }
+
+    /// The text of the card that begins on line `start`, read to its
+    /// `END:VCARD`; the cards its `AGENT` embeds (`depth` deep) are read
+    /// apart, into [`Cards::agents`].
+    fn read_card(&mut self, start: u64, depth: usize) -> io::Result<String> {
         let mut text = String::from("BEGIN:VCARD\n");
         let mut dropping = false;
+        // The last property was an `AGENT` with no value: its card follows.
+        let mut agent_follows = false;
         while let Some(line) = self.read_line()? {
             let bytes = &line.bytes;
             if is_marker(bytes, b"END:VCARD") {
                 break;
+            }
+            let embeds = agent_value(bytes).is_some_and(|v| is_marker(v, b"BEGIN:VCARD"));
+            if (embeds || (agent_follows && is_marker(bytes, b"BEGIN:VCARD")))
+                && depth < MAX_AGENT_DEPTH
+            {
+                let at = self.line;
+                let agent = self.read_card(at, depth + 1)?;
+                self.agents.push_back((at, agent));
+                agent_follows = false;
+                continue;
             }
             if is_marker(bytes, b"BEGIN:VCARD") {
                 self.begun = Some(self.line);
@@ -203,6 +236,10 @@ impl Cards {
                 matches!(bytes.first(), Some(b' ' | b'\t')) || (dropping && !bytes.contains(&b':'));
             if !continued {
                 dropping = DROPPED.iter().any(|p| property_is(bytes, p));
+                agent_follows = agent_value(bytes).is_some_and(|v| v.trim_ascii().is_empty());
+                if agent_follows {
+                    continue;
+                }
             }
             if dropping {
                 continue;
@@ -218,7 +255,7 @@ impl Cards {
             text.push('\n');
         }
         text.push_str("END:VCARD\n");
-        Ok(Some((start, text)))
+        Ok(text)
     }
 
     /// The next physical line (LF, CRLF or a bare CR ends it); `None` at the
@@ -262,6 +299,12 @@ impl Cards {
         self.line += 1;
         Ok(Some(line))
     }
+}
+
+/// The value of an `AGENT` property line (`AGENT:…`, `AGENT;VALUE=…:…`).
+fn agent_value(line: &[u8]) -> Option<&[u8]> {
+    let colon = line.iter().position(|&b| b == b':')?;
+    property_is(line, "AGENT").then(|| &line[colon + 1..])
 }
 
 /// `BEGIN:VCARD` / `END:VCARD`, whatever the case and surrounding spaces.

@@ -268,3 +268,75 @@ mod hostile {
         }
     }
 }
+
+/// vCard 2.1 embeds an agent's card in the `AGENT` property: the spec's
+/// example (versit vCard 2.1, "Agent"; as FolkerKinzel/VCards'
+/// `V2NestedAgentVcardTest` quotes it: `AGENT:` then `BEGIN:VCARD` …
+/// `N:Friday;Fred` … `END:VCARD`, then the outer card goes on). The outer
+/// card keeps its lines after the agent's (its phone and email were
+/// dropped: issue 22), and the agent is a row of its own after it.
+#[test]
+fn an_agent_card_is_read_apart_from_its_outer_card() {
+    let text = "BEGIN:VCARD\r\n\
+VERSION:2.1\r\n\
+N:Public;John\r\n\
+TEL;CELL:+1-213-555-0001\r\n\
+AGENT:\r\n\
+BEGIN:VCARD\r\n\
+VERSION:2.1\r\n\
+N:Friday;Fred\r\n\
+TEL;WORK;VOICE:+1-213-555-1234\r\n\
+TEL;WORK;FAX:+1-213-555-5678\r\n\
+END:VCARD\r\n\
+TEL;WORK:+1-213-555-0002\r\n\
+EMAIL;INTERNET:john@example.com\r\n\
+END:VCARD\r\n\
+BEGIN:VCARD\r\n\
+VERSION:2.1\r\n\
+N:Next;Nora\r\n\
+AGENT:BEGIN:VCARD\r\n\
+N:Inline;Ida\r\n\
+TEL:+1-213-555-0004\r\n\
+END:VCARD\r\n\
+TEL;CELL:+1-213-555-0003\r\n\
+END:VCARD\r\n";
+    let rows = rows(text);
+    assert_eq!(rows.len(), 1 + 4, "{rows:?}");
+    let who = |r: &Vec<String>| (r[0].clone(), r[2].clone(), r[3].clone());
+    let lines: Vec<_> = rows[1..].iter().map(who).collect();
+    assert_eq!(
+        lines,
+        [
+            ("1".into(), "John".into(), "Public".into()),
+            ("6".into(), "Fred".into(), "Friday".into()),
+            ("15".into(), "Nora".into(), "Next".into()),
+            ("18".into(), "Ida".into(), "Inline".into()),
+        ]
+    );
+    let john = &rows[1];
+    assert_eq!(john[4], "+1-213-555-0001");
+    assert_eq!(
+        john[5], "+1-213-555-0002",
+        "the outer card's phone after the agent"
+    );
+    assert_eq!(john[7], "john@example.com", "and its email");
+    let fred = &rows[2];
+    assert_eq!(
+        (fred[5].as_str(), fred[6].as_str()),
+        ("+1-213-555-1234", "+1-213-555-5678")
+    );
+    assert_eq!(rows[3][4], "+1-213-555-0003");
+    assert_eq!(rows[4][5], "+1-213-555-0004");
+}
+
+/// Without an `AGENT` before it, a `BEGIN:VCARD` inside a card still ends
+/// the card before it (its `END:VCARD` missing).
+#[test]
+fn a_begin_without_an_agent_still_ends_the_card_before_it() {
+    let text = "BEGIN:VCARD\nN:One;A\nTEL:+1-213-555-0001\n\
+BEGIN:VCARD\nN:Two;B\nTEL:+1-213-555-0002\nEND:VCARD\n";
+    let rows = rows(text);
+    assert_eq!(rows.len(), 3);
+    assert_eq!((rows[1][0].as_str(), rows[1][2].as_str()), ("1", "A"));
+    assert_eq!((rows[2][0].as_str(), rows[2][2].as_str()), ("4", "B"));
+}

@@ -497,7 +497,12 @@ fn import(
         eprintln!("report:  {}", path.display());
     }
     let stopped = result.fatal.is_some() || result.interrupted;
-    let journal_path = journal.as_ref().map(|j| j.path().to_path_buf());
+    // A journal that records nothing sent goes when the run ends (nothing
+    // to resume): the way on is the error report.
+    let journal_path = journal
+        .as_ref()
+        .filter(|j| j.holds_sent())
+        .map(|j| j.path().to_path_buf());
     if stopped {
         print_stop(&result, journal_path.as_deref());
     } else if let (Some(j), None) = (journal, &moved) {

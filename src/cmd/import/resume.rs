@@ -32,7 +32,9 @@ pub(super) fn check_journal(args: &Args, shown: &Path, path: &Path) -> Result<()
     if !exists || args.resume {
         return Ok(());
     }
-    if args.restart {
+    // A run killed before its first batch: nothing was sent, nothing to
+    // resume (a live run still holds the lock: `remove` says so).
+    if args.restart || journal::sent_nothing(path) {
         return journal::remove(path);
     }
     let began = journal::started(path)
