@@ -3,6 +3,7 @@
 //! [`super::Reporter`] copies the buffers to the files in row order.
 
 use super::META_COLUMNS;
+use crate::input::RowNumbers;
 use crate::outcome::{Action, ErrorCode, RowOutcome, RowResult};
 
 /// The results report's standard columns (a command's own columns follow).
@@ -111,6 +112,8 @@ pub struct Lines {
     header_len: usize,
     /// The command's own result columns, after the standard ones.
     pub(super) extra_columns: usize,
+    /// The number printed for a row (a workbook's sheet row).
+    pub(super) numbers: RowNumbers,
 }
 
 /// The fields of a results line after `row`.
@@ -134,7 +137,14 @@ impl Lines {
                 .collect(),
             header_len: headers.len(),
             extra_columns,
+            numbers: RowNumbers::default(),
         }
+    }
+
+    /// The number the reports print for data row `row`: the row itself,
+    /// or, for a workbook, its sheet row ([`RowNumbers`]).
+    pub fn shown(&self, row: u64) -> u64 {
+        self.numbers.shown(row)
     }
 
     /// A results line (`row,phone_raw,phone,name,email,action,id,uuid,source_row`),
@@ -155,7 +165,7 @@ impl Lines {
         // Room for the line as it most often is (no quotes), at once.
         let cells = [line.phone_raw, line.phone, line.name, line.email];
         out.reserve(64 + cells.iter().map(|c| c.len()).sum::<usize>());
-        write_number(out, row);
+        write_number(out, self.numbers.shown(row));
         for cell in cells {
             out.push(b',');
             put_cell(out, cell);
@@ -204,7 +214,7 @@ impl Lines {
         for _ in kept {
             out.push(b',');
         }
-        write_number(out, row);
+        write_number(out, self.numbers.shown(row));
         out.push(b',');
         out.extend_from_slice(code.as_str().as_bytes());
         out.push(b',');

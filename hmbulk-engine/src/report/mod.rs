@@ -15,6 +15,7 @@
 
 mod lines;
 mod summary;
+mod workbook;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -23,6 +24,7 @@ use std::ops::Range;
 pub use lines::{Decided, Lines, RESULT_COLUMNS, ResultLine};
 use lines::{Kind, Line, put_cell, put_name};
 pub use summary::{IgnoredColumn, ReportPaths, Summary};
+use workbook::ErrorsFile;
 
 use crate::atomic_file::{AtomicFile, write_report_json};
 use crate::error::{Error, Result};
@@ -39,7 +41,8 @@ pub const META_COLUMNS: [&str; 3] = ["_row", "_error_code", "_error"];
 pub struct Reporter {
     paths: ReportPaths,
     results: AtomicFile,
-    errors: AtomicFile,
+    /// CSV, or a workbook for a workbook input ([`workbook`]).
+    errors: ErrorsFile,
     lines: Lines,
     next_row: u64,
     /// Spans that arrived before the rows in front of them, by first row.
@@ -124,7 +127,7 @@ impl Reporter {
     ) -> Result<Reporter> {
         let lines = Lines::new(headers, extra.len());
         let mut results = AtomicFile::create_report(&paths.results, bom)?;
-        let mut errors = AtomicFile::create_report(&paths.errors, bom)?;
+        let mut errors = ErrorsFile::create(&paths.errors, bom)?;
         let mut header = Vec::new();
         for (i, name) in RESULT_COLUMNS.iter().chain(extra).enumerate() {
             if i > 0 {
@@ -141,7 +144,9 @@ impl Reporter {
         }
         header.extend_from_slice(META_COLUMNS.join(",").as_bytes());
         header.push(b'\n');
-        write_to(&mut errors, &header)?;
+        errors
+            .write_all(&header)
+            .map_err(|e| Error::output(errors.path(), e))?;
         Ok(Reporter {
             paths,
             results,
@@ -155,6 +160,12 @@ impl Reporter {
             failed_by_code: [0; ErrorCode::ALL.len()],
             summary: Summary::default(),
         })
+    }
+
+    /// Print `numbers` for the rows (a workbook's sheet rows); before
+    /// [`lines`](Self::lines) is handed out.
+    pub fn number_rows(&mut self, numbers: crate::input::RowNumbers) {
+        self.lines.numbers = numbers;
     }
 
     /// The line renderer, for the threads that decide rows.
@@ -294,12 +305,14 @@ impl Reporter {
     }
 
     fn run_out(&mut self, ok: bool, bytes: &[u8]) -> Result<()> {
-        let file = if ok {
-            &mut self.results
+        if ok {
+            write_to(&mut self.results, bytes)
         } else {
-            &mut self.errors
-        };
-        write_to(file, bytes)
+            let errors = &mut self.errors;
+            errors
+                .write_all(bytes)
+                .map_err(|e| Error::output(errors.path(), e))
+        }
     }
 
     /// The original row (`_row` of an error report fed back in) of `row`,

@@ -1,0 +1,139 @@
+//! A sheet's rows, one at a time: the cells of each row that holds
+//! anything, by column, from the sheet's first used column on.
+//!
+//! Merged cells: a spreadsheet keeps a merged region's value in its
+//! top-left cell only. A region of several rows below the header (one
+//! company or tag merged down a column over several contacts) gives its
+//! value to each of its rows, in its first column, as the sheet shows it;
+//! across columns it is not copied (that would put one field's value in
+//! another field's column). Regions that begin on or above the header (a
+//! title across the top, a two-row header) are left as they are.
+
+use std::collections::HashMap;
+
+use calamine::Dimensions;
+
+use super::cells_of::SheetCells;
+
+/// Rows of one sheet.
+pub(super) struct SheetRows<'a> {
+    cells: SheetCells<'a>,
+    first_column: u32,
+    /// The cell read ahead: the first of the next row.
+    ahead: Option<(u32, u32, String)>,
+    started: bool,
+    /// The row being handed out: its number and cells.
+    row: u32,
+    cells_of_row: Vec<String>,
+    fill: Fill,
+}
+
+/// Vertical merged regions below the header, filled down.
+#[derive(Default)]
+struct Fill {
+    /// Top-left cell → last row of the region.
+    starts: HashMap<(u32, u32), u32>,
+    /// Column → (last row, value) of the regions being filled.
+    active: HashMap<u32, (u32, String)>,
+}
+
+impl<'a> SheetRows<'a> {
+    /// `merges` are filled down below row `header` (0-based).
+    pub(super) fn new(cells: SheetCells<'a>, merges: &[Dimensions], header: u32) -> Self {
+        let first_column = cells.first_column();
+        let starts = merges
+            .iter()
+            .filter(|d| d.start.0 > header && d.end.0 > d.start.0)
+            .map(|d| (d.start, d.end.0))
+            .collect();
+        SheetRows {
+            cells,
+            first_column,
+            ahead: None,
+            started: false,
+            row: 0,
+            cells_of_row: Vec::new(),
+            fill: Fill {
+                starts,
+                active: HashMap::new(),
+            },
+        }
+    }
+
+    /// The next row that holds anything: its 0-based number and its cells
+    /// (from the first column; trailing empty cells not included). A cell
+    /// left of the first column the sheet declared is an error.
+    pub(super) fn next_row(&mut self) -> Result<Option<(u32, &[String])>, String> {
+        if !self.started {
+            self.started = true;
+            self.read_ahead()?;
+        }
+        self.fill.active.retain(|_, (last, _)| *last > self.row);
+        let next_filled = (!self.fill.active.is_empty()).then_some(self.row + 1);
+        let next_cell = self.ahead.as_ref().map(|(row, _, _)| *row);
+        let row = match (next_cell, next_filled) {
+            (None, None) => return Ok(None),
+            (Some(c), Some(f)) => c.min(f),
+            (Some(r), None) | (None, Some(r)) => r,
+        };
+        self.row = row;
+        self.cells_of_row.clear();
+        while let Some((r, col, text)) = self.ahead.take() {
+            if r != row {
+                self.ahead = Some((r, col, text));
+                break;
+            }
+            let Some(i) = col.checked_sub(self.first_column) else {
+                return Err(format!(
+                    "cell {}{} holds \"{text}\", left of the sheet's declared first column {}",
+                    column_name(col),
+                    row + 1,
+                    column_name(self.first_column)
+                ));
+            };
+            let i = i as usize;
+            if self.cells_of_row.len() <= i {
+                self.cells_of_row.resize(i + 1, String::new());
+            }
+            if let Some(&last) = self.fill.starts.get(&(row, col)) {
+                self.fill.active.insert(i as u32, (last, text.clone()));
+            }
+            self.cells_of_row[i] = text;
+            self.read_ahead()?;
+        }
+        for (&i, (_, value)) in &self.fill.active {
+            let i = i as usize;
+            if self.cells_of_row.len() <= i {
+                self.cells_of_row.resize(i + 1, String::new());
+            }
+            if self.cells_of_row[i].is_empty() {
+                self.cells_of_row[i].clone_from(value);
+            }
+        }
+        Ok(Some((row, &self.cells_of_row)))
+    }
+
+    fn read_ahead(&mut self) -> Result<(), String> {
+        self.ahead = self
+            .cells
+            .next_cell()
+            .map_err(|e| e.to_string())?
+            .map(|(r, c, t)| (r, c, t.to_string()));
+        Ok(())
+    }
+}
+
+/// Spreadsheet column name of 0-based column `i`: 0 → A, 26 → AA.
+pub fn column_name(i: u32) -> String {
+    let mut i = i as u64;
+    let mut name = Vec::new();
+    loop {
+        name.push(b'A' + (i % 26) as u8);
+        if i < 26 {
+            break;
+        }
+        i = i / 26 - 1;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
