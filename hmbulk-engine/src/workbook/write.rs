@@ -29,6 +29,8 @@ pub struct SheetWriter {
     book: Workbook,
     row: u32,
     widths: Vec<usize>,
+    /// Columns with a date or boolean cell (the others are Text columns).
+    typed: Vec<bool>,
     header: Format,
     text: Format,
     bad: Format,
@@ -50,6 +52,7 @@ impl SheetWriter {
             book,
             row: 0,
             widths: Vec::new(),
+            typed: Vec::new(),
             header: text.clone().set_bold(),
             bad: text
                 .clone()
@@ -82,6 +85,7 @@ impl SheetWriter {
     /// A boolean cell.
     pub fn boolean(&mut self, col: usize, value: bool) -> Result<()> {
         self.fit(col, 5);
+        self.typed[col] = true;
         let (row, col) = (self.row, col_num(col)?);
         self.sheet()?
             .write_boolean(row, col, value)
@@ -101,6 +105,7 @@ impl SheetWriter {
             self.date_time.clone()
         };
         self.fit(col, if whole_day { 10 } else { 19 });
+        self.typed[col] = true;
         let (row, col) = (self.row, col_num(col)?);
         let when = when.map_err(xlsx_error)?;
         self.sheet()?
@@ -126,15 +131,21 @@ impl SheetWriter {
         self.row - 1
     }
 
-    /// Set the widths and write the workbook to `out`.
+    /// Set the widths (and the Text format of the columns that hold text,
+    /// so a value typed into an empty cell stays text) and write the
+    /// workbook to `out`.
     pub fn finish(mut self, out: &mut AtomicFile) -> Result<()> {
         let widths = std::mem::take(&mut self.widths);
+        let typed = std::mem::take(&mut self.typed);
+        let text = self.text.clone();
         let sheet = self.sheet()?;
         for (col, chars) in widths.into_iter().enumerate() {
             let width = chars.clamp(6, MAX_WIDTH) as f64 + 2.0;
-            sheet
-                .set_column_width(col_num(col)?, width)
-                .map_err(xlsx_error)?;
+            let n = col_num(col)?;
+            sheet.set_column_width(n, width).map_err(xlsx_error)?;
+            if !typed[col] {
+                sheet.set_column_format(n, &text).map_err(xlsx_error)?;
+            }
         }
         let path = out.path().to_path_buf();
         self.book.save_to_writer(&mut *out).map_err(|e| match e {
@@ -172,6 +183,7 @@ impl SheetWriter {
     fn fit(&mut self, col: usize, chars: usize) {
         if self.widths.len() <= col {
             self.widths.resize(col + 1, 0);
+            self.typed.resize(col + 1, false);
         }
         self.widths[col] = self.widths[col].max(chars);
     }
