@@ -6,12 +6,12 @@
 use std::path::PathBuf;
 
 use crate::cmd::import::summary::print_places;
-use crate::cmd::import::{parse_delimiter, phones_for, refuse_overwriting};
+use crate::cmd::import::{header_check, parse_delimiter, phones_for, refuse_overwriting};
 use crate::exit::Exit;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::config::Config;
 use hmbulk_engine::error::Result;
-use hmbulk_engine::input::RowReader;
+use hmbulk_engine::input::{RowNumbers, RowReader};
 use hmbulk_engine::mapping::{Field, MapFile, Mapping, quoted_list};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::RunResult;
@@ -20,10 +20,14 @@ use hmbulk_engine::report::{IgnoredColumn, ReportPaths, Reporter, Summary};
 /// The input options of a command that reads a file naming contacts.
 #[derive(Debug, clap::Args)]
 pub struct FileArgs {
-    /// The CSV file (any encoding and delimiter Excel writes) or vCard file
-    /// (one row per card); each row names a contact by its phone, `id` or
-    /// `uuid` column.
+    /// The CSV file (any encoding and delimiter Excel writes), workbook
+    /// (.xlsx .xls .ods …) or vCard file (one row per card); each row names
+    /// a contact by its phone, `id` or `uuid` column.
     pub file: PathBuf,
+    /// The workbook sheet to read: its name, or its number (1 is the first).
+    /// Default: the one sheet whose header names a phone column.
+    #[arg(long, value_name = "NAME|N")]
+    pub sheet: Option<String>,
     /// Region for phone numbers written without a country code, when the row
     /// has no country column (default US, or the map file's; `none`: such
     /// numbers are row errors).
@@ -55,6 +59,8 @@ pub struct FileArgs {
 /// The input file opened, and what reading it needs.
 pub struct Opened {
     pub reader: RowReader,
+    /// The numbers the reports print for the rows (a workbook's sheet rows).
+    pub numbers: RowNumbers,
     pub paths: ReportPaths,
     pub map_file: Option<MapFile>,
     pub phones: PhoneNormaliser,
@@ -65,7 +71,10 @@ impl FileArgs {
     /// `<stem>.<command>.results.csv` … (never an import's).
     pub fn open(&self, command: &str) -> Result<Opened> {
         let reader = self.reader()?;
-        let paths = ReportPaths::for_command(&self.file, self.report_dir.as_deref(), command);
+        let mut paths = ReportPaths::for_command(&self.file, self.report_dir.as_deref(), command);
+        if reader.sheet().is_some() {
+            paths = paths.with_workbook_errors();
+        }
         refuse_overwriting(&self.file, &[&paths.results, &paths.errors, &paths.summary])?;
         let map_file = self.map.as_deref().map(MapFile::load).transpose()?;
         let (_, phones) = phones_for(
@@ -74,6 +83,7 @@ impl FileArgs {
             reader.headers(),
         )?;
         Ok(Opened {
+            numbers: reader.row_numbers(),
             reader,
             paths,
             map_file,
@@ -83,7 +93,12 @@ impl FileArgs {
 
     /// A reader from the file's first row (for a pass that counts).
     pub fn reader(&self) -> Result<RowReader> {
-        Config::new(&self.file).delimiter(self.delimiter).reader()
+        let map_file = self.map.as_deref().map(MapFile::load).transpose()?;
+        Config::new(&self.file)
+            .delimiter(self.delimiter)
+            .sheet(self.sheet.clone())
+            .header_check(header_check(map_file.as_ref()))
+            .reader()
     }
 }
 
@@ -124,8 +139,10 @@ pub fn reporter(
     bom: bool,
     columns: &[&str],
     mapping: &Mapping,
+    numbers: RowNumbers,
 ) -> Result<Reporter> {
     let mut reporter = Reporter::with_columns(paths, headers, bom, columns)?;
+    reporter.number_rows(numbers);
     reporter.summary.ignored_columns = IgnoredColumn::all(mapping);
     Ok(reporter)
 }

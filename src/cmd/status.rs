@@ -95,6 +95,7 @@ pub fn run(args: Args) -> Outcome {
         args.input.bom,
         &status::RESULT_COLUMNS,
         file.names().mapping(),
+        opened.numbers,
     )?;
     let progress = Progress::new("status", Some(estimate.rows), args.input.progress, quiet);
     let interrupt = crate::cli::interrupt_on_ctrl_c();

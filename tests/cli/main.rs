@@ -34,4 +34,5 @@ mod test_unchanged;
 mod test_unconfirmed;
 mod test_validate;
 mod test_vcard;
+mod test_workbooks;
 mod test_write_answers;
