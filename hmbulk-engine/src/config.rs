@@ -150,7 +150,9 @@ impl Config {
                 stream.read_to_end(&mut bytes).map_err(read_error)?;
                 Origin::Bytes(bytes.into())
             } else {
-                Origin::Path(self.source.clone())
+                // Progress counts the workbook's bytes as calamine reads them.
+                bytes_read.store(0, Ordering::Relaxed);
+                Origin::Path(self.source.clone(), Arc::clone(&bytes_read))
             };
             let wanted = self.sheet.as_deref();
             let opened = workbook::open(

@@ -21,9 +21,11 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
+use heymarket_sim::SimConfig;
 use serde_json::Value;
 
-use crate::test_import::stored;
+use crate::hostile::{Hostile, Reply};
+use crate::test_import::{digits, store_phones, stored};
 use crate::workdir::{Workdir, code, column, stderr};
 
 fn fixture(name: &str) -> PathBuf {
@@ -321,4 +323,64 @@ fn an_exported_workbook_reads_back_with_every_contact_once_and_phones_as_text() 
         assert_eq!(code(&out), 2, "{args:?}: {}", stderr(&out));
         assert!(stderr(&out).contains("--out all.xls"), "{}", stderr(&out));
     }
+}
+
+/// A workbook of `n` contacts (phones as number cells) on sheet "People",
+/// written by rust_xlsxwriter.
+fn workbook_of(wd: &Workdir, name: &str, n: usize) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("People").unwrap();
+    for (c, h) in ["First Name", "Mobile"].iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for i in 0..n {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, format!("First{i}")).unwrap();
+        let phone: f64 = digits(i).parse().unwrap();
+        sheet.write_number(row, 1, phone).unwrap();
+    }
+    book.save(wd.path(name)).unwrap();
+}
+
+/// A workbook import stopped by a 401 mid-run resumes like a CSV one: the
+/// journal names the file (size and SHA-256) and the sheet, and `--resume`
+/// ends with every row reported once, by its sheet row, and stored once.
+#[test]
+fn a_stopped_workbook_import_resumes() {
+    let wd = Workdir::with_sim(SimConfig {
+        latency_ms: 25,
+        ..Workdir::sim_config()
+    });
+    workbook_of(&wd, "people.xlsx", 200);
+    let server = Hostile::proxy(wd.sim().url(), |r, up| match r.route().as_str() {
+        "POST /v2/contacts" if r.nth >= 4 => Reply::Json(401, r#"{"error":"unauthorized"}"#.into()),
+        _ => up.reply(r),
+    });
+    let args = [
+        "import",
+        "people.xlsx",
+        "--batch-size",
+        "10",
+        "--concurrency",
+        "2",
+        "--rate",
+        "0",
+    ];
+    let out = wd
+        .command(&args)
+        .env("HEYMARKET_BASE_URL", server.url())
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert!(wd.read("people.journal").contains("1:People"), "the sheet");
+    let out = wd.run(&[&args[..], &["--resume"]].concat());
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let results = wd.read_csv("people.results.csv");
+    let rows: Vec<String> = (2..=201).map(|r| r.to_string()).collect();
+    assert_eq!(column(&results, "row"), rows);
+    assert_eq!(column(&results, "action"), vec!["created"; 200]);
+    let mut want: Vec<String> = (0..200).map(digits).collect();
+    want.sort();
+    assert_eq!(store_phones(&wd), want);
 }

@@ -32,6 +32,7 @@ use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use calamine::{
     Ods, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsb, Xlsx, open_workbook_from_rs,
@@ -105,16 +106,21 @@ pub(crate) struct Plan {
     width: usize,
 }
 
-/// The workbook's bytes: the file, or standard input held in memory.
+/// The workbook's bytes: the file (bytes read counted, for progress), or
+/// standard input held in memory.
 pub(crate) enum Source {
-    File(BufReader<File>),
+    File(BufReader<File>, Arc<AtomicU64>),
     Memory(Cursor<Arc<[u8]>>),
 }
 
 impl Read for Source {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
-            Source::File(f) => f.read(buf),
+            Source::File(f, count) => {
+                let n = f.read(buf)?;
+                count.fetch_add(n as u64, Ordering::Relaxed);
+                Ok(n)
+            }
             Source::Memory(m) => m.read(buf),
         }
     }
@@ -123,7 +129,7 @@ impl Read for Source {
 impl Seek for Source {
     fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
         match self {
-            Source::File(f) => f.seek(pos),
+            Source::File(f, _) => f.seek(pos),
             Source::Memory(m) => m.seek(pos),
         }
     }
@@ -131,14 +137,17 @@ impl Seek for Source {
 
 /// Where a workbook is read from.
 pub(crate) enum Origin {
-    Path(PathBuf),
+    /// A file, and the count of its bytes read so far.
+    Path(PathBuf, Arc<AtomicU64>),
     Bytes(Arc<[u8]>),
 }
 
 impl Origin {
     fn source(&self) -> io::Result<Source> {
         Ok(match self {
-            Origin::Path(p) => Source::File(BufReader::new(File::open(p)?)),
+            Origin::Path(p, count) => {
+                Source::File(BufReader::new(File::open(p)?), Arc::clone(count))
+            }
             Origin::Bytes(b) => Source::Memory(Cursor::new(Arc::clone(b))),
         })
     }
