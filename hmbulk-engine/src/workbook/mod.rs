@@ -431,7 +431,10 @@ fn sheet_line(i: usize, meta: &calamine::Sheet, head: Option<&Head>) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+mod tests;
+
+#[cfg(test)]
+mod signature_tests {
     use super::*;
 
     #[test]
