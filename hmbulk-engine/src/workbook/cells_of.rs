@@ -16,7 +16,7 @@ pub(super) struct SheetCells<'a> {
 }
 
 enum Inner<'a> {
-    Stream(XlsxCellReader<'a, Source>, Dimensions),
+    Stream(Box<XlsxCellReader<'a, Source>>, Dimensions),
     Whole { range: Range<Data>, next: usize },
 }
 
@@ -31,7 +31,7 @@ impl<'a> SheetCells<'a> {
                     .worksheet_cells_reader(name)
                     .map_err(calamine::Error::Xlsx)?;
                 let dims = cells.dimensions();
-                Inner::Stream(cells, dims)
+                Inner::Stream(Box::new(cells), dims)
             }
             other => Inner::Whole {
                 range: other.worksheet_range(name)?,
