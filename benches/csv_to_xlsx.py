@@ -3,9 +3,10 @@
 
 usage: csv_to_xlsx.py IN.csv OUT.xlsx
 
-openpyxl in write-only mode (needs `pip install openpyxl`). A cell of digits
-only (at most 15, no leading zero) becomes a number cell, as Excel stores a
-phone typed or pasted into a General column; every other cell stays text.
+openpyxl (needs `pip install openpyxl`), which, like Excel, keeps text in
+the workbook's shared strings. A cell of digits only (at most 15, no leading
+zero) becomes a number cell, as Excel stores a phone typed or pasted into a
+General column; every other cell stays text.
 For benches/workbook_vs_csv.sh: the same rows, as CSV and as a workbook.
 """
 import csv
@@ -22,8 +23,9 @@ def cell(text):
 
 def main():
     source, target = sys.argv[1], sys.argv[2]
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("Contacts")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Contacts"
     with open(source, newline="", encoding="utf-8") as f:
         for i, row in enumerate(csv.reader(f)):
             ws.append(row if i == 0 else [cell(c) for c in row])

@@ -32,7 +32,7 @@ best() {
   for _ in $(seq "$runs"); do
     /usr/bin/time -f "%e %M" -o "$out.time" "$bin" validate "$file" --report-dir "$work/wb_reports" \
       --quiet >/dev/null 2>"$out.err" || [ $? -eq 1 ]
-    read -r wall rss <"$out.time"
+    read -r wall rss < <(tail -1 "$out.time")
     if [ -z "$best_wall" ] || awk "BEGIN{exit !($wall < $best_wall)}"; then
       best_wall=$wall best_rss=$rss
     fi

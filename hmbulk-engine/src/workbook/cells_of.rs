@@ -6,8 +6,9 @@
 
 use calamine::{Data, Dimensions, Range, Reader, Sheets, XlsxCellReader};
 
-use super::Source;
 use super::cells::{write_data, write_data_ref};
+use super::merges::xlsx_merges;
+use super::{Origin, Source};
 
 /// A cell reader over one sheet.
 pub(super) struct SheetCells<'a> {
@@ -87,19 +88,18 @@ impl<'a> SheetCells<'a> {
     }
 }
 
-/// The merged regions of sheet `name` (`.xlsx` and `.xls`; calamine reads
-/// none for `.xlsb` and `.ods`).
+/// The merged regions of sheet `name` of `book`, read from `origin`
+/// (`.xlsx` and `.xls`; calamine reads none for `.xlsb` and `.ods`).
 pub(super) fn merged_regions(
-    book: &mut Sheets<Source>,
+    book: &Sheets<Source>,
+    origin: &Origin,
     name: &str,
-) -> Result<Vec<Dimensions>, calamine::Error> {
+) -> std::io::Result<Vec<Dimensions>> {
     match book {
-        Sheets::Xlsx(x) => x
-            .merge_cells_by_sheet_name(name)
-            .map_err(calamine::Error::Xlsx),
+        Sheets::Xlsx(_) => xlsx_merges(origin.source()?, name),
         Sheets::Xls(x) => x
             .merge_cells_by_sheet_name(name)
-            .map_err(calamine::Error::Xls),
+            .map_err(std::io::Error::other),
         _ => Ok(Vec::new()),
     }
 }

@@ -24,6 +24,7 @@
 
 mod cells;
 mod cells_of;
+mod merges;
 mod rows;
 mod stream;
 pub mod write;
@@ -136,6 +137,7 @@ impl Seek for Source {
 }
 
 /// Where a workbook is read from.
+#[derive(Clone)]
 pub(crate) enum Origin {
     /// A file, and the count of its bytes read so far.
     Path(PathBuf, Arc<AtomicU64>),
@@ -204,7 +206,7 @@ pub(crate) fn open(
         width: head.header.len(),
     };
     let rows = RowNumbers::sheet();
-    let text = stream::csv_text(book, plan, rows.clone());
+    let text = stream::csv_text(book, origin, plan, rows.clone());
     Ok(Opened { sheet, text, rows })
 }
 

@@ -19,12 +19,15 @@ use super::cells_of::SheetCells;
 pub(super) struct SheetRows<'a> {
     cells: SheetCells<'a>,
     first_column: u32,
-    /// The cell read ahead: the first of the next row.
-    ahead: Option<(u32, u32, String)>,
+    /// The cell read ahead (the first of the next row): where, and its text.
+    ahead: Option<(u32, u32)>,
+    ahead_text: String,
     started: bool,
-    /// The row being handed out: its number and cells.
+    /// The row being handed out: its number and cells (the first `used`
+    /// of `cells_of_row`, whose room is kept from row to row).
     row: u32,
     cells_of_row: Vec<String>,
+    used: usize,
     fill: Fill,
 }
 
@@ -50,9 +53,11 @@ impl<'a> SheetRows<'a> {
             cells,
             first_column,
             ahead: None,
+            ahead_text: String::new(),
             started: false,
             row: 0,
             cells_of_row: Vec::new(),
+            used: 0,
             fill: Fill {
                 starts,
                 active: HashMap::new(),
@@ -70,55 +75,69 @@ impl<'a> SheetRows<'a> {
         }
         self.fill.active.retain(|_, (last, _)| *last > self.row);
         let next_filled = (!self.fill.active.is_empty()).then_some(self.row + 1);
-        let next_cell = self.ahead.as_ref().map(|(row, _, _)| *row);
+        let next_cell = self.ahead.map(|(row, _)| row);
         let row = match (next_cell, next_filled) {
             (None, None) => return Ok(None),
             (Some(c), Some(f)) => c.min(f),
             (Some(r), None) | (None, Some(r)) => r,
         };
         self.row = row;
-        self.cells_of_row.clear();
-        while let Some((r, col, text)) = self.ahead.take() {
+        self.cells_of_row[..self.used]
+            .iter_mut()
+            .for_each(String::clear);
+        self.used = 0;
+        while let Some((r, col)) = self.ahead {
             if r != row {
-                self.ahead = Some((r, col, text));
                 break;
             }
             let Some(i) = col.checked_sub(self.first_column) else {
                 return Err(format!(
-                    "cell {}{} holds \"{text}\", left of the sheet's declared first column {}",
+                    "cell {}{} holds \"{}\", left of the sheet's declared first column {}",
                     column_name(col),
                     row + 1,
+                    self.ahead_text,
                     column_name(self.first_column)
                 ));
             };
             let i = i as usize;
-            if self.cells_of_row.len() <= i {
-                self.cells_of_row.resize(i + 1, String::new());
-            }
             if let Some(&last) = self.fill.starts.get(&(row, col)) {
-                self.fill.active.insert(i as u32, (last, text.clone()));
+                let value = self.ahead_text.clone();
+                self.fill.active.insert(i as u32, (last, value));
             }
-            self.cells_of_row[i] = text;
+            let text = std::mem::take(&mut self.ahead_text);
+            self.cell_mut(i).push_str(&text);
+            self.ahead_text = text;
             self.read_ahead()?;
         }
-        for (&i, (_, value)) in &self.fill.active {
-            let i = i as usize;
-            if self.cells_of_row.len() <= i {
-                self.cells_of_row.resize(i + 1, String::new());
-            }
-            if self.cells_of_row[i].is_empty() {
-                self.cells_of_row[i].clone_from(value);
+        let active = std::mem::take(&mut self.fill.active);
+        for (&i, (_, value)) in &active {
+            let cell = self.cell_mut(i as usize);
+            if cell.is_empty() {
+                cell.push_str(value);
             }
         }
-        Ok(Some((row, &self.cells_of_row)))
+        self.fill.active = active;
+        Ok(Some((row, &self.cells_of_row[..self.used])))
+    }
+
+    /// Cell `i` of the row being read (empty until written).
+    fn cell_mut(&mut self, i: usize) -> &mut String {
+        if self.cells_of_row.len() <= i {
+            self.cells_of_row.resize(i + 1, String::new());
+        }
+        self.used = self.used.max(i + 1);
+        &mut self.cells_of_row[i]
     }
 
     fn read_ahead(&mut self) -> Result<(), String> {
-        self.ahead = self
-            .cells
-            .next_cell()
-            .map_err(|e| e.to_string())?
-            .map(|(r, c, t)| (r, c, t.to_string()));
+        self.ahead_text.clear();
+        self.ahead = match self.cells.next_cell().map_err(|e| e.to_string())? {
+            Some((r, c, text)) => {
+                self.ahead_text.push_str(text);
+                Some((r, c))
+            }
+            None => None,
+        };
         Ok(())
     }
 }

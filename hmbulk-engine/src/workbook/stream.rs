@@ -19,7 +19,7 @@ use calamine::Sheets;
 use super::cells::is_blank;
 use super::cells_of::{SheetCells, merged_regions};
 use super::rows::SheetRows;
-use super::{Plan, Source};
+use super::{Origin, Plan, Source};
 use crate::input::RowNumbers;
 
 /// Bytes of CSV text handed over at once.
@@ -28,7 +28,12 @@ const BLOCK: usize = 64 * 1024;
 const QUEUED: usize = 4;
 
 /// Start the thread reading `plan`'s sheet of `book`; gives the text.
-pub(super) fn csv_text(book: Sheets<Source>, plan: Plan, rows: RowNumbers) -> Box<dyn Read + Send> {
+pub(super) fn csv_text(
+    book: Sheets<Source>,
+    origin: Origin,
+    plan: Plan,
+    rows: RowNumbers,
+) -> Box<dyn Read + Send> {
     let (tx, rx) = sync_channel(QUEUED);
     let spawned = std::thread::Builder::new()
         .name("workbook".into())
@@ -37,7 +42,7 @@ pub(super) fn csv_text(book: Sheets<Source>, plan: Plan, rows: RowNumbers) -> Bo
                 tx,
                 buf: Vec::with_capacity(BLOCK),
             };
-            if let Err(e) = write_sheet(book, &plan, &rows, &mut out) {
+            if let Err(e) = write_sheet(book, &origin, &plan, &rows, &mut out) {
                 let _ = out.tx.send(Err(e));
             } else {
                 out.flush();
@@ -56,11 +61,12 @@ pub(super) fn csv_text(book: Sheets<Source>, plan: Plan, rows: RowNumbers) -> Bo
 /// The rows of the sheet from its header on, written to `out`.
 fn write_sheet(
     mut book: Sheets<Source>,
+    origin: &Origin,
     plan: &Plan,
     numbers: &RowNumbers,
     out: &mut Blocks,
 ) -> io::Result<()> {
-    let merges = merged_regions(&mut book, &plan.sheet).map_err(io::Error::other)?;
+    let merges = merged_regions(&book, origin, &plan.sheet)?;
     let cells = SheetCells::open(&mut book, &plan.sheet).map_err(io::Error::other)?;
     let mut rows = SheetRows::new(cells, &merges, plan.header_row);
     let width = plan.width;
