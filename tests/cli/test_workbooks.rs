@@ -111,6 +111,7 @@ fn each_format_imports_the_contacts_sheet_with_its_cells_typed() {
         let summary = wd.read_json("people.summary.json");
         assert_eq!(summary["rows_read"], 8, "{name}");
         assert_eq!(summary["blank_lines"], 1, "{name}: row 7 skipped, counted");
+        assert_eq!(summary["encoding"], ext, "{name}: the workbook's format");
         assert_eq!(
             summary["rows_ok"].as_u64().unwrap() + summary["rows_failed"].as_u64().unwrap(),
             8

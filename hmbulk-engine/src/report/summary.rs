@@ -165,6 +165,11 @@ impl Summary {
             b'\t' => "tab".into(),
             other => (other as char).to_string(),
         };
+        if let Some(sheet) = reader.sheet() {
+            // A workbook has cells, not text: say what it was.
+            self.encoding = sheet.format.to_string();
+            self.delimiter = String::new();
+        }
         self.blank_lines = reader.blank_lines();
     }
 

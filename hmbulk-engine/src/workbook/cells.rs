@@ -23,7 +23,7 @@ use calamine::{Data, DataRef, ExcelDateTime};
 /// Append the text of `cell` to `out`.
 pub fn write_data(out: &mut String, cell: &Data) {
     match cell {
-        Data::Int(i) => push_display(out, i),
+        Data::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
         Data::Float(f) => write_number(out, *f),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => out.push_str(s),
         Data::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -36,7 +36,7 @@ pub fn write_data(out: &mut String, cell: &Data) {
 /// [`write_data`] for a cell read as it streams (shared strings borrowed).
 pub fn write_data_ref(out: &mut String, cell: &DataRef<'_>) {
     match cell {
-        DataRef::Int(i) => push_display(out, i),
+        DataRef::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
         DataRef::Float(f) => write_number(out, *f),
         DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => out.push_str(s),
         DataRef::SharedString(s) => out.push_str(s),
@@ -56,7 +56,10 @@ fn push_display(out: &mut String, value: &impl std::fmt::Display) {
 /// whole); the rest as Rust prints an `f64`: the shortest decimal that
 /// reads back the same, never in exponent form.
 pub fn write_number(out: &mut String, f: f64) {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e21 {
+    // Exact: every whole f64 below 2^63 is an i64 (itoa: no formatter).
+    if f.fract() == 0.0 && f.abs() < 9.2e18 {
+        out.push_str(itoa::Buffer::new().format(f as i64));
+    } else if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e21 {
         let _ = write!(out, "{f:.0}");
     } else {
         push_display(out, &f);
@@ -105,6 +108,9 @@ mod tests {
         assert_eq!(text(Data::Float(861012345678901.0)), "861012345678901");
         assert_eq!(text(Data::Int(-42)), "-42");
         assert_eq!(text(Data::Float(0.0)), "0");
+        assert_eq!(text(Data::Float(-0.0)), "0");
+        assert_eq!(text(Data::Float(9.007199254740993e15)), "9007199254740992");
+        assert_eq!(text(Data::Float(1e20)), "100000000000000000000");
     }
 
     #[test]

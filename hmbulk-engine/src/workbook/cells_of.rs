@@ -96,7 +96,7 @@ pub(super) fn merged_regions(
     name: &str,
 ) -> std::io::Result<Vec<Dimensions>> {
     match book {
-        Sheets::Xlsx(_) => xlsx_merges(origin.source()?, name),
+        Sheets::Xlsx(_) => xlsx_merges(origin.source()?, Some(name)).map(|(_, found)| found),
         Sheets::Xls(x) => x
             .merge_cells_by_sheet_name(name)
             .map_err(std::io::Error::other),

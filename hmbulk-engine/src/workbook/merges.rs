@@ -5,7 +5,10 @@
 //! reader of merged regions parses the whole sheet as XML, which took as
 //! long as reading its cells (0.6 s against 0.8 s for 100,000 rows); this
 //! takes the time of inflating it (0.04 s). Regions come after the cells in
-//! a sheet, so they must be known before the first row is read.
+//! a sheet, so they must be known before the first row is read: the
+//! workbook's first visible sheet is searched on a thread of its own while
+//! calamine opens the workbook ([`Early`]), which is the sheet read in most
+//! workbooks.
 
 use std::io::{self, Read};
 
@@ -20,13 +23,40 @@ use super::Source;
 const BLOCK: usize = 64 * 1024;
 const OVERLAP: usize = 256;
 
-/// The merged regions of the sheet called `name` in the `.xlsx` `source`.
-pub(super) fn xlsx_merges(source: Source, name: &str) -> io::Result<Vec<Dimensions>> {
+/// The merged regions of an `.xlsx` sheet, searched for on a thread of its
+/// own: the sheet `--sheet` names, or else the first visible one.
+pub(super) struct Early(std::thread::JoinHandle<io::Result<(String, Vec<Dimensions>)>>);
+
+impl Early {
+    pub(super) fn start(source: Source, wanted: Option<&str>) -> Option<Early> {
+        let wanted = wanted.map(str::to_string);
+        let thread = std::thread::Builder::new().name("merges".into());
+        let handle = thread
+            .spawn(move || xlsx_merges(source, wanted.as_deref()))
+            .ok()?;
+        Some(Early(handle))
+    }
+
+    /// The regions, when the sheet searched was `name`.
+    pub(super) fn of(self, name: &str) -> Option<Vec<Dimensions>> {
+        match self.0.join() {
+            Ok(Ok((searched, found))) if searched == name => Some(found),
+            _ => None,
+        }
+    }
+}
+
+/// The merged regions of the sheet called `name` (else the first visible
+/// sheet) in the `.xlsx` `source`, and that sheet's name.
+pub(super) fn xlsx_merges(
+    source: Source,
+    name: Option<&str>,
+) -> io::Result<(String, Vec<Dimensions>)> {
     let mut zip = ZipArchive::new(source).map_err(io::Error::other)?;
     let workbook = read_part(&mut zip, "xl/workbook.xml")?;
     let rels = read_part(&mut zip, "xl/_rels/workbook.xml.rels")?;
-    let Some(path) = sheet_part(&workbook, &rels, name) else {
-        return Ok(Vec::new());
+    let Some((name, path)) = sheet_part(&workbook, &rels, name) else {
+        return Ok((String::new(), Vec::new()));
     };
     let mut part = zip.by_name(&path).map_err(io::Error::other)?;
     let mut found = Vec::new();
@@ -49,7 +79,7 @@ pub(super) fn xlsx_merges(source: Source, name: &str) -> io::Result<Vec<Dimensio
         buf.copy_within(end - tail..end, 0);
         kept = tail;
     }
-    Ok(found)
+    Ok((name, found))
 }
 
 fn read_part(zip: &mut ZipArchive<Source>, path: &str) -> io::Result<Vec<u8>> {
@@ -59,20 +89,25 @@ fn read_part(zip: &mut ZipArchive<Source>, path: &str) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The zip path of sheet `name`: its `r:id` in the workbook, that
-/// relationship's target (relative to `xl/`, or absolute).
-fn sheet_part(workbook: &[u8], rels: &[u8], name: &str) -> Option<String> {
-    let id = tags(workbook, b"<sheet ")
-        .find(|tag| tag_attr(tag, b"name").is_some_and(|n| unescape(&n) == name))
-        .and_then(|tag| tag_attr(tag, b":id"))?;
+/// The name and zip path of sheet `name` (else of the first visible
+/// sheet): its `r:id` in the workbook, that relationship's target
+/// (relative to `xl/`, or absolute).
+fn sheet_part(workbook: &[u8], rels: &[u8], name: Option<&str>) -> Option<(String, String)> {
+    let sheet = tags(workbook, b"<sheet ").find(|tag| match name {
+        Some(name) => tag_attr(tag, b"name").is_some_and(|n| unescape(&n) == name),
+        None => tag_attr(tag, b"state").is_none_or(|s| s == "visible"),
+    })?;
+    let found = unescape(&tag_attr(sheet, b"name")?);
+    let id = tag_attr(sheet, b":id")?;
     let target = tags(rels, b"<Relationship ")
         .find(|tag| tag_attr(tag, b"Id").as_deref() == Some(id.as_str()))
         .and_then(|tag| tag_attr(tag, b"Target"))?;
     let target = unescape(&target);
-    Some(match target.strip_prefix('/') {
+    let path = match target.strip_prefix('/') {
         Some(absolute) => absolute.to_string(),
         None => format!("xl/{target}"),
-    })
+    };
+    Some((found, path))
 }
 
 /// Each tag starting with `open` (`<sheet `), up to its `>`.
@@ -186,17 +221,20 @@ mod tests {
 
     #[test]
     fn a_sheet_is_found_through_the_workbook_relationships() {
-        let workbook = br#"<workbook><sheets><sheet name="Read me" sheetId="1" r:id="rId3"/><sheet name="A &amp; B" sheetId="2" r:id="rId1"/></sheets></workbook>"#;
+        let workbook = br#"<workbook><sheets><sheet name="Read me" sheetId="1" state="hidden" r:id="rId3"/><sheet name="A &amp; B" sheetId="2" r:id="rId1"/></sheets></workbook>"#;
         let rels = br#"<Relationships><Relationship Id="rId1" Type="x/worksheet" Target="worksheets/sheet7.xml"/><Relationship Id="rId3" Target="/xl/worksheets/sheet1.xml" Type="x"/></Relationships>"#;
+        let path = |name| sheet_part(workbook, rels, name).map(|(_, p)| p);
         assert_eq!(
-            sheet_part(workbook, rels, "A & B").as_deref(),
+            path(Some("A & B")).as_deref(),
             Some("xl/worksheets/sheet7.xml")
         );
         assert_eq!(
-            sheet_part(workbook, rels, "Read me").as_deref(),
+            path(Some("Read me")).as_deref(),
             Some("xl/worksheets/sheet1.xml")
         );
-        assert_eq!(sheet_part(workbook, rels, "Nope"), None);
+        assert_eq!(path(Some("Nope")), None);
+        let first = sheet_part(workbook, rels, None).map(|(n, _)| n);
+        assert_eq!(first.as_deref(), Some("A & B"), "the first visible sheet");
         assert_eq!(unescape("a &#x41;&#66;&lt;"), "a AB<");
     }
 }

@@ -105,6 +105,8 @@ pub(crate) struct Plan {
     header_row: u32,
     /// Cells of the header.
     width: usize,
+    /// Its merged regions, when found already.
+    merges: Option<Vec<calamine::Dimensions>>,
 }
 
 /// The workbook's bytes: the file (bytes read counted, for progress), or
@@ -172,6 +174,13 @@ pub(crate) fn open(
     wanted: Option<&str>,
     check: Option<&HeaderCheck>,
 ) -> Result<Opened> {
+    let early = match signature {
+        Signature::Zip => origin
+            .source()
+            .ok()
+            .and_then(|source| merges::Early::start(source, wanted)),
+        Signature::Ole => None,
+    };
     let (mut book, format) = open_book(shown, &origin, signature)?;
     let all = book.sheets_metadata().to_vec();
     let unreadable = |e: String| {
@@ -200,10 +209,15 @@ pub(crate) fn open(
         header_row: head.header_row + 1,
         format,
     };
+    let merges = match &book {
+        Sheets::Xlsx(_) => early.and_then(|e| e.of(&name)),
+        _ => None,
+    };
     let plan = Plan {
         sheet: name,
         header_row: head.header_row,
         width: head.header.len(),
+        merges,
     };
     let rows = RowNumbers::sheet();
     let text = stream::csv_text(book, origin, plan, rows.clone());

@@ -100,7 +100,11 @@ impl<'a> SheetRows<'a> {
                 ));
             };
             let i = i as usize;
-            if let Some(&last) = self.fill.starts.get(&(row, col)) {
+            let merge = match self.fill.starts.is_empty() {
+                true => None,
+                false => self.fill.starts.get(&(row, col)).copied(),
+            };
+            if let Some(last) = merge {
                 let value = self.ahead_text.clone();
                 self.fill.active.insert(i as u32, (last, value));
             }
@@ -108,6 +112,9 @@ impl<'a> SheetRows<'a> {
             self.cell_mut(i).push_str(&text);
             self.ahead_text = text;
             self.read_ahead()?;
+        }
+        if self.fill.active.is_empty() {
+            return Ok(Some((row, &self.cells_of_row[..self.used])));
         }
         let active = std::mem::take(&mut self.fill.active);
         for (&i, (_, value)) in &active {

@@ -66,7 +66,10 @@ fn write_sheet(
     numbers: &RowNumbers,
     out: &mut Blocks,
 ) -> io::Result<()> {
-    let merges = merged_regions(&book, origin, &plan.sheet)?;
+    let merges = match &plan.merges {
+        Some(found) => found.clone(),
+        None => merged_regions(&book, origin, &plan.sheet)?,
+    };
     let cells = SheetCells::open(&mut book, &plan.sheet).map_err(io::Error::other)?;
     let mut rows = SheetRows::new(cells, &merges, plan.header_row);
     let width = plan.width;
