@@ -173,11 +173,8 @@ impl Config {
             )));
         }
         if peeked(&stream).contains(&0) {
-            let what = if peeked(&stream).starts_with(b"PK\x03\x04") {
-                "a zip file (an .xlsx or .ods workbook?)"
-            } else {
-                "binary, or UTF-16 text without a byte-order mark"
-            };
+            // (A workbook, zip or OLE, was told above.)
+            let what = "binary, or UTF-16 text without a byte-order mark";
             return Err(Error::input(
                 &self.path,
                 format!(

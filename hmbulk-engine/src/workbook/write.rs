@@ -42,6 +42,8 @@ impl SheetWriter {
     /// A workbook whose one sheet is called `name`, its header `header`.
     pub fn new(name: &str, header: &[String]) -> Result<SheetWriter> {
         let mut book = Workbook::new();
+        // Fast deflate: a larger file, written in less time than the default.
+        book.set_zip_compression_level(1);
         let sheet = book
             .add_worksheet_with_constant_memory()
             .map_err(xlsx_error)?;
