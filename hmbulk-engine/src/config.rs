@@ -7,8 +7,9 @@
 //! Only a fixed-size prefix of the file is looked at before streaming starts,
 //! and it is replayed into the reader, so memory stays constant. That prefix
 //! also tells a vCard file ([`crate::vcard`], read as the CSV rows it
-//! gives) and report title lines above a known header
-//! ([`crate::title_lines`], skipped).
+//! gives), a workbook by its zip or OLE signature ([`crate::workbook`]: its
+//! sheet read as CSV rows, `--sheet` choosing among its sheets) and report
+//! title lines above a known header ([`crate::title_lines`], skipped).
 
 use std::fs::File;
 use std::io::{self, Cursor, Read};
@@ -20,6 +21,7 @@ use encoding_rs_io::DecodeReaderBytesBuilder;
 
 use crate::error::{Error, Result};
 use crate::input::{Encoding, RowReader};
+use crate::workbook::{self, HeaderCheck, Origin};
 use crate::{title_lines, vcard};
 
 /// The delimiters sniffed, in the order that breaks a complete tie.
@@ -36,13 +38,27 @@ pub const STDIN_PATH: &str = "-";
 /// What messages call standard input.
 pub const STDIN_NAME: &str = "<stdin>";
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     /// Where the rows are read from; `-` is standard input.
     source: PathBuf,
     /// What messages call it.
     path: PathBuf,
     delimiter: Option<u8>,
+    /// `--sheet`: the workbook sheet to read.
+    sheet: Option<String>,
+    /// Which workbook headers the mapper can read.
+    header_check: Option<HeaderCheck>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("path", &self.path)
+            .field("delimiter", &self.delimiter)
+            .field("sheet", &self.sheet)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Config {
@@ -57,7 +73,22 @@ impl Config {
             source,
             path,
             delimiter: None,
+            sheet: None,
+            header_check: None,
         }
+    }
+
+    /// Read sheet `sheet` (a name or a 1-based number) of a workbook.
+    pub fn sheet(mut self, sheet: Option<String>) -> Self {
+        self.sheet = sheet;
+        self
+    }
+
+    /// Choose a workbook's sheet by whether `check` accepts its header
+    /// (without it, any sheet with a header is a candidate).
+    pub fn header_check(mut self, check: HeaderCheck) -> Self {
+        self.header_check = Some(check);
+        self
     }
 
     /// Call the input `name` in messages (a copy of standard input is
@@ -112,12 +143,38 @@ impl Config {
             _ => (Encoding::Utf8, Box::new(raw)),
         };
         let stream = peek(decoded, SNIFF_BYTES).map_err(read_error)?;
-        if peeked(&stream).contains(&0) {
-            let what = if peeked(&stream).starts_with(b"PK\x03\x04") {
-                "a zip file (an .xlsx or .ods workbook?)"
+        if let Some(signature) = workbook::signature(peeked(&stream)) {
+            let origin = if is_stdin(&self.source) {
+                let mut bytes = Vec::new();
+                let mut stream = stream;
+                stream.read_to_end(&mut bytes).map_err(read_error)?;
+                Origin::Bytes(bytes.into())
             } else {
-                "binary, or UTF-16 text without a byte-order mark"
+                // Progress counts the workbook's bytes as calamine reads them.
+                bytes_read.store(0, Ordering::Relaxed);
+                Origin::Path(self.source.clone(), Arc::clone(&bytes_read))
             };
+            let wanted = self.sheet.as_deref();
+            let opened = workbook::open(
+                &self.path,
+                origin,
+                signature,
+                wanted,
+                self.header_check.as_ref(),
+            )?;
+            let reader =
+                RowReader::start(self.path.clone(), opened.text, b',', encoding, bytes_read)?;
+            return Ok(reader.skipped(None, 0).in_sheet(opened.sheet, opened.rows));
+        }
+        if let Some(sheet) = &self.sheet {
+            return Err(Error::usage(format!(
+                "--sheet {sheet:?}: {shown} is not a workbook (.xlsx, .xls, .ods …), so it \
+                 has no sheets; leave --sheet out"
+            )));
+        }
+        if peeked(&stream).contains(&0) {
+            // (A workbook, zip or OLE, was told above.)
+            let what = "binary, or UTF-16 text without a byte-order mark";
             return Err(Error::input(
                 &self.path,
                 format!(

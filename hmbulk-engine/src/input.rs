@@ -35,8 +35,10 @@ use csv_core::ReadRecordResult;
 mod chunk;
 mod footer;
 mod quote;
+mod row_numbers;
 pub use chunk::Chunk;
 use footer::{Footer, Next};
+pub use row_numbers::RowNumbers;
 
 use crate::error::{Error, Result};
 use crate::formula;
@@ -108,6 +110,10 @@ pub struct RowReader {
     title_lines: u64,
     /// The report's footer lines at the end ([`footer`]).
     footer: Footer,
+    /// The workbook sheet the rows are from ([`crate::workbook`]).
+    sheet: Option<crate::workbook::Sheet>,
+    /// The numbers the reports show for the rows.
+    numbers: RowNumbers,
 }
 
 impl RowReader {
@@ -134,6 +140,8 @@ impl RowReader {
             lines_above: Some(0),
             title_lines: 0,
             footer: Footer::default(),
+            sheet: None,
+            numbers: RowNumbers::default(),
         };
         if !reader.read_nonblank()? {
             return Err(Error::input(
@@ -173,6 +181,23 @@ impl RowReader {
         self.lines_above = lines_above;
         self.title_lines = title_lines;
         self
+    }
+
+    /// The rows are a workbook's `sheet`, numbered by `numbers`.
+    pub(crate) fn in_sheet(mut self, sheet: crate::workbook::Sheet, numbers: RowNumbers) -> Self {
+        self.sheet = Some(sheet);
+        self.numbers = numbers;
+        self
+    }
+
+    /// The workbook sheet read, when the file is a workbook.
+    pub fn sheet(&self) -> Option<&crate::workbook::Sheet> {
+        self.sheet.as_ref()
+    }
+
+    /// The numbers the reports show for the rows ([`RowNumbers`]).
+    pub fn row_numbers(&self) -> RowNumbers {
+        self.numbers.clone()
     }
 
     /// Report title lines skipped above the header, and the header's line.

@@ -5,7 +5,7 @@
 //! The import pipeline, one module per stage, data flowing one way:
 //!
 //! ```text
-//! input (encoding, delimiter, records; vcard, title_lines) -> mapping (header -> field)
+//! input (encoding, delimiter, records; vcard, workbook, title_lines) -> mapping (header -> field)
 //!   -> contact (normalise + validate, with phone) -> dedupe
 //!   -> batch (chunk, upsert plan, split on 400) -> api (auth, rate limit, retries)
 //!   -> report (results, errors, summary)
@@ -46,3 +46,4 @@ pub mod report_html;
 pub mod status;
 pub mod title_lines;
 pub mod vcard;
+pub mod workbook;

@@ -363,12 +363,10 @@ pub fn run(
         s.stopped = Some("interrupted (Ctrl-C)".to_string());
     }
     if let Some(e) = read_error {
+        let last = lines.shown(s.rows_read);
         s.stopped = Some(match s.stopped.take() {
-            Some(first) => format!(
-                "{first}; then {e}; rows after row {} were not read",
-                s.rows_read
-            ),
-            None => format!("{e}; rows after row {} were not read", s.rows_read),
+            Some(first) => format!("{first}; then {e}; rows after row {last} were not read"),
+            None => format!("{e}; rows after row {last} were not read"),
         });
         let summary = reporter.finish()?;
         return Err(Error::input(

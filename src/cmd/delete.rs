@@ -10,6 +10,7 @@ use crate::cmd::rows::{self, FileArgs};
 use crate::exit::{Failure, Outcome};
 use hmbulk_engine::delete::{self, Resolved, Settings};
 use hmbulk_engine::error::Error;
+use hmbulk_engine::input::RowNumbers;
 use hmbulk_engine::lookup::Names;
 use hmbulk_engine::progress::Progress;
 
@@ -76,6 +77,7 @@ pub fn run(args: Args) -> Outcome {
         (opened.dialect, opened.keep_runs),
         &[],
         names.mapping(),
+        opened.numbers,
     )?;
     reporter.summary.dry_run = args.dry_run;
     let settings = Settings {
@@ -83,6 +85,7 @@ pub fn run(args: Args) -> Outcome {
         concurrency: usize::from(args.input.concurrency),
     };
     let interrupt = crate::cli::interrupt_on_ctrl_c();
+    let numbers = opened.reader.row_numbers();
     let resolved = delete::resolve(
         &names,
         opened.reader,
@@ -92,7 +95,7 @@ pub fn run(args: Args) -> Outcome {
         &interrupt,
     )?;
     if !quiet || !resolved.is_complete() {
-        preview(&resolved, args.sample, args.dry_run);
+        preview(&resolved, args.sample, args.dry_run, &numbers);
     }
     let asked = args.dry_run || args.yes || resolved.count() == 0 || !resolved.is_complete();
     let answer = if asked {
@@ -154,7 +157,7 @@ pub fn run(args: Args) -> Outcome {
 
 /// On stderr: how many contacts would go, how many rows name none, and a
 /// sample of the contacts.
-fn preview(resolved: &Resolved, sample: usize, dry_run: bool) {
+fn preview(resolved: &Resolved, sample: usize, dry_run: bool, numbers: &RowNumbers) {
     let (n, not_found, other) = (resolved.count(), resolved.not_found(), resolved.unusable());
     let mut line = format!(
         "{} deleted",
@@ -179,7 +182,7 @@ fn preview(resolved: &Resolved, sample: usize, dry_run: bool) {
     for t in resolved.sample(sample) {
         eprintln!(
             "  row {:>6}  {:<15}  {:<36}  {}",
-            t.row.row,
+            numbers.shown(t.row.row),
             t.phone.as_deref().unwrap_or(""),
             t.uuid.as_deref().unwrap_or(""),
             printable(&t.name)

@@ -1,4 +1,8 @@
-//! `hmbulk export`: every contact, exactly once, to CSV or JSON lines.
+//! `hmbulk export`: every contact, exactly once, to CSV, JSON lines or an
+//! `.xlsx` workbook (phones, ids and custom fields as text cells, times as
+//! dates, flags as booleans; [`hmbulk_engine::workbook::write`]). The format
+//! is `--format`, else the `--out` extension; an extension that is not the
+//! format's is a usage error (so a CSV is never written into `.xlsx`).
 
 use std::collections::HashSet;
 use std::io::Write;
@@ -14,16 +18,18 @@ use crate::output;
 use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::atomic_file::{AtomicFile, CsvFile, write_json};
 use hmbulk_engine::error::{Error, Result};
-use hmbulk_engine::export::columns::Columns;
+use hmbulk_engine::export::columns::{CellKind, Columns};
 use hmbulk_engine::export::extra::{Extra, Extras};
 use hmbulk_engine::export::{Pager, PagerStats, Since, parse_time};
 use hmbulk_engine::formula::guard;
 use hmbulk_engine::progress::Progress;
+use hmbulk_engine::workbook::write::SheetWriter;
 
 pub const USAGE: &str = "\
 Examples:
   hmbulk export --out contacts.csv                      every contact, once each
   hmbulk export --out contacts.jsonl --format jsonl
+  hmbulk export --out contacts.xlsx                     a workbook: phones and ids as text
   hmbulk export --out changed.csv --updated-since 2026-11-01T00:00:00Z
   hmbulk export --out nightly.csv --state nightly.state.json   (cron: only what changed since last run)
   hmbulk export --out slim.csv --columns phone,first,last,tags
@@ -49,6 +55,57 @@ pub enum Format {
     #[default]
     Csv,
     Jsonl,
+    Xlsx,
+}
+
+impl Format {
+    fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    /// The format a file named `.<ext>` holds.
+    fn of_extension(ext: &str) -> Option<Format> {
+        match ext.to_ascii_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            "xlsx" => Some(Format::Xlsx),
+            _ => None,
+        }
+    }
+}
+
+/// The format to write: `--format`, else the one `--out`'s extension
+/// names (none: CSV). An extension no format has, or another format's, is
+/// a usage error.
+fn format_for(out: &Path, flag: Option<Format>) -> Result<Format> {
+    let ext = match out.extension() {
+        Some(ext) if !is_stdout(out) => ext.to_string_lossy().into_owned(),
+        _ => return Ok(flag.unwrap_or_default()),
+    };
+    let named = Format::of_extension(&ext);
+    match (named, flag) {
+        (Some(named), None) => Ok(named),
+        (Some(named), Some(flag)) if named == flag => Ok(flag),
+        (Some(named), Some(flag)) => Err(Error::usage(format!(
+            "--out {} names a .{ext} file but --format is {}: the file would hold {} \
+             that no program opening a .{ext} file expects; name it .{} or pass --format {}",
+            out.display(),
+            flag.name(),
+            flag.name(),
+            flag.name(),
+            named.name()
+        ))),
+        (None, _) => Err(Error::usage(format!(
+            "--out {}: hmbulk writes .csv, .jsonl or .xlsx files, not .{ext}; name the \
+             file with one of those (for Excel, Numbers, LibreOffice or Google Sheets, \
+             .xlsx or .csv)",
+            out.display()
+        ))),
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -57,8 +114,9 @@ pub struct Args {
     /// Where to write the contacts; `-` is standard output.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-    #[arg(long, value_enum, default_value_t = Format::Csv)]
-    pub format: Format,
+    /// csv, jsonl or xlsx (default: from the --out extension, else csv).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// API generation to list with.
     #[arg(long, value_parser = choice::<ApiVersion>(), default_value_t = ApiVersion::V2)]
     pub api: ApiVersion,
@@ -125,6 +183,7 @@ struct ExportSummary {
 pub fn run(args: Args) -> Outcome {
     let started = Instant::now();
     let to_stdout = is_stdout(&args.out);
+    let format = format_for(&args.out, args.format)?;
     if to_stdout && args.api_args.json {
         return Err(Error::usage(
             "--json and --out - would both write standard output: drop one \
@@ -182,8 +241,8 @@ pub fn run(args: Args) -> Outcome {
         args.api_args.quiet,
     );
 
-    let mut out = OutFile::create(&args.out, args.format, args.bom)?;
-    if args.format == Format::Csv {
+    let mut out = OutFile::create(&args.out, format, args.bom, &columns, args.raw)?;
+    if format == Format::Csv {
         // Custom field titles come from the server: guarded like any cell.
         out.csv_row(&columns.header(), args.raw)?;
     }
@@ -198,9 +257,10 @@ pub fn run(args: Args) -> Outcome {
             0 => Extra::default(),
             _ => extras.fetch(&client, contact.to_mut())?,
         };
-        match args.format {
+        match format {
             Format::Csv => out.csv_row(&columns.cells(&contact, &catalog, &extra), args.raw),
             Format::Jsonl => out.json_line(&columns.json(&contact, &catalog, &extra)),
+            Format::Xlsx => out.sheet_row(&columns.cells(&contact, &catalog, &extra)),
         }
     };
     pager.run(&mut write)?;
@@ -243,10 +303,7 @@ pub fn run(args: Args) -> Outcome {
     let elapsed_s = started.elapsed().as_secs_f64();
     let summary = ExportSummary {
         out: args.out.clone(),
-        format: match args.format {
-            Format::Csv => "csv",
-            Format::Jsonl => "jsonl",
-        },
+        format: format.name(),
         contacts: stats.exported,
         requests: client.requests(),
         retries: client
@@ -364,18 +421,76 @@ fn fmt_time(t: DateTime<Utc>) -> String {
 enum OutFile {
     Csv(Box<CsvFile>),
     Jsonl(AtomicFile),
+    Xlsx(Box<Sheet>),
+}
+
+/// An `.xlsx` export: its one sheet, what each column holds, and the file
+/// it goes to when complete.
+struct Sheet {
+    writer: SheetWriter,
+    kinds: Vec<CellKind>,
+    /// Formula-like text keeps its `'` guard (as in a CSV export).
+    guard: bool,
+    file: AtomicFile,
 }
 
 impl OutFile {
     /// `-` is standard output.
-    fn create(path: &Path, format: Format, bom: bool) -> Result<OutFile> {
+    fn create(
+        path: &Path,
+        format: Format,
+        bom: bool,
+        columns: &Columns,
+        raw: bool,
+    ) -> Result<OutFile> {
         let stdout = is_stdout(path);
+        let file = |bom| match stdout {
+            true => AtomicFile::stdout(bom),
+            false => AtomicFile::create(path, bom),
+        };
         Ok(match format {
             Format::Csv if stdout => OutFile::Csv(Box::new(CsvFile::stdout(bom)?)),
             Format::Csv => OutFile::Csv(Box::new(CsvFile::create(path, bom)?)),
-            Format::Jsonl if stdout => OutFile::Jsonl(AtomicFile::stdout(false)?),
-            Format::Jsonl => OutFile::Jsonl(AtomicFile::create(path, false)?),
+            Format::Jsonl => OutFile::Jsonl(file(false)?),
+            Format::Xlsx => {
+                let header: Vec<String> = match raw {
+                    true => columns.header(),
+                    false => columns
+                        .header()
+                        .iter()
+                        .map(|h| guard(h).into_owned())
+                        .collect(),
+                };
+                OutFile::Xlsx(Box::new(Sheet {
+                    writer: SheetWriter::new("contacts", &header)?,
+                    kinds: columns.kinds(),
+                    guard: !raw,
+                    file: file(false)?,
+                }))
+            }
         })
+    }
+
+    /// A workbook row: text cells, times as dates, flags as booleans.
+    fn sheet_row(&mut self, cells: &[String]) -> Result<()> {
+        let OutFile::Xlsx(sheet) = self else {
+            return Ok(());
+        };
+        for (col, (cell, kind)) in cells.iter().zip(&sheet.kinds).enumerate() {
+            let time = match kind {
+                CellKind::Time => parse_time(cell),
+                _ => None,
+            };
+            match (kind, time) {
+                (_, Some(at)) => sheet.writer.date(col, at)?,
+                (CellKind::Flag, _) if cell == "true" || cell == "false" => {
+                    sheet.writer.boolean(col, cell == "true")?
+                }
+                _ if sheet.guard => sheet.writer.text(col, &guard(cell))?,
+                _ => sheet.writer.text(col, cell)?,
+            }
+        }
+        sheet.writer.end_row()
     }
 
     /// A CSV row, formula-guarded unless `raw`.
@@ -404,6 +519,13 @@ impl OutFile {
         match self {
             OutFile::Csv(w) => w.commit(),
             OutFile::Jsonl(f) => f.commit(),
+            OutFile::Xlsx(sheet) => {
+                let Sheet {
+                    writer, mut file, ..
+                } = *sheet;
+                writer.finish(&mut file)?;
+                file.commit()
+            }
         }
     }
 }

@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use crate::cli::Connection;
 use crate::cmd::fix_line::FixLine;
 use crate::cmd::import::summary::print_places;
-use crate::cmd::import::{bom_flag, parse_delimiter, phones_for, refuse_overwriting};
+use crate::cmd::import::{bom_flag, header_check, parse_delimiter, phones_for, refuse_overwriting};
 use crate::exit::Exit;
 use crate::input_file::InputFile;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::error::{Error, Result};
-use hmbulk_engine::input::RowReader;
+use hmbulk_engine::input::{RowNumbers, RowReader};
 use hmbulk_engine::mapping::{Field, MapFile, Mapping, quoted_list};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::RunResult;
@@ -22,10 +22,14 @@ use hmbulk_engine::report::{Dialect, IgnoredColumn, ReportPaths, Reporter, Summa
 /// The input options of a command that reads a file naming contacts.
 #[derive(Debug, clap::Args)]
 pub struct FileArgs {
-    /// The CSV file (any encoding and delimiter Excel writes) or vCard file
-    /// (one row per card); each row names a contact by its phone, `id` or
-    /// `uuid` column.
+    /// The CSV file (any encoding and delimiter Excel writes), workbook
+    /// (.xlsx .xls .ods …) or vCard file (one row per card); each row names
+    /// a contact by its phone, `id` or `uuid` column.
     pub file: PathBuf,
+    /// The workbook sheet to read: its name, or its number (1 is the first).
+    /// Default: the one sheet whose header names a phone column.
+    #[arg(long, value_name = "NAME|N")]
+    pub sheet: Option<String>,
     /// Region for phone numbers written without a country code, when the row
     /// has no country column (default US, or the map file's; `none`: such
     /// numbers are row errors).
@@ -69,6 +73,8 @@ pub struct Opened {
     pub dialect: Dialect,
     /// Keep the reports of earlier runs, numbered (no `--overwrite`).
     pub keep_runs: bool,
+    /// The numbers the reports print for the rows (a workbook's sheet rows).
+    pub numbers: RowNumbers,
     pub paths: ReportPaths,
     pub map_file: Option<MapFile>,
     pub phones: PhoneNormaliser,
@@ -84,12 +90,15 @@ impl FileArgs {
     /// [`FileArgs::open`], reading `input` (a pipe copied for a command
     /// that reads the file twice, [`InputFile::new`]).
     pub fn open_from(&self, command: &str, input: &InputFile) -> Result<Opened> {
-        let reader = input.config(self.delimiter).reader()?;
+        let reader = self.reader(input)?;
         let dialect = Dialect::of(&reader, bom_flag(self.bom, self.no_bom));
         if let Some(dir) = &self.report_dir {
             std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
         }
-        let paths = ReportPaths::for_command(&self.file, self.report_dir.as_deref(), command);
+        let mut paths = ReportPaths::for_command(&self.file, self.report_dir.as_deref(), command);
+        if reader.sheet().is_some() {
+            paths = paths.with_workbook_errors();
+        }
         refuse_overwriting(&self.file, &[&paths.results, &paths.errors, &paths.summary])?;
         let map_file = self.map.as_deref().map(MapFile::load).transpose()?;
         let (_, phones) = phones_for(
@@ -98,6 +107,7 @@ impl FileArgs {
             reader.headers(),
         )?;
         Ok(Opened {
+            numbers: reader.row_numbers(),
             reader,
             dialect,
             keep_runs: !self.overwrite,
@@ -118,7 +128,12 @@ impl FileArgs {
 
     /// A reader of `input` from its first row (for a pass that counts).
     pub fn reader(&self, input: &InputFile) -> Result<RowReader> {
-        input.config(self.delimiter).reader()
+        let map_file = self.map.as_deref().map(MapFile::load).transpose()?;
+        input
+            .config(self.delimiter)
+            .sheet(self.sheet.clone())
+            .header_check(header_check(map_file.as_ref()))
+            .reader()
     }
 }
 
@@ -160,9 +175,11 @@ pub fn reporter(
     (dialect, keep_runs): (Dialect, bool),
     columns: &[&str],
     mapping: &Mapping,
+    numbers: RowNumbers,
 ) -> Result<Reporter> {
     let mut reporter = Reporter::with_columns(paths, headers, dialect, columns)?;
     reporter.keep_earlier_runs(keep_runs);
+    reporter.number_rows(numbers);
     reporter.summary.ignored_columns = IgnoredColumn::all(mapping);
     Ok(reporter)
 }

@@ -98,6 +98,7 @@ pub fn run(args: Args) -> Outcome {
         (opened.dialect, opened.keep_runs),
         &status::RESULT_COLUMNS,
         file.names().mapping(),
+        opened.numbers,
     )?;
     let progress = Progress::new("status", Some(estimate.rows), args.input.progress, quiet);
     let interrupt = crate::cli::interrupt_on_ctrl_c();

@@ -42,4 +42,5 @@ mod test_unclosed_quote;
 mod test_unconfirmed;
 mod test_validate;
 mod test_vcard;
+mod test_workbooks;
 mod test_write_answers;

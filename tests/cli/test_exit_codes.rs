@@ -118,10 +118,10 @@ fn an_export_whose_output_cannot_be_written_is_exit_2_naming_it() {
     assert!(!err.contains("report"), "{err}");
     assert_eq!(wd.read("taken/keep.txt"), "kept");
     // A folder that does not exist: found before anything is written.
-    let out = wd.run(&["export", "--out", "nowhere/all.csv", "--format", "jsonl"]);
+    let out = wd.run(&["export", "--out", "nowhere/all.jsonl", "--format", "jsonl"]);
     let err = stderr(&out);
     assert_eq!(code(&out), 2, "{err}");
-    assert!(err.contains("nowhere/all.csv"), "{err}");
+    assert!(err.contains("nowhere/all.jsonl"), "{err}");
     // No temporary file left; the store is as the import left it.
     let names: Vec<String> = std::fs::read_dir(wd.path(""))
         .unwrap()

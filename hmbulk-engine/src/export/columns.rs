@@ -50,6 +50,15 @@ const STANDARD: [(Standard, &str); 13] = [
     (Standard::Updated, "updated"),
 ];
 
+/// What a column holds: text (ids, phones, names, custom fields, tags),
+/// a time (`created`, `updated`: RFC 3339), or a flag (`true`/`false`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellKind {
+    Text,
+    Time,
+    Flag,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Column {
     Standard(Standard, &'static str),
@@ -120,6 +129,18 @@ impl Columns {
             }
         }
         Ok(Columns { columns })
+    }
+
+    /// What each column holds, for a writer that types its cells (`.xlsx`).
+    pub fn kinds(&self) -> Vec<CellKind> {
+        self.columns
+            .iter()
+            .map(|col| match col {
+                Column::Standard(Standard::Created | Standard::Updated, _) => CellKind::Time,
+                Column::Standard(Standard::IsOptedOut | Standard::Blocked, _) => CellKind::Flag,
+                _ => CellKind::Text,
+            })
+            .collect()
     }
 
     pub fn header(&self) -> Vec<String> {

@@ -254,15 +254,22 @@ pub fn path_beside(errors_report: &Path) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let stem = name.strip_suffix(".errors.csv").unwrap_or(&name);
+    let stem = ERROR_REPORTS
+        .iter()
+        .find_map(|end| name.strip_suffix(end))
+        .unwrap_or(&name);
     errors_report.with_file_name(format!("{stem}.mapping.toml"))
 }
 
+/// How an error report's name ends: a CSV input's, a workbook input's.
+const ERROR_REPORTS: [&str; 2] = [".errors.csv", ".errors.xlsx"];
+
 /// The mapping file an error report's own run wrote, when `input` is an
-/// error report (`<stem>.errors.csv`) and that file is beside it.
+/// error report (`<stem>.errors.csv`, `<stem>.errors.xlsx`) and that file
+/// is beside it.
 pub fn for_error_report(input: &Path) -> Option<PathBuf> {
     let name = input.file_name()?.to_string_lossy().to_ascii_lowercase();
-    if !name.ends_with(".errors.csv") {
+    if !ERROR_REPORTS.iter().any(|end| name.ends_with(end)) {
         return None;
     }
     let path = path_beside(input);

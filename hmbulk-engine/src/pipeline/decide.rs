@@ -277,6 +277,8 @@ impl<'a, 's> Decider<'a, 's> {
                 self.lines.result(decided, row, line);
             }
             OnDuplicate::Error => {
+                let first_row = self.lines.shown(dup.first_row);
+                let dup = Duplicate { first_row, ..dup };
                 let mut error = dup.error(phone_raw, &phone, v.key.uuid().as_deref());
                 let cells = chunk.cells(i);
                 let check =

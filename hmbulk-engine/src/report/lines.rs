@@ -3,6 +3,7 @@
 //! [`super::Reporter`] copies the buffers to the files in row order.
 
 use super::META_COLUMNS;
+use crate::input::RowNumbers;
 use crate::outcome::{Action, ErrorCode, RowOutcome, RowResult};
 
 /// The results report's standard columns (a command's own columns follow).
@@ -113,6 +114,8 @@ pub struct Lines {
     pub(super) extra_columns: usize,
     /// Between cells ([`super::Dialect`]).
     pub(super) delimiter: u8,
+    /// The number printed for a row (a workbook's sheet row).
+    pub(super) numbers: RowNumbers,
 }
 
 /// The fields of a results line after `row`.
@@ -137,7 +140,14 @@ impl Lines {
             header_len: headers.len(),
             extra_columns,
             delimiter,
+            numbers: RowNumbers::default(),
         }
+    }
+
+    /// The number the reports print for data row `row`: the row itself,
+    /// or, for a workbook, its sheet row ([`RowNumbers`]).
+    pub fn shown(&self, row: u64) -> u64 {
+        self.numbers.shown(row)
     }
 
     /// A results line (`row,phone_raw,phone,name,email,action,id,uuid,source_row`),
@@ -158,7 +168,7 @@ impl Lines {
         // Room for the line as it most often is (no quotes), at once.
         let cells = [line.phone_raw, line.phone, line.name, line.email];
         out.reserve(64 + cells.iter().map(|c| c.len()).sum::<usize>());
-        write_number(out, row);
+        write_number(out, self.numbers.shown(row));
         for cell in cells {
             out.push(d);
             put_cell(out, cell, d);
@@ -207,7 +217,7 @@ impl Lines {
         for _ in kept {
             out.push(d);
         }
-        write_number(out, row);
+        write_number(out, self.numbers.shown(row));
         out.push(d);
         out.extend_from_slice(code.as_str().as_bytes());
         out.push(d);

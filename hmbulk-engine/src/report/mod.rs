@@ -18,6 +18,7 @@ mod dialect;
 mod earlier;
 mod lines;
 mod summary;
+mod workbook;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
@@ -28,6 +29,7 @@ pub use earlier::Earlier;
 pub use lines::{Decided, Lines, RESULT_COLUMNS, ResultLine};
 use lines::{Kind, Line, put_cell, put_name};
 pub use summary::{IgnoredColumn, ReportPaths, Summary};
+use workbook::ErrorsFile;
 
 use crate::atomic_file::{AtomicFile, write_report_json};
 use crate::error::{Error, Result};
@@ -45,7 +47,8 @@ pub const META_COLUMNS: [&str; 3] = ["_row", "_error_code", "_error"];
 pub struct Reporter {
     paths: ReportPaths,
     results: AtomicFile,
-    errors: AtomicFile,
+    /// CSV, or a workbook for a workbook input ([`workbook`]).
+    errors: ErrorsFile,
     lines: Lines,
     next_row: u64,
     /// Spans that arrived before the rows in front of them, by first row.
@@ -137,7 +140,7 @@ impl Reporter {
         let d = dialect.delimiter;
         let lines = Lines::new(headers, extra.len(), d);
         let mut results = AtomicFile::create_report(&paths.results, dialect.bom)?;
-        let mut errors = AtomicFile::create_report(&paths.errors, dialect.bom)?;
+        let mut errors = ErrorsFile::create(&paths.errors, dialect.bom, d)?;
         let mut header = Vec::new();
         for (i, name) in RESULT_COLUMNS.iter().chain(extra).enumerate() {
             if i > 0 {
@@ -154,7 +157,9 @@ impl Reporter {
         }
         header.extend_from_slice(META_COLUMNS.join(&(d as char).to_string()).as_bytes());
         header.push(b'\n');
-        write_to(&mut errors, &header)?;
+        errors
+            .write_all(&header)
+            .map_err(|e| Error::output(errors.path(), e))?;
         Ok(Reporter {
             earlier: Earlier::read(&paths),
             paths,
@@ -171,6 +176,12 @@ impl Reporter {
             failed_by_code: [0; ErrorCode::ALL.len()],
             summary: Summary::default(),
         })
+    }
+
+    /// Print `numbers` for the rows (a workbook's sheet rows); before
+    /// [`lines`](Self::lines) is handed out.
+    pub fn number_rows(&mut self, numbers: crate::input::RowNumbers) {
+        self.lines.numbers = numbers;
     }
 
     /// The line renderer, for the threads that decide rows.
@@ -310,12 +321,14 @@ impl Reporter {
     }
 
     fn run_out(&mut self, ok: bool, bytes: &[u8]) -> Result<()> {
-        let file = if ok {
-            &mut self.results
+        if ok {
+            write_to(&mut self.results, bytes)
         } else {
-            &mut self.errors
-        };
-        write_to(file, bytes)
+            let errors = &mut self.errors;
+            errors
+                .write_all(bytes)
+                .map_err(|e| Error::output(errors.path(), e))
+        }
     }
 
     /// The original row (`_row` of an error report fed back in) of `row`,
@@ -395,9 +408,8 @@ impl Reporter {
             && self.dialect.bom_for(encoding)
             && !self.dialect.bom
         {
-            for file in [&mut self.results, &mut self.errors] {
-                file.prepend("\u{feff}".as_bytes())?;
-            }
+            self.results.prepend("\u{feff}".as_bytes())?;
+            self.errors.prepend("\u{feff}".as_bytes())?;
         }
         // The two reports reach the disk side by side, each synced on a
         // thread of its own, then are renamed into place one by one, the
@@ -410,13 +422,11 @@ impl Reporter {
         });
         // A file there that cannot be kept is not replaced either: the
         // report goes to the fallback folder instead.
-        for (file, path) in [
-            (&mut self.results, &self.paths.results),
-            (&mut self.errors, &self.paths.errors),
-        ] {
-            if let Err(e) = self.earlier.make_room(path) {
-                file.move_to_fallback_now(e)?;
-            }
+        if let Err(e) = self.earlier.make_room(&self.paths.results) {
+            self.results.move_to_fallback_now(e)?;
+        }
+        if let Err(e) = self.earlier.make_room(&self.paths.errors) {
+            self.errors.move_to_fallback_now(e)?;
         }
         if let Err(e) = self.earlier.make_room(&self.paths.summary) {
             self.summary.reports_moved.get_or_insert(e.to_string());

@@ -32,6 +32,13 @@ impl ReportPaths {
         ReportPaths::named(input, dir, Some(command))
     }
 
+    /// The error report as a workbook (`<stem>.errors.xlsx`), for a
+    /// workbook input.
+    pub fn with_workbook_errors(mut self) -> ReportPaths {
+        self.errors.set_extension("xlsx");
+        self
+    }
+
     fn named(input: &Path, dir: Option<&Path>, command: Option<&str>) -> ReportPaths {
         let mut stem = input
             .file_stem()
@@ -118,6 +125,9 @@ pub struct Summary {
     /// The known layout the header was recognised as (its id), if any.
     pub layout: Option<String>,
     pub layout_name: Option<String>,
+    /// The workbook sheet read (`sheet "Contacts" (1 of 2), header on row 1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
     /// Valid rows by the column their phone came from.
     pub phone_columns: BTreeMap<String, u64>,
     /// Valid rows by the column their email came from.
@@ -168,6 +178,11 @@ impl Summary {
             b'\t' => "tab".into(),
             other => (other as char).to_string(),
         };
+        if let Some(sheet) = reader.sheet() {
+            // A workbook has cells, not text: say what it was.
+            self.encoding = sheet.format.to_string();
+            self.delimiter = String::new();
+        }
         self.blank_lines = reader.blank_lines();
     }
 

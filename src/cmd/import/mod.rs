@@ -10,6 +10,7 @@ pub(crate) mod summary;
 mod tags;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::cli::{ApiArgs, choice};
@@ -23,6 +24,7 @@ use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::api::Client;
 use hmbulk_engine::batch::{Halt, Merge, Mode, Strategy};
 use hmbulk_engine::catalog::Catalog;
+use hmbulk_engine::config::Config;
 use hmbulk_engine::contact::tags::TagsMode;
 use hmbulk_engine::contact::{BlankPolicy, Validator};
 use hmbulk_engine::error::{Error, Result};
@@ -36,6 +38,7 @@ use hmbulk_engine::pipeline::{self, ImportSettings, OnDuplicate};
 use hmbulk_engine::progress::Progress;
 use hmbulk_engine::report::{Dialect, ReportPaths, Reporter};
 use hmbulk_engine::report_html;
+use hmbulk_engine::workbook::HeaderCheck;
 use resume::{check_journal, command_line, journal_settings, open_journal, print_stop};
 use summary::{describe, print_mapping, print_summary};
 use tags::{create_tags, missing_tags};
@@ -68,10 +71,16 @@ past retries), or by an input-file or output error after contacts were sent; 130
 /// it, and where the reports go.
 #[derive(Debug, Clone, clap::Args)]
 pub struct InputArgs {
-    /// The CSV file (any encoding and delimiter Excel writes) or vCard file
-    /// (Apple Contacts, iCloud, Google, Outlook: one row per card); `-` reads
-    /// standard input (reports: stdin.* in --report-dir, or the current folder).
+    /// The CSV file (any encoding and delimiter Excel writes), workbook
+    /// (.xlsx .xlsm .xlsb .xls .ods: one sheet's rows, cells read as typed)
+    /// or vCard file (Apple Contacts, iCloud, Google, Outlook: one row per
+    /// card); `-` reads standard input (reports: stdin.* in --report-dir, or
+    /// the current folder).
     pub file: PathBuf,
+    /// The workbook sheet to read: its name, or its number (1 is the first).
+    /// Default: the one sheet whose header names a phone column.
+    #[arg(long, value_name = "NAME|N")]
+    pub sheet: Option<String>,
     /// Region for phone numbers written without a country code, when the row
     /// has no country column: an ISO code (default US, or the mapping file's), or
     /// `none` to make such numbers row errors (`phone_needs_country`).
@@ -200,6 +209,26 @@ pub(crate) fn bom_flag(bom: bool, no_bom: bool) -> Option<bool> {
     }
 }
 
+impl InputArgs {
+    /// How `input` is read: the delimiter, and for a workbook the sheet,
+    /// chosen by whether the mapper (with `map`) reads its header.
+    pub fn config(&self, input: &InputFile, map: Option<&MapFile>) -> Config {
+        input
+            .config(self.delimiter)
+            .sheet(self.sheet.clone())
+            .header_check(header_check(map))
+    }
+}
+
+/// Does the mapper find a phone column in a header (offline, unknown
+/// columns let through)? How a workbook's contacts sheet is told.
+pub(crate) fn header_check(map: Option<&MapFile>) -> HeaderCheck {
+    let map = map.cloned();
+    Arc::new(move |headers: &[String]| {
+        Mapping::build(headers, &Catalog::offline(), map.as_ref(), true).is_ok()
+    })
+}
+
 pub fn parse_delimiter(s: &str) -> std::result::Result<u8, String> {
     match s {
         "\\t" | "tab" | "\t" => Ok(b'\t'),
@@ -216,24 +245,6 @@ const DEFAULT_REGION: &str = "US";
 pub fn run(args: Args) -> Outcome {
     let dry_run = args.dry_run;
     let input = InputFile::new(&args.input.file, args.input.create_tags)?;
-    let mut reader = input.config(args.input.delimiter).reader()?;
-    // The first rows, read ahead: the mapper's evidence (given again to
-    // the pipeline).
-    let sample = Sample::new(reader.peek(SAMPLE_ROWS));
-    let paths = ReportPaths::for_input(input.report_base(), args.input.report_dir.as_deref());
-    if let Some(file) = input.file() {
-        let reports = [
-            &paths.results,
-            &paths.errors,
-            &paths.summary,
-            &paths.mapping,
-        ];
-        refuse_overwriting(file, &reports)?;
-    }
-    // A stopped run's journal: resume it, start over, or stop here.
-    if !dry_run && (args.resume || input.file().is_some_and(Path::is_file)) {
-        check_journal(&args, input.shown(), &journal::path_for(&paths))?;
-    }
     // The map: --map, or the mapping file the run that wrote this error
     // report left beside it.
     let found_map = match (&args.input.map, input.file()) {
@@ -247,6 +258,27 @@ pub fn run(args: Args) -> Outcome {
         .or(found_map.as_deref())
         .map(MapFile::load)
         .transpose()?;
+    let mut reader = args.input.config(&input, map_file.as_ref()).reader()?;
+    // The first rows, read ahead: the mapper's evidence (given again to
+    // the pipeline).
+    let sample = Sample::new(reader.peek(SAMPLE_ROWS));
+    let mut paths = ReportPaths::for_input(input.report_base(), args.input.report_dir.as_deref());
+    if reader.sheet().is_some() {
+        paths = paths.with_workbook_errors();
+    }
+    if let Some(file) = input.file() {
+        let reports = [
+            &paths.results,
+            &paths.errors,
+            &paths.summary,
+            &paths.mapping,
+        ];
+        refuse_overwriting(file, &reports)?;
+    }
+    // A stopped run's journal: resume it, start over, or stop here.
+    if !dry_run && (args.resume || input.file().is_some_and(Path::is_file)) {
+        check_journal(&args, input.shown(), &journal::path_for(&paths))?;
+    }
     let (region, phones) = phones_for(
         args.input.default_region.as_deref(),
         map_file.as_ref(),
@@ -334,8 +366,14 @@ fn import(
         )
     });
     let mut tags_mode = tags_mode(args, p.map_file.as_ref(), &mapping)?;
+    let sheet = p.reader.sheet().map(|s| s.describe());
     if !quiet {
-        print_mapping(&mapping, p.found_map.as_deref(), tags_mode);
+        print_mapping(
+            &mapping,
+            p.found_map.as_deref(),
+            tags_mode,
+            sheet.as_deref(),
+        );
         titles.iter().for_each(|note| eprintln!("{note}"));
     }
     let mut settings = Settings {
@@ -354,7 +392,7 @@ fn import(
         tags_mode = self::tags_mode(args, Some(&map), &mapping)?;
         settings.tags_mode = Some(tags_mode.to_string());
         if !quiet {
-            print_mapping(&mapping, Some(map.path()), tags_mode);
+            print_mapping(&mapping, Some(map.path()), tags_mode, sheet.as_deref());
         }
     }
     let mut catalog = catalog;
@@ -366,7 +404,7 @@ fn import(
     let rereadable = p.input.file().is_some_and(Path::is_file);
     let (journal, resume) = match p.input.file() {
         Some(file) if !dry_run && rereadable => {
-            let options = journal_settings(args, &mapping, &settings);
+            let options = journal_settings(args, &mapping, &settings, p.reader.sheet());
             open_journal(args, file, &journal::path_for(&p.paths), options)?
         }
         _ => (None, None),
@@ -384,7 +422,8 @@ fn import(
         );
     }
     let tags_created = if args.input.create_tags && catalog.online {
-        let missing = missing_tags(&p.input.config(args.input.delimiter), &mapping, &catalog)?;
+        let config = args.input.config(&p.input, p.map_file.as_ref());
+        let missing = missing_tags(&config, &mapping, &catalog)?;
         match client.filter(|_| !dry_run) {
             Some(client) => create_tags(client, &mut catalog, &missing, quiet)?,
             None => missing,
@@ -394,8 +433,10 @@ fn import(
     };
     let dialect = Dialect::of(&p.reader, bom_flag(args.input.bom, args.input.no_bom));
     let mut reporter = Reporter::create(p.paths, p.reader.headers(), dialect)?;
+    reporter.number_rows(p.reader.row_numbers());
     reporter.write_mapping(&mapping::render(&mapping, &settings))?;
     let s = &mut reporter.summary;
+    s.sheet = sheet;
     s.dry_run = dry_run;
     s.notes.extend(offline_note);
     s.notes.extend(titles);

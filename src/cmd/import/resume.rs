@@ -14,6 +14,7 @@ use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::journal::{self, Header, InputId, Journal, Resume};
 use hmbulk_engine::mapping::{self, Mapping, Settings};
 use hmbulk_engine::pipeline;
+use hmbulk_engine::workbook::Sheet;
 
 /// Before anything is sent: a journal beside the reports means a run
 /// stopped. `--resume` goes on with it, `--restart` deletes it, and
@@ -55,8 +56,10 @@ pub(super) fn journal_settings(
     args: &Args,
     mapping: &Mapping,
     settings: &Settings,
+    sheet: Option<&Sheet>,
 ) -> std::collections::BTreeMap<String, String> {
     let rendered = mapping::render(mapping, settings);
+    let sheet = sheet.map(|s| ("sheet", format!("{}:{}", s.index, s.name)));
     [
         ("mode", args.mode.to_string()),
         ("api", args.api.to_string()),
@@ -71,6 +74,7 @@ pub(super) fn journal_settings(
         ("mapping", journal::digest(rendered.as_bytes())),
     ]
     .into_iter()
+    .chain(sheet)
     .map(|(k, v)| (k.to_string(), v))
     .collect()
 }

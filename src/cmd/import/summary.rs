@@ -17,7 +17,12 @@ use hmbulk_engine::report::{IgnoredColumn, NO_ROWS, Summary};
 
 /// The first lines of output: the layout recognised and where each field
 /// comes from, the mapping file used, and every column not used.
-pub(super) fn print_mapping(mapping: &Mapping, found_map: Option<&Path>, tags: TagsMode) {
+pub(super) fn print_mapping(
+    mapping: &Mapping,
+    found_map: Option<&Path>,
+    tags: TagsMode,
+    sheet: Option<&str>,
+) {
     let header = |i: usize| mapping.header(i).to_string();
     let phones: Vec<String> = mapping.phones().iter().map(|s| header(s.column)).collect();
     let emails: Vec<String> = mapping.emails().iter().map(|s| header(s.column)).collect();
@@ -48,10 +53,11 @@ pub(super) fn print_mapping(mapping: &Mapping, found_map: Option<&Path>, tags: T
             header(i)
         ));
     }
+    let sheet = sheet.map(|s| format!(", {s}")).unwrap_or_default();
     match mapping.layout() {
-        Some(layout) => eprintln!("layout: {} — {}", layout.name, from.join("; ")),
+        Some(layout) => eprintln!("layout: {}{sheet} — {}", layout.name, from.join("; ")),
         None => eprintln!(
-            "layout: none recognised, columns read by their header words and content — {}",
+            "layout: none recognised, columns read by their header words and content{sheet} — {}",
             from.join("; ")
         ),
     }

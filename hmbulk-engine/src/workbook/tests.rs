@@ -1,0 +1,148 @@
+//! A sheet read through [`crate::config::Config`]: the CSV rows it gives,
+//! their sheet row numbers, merged regions, ragged rows. The workbooks are
+//! written here with rust_xlsxwriter (the end-to-end tests use files from
+//! openpyxl and LibreOffice).
+
+use rust_xlsxwriter::Workbook;
+
+use crate::config::Config;
+
+/// Rows of cells (`None`: no cell), written to `name` in `dir`, then
+/// `edit` applied to the sheet.
+fn book(
+    dir: &std::path::Path,
+    name: &str,
+    rows: &[&[Option<&str>]],
+    edit: impl FnOnce(&mut rust_xlsxwriter::Worksheet),
+) -> std::path::PathBuf {
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if let Some(text) = cell {
+                match text.parse::<f64>() {
+                    Ok(n) => sheet.write_number(r as u32, c as u16, n),
+                    Err(_) => sheet.write_string(r as u32, c as u16, *text),
+                }
+                .unwrap();
+            }
+        }
+    }
+    edit(sheet);
+    let path = dir.join(name);
+    wb.save(&path).unwrap();
+    path
+}
+
+#[test]
+fn rows_keep_their_sheet_numbers_and_empty_rows_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = book(
+        dir.path(),
+        "people.xlsx",
+        &[
+            &[Some("Phone"), Some("Name")],
+            &[Some("14155550101"), Some("Ann")],
+            &[Some("4155550102"), None],
+            &[None, Some("  ")],
+            &[],
+            &[Some("7911123456"), Some("Cy"), None, Some("note")],
+        ],
+        |_| {},
+    );
+    let mut reader = Config::new(&path).reader().unwrap();
+    assert_eq!(reader.headers(), ["Phone", "Name"]);
+    let sheet = reader.sheet().unwrap().clone();
+    assert_eq!((sheet.name.as_str(), sheet.header_row), ("Sheet1", 1));
+    let numbers = reader.row_numbers();
+    let records: Vec<_> = reader.by_ref().map(|r| r.unwrap()).collect();
+    let cells: Vec<Vec<String>> = records.iter().map(|r| r.cells.clone()).collect();
+    assert_eq!(
+        cells,
+        [
+            vec!["14155550101", "Ann"],
+            vec!["4155550102", ""],
+            // Text past the header is kept: the row is ragged.
+            vec!["7911123456", "Cy", "", "note"],
+        ]
+    );
+    let shown: Vec<u64> = records.iter().map(|r| numbers.shown(r.row)).collect();
+    assert_eq!(shown, [2, 3, 6]);
+    assert_eq!(reader.blank_lines(), 2, "rows 4 and 5");
+}
+
+#[test]
+fn a_region_merged_down_fills_its_rows_and_one_merged_across_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = book(
+        dir.path(),
+        "merged.xlsx",
+        &[
+            &[Some("Title")],
+            &[Some("Phone"), Some("Company"), Some("Tags")],
+            &[Some("4155550101"), None, None],
+            &[Some("4155550102"), None, None],
+            &[Some("4155550103"), None, None],
+        ],
+        |sheet| {
+            let plain = rust_xlsxwriter::Format::new();
+            sheet.merge_range(2, 1, 3, 1, "Acme", &plain).unwrap();
+            sheet.merge_range(4, 1, 4, 2, "Solo", &plain).unwrap();
+            sheet.merge_range(0, 0, 0, 2, "Title", &plain).unwrap();
+        },
+    );
+    let check = std::sync::Arc::new(|h: &[String]| h.iter().any(|c| c == "Phone"));
+    let mut reader = Config::new(&path).header_check(check).reader().unwrap();
+    assert_eq!(reader.sheet().unwrap().header_row, 2, "the title skipped");
+    let cells: Vec<Vec<String>> = reader.by_ref().map(|r| r.unwrap().cells).collect();
+    assert_eq!(
+        cells,
+        [
+            vec!["4155550101", "Acme", ""],
+            vec!["4155550102", "Acme", ""],
+            vec!["4155550103", "Solo", ""],
+        ]
+    );
+}
+
+#[test]
+fn a_sheet_asked_for_by_name_or_number_and_one_that_is_not_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = Workbook::new();
+    for (name, phone) in [("Old", "1"), ("New", "2")] {
+        let sheet = wb.add_worksheet();
+        sheet.set_name(name).unwrap();
+        sheet.write_string(0, 0, "Phone").unwrap();
+        sheet.write_string(1, 0, phone).unwrap();
+    }
+    let path = dir.path().join("two.xlsx");
+    wb.save(&path).unwrap();
+    let first = |sheet: &str| {
+        let config = Config::new(&path).sheet(Some(sheet.to_string()));
+        let mut reader = config.reader().unwrap();
+        reader.next().unwrap().unwrap().cells[0].clone()
+    };
+    assert_eq!(first("new"), "2", "a name, any case");
+    assert_eq!(first("1"), "1", "a number");
+    let err = Config::new(&path).reader().err().unwrap().to_string();
+    assert!(
+        err.contains("2 sheets that could hold the contacts"),
+        "{err}"
+    );
+    let config = Config::new(&path).sheet(Some("3".into()));
+    let err = config.reader().err().unwrap().to_string();
+    assert!(err.contains("no worksheet \"3\""), "{err}");
+}
+
+#[test]
+fn a_zip_that_is_no_workbook_is_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("notes.xlsx");
+    std::fs::write(&path, b"PK\x03\x04 not really a zip").unwrap();
+    let err = Config::new(&path).reader().err().unwrap();
+    assert!(matches!(err, crate::error::Error::Input { .. }), "{err}");
+    assert!(
+        err.to_string().contains("no workbook hmbulk reads"),
+        "{err}"
+    );
+}
