@@ -23,6 +23,10 @@
 //! - Ragged records (fewer or more cells than the header) are yielded as they
 //!   are; validation reports them.
 //! - Every cell and header passes through [`crate::formula::unguard`].
+//! - [`RowReader::sample`] reads the first rows ahead, for a look at the
+//!   file's content before its rows are used (which columns hold what, how
+//!   its phones are written); they are given again, in order, by the next
+//!   reads. Nothing is read twice, so standard input works the same.
 
 use std::borrow::Cow;
 use std::io::{self, BufRead, BufReader, Read};
@@ -92,6 +96,10 @@ pub struct RowReader {
     title_lines: u64,
     /// The report's footer lines at the end ([`footer`]).
     footer: Footer,
+    /// Records read ahead by [`RowReader::sample`], and how many of them
+    /// were given back since.
+    ahead: Option<Chunk>,
+    ahead_given: usize,
 }
 
 impl RowReader {
@@ -118,6 +126,8 @@ impl RowReader {
             lines_above: Some(0),
             title_lines: 0,
             footer: Footer::default(),
+            ahead: None,
+            ahead_given: 0,
         };
         if !reader.read_nonblank()? {
             return Err(Error::input(
@@ -216,12 +226,49 @@ impl RowReader {
             .collect()
     }
 
+    /// The first `rows` records of the file (fewer when it has fewer, or
+    /// when they hold much text), read ahead: the next reads give them
+    /// again before any other. A read error met is given by the read that
+    /// reaches it. Asked again, the same records (however many are asked).
+    /// One sample serves every look at the content: the mapping's and the
+    /// phone reading's.
+    pub fn sample(&mut self, rows: usize) -> &Chunk {
+        if self.ahead.is_none() {
+            let mut ahead = Chunk::default();
+            if let Err(e) = self.read_chunk(&mut ahead, rows) {
+                self.error = Some(e);
+            }
+            self.ahead = Some(ahead);
+            self.ahead_given = 0;
+        }
+        self.ahead.get_or_insert_with(Chunk::default)
+    }
+
     /// Read the next records into `chunk` (emptied first): up to `max_rows`,
     /// fewer at the end of the file or when the chunk holds much text. An
     /// empty chunk means the end. A read error after some records comes
     /// with the next call, so every record before it is used.
     pub fn read_chunk(&mut self, chunk: &mut Chunk, max_rows: usize) -> Result<()> {
         chunk.clear(self.rows + 1);
+        if let Some(ahead) = self.ahead.take() {
+            if self.ahead_given < ahead.len() {
+                chunk.clear(ahead.row(self.ahead_given));
+            }
+            while self.ahead_given < ahead.len() && chunk.len() < max_rows {
+                ahead
+                    .cells(self.ahead_given)
+                    .for_each(|c| chunk.push_cell(c));
+                chunk.end_record();
+                self.ahead_given += 1;
+            }
+            if self.ahead_given < ahead.len() {
+                self.ahead = Some(ahead);
+                return Ok(());
+            }
+            if !chunk.is_empty() && self.error.is_some() {
+                return Ok(());
+            }
+        }
         if let Some(e) = self.error.take() {
             self.done = true;
             return Err(e);
@@ -308,6 +355,17 @@ fn unguard(text: &str) -> &str {
 impl Iterator for RowReader {
     type Item = Result<Record>;
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(ahead) = &self.ahead {
+            if self.ahead_given < ahead.len() {
+                self.ahead_given += 1;
+                return Some(Ok(ahead.record(self.ahead_given - 1)));
+            }
+            self.ahead = None;
+        }
+        if let Some(e) = self.error.take() {
+            self.done = true;
+            return Some(Err(e));
+        }
         if self.done {
             return None;
         }

@@ -456,3 +456,66 @@ fn an_unclosed_quote_in_a_small_file_is_one_ragged_row() {
     let (_, records) = read(b"phone,note,city\n1,\"open,x\n2,y,z\n");
     assert_eq!(cells(&records), [vec!["1", "open,x\n2,y,z\n"]]);
 }
+
+/// The rows a sample read ahead come again, in order, from the next reads:
+/// in chunks of any size and record by record; a second sample is the
+/// first; nothing is read twice (a pipe could not be).
+#[test]
+fn a_sample_reads_ahead_and_gives_its_rows_again() {
+    let mut text = b"phone,name\n".to_vec();
+    for i in 0..25 {
+        text.extend_from_slice(format!("41555501{i:02},P{i}\n").as_bytes());
+        if i == 3 {
+            text.extend_from_slice(b"\n,\n");
+        }
+    }
+    let file = file_with(&text);
+    let (_, all) = read_chunks(file.path(), 1000);
+    assert_eq!(all.len(), 25);
+    for (sample_rows, chunk_rows) in [(10, 4), (10, 25), (3, 100), (100, 7)] {
+        let mut reader = Config::new(file.path()).reader().unwrap();
+        let sample = reader.sample(sample_rows);
+        let seen: Vec<Record> = (0..sample.len()).map(|i| sample.record(i)).collect();
+        assert_eq!(seen, all[..sample_rows.min(25)], "{sample_rows}");
+        assert_eq!(reader.sample(1).len(), seen.len(), "the same sample again");
+        let mut chunk = Chunk::default();
+        let mut records = Vec::new();
+        loop {
+            reader.read_chunk(&mut chunk, chunk_rows).unwrap();
+            if chunk.is_empty() {
+                break;
+            }
+            assert!(chunk.len() <= chunk_rows);
+            records.extend((0..chunk.len()).map(|i| chunk.record(i)));
+        }
+        assert_eq!(records, all, "sample {sample_rows}, chunks of {chunk_rows}");
+        assert_eq!(reader.blank_lines(), 2);
+        let mut reader = Config::new(file.path()).reader().unwrap();
+        reader.sample(sample_rows);
+        let records: Vec<Record> = reader.by_ref().map(Result::unwrap).collect();
+        assert_eq!(records, all, "record by record after a sample");
+    }
+}
+
+#[test]
+fn a_read_error_in_the_sample_comes_after_its_records() {
+    let mut text = b"phone,note\n4155550100,fine\n4155550101,\"never closed\n".to_vec();
+    for _ in 0..40_000 {
+        text.extend_from_slice(b"4155550102,some more text in the runaway cell\n");
+    }
+    let file = file_with(&text);
+    let mut reader = Config::new(file.path()).reader().unwrap();
+    assert_eq!(reader.sample(100).len(), 1);
+    let mut chunk = Chunk::default();
+    reader.read_chunk(&mut chunk, 100).unwrap();
+    assert_eq!(chunk.record(0).cells, ["4155550100", "fine"]);
+    assert!(reader.read_chunk(&mut chunk, 100).is_err());
+    reader.read_chunk(&mut chunk, 100).unwrap();
+    assert!(chunk.is_empty(), "nothing after the error");
+    // Record by record, the same.
+    let mut reader = Config::new(file.path()).reader().unwrap();
+    reader.sample(100);
+    assert!(reader.next().unwrap().is_ok());
+    assert!(reader.next().unwrap().is_err());
+    assert!(reader.next().is_none());
+}
