@@ -5,15 +5,17 @@
 
 use std::path::PathBuf;
 
+use crate::cli::choice;
 use crate::cmd::import::summary::print_places;
-use crate::cmd::import::{parse_delimiter, phones_for, refuse_overwriting};
+use crate::cmd::import::{parse_delimiter, phones_for, read_phones, refuse_overwriting};
 use crate::exit::Exit;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::config::Config;
 use hmbulk_engine::error::Result;
 use hmbulk_engine::input::RowReader;
+use hmbulk_engine::lookup::Names;
 use hmbulk_engine::mapping::{Field, MapFile, Mapping, quoted_list};
-use hmbulk_engine::phone::PhoneNormaliser;
+use hmbulk_engine::phone::{PhoneNormaliser, PhonesSetting};
 use hmbulk_engine::pipeline::RunResult;
 use hmbulk_engine::report::{IgnoredColumn, ReportPaths, Reporter, Summary};
 
@@ -29,6 +31,11 @@ pub struct FileArgs {
     /// numbers are row errors).
     #[arg(long, value_name = "CC")]
     pub default_region: Option<String>,
+    /// Digits without + (442079460001): E.164 numbers, or read with the
+    /// region (default auto: E.164 when the file's layout or its phone
+    /// column's own numbers show it; or the map file's `phones`).
+    #[arg(long, value_parser = choice::<PhonesSetting>())]
+    pub phones: Option<PhonesSetting>,
     /// TOML file mapping column headers to fields ([columns] "Handy" = "phone" ...).
     #[arg(long, value_name = "MAP.toml")]
     pub map: Option<PathBuf>,
@@ -58,6 +65,8 @@ pub struct Opened {
     pub paths: ReportPaths,
     pub map_file: Option<MapFile>,
     pub phones: PhoneNormaliser,
+    /// How digits without `+` are to be read ([`read_digits`]).
+    pub phones_setting: PhonesSetting,
 }
 
 impl FileArgs {
@@ -68,16 +77,17 @@ impl FileArgs {
         let paths = ReportPaths::for_command(&self.file, self.report_dir.as_deref(), command);
         refuse_overwriting(&self.file, &[&paths.results, &paths.errors, &paths.summary])?;
         let map_file = self.map.as_deref().map(MapFile::load).transpose()?;
-        let (_, phones) = phones_for(
+        let (_, phones, phones_setting) = phones_for(
             self.default_region.as_deref(),
+            self.phones,
             map_file.as_ref(),
-            reader.headers(),
         )?;
         Ok(Opened {
             reader,
             paths,
             map_file,
             phones,
+            phones_setting,
         })
     }
 
@@ -85,6 +95,20 @@ impl FileArgs {
     pub fn reader(&self) -> Result<RowReader> {
         Config::new(&self.file).delimiter(self.delimiter).reader()
     }
+}
+
+/// Read the file's digits without `+` as `setting`, its layout or a sample
+/// of its first rows (read ahead from `reader`) say: `names` reads its
+/// phones so from now on. Gives the note to show when the sample decided.
+pub fn read_digits(
+    names: &mut Names,
+    setting: PhonesSetting,
+    reader: &mut RowReader,
+) -> Option<String> {
+    let phones = names.phones().clone();
+    let (phones, reading, _) = read_phones(phones, setting, names.mapping(), reader);
+    names.set_phones(phones);
+    reading.note()
 }
 
 /// On stderr: which columns name the contacts, the command's own columns,

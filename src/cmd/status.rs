@@ -74,9 +74,11 @@ pub fn run(args: Args) -> Outcome {
         batch_size: usize::from(args.input.batch_size),
         concurrency: usize::from(args.input.concurrency),
     };
-    let opened = args.input.open("status")?;
+    let mut opened = args.input.open("status")?;
     let headers = opened.reader.headers().to_vec();
-    let file = StatusFile::new(&headers, opened.map_file.as_ref(), opened.phones, &settings)?;
+    let mut file = StatusFile::new(&headers, opened.map_file.as_ref(), opened.phones, &settings)?;
+    let phones_note =
+        rows::read_digits(file.names_mut(), opened.phones_setting, &mut opened.reader);
     let quiet = args.api.quiet;
     if !quiet {
         let mapping = file.names().mapping();
@@ -89,13 +91,14 @@ pub fn run(args: Args) -> Outcome {
     }
     let sandbox = args.api.sandbox()?;
     let client = args.api.required_client(sandbox.as_ref())?;
-    let reporter = rows::reporter(
+    let mut reporter = rows::reporter(
         opened.paths,
         &headers,
         args.input.bom,
         &status::RESULT_COLUMNS,
         file.names().mapping(),
     )?;
+    reporter.summary.notes.extend(phones_note);
     let progress = Progress::new("status", Some(estimate.rows), args.input.progress, quiet);
     let interrupt = crate::cli::interrupt_on_ctrl_c();
     let result = status::run(

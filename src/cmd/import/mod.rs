@@ -22,12 +22,13 @@ use hmbulk_engine::api::Client;
 use hmbulk_engine::atomic_file::{AtomicFile, Placed};
 use hmbulk_engine::batch::{Halt, Mode, Strategy};
 use hmbulk_engine::catalog::Catalog;
+use hmbulk_engine::contact::channels::sample_phones;
 use hmbulk_engine::contact::{BlankPolicy, Validator};
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::RowReader;
 use hmbulk_engine::journal;
-use hmbulk_engine::mapping::{self, MapFile, Mapping, Settings, layouts};
-use hmbulk_engine::phone::PhoneNormaliser;
+use hmbulk_engine::mapping::{self, MapFile, Mapping, Settings};
+use hmbulk_engine::phone::{ColumnSample, DigitsReading, PhoneNormaliser, PhonesSetting};
 use hmbulk_engine::pipeline::{self, ImportSettings, OnDuplicate};
 use hmbulk_engine::progress::Progress;
 use hmbulk_engine::report::{ReportPaths, Reporter};
@@ -71,6 +72,11 @@ pub struct InputArgs {
     /// `none` to make such numbers row errors (`phone_needs_country`).
     #[arg(long, value_name = "CC")]
     pub default_region: Option<String>,
+    /// Digits without + (442079460001): E.164 numbers, or read with the
+    /// region (default auto: E.164 when the file's layout or its phone
+    /// column's own numbers show it; or the mapping file's `phones`).
+    #[arg(long, value_parser = choice::<PhonesSetting>())]
+    pub phones: Option<PhonesSetting>,
     /// TOML file mapping column headers to fields: [columns] "Header" = "phone" | "custom:12" | "ignore" ...
     #[arg(long, value_name = "MAP.toml")]
     pub map: Option<PathBuf>,
@@ -218,10 +224,10 @@ pub fn run(args: Args) -> Outcome {
         .or(found_map.as_deref())
         .map(MapFile::load)
         .transpose()?;
-    let (region, phones) = phones_for(
+    let (region, phones, phones_setting) = phones_for(
         args.input.default_region.as_deref(),
+        args.input.phones,
         map_file.as_ref(),
-        reader.headers(),
     )?;
 
     // A client when sending, and for a dry run when credentials are at hand
@@ -237,6 +243,7 @@ pub fn run(args: Args) -> Outcome {
         found_map,
         region,
         phones,
+        phones_setting,
     };
     // From here on tags and contacts may be written: the exit code of a
     // failure depends on whether any were.
@@ -255,13 +262,14 @@ struct Prepared {
     found_map: Option<PathBuf>,
     region: String,
     phones: PhoneNormaliser,
+    phones_setting: PhonesSetting,
 }
 
 /// The run from the account's catalog on: map the columns, create tags,
 /// validate, send and report.
 fn import(
     args: &Args,
-    p: Prepared,
+    mut p: Prepared,
     sandbox: Option<&Sandbox>,
     client: Option<&Client>,
 ) -> Result<Exit> {
@@ -291,12 +299,15 @@ fn import(
             mapping::count(lines as usize, "line")
         )
     });
+    let (phones, reading, _) = read_phones(p.phones, p.phones_setting, &mapping, &mut p.reader);
+    let phones_note = reading.note();
     if !quiet {
         print_mapping(&mapping, p.found_map.as_deref());
         titles.iter().for_each(|note| eprintln!("{note}"));
     }
     let settings = Settings {
         default_region: Some(p.region.to_ascii_uppercase()),
+        phones: reading.setting().map(|s| s.to_string()),
         layout: mapping.layout().map(|l| l.id.to_string()),
         source: p
             .input
@@ -348,6 +359,7 @@ fn import(
     s.dry_run = dry_run;
     s.notes.extend(offline_note);
     s.notes.extend(titles);
+    s.notes.extend(phones_note);
     s.mode = args.mode.to_string();
     s.api = args.api.to_string();
     describe(
@@ -356,7 +368,7 @@ fn import(
         tags_created,
         args.input.create_tags && !catalog.online,
     );
-    let validator = Validator::new(mapping, catalog, p.phones, args.blank)
+    let validator = Validator::new(mapping, catalog, phones, args.blank)
         .with_create_tags(args.input.create_tags && dry_run)
         .with_channels(!args.no_channels);
     let strategy = Strategy::new(args.search_first);
@@ -478,18 +490,48 @@ pub(crate) fn refuse_overwriting(file: &Path, reports: &[&PathBuf]) -> Result<()
 }
 
 /// The region national numbers are read in (`--default-region`, else the
-/// mapping file's, else US) and the phone reader for a file with `headers`.
+/// mapping file's, else US), its phone reader, and how digits without `+`
+/// are to be read (`--phones`, else the mapping file's, else auto).
 pub(crate) fn phones_for(
     default_region: Option<&str>,
+    phones: Option<PhonesSetting>,
     map_file: Option<&MapFile>,
-    headers: &[String],
-) -> Result<(String, PhoneNormaliser)> {
+) -> Result<(String, PhoneNormaliser, PhonesSetting)> {
+    let settings = map_file.map(|m| &m.settings);
     let region = default_region
         .map(str::to_string)
-        .or_else(|| map_file?.settings.default_region.clone())
+        .or_else(|| settings?.default_region.clone())
         .unwrap_or_else(|| DEFAULT_REGION.to_string());
-    let phones = PhoneNormaliser::new(&region)?.e164_digits(layouts::e164_digits(headers));
-    Ok((region, phones))
+    let written = match settings.and_then(|s| s.phones.as_deref()) {
+        Some(name) => Some(name.parse::<PhonesSetting>().map_err(|e| {
+            Error::usage(format!(
+                "the --map file's setting `phones = \"{name}\"`: {e}"
+            ))
+        })?),
+        None => None,
+    };
+    let setting = phones.or(written).unwrap_or_default();
+    let phones = PhoneNormaliser::new(&region)?;
+    Ok((region, phones, setting))
+}
+
+/// Rows read ahead to see how a file writes its phones.
+const SAMPLE_ROWS: usize = 1000;
+
+/// How the file's digits without `+` are read ([`DigitsReading`]: the
+/// user's `setting`, the layout, or a sample of the phone columns of the
+/// file's first rows, read ahead from `reader`), the phone reader that
+/// reads them so, and what the sample showed.
+pub(crate) fn read_phones(
+    phones: PhoneNormaliser,
+    setting: PhonesSetting,
+    mapping: &Mapping,
+    reader: &mut RowReader,
+) -> (PhoneNormaliser, DigitsReading, ColumnSample) {
+    let layout = mapping.layout().filter(|l| l.e164_digits).map(|l| l.name);
+    let sample = sample_phones(&phones, mapping, reader.sample(SAMPLE_ROWS));
+    let reading = DigitsReading::decide(setting, layout, || sample.clone());
+    (phones.e164_digits(reading.e164()), reading, sample)
 }
 
 pub(crate) fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
