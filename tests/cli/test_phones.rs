@@ -3,7 +3,7 @@
 //! every region (the export's layout is the evidence); digits without `+`
 //! from another tool import by the column's evidence or `--phones e164`,
 //! and a typed slip is refused, not sent (issue 19); `--default-region
-//! none`; the wrong-country warning.
+//! none`; the notes on where numbers' countries came from (issues 16 and 21).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -168,33 +168,29 @@ fn national_numbers_beside_other_countries_codes_are_flagged() {
             vec!["Mobile"],
             vec!["+91 98765 43210"],
             vec!["+91 98765 43211"],
-            vec!["0091 98765 43212"],
+            vec!["+91 98765 43212"],
             vec!["70252 01234"],
             vec!["70252 01235"],
         ],
     );
     let out = wd.run(&["validate", "india.csv"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    let err = stderr(&out);
+    let note = "2 numbers without a country code were read as US numbers (the default region), \
+                while 3 numbers in the file carry another country's code (+91 India: 3): if \
+                the file's national numbers are IN numbers, pass --default-region IN; \
+                otherwise add a country column, or write the numbers of other countries with \
+                their + and country code";
     assert!(
-        err.contains("2 numbers without a country code were read as US numbers"),
-        "{err}"
+        stderr(&out).contains(&format!("note: {note}")),
+        "{}",
+        stderr(&out)
     );
-    assert!(err.contains("+91 (IN): 3"), "{err}");
-    assert!(err.contains("--default-region IN"), "{err}");
-    assert!(err.contains("country column"), "{err}");
     let summary = wd.read_json("india.summary.json");
     assert_eq!(
         summary["phone_countries"],
         json!({ "read_as_national": { "US": 2 }, "with_country_code": { "+91": 3 } })
     );
-    assert!(
-        summary["notes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|n| n.as_str().unwrap().contains("read as US numbers"))
-    );
+    assert_eq!(notes(&summary), [note]);
 
     // With the right region the national numbers are Indian, and all is quiet.
     let out = wd.run(&["validate", "india.csv", "--default-region", "IN"]);
@@ -207,6 +203,133 @@ fn national_numbers_beside_other_countries_codes_are_flagged() {
         summary["phone_countries"],
         json!({ "read_as_national": { "IN": 2 }, "with_country_code": { "+91": 3 } })
     );
+    assert!(notes(&summary).is_empty());
+}
+
+fn notes(summary: &Value) -> Vec<String> {
+    summary["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Issue 21 (item 7): the wrong-country note counts only the numbers read
+/// with the default region, never rows whose country cell decided, and
+/// never tells a file with a country column to add one.
+#[test]
+fn the_wrong_country_note_fits_a_file_with_a_country_column() {
+    let wd = Workdir::new();
+    let every_row = [
+        vec!["Mobile", "Country"],
+        vec!["(415) 555-0100", "US"],
+        vec!["07911 123456", "United Kingdom"],
+        vec!["0321 7654321", "PK"],
+        vec!["+91 98765 43210", "India"],
+    ];
+    wd.create("every.csv", &every_row);
+    let out = wd.run(&["validate", "every.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(!stderr(&out).contains("note:"), "{}", stderr(&out));
+    assert!(notes(&wd.read_json("every.summary.json")).is_empty());
+
+    // Two rows leave the country blank: they alone were read as US.
+    let mut some = every_row.to_vec();
+    some.push(vec!["70252 01234", ""]);
+    some.push(vec!["(212) 555-0101", " "]);
+    wd.create("some.csv", &some);
+    let out = wd.run(&["validate", "some.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let note = "2 numbers without a country code were read as US numbers (the default region), \
+                while 1 number in the file carries another country's code (+91 India: 1): if \
+                some of them are not US numbers, write their country in column \"Country\" (a \
+                blank cell reads as US) or write them with their + and country code";
+    assert!(
+        stderr(&out).contains(&format!("note: {note}")),
+        "{}",
+        stderr(&out)
+    );
+    let summary = wd.read_json("some.summary.json");
+    assert_eq!(notes(&summary), [note]);
+    assert_eq!(
+        summary["phone_countries"]["read_as_national"],
+        json!({ "GB": 1, "PK": 1, "US": 3 })
+    );
+}
+
+/// Issue 16 (item 8): national numbers refused under the default region but
+/// valid in the one country every number with a code in the file carries:
+/// the count and the exact flag; never a region from a minority of rows.
+#[test]
+fn the_region_of_the_file_is_suggested_only_when_its_numbers_say_so() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    wd.create(
+        "eventbrite.csv",
+        &[
+            vec!["Mobile", "First Name"],
+            vec!["+91 98765 43210", "Asha"],
+            vec!["+91 98765 43211", "Ravi"],
+            vec!["98765 43212", "Meera"],
+            vec!["098765 43213", "Vikram"],
+            vec!["+91 98765 43214", "Anil"],
+        ],
+    );
+    let out = wd.run(&["import", "eventbrite.csv", "--rate", "0"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let note = "2 numbers without a country code are not valid US numbers but valid IN (India) \
+                numbers, and every number in the file written with a country code is one \
+                (+91: 3): if the file's national numbers are IN numbers, pass \
+                --default-region IN";
+    assert!(
+        stderr(&out).contains(&format!("note: {note}")),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(notes(&wd.read_json("eventbrite.summary.json")), [note]);
+    assert_eq!(store_phones(&wd).len(), 3);
+    // Following it imports every row, the national ones as Indian numbers.
+    let out = wd.run(&[
+        "import",
+        "eventbrite.csv",
+        "--rate",
+        "0",
+        "--default-region",
+        "IN",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(notes(&wd.read_json("eventbrite.summary.json")).is_empty());
+    assert_eq!(
+        store_phones(&wd),
+        [
+            "919876543210",
+            "919876543211",
+            "919876543212",
+            "919876543213",
+            "919876543214"
+        ]
+    );
+
+    // A US shop with one UK customer, whose national number fails as US
+    // but is a valid UK one: no GB suggestion, anywhere.
+    let wd = Workdir::new();
+    wd.create(
+        "shop.csv",
+        &[
+            vec!["Mobile", "First Name"],
+            vec!["(415) 555-0100", "Ann"],
+            vec!["(415) 555-0101", "Bob"],
+            vec!["(415) 555-0102", "Cy"],
+            vec!["+44 7911 123456", "Di"],
+            vec!["07911 123457", "Ed"],
+        ],
+    );
+    let out = wd.run(&["validate", "shop.csv"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let summary = wd.read_json("shop.summary.json");
+    let said = format!("{}\n{}", stderr(&out), notes(&summary).join("\n"));
+    assert!(!said.contains("--default-region GB"), "{said}");
+    assert!(said.contains("(+44 United Kingdom: 1)"), "{said}");
 }
 
 /// Issue 19: a file of E.164 digits without `+` from another tool (a

@@ -15,7 +15,7 @@ use crate::dedupe::Key;
 use crate::error::Error;
 use crate::input::Chunk;
 use crate::journal::{Resume, RowState};
-use crate::outcome::Action;
+use crate::outcome::{Action, ErrorCode};
 use crate::phone::{Region, country_code_of};
 use crate::report::{Decided, Lines, ResultLine};
 
@@ -43,6 +43,9 @@ pub(super) struct Checked {
     pub(super) valid: Option<Valid>,
     /// The row is the next of [`Work::pending`].
     pub(super) send: bool,
+    /// A row refused for its phone whose phone is a valid national number
+    /// of the file's region ([`Validator::valid_in_file_region`]).
+    pub(super) elsewhere: Option<Region>,
 }
 
 /// What the decider needs of a valid row.
@@ -119,16 +122,25 @@ impl Check<'_> {
                         line,
                         valid: None,
                         send: false,
+                        elsewhere: None,
                     });
                     continue;
                 }
                 (Err(e), _) => {
+                    let phone = matches!(
+                        e.code,
+                        ErrorCode::PhoneInvalid | ErrorCode::PhoneNeedsCountry
+                    );
+                    let elsewhere = phone
+                        .then(|| self.validator.valid_in_file_region(&cells))
+                        .flatten();
                     let cells = cells.iter().copied();
                     self.lines.error(out, row, cells, e.code, &e.message);
                     w.checked.push(Checked {
                         line,
                         valid: None,
                         send: false,
+                        elsewhere,
                     });
                     continue;
                 }
@@ -182,6 +194,7 @@ impl Check<'_> {
                 line: line.filter(|_| decided),
                 valid: Some(valid),
                 send,
+                elsewhere: None,
             });
         }
     }

@@ -299,12 +299,14 @@ fn import(
             mapping::count(lines as usize, "line")
         )
     });
-    let (phones, reading, _) = read_phones(p.phones, p.phones_setting, &mapping, &mut p.reader);
+    let (phones, reading, sample) =
+        read_phones(p.phones, p.phones_setting, &mapping, &mut p.reader);
     let phones_note = reading.note();
     if !quiet {
         print_mapping(&mapping, p.found_map.as_deref());
         titles.iter().for_each(|note| eprintln!("{note}"));
     }
+    let file_region = sample.file_region(phones.default_region());
     let settings = Settings {
         default_region: Some(p.region.to_ascii_uppercase()),
         phones: reading.setting().map(|s| s.to_string()),
@@ -369,6 +371,7 @@ fn import(
         args.input.create_tags && !catalog.online,
     );
     let validator = Validator::new(mapping, catalog, phones, args.blank)
+        .with_file_region(file_region)
         .with_create_tags(args.input.create_tags && dry_run)
         .with_channels(!args.no_channels);
     let strategy = Strategy::new(args.search_first);
