@@ -525,7 +525,8 @@ fn status_and_delete_read_digits_without_plus_as_told() {
 
 /// The sample read ahead to look at the phone column costs standard input
 /// nothing: every row of a piped file past the sample and the first chunk
-/// is imported, each once, by the column's evidence.
+/// is imported, each once, by the column's evidence (which reads the
+/// Belgian numbers as Belgian, not as the US numbers their digits also are).
 #[test]
 fn digits_without_plus_on_standard_input_import_by_the_columns_evidence() {
     let wd = Workdir::with_sim(Workdir::sim_config());
@@ -533,9 +534,12 @@ fn digits_without_plus_on_standard_input_import_by_the_columns_evidence() {
     let mut csv = String::from("Phone,Name\n");
     let mut want = Vec::new();
     for i in 0..n {
-        let digits = match i % 2 {
+        // US numbers with their 1, UK mobiles, and Belgian numbers that are
+        // also valid US numbers without their + (`32123…`).
+        let digits = match i % 3 {
             0 => format!("1415{:03}{:04}", 200 + i / 10_000, i % 10_000),
-            _ => format!("4479111{:05}", i),
+            1 => format!("4479111{i:05}"),
+            _ => format!("32123{i:05}"),
         };
         csv += &format!("{digits},P{i}\n");
         want.push(digits);
