@@ -81,10 +81,16 @@ pub fn recover(cell: &str) -> Option<Result<String, Damage>> {
 /// A real dotted number has other digits after its point, or more of them
 /// (`2234.0000`, `(11) 2234.0000`), and is left to libphonenumber.
 pub fn zero_fraction(cell: &str) -> Option<&str> {
-    let (whole, frac) = cell.rsplit_once(['.', ','])?;
+    // Every phone cell passes here: bytes from the end, no char search.
+    let b = cell.as_bytes();
+    let point = match b {
+        [.., p, b'0'] if matches!(p, b'.' | b',') => b.len() - 2,
+        [.., p, b'0', b'0'] if matches!(p, b'.' | b',') => b.len() - 3,
+        _ => return None,
+    };
+    let whole = &cell[..point];
     let digits = whole.strip_prefix('+').unwrap_or(whole);
-    let zeros = matches!(frac, "0" | "00");
-    (zeros && !digits.is_empty() && all_digits(digits)).then_some(whole)
+    (!digits.is_empty() && all_digits(digits)).then_some(whole)
 }
 
 fn all_digits(s: &str) -> bool {

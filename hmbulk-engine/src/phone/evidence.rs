@@ -159,14 +159,7 @@ impl ColumnSample {
             }
             return;
         }
-        let national = PhoneNormaliser {
-            e164_digits: false,
-            ..phones.clone()
-        };
-        if let Ok(phone) = national.normalise_in(value, region)
-            && phone.national_in.is_none()
-            && let Some(code) = super::country_code_of(&phone.digits)
-        {
+        if let Some(code) = written_code(value, region) {
             self.code(i32::from(code));
         }
     }
@@ -201,6 +194,28 @@ impl ColumnSample {
         let region = super::LIB.get_region_for_country_code(i32::from(code))?;
         Region::parse(&region.to_string())
     }
+}
+
+/// The country code `value` is written with: after `+`, or after an exit
+/// code a North American file dials (`011`, and `00` by our rule). Read
+/// from the text alone, without libphonenumber's patterns: the sample runs
+/// on the thread that starts the run, and a pattern first used there keeps
+/// its fastest cache there, away from the threads that validate the rows.
+fn written_code(value: &str, region: Option<Region>) -> Option<u16> {
+    let nanp = region.is_some_and(|r| r.country_code() == 1);
+    let rest = match value.strip_prefix(['+', '＋']) {
+        Some(rest) => rest,
+        None if nanp => ["011", "00"].iter().find_map(|p| value.strip_prefix(p))?,
+        None => return None,
+    };
+    let digits: String = rest
+        .chars()
+        .filter_map(|c| c.to_digit(10))
+        .map(|d| char::from(b'0' + d as u8))
+        .collect();
+    (digits.len() >= 7)
+        .then(|| super::country_code_of(&digits))
+        .flatten()
 }
 
 #[cfg(test)]

@@ -341,6 +341,17 @@ impl PhoneNormaliser {
             };
         }
         let (pn, rule) = match damage::recover(text) {
+            // Most cells: a North American number, read on the fast path.
+            None if !self.e164_digits
+                && let Some(pn) = nanp_valid(text, region) =>
+            {
+                let rule = if text == cell {
+                    Rule::Libphonenumber
+                } else {
+                    Rule::Spaces
+                };
+                return Ok((phone(&pn, region), rule));
+            }
             None => match self.read_text(text, region) {
                 Ok((pn, Rule::Libphonenumber)) if text != cell => (pn, Rule::Spaces),
                 Ok(found) => found,
@@ -387,11 +398,10 @@ impl PhoneNormaliser {
         if let Some(pn) = nanp_valid(text, region) {
             return Ok((pn, Rule::Libphonenumber));
         }
-        let first = parse(text, region);
-        if let Some(pn) = first.as_ref().ok().filter(|pn| is_valid(pn)) {
-            return Ok((pn.clone(), Rule::Libphonenumber));
+        match parse(text, region) {
+            Ok(pn) if is_valid(&pn) => Ok((pn, Rule::Libphonenumber)),
+            first => our_rules(text, region, &first).ok_or(first),
         }
-        our_rules(text, region, &first).ok_or(first)
     }
 
     /// The error for a cell nothing read as a valid number; `text` is what

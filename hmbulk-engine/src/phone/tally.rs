@@ -162,7 +162,11 @@ impl CountryTally {
             })
             .collect();
         if others.len() > 5 {
-            listed.push(format!("{} more codes", others.len() - 5));
+            let more = others.len() - 5;
+            listed.push(format!(
+                "{more} more {}",
+                if more == 1 { "code" } else { "codes" }
+            ));
         }
         let advice = match (country_column, self.file_region(default)) {
             (Some(column), _) => format!(
@@ -444,6 +448,23 @@ mod tests {
         tally.add_from_row("447911123456", gb);
         counter.add_code(None, gb, false);
         assert_eq!(counter.into_tally(), tally);
+    }
+
+    #[test]
+    fn past_five_codes_the_rest_are_counted() {
+        let coded = [
+            "447911123456",
+            "919876543210",
+            "33612345678",
+            "4915123456789",
+            "61412345678",
+            "5215512345678",
+            "81312345678",
+        ];
+        let notes = tally(&["14155550100"], &[], &coded).notes(us(), None);
+        assert!(notes[0].contains(", 2 more codes):"), "{}", notes[0]);
+        let notes = tally(&["14155550100"], &[], &coded[1..]).notes(us(), None);
+        assert!(notes[0].contains(", 1 more code):"), "{}", notes[0]);
     }
 
     #[test]
