@@ -196,17 +196,19 @@ impl ColumnSample {
     }
 }
 
-/// The country code `value` is written with: after `+`, or after an exit
-/// code a North American file dials (`011`, and `00` by our rule). Read
-/// from the text alone, without libphonenumber's patterns: the sample runs
-/// on the thread that starts the run, and a pattern first used there keeps
-/// its fastest cache there, away from the threads that validate the rows.
+/// The country code `value` is written with: after `+`, after `00` (the
+/// exit code most of the world dials, and ours in a North American file),
+/// or after `011` in a North American file. Only a pointer to the file's
+/// country (the numbers themselves are validated row by row), so read from
+/// the text alone, without libphonenumber's patterns: the sample runs on
+/// the thread that starts the run, and a pattern first used there keeps its
+/// fastest cache there, away from the threads that validate the rows.
 fn written_code(value: &str, region: Option<Region>) -> Option<u16> {
     let nanp = region.is_some_and(|r| r.country_code() == 1);
     let rest = match value.strip_prefix(['+', '＋']) {
         Some(rest) => rest,
         None if nanp => ["011", "00"].iter().find_map(|p| value.strip_prefix(p))?,
-        None => return None,
+        None => value.strip_prefix("00")?,
     };
     let digits: String = rest
         .chars()
@@ -277,6 +279,9 @@ mod tests {
         // `00` is read as the exit code in a North American file.
         assert_eq!(india.codes, [(91, 2)]);
         assert_eq!(india.file_region(us), Region::parse("IN"));
+        // Germany dials 00.
+        let de = sample("DE", &["0091 98765 43210", "+91 98765 43211"]);
+        assert_eq!(de.file_region(Region::parse("DE")), Region::parse("IN"));
         let mixed = sample("US", &["+91 98765 43210", "+44 20 7946 0958"]);
         assert_eq!(mixed.file_region(us), None);
         let own = sample("US", &["+1 415 555 0123", "4155550123"]);
