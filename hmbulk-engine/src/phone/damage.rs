@@ -84,8 +84,8 @@ pub fn zero_fraction(cell: &str) -> Option<&str> {
     // Every phone cell passes here: bytes from the end, no char search.
     let b = cell.as_bytes();
     let point = match b {
-        [.., p, b'0'] if matches!(p, b'.' | b',') => b.len() - 2,
-        [.., p, b'0', b'0'] if matches!(p, b'.' | b',') => b.len() - 3,
+        [.., b'.' | b',', b'0'] => b.len() - 2,
+        [.., b'.' | b',', b'0', b'0'] => b.len() - 3,
         _ => return None,
     };
     let whole = &cell[..point];
