@@ -436,8 +436,10 @@ fn no_slip_of_the_hand_becomes_a_strangers_number() {
         regions.len()
     );
     eprintln!(
-        "{refused} slips libphonenumber refuses, all refused ({foreign} of them another \
-         country's valid number with a +); {floats} spreadsheet floats"
+        "{} slips libphonenumber refuses: {refused} refused ({foreign} of them another \
+         country's valid number with a +), {} accepted; {floats} spreadsheet floats",
+        refused + accepted_slips.len(),
+        accepted_slips.len()
     );
     assert!(refused >= 10_000, "{refused} refused slips");
     assert!(regions.len() >= 40, "{} regions", regions.len());
