@@ -109,6 +109,17 @@ impl Names {
         &self.mapping
     }
 
+    /// The phone reader rows are read with.
+    pub fn phones(&self) -> &PhoneNormaliser {
+        &self.phones
+    }
+
+    /// Read rows' phones with `phones` (once the file's digits are known
+    /// to be E.164 or not: [`crate::phone::DigitsReading`]).
+    pub fn set_phones(&mut self, phones: PhoneNormaliser) {
+        self.phones = phones;
+    }
+
     /// The `id` column, if any.
     pub fn id_column(&self) -> Option<usize> {
         self.id

@@ -348,9 +348,11 @@ pub fn run(
         ));
     }
     let countries = counts.countries.into_tally();
-    if let Some(warning) = countries.warning() {
-        s.notes.push(warning);
-    }
+    let mapping = validator.mapping();
+    let country_column = mapping.countries().first().map(|&c| mapping.header(c));
+    let default_region = validator.phones().default_region();
+    s.notes
+        .extend(countries.notes(default_region, country_column));
     s.notes.extend(settings.strategy.and_then(Strategy::note));
     if let Some(merge) = settings.merge {
         tags_into(s, merge);

@@ -542,3 +542,47 @@ fn a_line_past_1_mib_without_a_quote_stops_the_read() {
     reader.read_chunk(&mut chunk, 100).unwrap();
     assert!(chunk.is_empty(), "nothing after the error");
 }
+
+/// The rows read ahead for a look at the content ([`RowReader::peek`]: the
+/// mapper's and the phone reading's one sample) come again, in order, from
+/// the next reads: in chunks of any size and record by record; a second
+/// look gives the same first rows; nothing is read twice (a pipe could not
+/// be).
+#[test]
+fn rows_read_ahead_are_given_again_in_chunks_and_one_by_one() {
+    let mut text = b"phone,name\n".to_vec();
+    for i in 0..25 {
+        text.extend_from_slice(format!("41555501{i:02},P{i}\n").as_bytes());
+        if i == 3 {
+            text.extend_from_slice(b"\n,\n");
+        }
+    }
+    let file = file_with(&text);
+    let (_, all) = read_chunks(file.path(), 1000);
+    assert_eq!(all.len(), 25);
+    let cells_of = |records: &[Record]| -> Vec<Vec<String>> {
+        records.iter().map(|r| r.cells.clone()).collect()
+    };
+    for (ahead, chunk_rows) in [(10, 4), (10, 25), (3, 100), (100, 7)] {
+        let mut reader = Config::new(file.path()).reader().unwrap();
+        let seen = reader.peek(ahead);
+        assert_eq!(seen, cells_of(&all[..ahead.min(25)]), "{ahead}");
+        assert_eq!(reader.peek(1).len(), seen.len(), "the same rows again");
+        let mut chunk = Chunk::default();
+        let mut records = Vec::new();
+        loop {
+            reader.read_chunk(&mut chunk, chunk_rows).unwrap();
+            if chunk.is_empty() {
+                break;
+            }
+            assert!(chunk.len() <= chunk_rows);
+            records.extend((0..chunk.len()).map(|i| chunk.record(i)));
+        }
+        assert_eq!(records, all, "{ahead} ahead, chunks of {chunk_rows}");
+        assert_eq!(reader.blank_lines(), 2);
+        let mut reader = Config::new(file.path()).reader().unwrap();
+        reader.peek(ahead);
+        let records: Vec<Record> = reader.by_ref().map(Result::unwrap).collect();
+        assert_eq!(records, all, "record by record after reading ahead");
+    }
+}

@@ -57,7 +57,7 @@ pub struct Args {
 pub fn run(args: Args) -> Outcome {
     let opened = args.input.open("delete")?;
     let headers = opened.reader.headers().to_vec();
-    let names = Names::new(
+    let mut names = Names::new(
         &headers,
         opened.map_file.as_ref(),
         opened.phones,
@@ -65,6 +65,7 @@ pub fn run(args: Args) -> Outcome {
         &[],
         &|_| false,
     )?;
+    let phones_note = rows::read_digits(&mut names, opened.phones_setting, &opened.sample);
     let quiet = args.api.quiet;
     if !quiet {
         rows::print_columns(names.mapping(), names.id_column(), &[]);
@@ -80,6 +81,7 @@ pub fn run(args: Args) -> Outcome {
         opened.numbers,
     )?;
     reporter.summary.dry_run = args.dry_run;
+    reporter.summary.notes.extend(phones_note);
     let settings = Settings {
         batch_size: usize::from(args.input.batch_size),
         concurrency: usize::from(args.input.concurrency),

@@ -5,17 +5,20 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::Connection;
+use crate::cli::{Connection, choice};
 use crate::cmd::fix_line::FixLine;
 use crate::cmd::import::summary::print_places;
-use crate::cmd::import::{bom_flag, header_check, parse_delimiter, phones_for, refuse_overwriting};
+use crate::cmd::import::{
+    bom_flag, header_check, parse_delimiter, phones_for, read_phones, refuse_overwriting,
+};
 use crate::exit::Exit;
 use crate::input_file::InputFile;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::{RowNumbers, RowReader};
-use hmbulk_engine::mapping::{Field, MapFile, Mapping, quoted_list};
-use hmbulk_engine::phone::PhoneNormaliser;
+use hmbulk_engine::lookup::Names;
+use hmbulk_engine::mapping::{Field, MapFile, Mapping, SAMPLE_ROWS, Sample, quoted_list};
+use hmbulk_engine::phone::{PhoneNormaliser, PhonesSetting};
 use hmbulk_engine::pipeline::RunResult;
 use hmbulk_engine::report::{Dialect, IgnoredColumn, ReportPaths, Reporter, Summary};
 
@@ -35,6 +38,11 @@ pub struct FileArgs {
     /// numbers are row errors).
     #[arg(long, value_name = "CC")]
     pub default_region: Option<String>,
+    /// Digits without + (442079460001): E.164 numbers, or read with the
+    /// region (default auto: E.164 when the file's layout or its phone
+    /// column's own numbers show it; or the map file's `phones`).
+    #[arg(long, value_parser = choice::<PhonesSetting>())]
+    pub phones: Option<PhonesSetting>,
     /// TOML file mapping column headers to fields ([columns] "Handy" = "phone" ...).
     #[arg(long, value_name = "MAP.toml")]
     pub map: Option<PathBuf>,
@@ -78,6 +86,11 @@ pub struct Opened {
     pub paths: ReportPaths,
     pub map_file: Option<MapFile>,
     pub phones: PhoneNormaliser,
+    /// How digits without `+` are to be read ([`read_digits`]).
+    pub phones_setting: PhonesSetting,
+    /// The file's first rows, read ahead (given again by `reader`): what
+    /// its content shows.
+    pub sample: Sample,
 }
 
 impl FileArgs {
@@ -90,7 +103,8 @@ impl FileArgs {
     /// [`FileArgs::open`], reading `input` (a pipe copied for a command
     /// that reads the file twice, [`InputFile::new`]).
     pub fn open_from(&self, command: &str, input: &InputFile) -> Result<Opened> {
-        let reader = self.reader(input)?;
+        let mut reader = self.reader(input)?;
+        let sample = Sample::new(reader.peek(SAMPLE_ROWS));
         let dialect = Dialect::of(&reader, bom_flag(self.bom, self.no_bom));
         if let Some(dir) = &self.report_dir {
             std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
@@ -101,10 +115,10 @@ impl FileArgs {
         }
         refuse_overwriting(&self.file, &[&paths.results, &paths.errors, &paths.summary])?;
         let map_file = self.map.as_deref().map(MapFile::load).transpose()?;
-        let (_, phones) = phones_for(
+        let (_, phones, phones_setting) = phones_for(
             self.default_region.as_deref(),
+            self.phones,
             map_file.as_ref(),
-            reader.headers(),
         )?;
         Ok(Opened {
             numbers: reader.row_numbers(),
@@ -114,6 +128,8 @@ impl FileArgs {
             paths,
             map_file,
             phones,
+            phones_setting,
+            sample,
         })
     }
 
@@ -135,6 +151,16 @@ impl FileArgs {
             .header_check(header_check(map_file.as_ref()))
             .reader()
     }
+}
+
+/// Read the file's digits without `+` as `setting`, its layout or a sample
+/// of its first rows (`rows`) say: `names` reads its phones so from now
+/// on. Gives the note to show when the sample decided.
+pub fn read_digits(names: &mut Names, setting: PhonesSetting, rows: &Sample) -> Option<String> {
+    let phones = names.phones().clone();
+    let (phones, reading, _) = read_phones(phones, setting, names.mapping(), rows);
+    names.set_phones(phones);
+    reading.note()
 }
 
 /// On stderr: which columns name the contacts, the command's own columns,

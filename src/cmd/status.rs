@@ -79,7 +79,8 @@ pub fn run(args: Args) -> Outcome {
     let input = InputFile::new(&args.input.file, true)?;
     let opened = args.input.open_from("status", &input)?;
     let headers = opened.reader.headers().to_vec();
-    let file = StatusFile::new(&headers, opened.map_file.as_ref(), opened.phones, &settings)?;
+    let mut file = StatusFile::new(&headers, opened.map_file.as_ref(), opened.phones, &settings)?;
+    let phones_note = rows::read_digits(file.names_mut(), opened.phones_setting, &opened.sample);
     let quiet = args.api.quiet;
     if !quiet {
         let mapping = file.names().mapping();
@@ -92,7 +93,7 @@ pub fn run(args: Args) -> Outcome {
     }
     let sandbox = args.api.sandbox()?;
     let client = args.api.required_client(sandbox.as_ref())?;
-    let reporter = rows::reporter(
+    let mut reporter = rows::reporter(
         opened.paths,
         &headers,
         (opened.dialect, opened.keep_runs),
@@ -100,6 +101,7 @@ pub fn run(args: Args) -> Outcome {
         file.names().mapping(),
         opened.numbers,
     )?;
+    reporter.summary.notes.extend(phones_note);
     let progress = Progress::new("status", Some(estimate.rows), args.input.progress, quiet);
     let interrupt = crate::cli::interrupt_on_ctrl_c();
     let result = status::run(

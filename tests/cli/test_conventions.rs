@@ -13,7 +13,7 @@ use crate::test_import::{as_refs, clean_rows, digits, store_phones};
 use crate::workdir::{Workdir, assert_each_row_once, code, column, read_csv, stderr};
 
 /// Run `cmd` with `input` on its stdin.
-fn with_stdin(mut cmd: Command, input: &[u8]) -> Output {
+pub(crate) fn with_stdin(mut cmd: Command, input: &[u8]) -> Output {
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

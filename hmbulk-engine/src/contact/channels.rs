@@ -14,11 +14,14 @@
 //!   read is no problem for a number with its own `+CC`; any other number of
 //!   that row fails as `country_unknown`, naming the column and the value
 //!   (guessing the default region there could text a stranger).
+//! - A sample of the file's first rows ([`sample_phones`]) shows how its
+//!   phone columns write numbers (digits without `+` with their country
+//!   code?) before any row is validated.
 
 use crate::country;
-use crate::mapping::{Mapping, Slot, content, quoted_list};
+use crate::mapping::{Mapping, Sample, Slot, content, quoted_list};
 use crate::outcome::{ErrorCode, RowError};
-use crate::phone::{Phone, PhoneNormaliser, Region};
+use crate::phone::{ColumnSample, Phone, PhoneNormaliser, Region};
 
 /// Where a row's national numbers are read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -234,6 +237,58 @@ pub(crate) fn read(
             ))
         }
     }
+}
+
+/// What the phone cells of the file's first rows `rows` show
+/// ([`ColumnSample`]), each value read in its row's region. Rows of the
+/// wrong width, or whose country nobody can read, are passed over.
+pub fn sample_phones(
+    normaliser: &PhoneNormaliser,
+    mapping: &Mapping,
+    rows: &Sample,
+) -> ColumnSample {
+    let mut sample = ColumnSample::default();
+    let mut cells: Vec<&str> = Vec::new();
+    for row in rows.rows() {
+        cells.clear();
+        cells.extend(row.iter().map(String::as_str));
+        if cells.len() != mapping.len() {
+            continue;
+        }
+        let region = match row_region(mapping, &cells) {
+            RowRegion::Default => None,
+            RowRegion::From { region, .. } => Some(region),
+            RowRegion::Unreadable { .. } => continue,
+        };
+        for slot in mapping.phones() {
+            for value in phone_values(cells[slot.column]) {
+                sample.add(normaliser, value, region);
+            }
+        }
+    }
+    sample
+}
+
+/// Whether a row read with the default region (no country cell), whose
+/// phone was refused, holds a phone that is a valid national number of
+/// `region`: the one country the file's numbers with a code carry.
+pub fn valid_in(
+    normaliser: &PhoneNormaliser,
+    mapping: &Mapping,
+    cells: &[&str],
+    region: Region,
+) -> bool {
+    if cells.len() != mapping.len() || row_region(mapping, cells) != RowRegion::Default {
+        return false;
+    }
+    mapping.phones().iter().any(|slot| {
+        phone_values(cells[slot.column]).any(|value| {
+            let value = value.strip_prefix('\'').unwrap_or(value);
+            normaliser
+                .normalise_in(value, Some(region))
+                .is_ok_and(|p| p.national_in == Some(region))
+        })
+    })
 }
 
 /// The first valid email and the other valid ones.

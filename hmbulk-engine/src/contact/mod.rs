@@ -214,6 +214,9 @@ pub struct Validator {
     uuid_for_phone: bool,
     /// hmbulk's own export: its `updated` column ([`Draft::exported_at`]).
     exported_column: Option<usize>,
+    /// The one country the file's numbers with a country code carry, when
+    /// not the default region's ([`ColumnSample::file_region`](crate::phone::ColumnSample::file_region)).
+    file_region: Option<Region>,
 }
 
 /// Names and ids of one kind of catalog entry (tags, team members), for
@@ -288,7 +291,28 @@ impl Validator {
             blank,
             create_tags: false,
             channels: true,
+            file_region: None,
         }
+    }
+
+    /// The one country the file's numbers with a country code carry (from
+    /// a sample of its rows), for [`Validator::valid_in_file_region`].
+    pub fn with_file_region(mut self, region: Option<Region>) -> Self {
+        self.file_region = region;
+        self
+    }
+
+    /// The phone reader rows are validated with.
+    pub fn phones(&self) -> &PhoneNormaliser {
+        &self.phones
+    }
+
+    /// For a row refused for its phone, read with the default region: the
+    /// file's region ([`Validator::with_file_region`]) when its phone is a
+    /// valid national number there.
+    pub fn valid_in_file_region(&self, cells: &[&str]) -> Option<Region> {
+        let region = self.file_region?;
+        channels::valid_in(&self.phones, &self.mapping, cells, region).then_some(region)
     }
 
     /// Whether rows keep their other phones and emails as channels to add.

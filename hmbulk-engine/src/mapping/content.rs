@@ -14,7 +14,7 @@ use crate::consent::{self, Said};
 use crate::country;
 
 /// Rows the mapper reads before deciding.
-pub const SAMPLE_ROWS: usize = 200;
+pub const SAMPLE_ROWS: usize = 1000;
 
 /// The first rows of a file, as cells.
 #[derive(Debug, Clone, Default)]

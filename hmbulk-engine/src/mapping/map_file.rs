@@ -33,6 +33,9 @@ pub struct Settings {
     /// Region for numbers without a country code, when `--default-region`
     /// is not given.
     pub default_region: Option<String>,
+    /// How digits without `+` are read, when `--phones` is not given:
+    /// `e164`, `national` or `auto` ([`crate::phone::PhonesSetting`]).
+    pub phones: Option<String>,
     /// The layout the run recognised (for people; layouts are recognised
     /// from the header again).
     pub layout: Option<String>,
@@ -177,6 +180,7 @@ pub fn render(mapping: &Mapping, settings: &Settings) -> String {
     );
     let lines = [
         ("default_region", &settings.default_region),
+        ("phones", &settings.phones),
         ("layout", &settings.layout),
         ("source", &settings.source),
         ("tags_mode", &settings.tags_mode),

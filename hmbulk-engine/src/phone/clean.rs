@@ -1,9 +1,10 @@
 //! The text of our own rules (README, "Phones"): small rewrites of a cell that
 //! libphonenumber did not read as a valid number, each handed back to
 //! libphonenumber. Takes one trimmed cell; gives it with odd spaces made plain,
-//! or rewritten with `+` for a `00`/`011` exit code, without a `(0)` trunk,
-//! or with `+` before bare digits; and reads the North American shapes of
-//! the fast path ([`nanp`]). Pure string work: no metadata.
+//! rewritten with `+` for a `00` exit code, with `+CC` for a country code
+//! followed by a `(0)` trunk, or with `+` before bare digits; and reads the
+//! North American shapes of the fast path ([`nanp`]). Pure string work: no
+//! metadata; whether a rewrite may be used is the caller's to decide.
 
 use std::borrow::Cow;
 
@@ -34,33 +35,62 @@ fn odd_space(c: char) -> bool {
     c.is_whitespace() && !matches!(c, ' ' | '\u{a0}' | '\u{3000}')
 }
 
-/// `0044 20 7946 0958`, `011 44 20 7946 0958`, `００４４ …` -> `+44 20 7946 0958`:
-/// the exit codes most of the world (`00`) and North America (`011`) dial,
-/// written in a file whose default region dials another one (so libphonenumber
-/// reads the digits as a national number). `None` when the cell does not
-/// start with one, or a `+` follows it.
+/// `0044 20 7946 0958`, `００４４ …` -> `+44 20 7946 0958`: the `00` exit
+/// code most of the world dials. `None` when the cell does not start with
+/// `00` followed by a digit or `(` (after spaces, `-` or `.`). `011`, North
+/// America's exit code, is never rewritten: where it is dialled
+/// libphonenumber reads it, and elsewhere a slip reaches it (`0115152591681`
+/// is a German number with a `1` doubled).
 pub fn exit_code(cell: &str) -> Option<String> {
-    let folded: Cow<str> = if cell.is_ascii() {
-        Cow::Borrowed(cell)
-    } else {
-        // Full-width digits (`００４４`) are the same digits.
-        Cow::Owned(cell.nfkc().collect())
-    };
-    let rest = ["011", "00"]
-        .into_iter()
-        .find_map(|p| folded.strip_prefix(p))?;
+    let folded = folded(cell);
+    let rest = folded.strip_prefix("00")?;
     let after = rest.trim_start_matches([' ', '-', '.']);
     after
         .starts_with(|c: char| c.is_ascii_digit() || c == '(')
         .then(|| format!("+{rest}"))
 }
 
-/// `+44 (0)121 755 0998` -> `+44 121 755 0998`: the bracketed trunk zero of a
-/// number written for callers at home and abroad at once. `None` when the
-/// cell has none.
-pub fn without_bracketed_zero(cell: &str) -> Option<String> {
-    let replaced = cell.replace("(0)", " ").replace("（０）", " ");
-    (replaced.len() != cell.len() || replaced != cell).then_some(replaced)
+/// Full-width digits, plus and brackets (`００４４`, `＋４４ （０）`) are the
+/// same characters: NFKC, for a cell that is not ASCII.
+fn folded(cell: &str) -> Cow<'_, str> {
+    if cell.is_ascii() {
+        Cow::Borrowed(cell)
+    } else {
+        Cow::Owned(cell.nfkc().collect())
+    }
+}
+
+/// How a cell with a `(0)` trunk after its country code writes the code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeWritten {
+    Plus,
+    /// After `00` or `011`: the caller decides whether the region dials it.
+    ExitCode,
+}
+
+/// `+44 (0)121 755 0998`, `0044 (0)20 7946 0958` -> `+44 121 755 0998`: the
+/// bracketed trunk zero of a number written for callers at home and abroad
+/// at once, right after a country code of one to three digits written with
+/// `+`, `00` or `011`. `None` for any other cell, wherever else its `(0)`
+/// stands (`64(0)64123456`, `(0)3 0 -3 2 23 12 34`).
+pub fn trunk_after_code(cell: &str) -> Option<(String, CodeWritten)> {
+    let folded = folded(cell);
+    let (rest, written) = if let Some(rest) = folded.strip_prefix('+') {
+        (rest, CodeWritten::Plus)
+    } else {
+        let rest = ["011", "00"]
+            .into_iter()
+            .find_map(|p| folded.strip_prefix(p))?;
+        (rest, CodeWritten::ExitCode)
+    };
+    let rest = rest.trim_start_matches([' ', '-', '.']);
+    let code_len = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=3).contains(&code_len) {
+        return None;
+    }
+    let (code, after) = rest.split_at(code_len);
+    let national = after.trim_start_matches(' ').strip_prefix("(0)")?;
+    Some((format!("+{code} {national}"), written))
 }
 
 /// `442079460001` -> `+442079460001`: Heymarket writes E.164 digits without
@@ -176,24 +206,47 @@ mod tests {
     #[test]
     fn exit_codes_become_plus() {
         assert_eq!(exit_code("0044 20 7946 0958").unwrap(), "+44 20 7946 0958");
-        assert_eq!(
-            exit_code("011 44 20 7946 0958").unwrap(),
-            "+ 44 20 7946 0958"
-        );
         assert_eq!(exit_code("００４４ 20").unwrap(), "+44 20");
         assert_eq!(exit_code("00 (44) 20").unwrap(), "+ (44) 20");
-        for cell in ["020 7946 0958", "00+44 20", "00", "0 044", "+44 20"] {
+        for cell in [
+            "020 7946 0958",
+            "00+44 20",
+            "00",
+            "0 044",
+            "+44 20",
+            "011 44 20 7946 0958",
+            "0115152591681",
+        ] {
             assert_eq!(exit_code(cell), None, "{cell:?}");
         }
     }
 
     #[test]
-    fn bracketed_zero_is_dropped() {
+    fn a_bracketed_zero_is_dropped_only_after_a_country_code() {
+        let plus = |s: &str| Some((s.to_string(), CodeWritten::Plus));
+        let exit = |s: &str| Some((s.to_string(), CodeWritten::ExitCode));
         assert_eq!(
-            without_bracketed_zero("+44 (0)121 755 0998").unwrap(),
-            "+44  121 755 0998"
+            trunk_after_code("+44 (0)121 755 0998"),
+            plus("+44 121 755 0998")
         );
-        assert_eq!(without_bracketed_zero("+44 121 755 0998"), None);
+        assert_eq!(trunk_after_code("+44(0)20 7946"), plus("+44 20 7946"));
+        assert_eq!(trunk_after_code("＋４４ （０）２０"), plus("+44 20"));
+        assert_eq!(
+            trunk_after_code("0044 (0)20 7946 0958"),
+            exit("+44 20 7946 0958")
+        );
+        assert_eq!(trunk_after_code("011 47 (0)21 23"), exit("+47 21 23"));
+        for cell in [
+            "64(0)64123456",
+            "(0)3 0 -3 2 23 12 34",
+            "+44 121 755 0998",
+            "+4420 (0)7946",
+            "+ (0)20 7946",
+            "020 (0)7946 0958",
+            "+44 20 (0)7946",
+        ] {
+            assert_eq!(trunk_after_code(cell), None, "{cell:?}");
+        }
     }
 
     #[test]

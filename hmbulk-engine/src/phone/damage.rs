@@ -6,8 +6,7 @@
 //! its mantissa carries at least exponent + 1 significant digits as written
 //! (every integer digit is there), and is then expanded; `4.15555E+09` had
 //! digits rounded away and cannot be recovered. `14155553434.0` (a float
-//! printed with a zero fraction) is exact, but is only taken as damage when
-//! libphonenumber finds no valid number in the cell as written (see
+//! printed with a zero fraction) is the whole number and nothing else (see
 //! [`zero_fraction`]).
 
 /// Why a spreadsheet number could not be turned back into a phone number.
@@ -74,16 +73,24 @@ pub fn recover(cell: &str) -> Option<Result<String, Damage>> {
 /// `None` for anything else, including real dotted numbers with more zeros
 /// (`2234.0000`) or other digits after the point.
 ///
-/// Why this is safe: the caller tries it only when libphonenumber found no
-/// valid number in the cell as written, so it never changes a number
-/// libphonenumber accepts; and it only drops one or two zeros after a point
-/// from a cell of nothing but digits, which is exactly what printing a whole
-/// number as a float adds.
+/// The caller reads such a cell as the whole number only, before
+/// libphonenumber sees it: libphonenumber would read the zeros as digits
+/// (`501234567.0` as the valid US number `5012345670`), a number nobody
+/// wrote. Only one or two zeros after a point, in a cell of nothing but
+/// digits, are taken: exactly what printing a whole number as a float adds.
+/// A real dotted number has other digits after its point, or more of them
+/// (`2234.0000`, `(11) 2234.0000`), and is left to libphonenumber.
 pub fn zero_fraction(cell: &str) -> Option<&str> {
-    let (whole, frac) = cell.rsplit_once(['.', ','])?;
+    // Every phone cell passes here: bytes from the end, no char search.
+    let b = cell.as_bytes();
+    let point = match b {
+        [.., b'.' | b',', b'0'] => b.len() - 2,
+        [.., b'.' | b',', b'0', b'0'] => b.len() - 3,
+        _ => return None,
+    };
+    let whole = &cell[..point];
     let digits = whole.strip_prefix('+').unwrap_or(whole);
-    let zeros = matches!(frac, "0" | "00");
-    (zeros && !digits.is_empty() && all_digits(digits)).then_some(whole)
+    (!digits.is_empty() && all_digits(digits)).then_some(whole)
 }
 
 fn all_digits(s: &str) -> bool {

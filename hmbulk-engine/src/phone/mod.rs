@@ -3,11 +3,19 @@
 //!
 //! The answer is libphonenumber's (the `rlibphonenumber` port, metadata
 //! 9.0.42): parse with the row's region, keep the number only when it is
-//! valid, take the extension it splits off. A few rules of our own apply only
-//! where libphonenumber finds no valid number in the cell, each named in the
-//! README ("Phones") and in [`Rule`]: exact spreadsheet damage, `00`/`011` exit
-//! codes, odd Unicode spaces, the `(0)` trunk, and Heymarket's own format
-//! (E.164 digits without `+`).
+//! valid, take the extension it splits off. A rule of our own may only turn
+//! libphonenumber's refusal into a number where no slip of the hand (a digit
+//! dropped, doubled, inserted or swapped) can reach it, each named in the
+//! README ("Phones") and in [`Rule`]: exact spreadsheet damage, odd Unicode
+//! spaces, `00` in a North American file, the `(0)` trunk right after a
+//! country code. Two more need evidence or are certain by construction:
+//! - a spreadsheet float (`N.0`, `N.00`) is the whole number `N` and nothing
+//!   else, even where libphonenumber would read the zeros as digits;
+//! - digits without `+` are E.164 (Heymarket's own format) only when the file
+//!   says so ([`PhoneNormaliser::e164_digits`]: its layout, `--phones e164`,
+//!   or its phone column's own numbers, [`evidence`]); otherwise such a cell
+//!   that only a `+` would make valid is refused, and the message says what
+//!   it looks like and how to say so.
 //!
 //! Takes one cell and a region (or none); gives a [`Phone`] or a [`RowError`]
 //! whose message names the value, the region and what would be accepted.
@@ -25,6 +33,7 @@
 
 mod clean;
 mod damage;
+pub mod evidence;
 mod exchange;
 mod tally;
 
@@ -36,6 +45,7 @@ use rlibphonenumber::{
 use crate::error::{Error, Result};
 use crate::outcome::{ErrorCode, RowError};
 use damage::Damage;
+pub use evidence::{ColumnSample, DigitsReading, PhonesSetting};
 pub use tally::{CountryCounter, CountryTally, country_code_of};
 
 /// A cell longer than this is not a phone number, whatever it holds; checked
@@ -73,12 +83,13 @@ pub enum Rule {
     SpreadsheetExact,
     /// A whole number printed as a float (`14155553434.0`).
     ZeroFraction,
-    /// `00`/`011` read as the exit code where the region dials another one.
+    /// `00` read as the exit code in a North American file (whose exit code
+    /// is `011`; no North American number starts with `0`).
     ExitCode,
-    /// `(0)` dropped after the country code (`+44 (0)121 …`).
+    /// `(0)` dropped right after the country code (`+47 (0)21 …`).
     TrunkZero,
-    /// Digits without `+` that are no valid national number but a valid
-    /// international one (Heymarket's own format, `442079460001`).
+    /// Digits without `+` read as E.164 (Heymarket's own format,
+    /// `442079460001`), in a file that says its digits are E.164.
     BareInternational,
 }
 
@@ -112,6 +123,35 @@ impl Region {
         LIB.get_country_code_for_region(self.lib())
             .and_then(|c| u16::try_from(c).ok())
             .unwrap_or(0)
+    }
+
+    /// The country's name in English, for messages (`Egypt`, `United Kingdom`).
+    pub fn name(self) -> String {
+        const SHORT: &[(&str, &str)] = &[
+            ("GB", "United Kingdom"),
+            ("US", "United States"),
+            ("KR", "South Korea"),
+            ("KP", "North Korea"),
+            ("RU", "Russia"),
+            ("IR", "Iran"),
+            ("VE", "Venezuela"),
+            ("TW", "Taiwan"),
+            ("MK", "North Macedonia"),
+            ("TZ", "Tanzania"),
+            ("MD", "Moldova"),
+            ("LA", "Laos"),
+            ("CD", "DR Congo"),
+            ("FM", "Micronesia"),
+            ("AE", "United Arab Emirates"),
+        ];
+        let code = self.as_str();
+        if let Some((_, name)) = SHORT.iter().find(|(c, _)| *c == code) {
+            return (*name).to_string();
+        }
+        celes::Country::from_alpha2(code).map_or_else(
+            |_| code.to_string(),
+            |c| c.long_name.trim_start_matches("The ").to_string(),
+        )
     }
 
     fn lib(self) -> rlibphonenumber::Region {
@@ -163,10 +203,11 @@ fn lib() -> &'static PhoneNumberUtil {
 #[derive(Debug, Clone)]
 pub struct PhoneNormaliser {
     region: Option<Region>,
-    /// The file's layout says bare digits are E.164 (Heymarket's own format,
-    /// `mapping::Layout::e164_digits`): read with `+` first, national only
-    /// when that reading is invalid.
-    heymarket_digits: bool,
+    /// The file says its digits without `+` are E.164 (Heymarket's own
+    /// format; [`evidence`]): read with `+` first, national only when that
+    /// reading is invalid. Otherwise they are read as libphonenumber reads
+    /// them with the region, and never with a `+` of ours.
+    e164_digits: bool,
     /// "+1 415 555 3434, (415) 555-3434, or …": what an invalid-phone message offers.
     accepted: String,
 }
@@ -179,7 +220,7 @@ impl PhoneNormaliser {
         if region.trim().eq_ignore_ascii_case("none") {
             return Ok(PhoneNormaliser {
                 region: None,
-                heymarket_digits: false,
+                e164_digits: false,
                 accepted: accepted_forms(None),
             });
         }
@@ -193,24 +234,36 @@ impl PhoneNormaliser {
         })?;
         Ok(PhoneNormaliser {
             region: Some(region),
-            heymarket_digits: false,
+            e164_digits: false,
             accepted: accepted_forms(Some(region)),
         })
     }
 
     /// The same, reading a cell of bare digits with `+` first when
-    /// `e164_digits` (the file's layout says so: `hmbulk export` writes
-    /// Heymarket's E.164 digits without `+`). Otherwise a valid national
-    /// reading wins: `6785912345` is a US number in a US file, but Vanuatu's
-    /// `+678 59 12345` in an export.
+    /// `e164_digits` (the file says its digits are E.164: its layout, the
+    /// user, or its phone column, [`DigitsReading`]). Otherwise a bare cell
+    /// is read as libphonenumber reads it with the region: `6785912345` is a
+    /// US number in a US file, but Vanuatu's `+678 59 12345` in an export,
+    /// and `20888630944` (a US number with a digit too many) is refused in a
+    /// US file, not read as Egypt's `+20 88 863 0944`.
     pub fn e164_digits(mut self, e164_digits: bool) -> Self {
-        self.heymarket_digits = e164_digits;
+        self.e164_digits = e164_digits;
         self
+    }
+
+    /// Whether bare digits are read as E.164 first.
+    pub fn reads_e164_digits(&self) -> bool {
+        self.e164_digits
     }
 
     /// The default region, as an ISO 3166 code, or `none`.
     pub fn region(&self) -> &str {
         self.region.as_ref().map_or("none", Region::as_str)
+    }
+
+    /// The default region, if any.
+    pub fn default_region(&self) -> Option<Region> {
+        self.region
     }
 
     /// Normalise one cell read in the default region. Errors: `phone_missing`
@@ -273,37 +326,41 @@ impl PhoneNormaliser {
         }
         let spaced = clean::spaces(cell);
         let text = spaced.as_ref();
-        if self.heymarket_digits
-            && let Some(pn) = clean::bare_international(text).and_then(|t| valid(&t, None))
-        {
-            return Ok((phone(&pn, region), Rule::BareInternational));
+        // A float is its whole number and nothing else: `501234567.0` is
+        // never `5012345670`, even where libphonenumber would read it so.
+        if let Some(whole) = damage::zero_fraction(text) {
+            return match self.read_text(whole, region) {
+                Ok((pn, _)) => Ok((phone(&pn, region), Rule::ZeroFraction)),
+                Err(first) => {
+                    let why = format!(
+                        "is the whole number {whole} printed as a float (a spreadsheet's \
+                         number format), and {whole}"
+                    );
+                    Err(self.rejected(raw, whole, region, &first, &why))
+                }
+            };
         }
-        let found = match damage::recover(text) {
-            None => {
-                if let Some(pn) = nanp_valid(text, region) {
-                    let rule = if text == cell {
-                        Rule::Libphonenumber
-                    } else {
-                        Rule::Spaces
-                    };
-                    return Ok((phone(&pn, region), rule));
-                }
-                let first = parse(text, region);
-                match first.as_ref().ok().filter(|pn| is_valid(pn)) {
-                    Some(pn) => {
-                        let rule = if text == cell {
-                            Rule::Libphonenumber
-                        } else {
-                            Rule::Spaces
-                        };
-                        return Ok((phone(pn, region), rule));
-                    }
-                    None => our_rules(text, region).ok_or(first),
-                }
+        let (pn, rule) = match damage::recover(text) {
+            // Most cells: a North American number, read on the fast path.
+            None if !self.e164_digits
+                && let Some(pn) = nanp_valid(text, region) =>
+            {
+                let rule = if text == cell {
+                    Rule::Libphonenumber
+                } else {
+                    Rule::Spaces
+                };
+                return Ok((phone(&pn, region), rule));
             }
-            Some(Ok(digits)) => match read_text(&digits, region) {
-                Ok((pn, _)) => Ok((pn, Rule::SpreadsheetExact)),
-                Err(first) => Err(first),
+            None => match self.read_text(text, region) {
+                Ok((pn, Rule::Libphonenumber)) if text != cell => (pn, Rule::Spaces),
+                Ok(found) => found,
+                Err(first) => return Err(self.rejected(raw, text, region, &first, "")),
+            },
+            Some(Ok(digits)) => match self.read_text(&digits, region) {
+                Ok((pn, Rule::BareInternational)) => (pn, Rule::BareInternational),
+                Ok((pn, _)) => (pn, Rule::SpreadsheetExact),
+                Err(first) => return Err(self.rejected(raw, &digits, region, &first, "")),
             },
             Some(Err(Damage::Rounded { significant })) => {
                 return Err(RowError::new(
@@ -321,39 +378,80 @@ impl PhoneNormaliser {
                 return Err(self.invalid(raw, region, reason, ""));
             }
         };
-        let (pn, rule) = match found {
-            Ok(found) => found,
-            Err(first) => return Err(self.rejected(raw, text, region, &first)),
-        };
         Ok((phone(&pn, region), rule))
     }
 
-    /// The error for a cell nothing read as a valid number; `first` is
-    /// libphonenumber's reading of it.
+    /// libphonenumber's valid reading of `text`, else our rules'; the error
+    /// is libphonenumber's first reading. In a file whose digits are E.164,
+    /// a cell of bare digits is read with `+` first.
+    fn read_text(
+        &self,
+        text: &str,
+        region: Option<Region>,
+    ) -> std::result::Result<(PhoneNumber, Rule), std::result::Result<PhoneNumber, ParseError>>
+    {
+        if self.e164_digits
+            && let Some(pn) = clean::bare_international(text).and_then(|t| valid(&t, None))
+        {
+            return Ok((pn, Rule::BareInternational));
+        }
+        if let Some(pn) = nanp_valid(text, region) {
+            return Ok((pn, Rule::Libphonenumber));
+        }
+        match parse(text, region) {
+            Ok(pn) if is_valid(&pn) => Ok((pn, Rule::Libphonenumber)),
+            first => our_rules(text, region, &first).ok_or(first),
+        }
+    }
+
+    /// The error for a cell nothing read as a valid number; `text` is what
+    /// was read of it (the cell, or its whole number or expanded digits),
+    /// `first` libphonenumber's reading of that, and `what` says what `text`
+    /// is when it is not the cell.
     fn rejected(
         &self,
         raw: &str,
         text: &str,
         region: Option<Region>,
         first: &std::result::Result<PhoneNumber, ParseError>,
+        what: &str,
     ) -> RowError {
-        if region.is_none() && matches!(first, Err(ParseError::InvalidCountryCode)) {
-            let written_with_code = text.contains(['+', '＋']) || clean::exit_code(text).is_some();
-            if !written_with_code {
-                return needs_country(raw);
-            }
+        let hint = looks_like(text);
+        if region.is_none()
+            && matches!(first, Err(ParseError::InvalidCountryCode))
+            && !text.contains(['+', '＋'])
+        {
+            let mut e = needs_country(raw);
+            e.message += &hint;
+            return e;
         }
         let reason = match first {
             Ok(pn) if pn.country_code_source() == CountryCodeSource::FromDefaultCountry => {
-                "is not a valid national phone number".to_string()
+                "is not a valid national phone number"
             }
-            Ok(pn) => format!(
-                "is not a valid number for country code +{}",
-                pn.country_code
-            ),
-            Err(e) => parse_failure(e).to_string(),
+            Ok(pn) if pn.country_code_source() == CountryCodeSource::FromNumberWithoutPlusSign => {
+                "is not a valid national phone number, nor one with the region's country code"
+            }
+            Ok(pn) => {
+                let reason = format!(
+                    "is not a valid number for country code +{}",
+                    pn.country_code
+                );
+                let reason = if what.is_empty() {
+                    reason
+                } else {
+                    format!("{what} {reason}")
+                };
+                return self.invalid(raw, region, &reason, &hint);
+            }
+            Err(e) => parse_failure(e),
         };
-        self.invalid(raw, region, &reason, "")
+        let reason = if what.is_empty() {
+            reason.to_string()
+        } else {
+            format!("{what} {reason}")
+        };
+        self.invalid(raw, region, &reason, &hint)
     }
 
     fn invalid(&self, raw: &str, region: Option<Region>, reason: &str, hint: &str) -> RowError {
@@ -372,6 +470,24 @@ impl PhoneNormaliser {
             format!("\"{raw}\" {reason} ({region}){hint}; write it like {accepted}"),
         )
     }
+}
+
+/// What a refused cell of bare digits would be read as in a file whose
+/// digits are E.164, when that is a valid number; empty otherwise.
+fn looks_like(text: &str) -> String {
+    let Some(pn) = clean::bare_international(text).and_then(|t| valid(&t, None)) else {
+        return String::new();
+    };
+    let country = lib()
+        .get_region_for_number(&pn)
+        .and_then(|r| Region::parse(&r.to_string()))
+        .map(|r| format!(" ({})", r.name()))
+        .unwrap_or_default();
+    format!(
+        "; it looks like {}{country} written without its +: if the column holds \
+         international numbers, pass --phones e164",
+        lib().format(&pn, PhoneNumberFormat::International)
+    )
 }
 
 /// libphonenumber's reading, keeping where the country code came from.
@@ -460,45 +576,38 @@ fn nanp_valid(text: &str, region: Option<Region>) -> Option<PhoneNumber> {
     is_valid_nanp(&pn).then_some(pn)
 }
 
-/// libphonenumber's valid reading of `text`, else our rules'; the error is
-/// libphonenumber's first reading.
-fn read_text(
+/// Our own rules, in order, for a cell libphonenumber found no valid number
+/// in (`first` is its reading). Each rewrites the cell and hands it back to
+/// libphonenumber, and each is out of reach of a slip of the hand:
+/// - `00` as the exit code in a North American file: NANP numbers never
+///   start with `0`, so no slip makes `00…` of one; elsewhere `00` is
+///   libphonenumber's to read (it knows where it is dialled), and `011` is
+///   read by libphonenumber where it is dialled and never by us.
+/// - `(0)` right after a country code written with `+`, or with an exit code
+///   the region dials (`0044 (0)20 …` in Germany): brackets are no slip.
+fn our_rules(
     text: &str,
     region: Option<Region>,
-) -> std::result::Result<(PhoneNumber, Rule), std::result::Result<PhoneNumber, ParseError>> {
-    if let Some(pn) = nanp_valid(text, region) {
-        return Ok((pn, Rule::Libphonenumber));
-    }
-    let first = parse(text, region);
-    if let Some(pn) = first.as_ref().ok().filter(|pn| is_valid(pn)) {
-        return Ok((pn.clone(), Rule::Libphonenumber));
-    }
-    our_rules(text, region).ok_or(first)
-}
-
-/// Our own rules, in order, for a cell libphonenumber found no valid number
-/// in. Each rewrites the cell and hands it back to libphonenumber.
-fn our_rules(text: &str, region: Option<Region>) -> Option<(PhoneNumber, Rule)> {
-    if let Some(whole) = damage::zero_fraction(text)
-        && let Ok((pn, _)) = read_text(whole, region)
-    {
-        return Some((pn, Rule::ZeroFraction));
-    }
-    if let Some(plus) = clean::exit_code(text) {
+    first: &std::result::Result<PhoneNumber, ParseError>,
+) -> Option<(PhoneNumber, Rule)> {
+    let nanp = region.is_some_and(|r| r.country_code() == 1);
+    if nanp && let Some(plus) = clean::exit_code(text) {
         if let Some(pn) = valid(&plus, None) {
             return Some((pn, Rule::ExitCode));
         }
-        if let Some(pn) = clean::without_bracketed_zero(&plus).and_then(|t| valid(&t, None)) {
+        if let Some((t, _)) = clean::trunk_after_code(&plus)
+            && let Some(pn) = valid(&t, None)
+        {
             return Some((pn, Rule::ExitCode));
         }
     }
-    if let Some(pn) = clean::without_bracketed_zero(text).and_then(|t| valid(&t, region)) {
-        return Some((pn, Rule::TrunkZero));
+    let (rewritten, written) = clean::trunk_after_code(text)?;
+    let dialled = matches!(first, Ok(pn) if pn.country_code_source() == CountryCodeSource::FromNumberWithIdd)
+        || (nanp && clean::exit_code(text).is_some());
+    if written == clean::CodeWritten::ExitCode && !dialled {
+        return None;
     }
-    if let Some(pn) = clean::bare_international(text).and_then(|t| valid(&t, None)) {
-        return Some((pn, Rule::BareInternational));
-    }
-    None
+    valid(&rewritten, None).map(|pn| (pn, Rule::TrunkZero))
 }
 
 fn phone(pn: &PhoneNumber, region: Option<Region>) -> Phone {

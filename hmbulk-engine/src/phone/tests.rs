@@ -356,25 +356,109 @@ fn other_regions_offer_their_own_example() {
 }
 
 #[test]
-fn heymarkets_own_format_reads_back() {
+fn heymarkets_own_format_reads_back_where_the_file_says_so() {
     // Export writes E.164 digits without `+`; as a US national number
     // `442079460001` is invalid, with a `+` it is a valid UK number.
-    let n = us();
+    let n = us().e164_digits(true);
     let (phone, rule) = n.read("442079460001", None).unwrap();
     assert_eq!(phone.digits, "442079460001");
     assert_eq!(phone.national_in, None);
     assert_eq!(rule, Rule::BareInternational);
     assert_eq!(digits(&n, "447911123456"), "447911123456");
     assert_eq!(digits(&n, "919876543210"), "919876543210");
-    // A valid national reading wins: 10 US digits stay a US number even
-    // where `+` would make them a valid foreign one.
-    let (phone, rule) = n.read("4155553434", None).unwrap();
-    assert_eq!(phone.digits, "14155553434");
-    assert_eq!(rule, Rule::Libphonenumber);
     // GB: `7911123456` (no trunk 0) is a valid national mobile.
-    let gb = PhoneNormaliser::new("GB").unwrap();
+    let gb = PhoneNormaliser::new("GB").unwrap().e164_digits(true);
     assert_eq!(digits(&gb, "14155553434"), "14155553434");
     assert_eq!(digits(&gb, "7911123456"), "447911123456");
+}
+
+/// Issue 19: without the file's word, digits that only a `+` of ours would
+/// make valid are refused, and the message says what they look like.
+#[test]
+fn bare_digits_need_evidence_to_be_international() {
+    let n = us();
+    for (raw, looks) in [
+        ("20888630944", "+20 88 8630944 (Egypt)"),
+        ("442079460001", "+44 20 7946 0001 (United Kingdom)"),
+        ("49802404654807", "+49 8024 04654807 (Germany)"),
+    ] {
+        let e = error(&n, raw);
+        assert_eq!(e.code, ErrorCode::PhoneInvalid, "{raw}");
+        assert!(e.message.contains("; it looks like +"), "{}", e.message);
+        assert!(e.message.contains(looks), "{}", e.message);
+        assert!(
+            e.message.contains(
+                "written without its +: if the column holds international numbers, pass \
+                 --phones e164"
+            ),
+            "{}",
+            e.message
+        );
+    }
+    // A valid national reading is libphonenumber's answer, evidence or not.
+    assert_eq!(digits(&n, "4155553434"), "14155553434");
+    assert_eq!(digits(&n, "14155553434"), "14155553434");
+    // A GB file's own numbers with their code are libphonenumber's too.
+    let gb = PhoneNormaliser::new("GB").unwrap();
+    assert_eq!(digits(&gb, "447911123456"), "447911123456");
+    assert_eq!(error(&gb, "14155553434").code, ErrorCode::PhoneInvalid);
+    let angola = PhoneNormaliser::new("AO").unwrap();
+    assert_eq!(error(&angola, "923123456159").code, ErrorCode::PhoneInvalid);
+}
+
+/// Issue 19: the cells the issue quotes, each a slip (or a float) that an
+/// old rule of ours made a stranger's number.
+#[test]
+fn the_issues_slips_are_refused() {
+    for (region, raw) in [
+        ("DE", "0115152591681"),
+        ("US", "64(0)64123456"),
+        ("US", "(0)3 0 -3 2 23 12 34"),
+        ("GB", "011 44 20 7946 0958"),
+        ("BR", "0047 21 23 45 67"),
+        ("US", "3211234567"),
+    ] {
+        let n = PhoneNormaliser::new(region).unwrap();
+        assert!(n.read(raw, None).is_err(), "{raw:?} under {region}");
+    }
+    // A float is its whole number: valid in AE, but never 9718001234560.
+    let ae = PhoneNormaliser::new("AE").unwrap();
+    assert_eq!(digits(&ae, "800123456.0"), "971800123456");
+    for (region, raw, whole) in [
+        ("US", "501234567.0", "501234567"),
+        ("US", "22345678.00", "22345678"),
+        ("GB", "20794609580.0", "20794609580"),
+    ] {
+        let e = error(&PhoneNormaliser::new(region).unwrap(), raw);
+        assert_eq!(e.code, ErrorCode::PhoneInvalid, "{raw}");
+        assert!(
+            e.message.contains(&format!(
+                "is the whole number {whole} printed as a float (a spreadsheet's number \
+                 format), and {whole} is not a valid"
+            )),
+            "{}",
+            e.message
+        );
+    }
+}
+
+#[test]
+fn a_trunk_zero_is_dropped_after_an_exit_code_the_region_dials() {
+    let rule = |region: &str, raw: &str| {
+        let n = PhoneNormaliser::new(region).unwrap();
+        n.read(raw, None).map(|(p, rule)| (p.digits, rule))
+    };
+    let norway = Ok(("4721234567".to_string(), Rule::TrunkZero));
+    assert_eq!(rule("US", "+47 (0)21 23 45 67"), norway);
+    // Germany dials 00, the US 011: libphonenumber reads those.
+    assert_eq!(rule("DE", "0047 (0)21 23 45 67"), norway);
+    assert_eq!(rule("US", "011 47 (0)21 23 45 67"), norway);
+    // And 00 in a North American file.
+    let exit = Ok(("4721234567".to_string(), Rule::ExitCode));
+    assert_eq!(rule("US", "0047 (0)21 23 45 67"), exit);
+    // Not after an exit code the region does not dial.
+    assert!(rule("DE", "011 47 (0)21 23 45 67").is_err());
+    assert!(rule("GB", "011 47 (0)21 23 45 67").is_err());
 }
 
 #[test]
@@ -514,15 +598,6 @@ fn our_rules_apply_only_where_libphonenumber_finds_nothing() {
         ("442079460958".into(), Rule::ExitCode)
     );
     assert_eq!(
-        rule("GB", "011 44 20 7946 0958"),
-        ("442079460958".into(), Rule::ExitCode)
-    );
-    // Brazil dials 00 plus a carrier code; 0047 is Norway all the same.
-    assert_eq!(
-        rule("BR", "0047 21 23 45 67"),
-        ("4721234567".into(), Rule::ExitCode)
-    );
-    assert_eq!(
         us("+44 (0)121 755 0998"),
         ("441217550998".into(), Rule::Libphonenumber)
     );
@@ -531,8 +606,8 @@ fn our_rules_apply_only_where_libphonenumber_finds_nothing() {
         ("4721234567".into(), Rule::TrunkZero)
     );
     assert_eq!(
-        us("442079460001"),
-        ("442079460001".into(), Rule::BareInternational)
+        rule("CA", "0044 20 7946 0958"),
+        ("442079460958".into(), Rule::ExitCode)
     );
 }
 
@@ -552,16 +627,19 @@ fn no_default_region_needs_a_country_code() {
         assert!(msg.contains("--default-region"), "{msg}");
         assert!(msg.contains("+1 415 555 3434"), "{msg}");
     }
-    for (raw, want) in [
-        ("+44 20 7946 0958", "442079460958"),
-        ("0044 20 7946 0958", "442079460958"),
-        ("011 44 20 7946 0958", "442079460958"),
-        ("442079460958", "442079460958"),
-    ] {
-        let phone = none.normalise(raw).unwrap();
-        assert_eq!(phone.digits, want, "{raw:?}");
-        assert_eq!(phone.national_in, None, "{raw:?}");
+    let phone = none.normalise("+44 20 7946 0958").unwrap();
+    assert_eq!(phone.digits, "442079460958");
+    assert_eq!(phone.national_in, None);
+    // An exit code is one only in a region that dials it; bare digits are
+    // E.164 only where the file says so.
+    for raw in ["0044 20 7946 0958", "011 44 20 7946 0958", "442079460958"] {
+        let e = none.normalise(raw).unwrap_err();
+        assert_eq!(e.code, ErrorCode::PhoneNeedsCountry, "{raw:?}");
     }
+    let hint = none.normalise("442079460958").unwrap_err().message;
+    assert!(hint.contains("pass --phones e164"), "{hint}");
+    let e164 = none.clone().e164_digits(true);
+    assert_eq!(digits(&e164, "442079460958"), "442079460958");
     for raw in ["abc", "+0 123", "+44 20"] {
         let e = none.normalise(raw).unwrap_err();
         assert_eq!(e.code, ErrorCode::PhoneInvalid, "{raw:?}");

@@ -186,6 +186,9 @@ impl<'a, 's> Decider<'a, 's> {
                 }
                 None => {
                     self.duplicates += u64::from(checked.held);
+                    if let Some(region) = checked.elsewhere {
+                        self.countries.valid_elsewhere(region);
+                    }
                     if let Some((lines, l)) = line {
                         self.current.decided.copy_line(lines, l);
                     }
@@ -228,13 +231,15 @@ impl<'a, 's> Decider<'a, 's> {
         if let Some(column) = v.email_column {
             count(&mut self.email_columns, column);
         }
+        let by_default = v.country_region.is_none();
         if let Some(region) = v.country_region.take() {
             *self.regions.entry(region).or_default() += 1;
         }
         if let Some(dup) = self.dedupe.find_key(&v.key, row) {
             return Some((v, dup));
         }
-        self.countries.add_code(v.country_code, v.national_in);
+        self.countries
+            .add_code(v.country_code, v.national_in, by_default);
         if v.unchecked_names {
             self.unchecked_names += 1;
         }

@@ -47,6 +47,9 @@ pub(super) struct Checked {
     pub(super) send: bool,
     /// A duplicate its error report held ([`held`]), counted with the others.
     pub(super) held: bool,
+    /// A row refused for its phone whose phone is a valid national number
+    /// of the file's region ([`Validator::valid_in_file_region`]).
+    pub(super) elsewhere: Option<Region>,
 }
 
 impl Checked {
@@ -58,6 +61,7 @@ impl Checked {
             valid: None,
             send: false,
             held,
+            elsewhere: None,
         }
     }
 }
@@ -185,9 +189,19 @@ impl Check<'_> {
                     continue;
                 }
                 (Err(e), _) => {
+                    let phone = matches!(
+                        e.code,
+                        ErrorCode::PhoneInvalid | ErrorCode::PhoneNeedsCountry
+                    );
+                    let elsewhere = phone
+                        .then(|| self.validator.valid_in_file_region(&cells))
+                        .flatten();
                     let cells = cells.iter().copied();
                     self.lines.error(out, row, cells, e.code, &e.message);
-                    w.checked.push(Checked::decided(line, false));
+                    w.checked.push(Checked {
+                        elsewhere,
+                        ..Checked::decided(line, false)
+                    });
                     continue;
                 }
             };
@@ -249,6 +263,7 @@ impl Check<'_> {
                 valid: Some(valid),
                 send,
                 held: false,
+                elsewhere: None,
             });
         }
     }

@@ -132,6 +132,10 @@ impl StatusFile {
         &self.names
     }
 
+    pub fn names_mut(&mut self) -> &mut Names {
+        &mut self.names
+    }
+
     /// The headers of the status columns read, in file order.
     pub fn status_headers(&self) -> Vec<&str> {
         let mapping = self.names.mapping();

@@ -25,15 +25,14 @@ use hmbulk_engine::api::Client;
 use hmbulk_engine::batch::{Halt, Merge, Mode, Strategy};
 use hmbulk_engine::catalog::Catalog;
 use hmbulk_engine::config::Config;
+use hmbulk_engine::contact::channels::sample_phones;
 use hmbulk_engine::contact::tags::TagsMode;
 use hmbulk_engine::contact::{BlankPolicy, Validator};
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::RowReader;
 use hmbulk_engine::journal;
-use hmbulk_engine::mapping::{
-    self, Field, MapFile, Mapping, SAMPLE_ROWS, Sample, Settings, layouts,
-};
-use hmbulk_engine::phone::PhoneNormaliser;
+use hmbulk_engine::mapping::{self, Field, MapFile, Mapping, SAMPLE_ROWS, Sample, Settings};
+use hmbulk_engine::phone::{ColumnSample, DigitsReading, PhoneNormaliser, PhonesSetting};
 use hmbulk_engine::pipeline::{self, ImportSettings, OnDuplicate};
 use hmbulk_engine::progress::Progress;
 use hmbulk_engine::report::{Dialect, ReportPaths, Reporter};
@@ -86,6 +85,11 @@ pub struct InputArgs {
     /// `none` to make such numbers row errors (`phone_needs_country`).
     #[arg(long, value_name = "CC")]
     pub default_region: Option<String>,
+    /// Digits without + (442079460001): E.164 numbers, or read with the
+    /// region (default auto: E.164 when the file's layout or its phone
+    /// column's own numbers show it; or the mapping file's `phones`).
+    #[arg(long, value_parser = choice::<PhonesSetting>())]
+    pub phones: Option<PhonesSetting>,
     /// TOML file mapping column headers to fields: [columns] "Header" = "phone" | "custom:12" | "ignore" ...
     #[arg(long, value_name = "MAP.toml")]
     pub map: Option<PathBuf>,
@@ -279,10 +283,10 @@ pub fn run(args: Args) -> Outcome {
     if !dry_run && (args.resume || input.file().is_some_and(Path::is_file)) {
         check_journal(&args, input.shown(), &journal::path_for(&paths))?;
     }
-    let (region, phones) = phones_for(
+    let (region, phones, phones_setting) = phones_for(
         args.input.default_region.as_deref(),
+        args.input.phones,
         map_file.as_ref(),
-        reader.headers(),
     )?;
 
     // A client when sending, and for a dry run when credentials are at hand
@@ -299,6 +303,7 @@ pub fn run(args: Args) -> Outcome {
         region,
         phones,
         sample,
+        phones_setting,
     };
     // From here on tags and contacts may be written: the exit code of a
     // failure depends on whether any were.
@@ -319,6 +324,7 @@ struct Prepared {
     phones: PhoneNormaliser,
     /// The file's first rows, the mapper's evidence.
     sample: Sample,
+    phones_setting: PhonesSetting,
 }
 
 /// The run from the account's catalog on: map the columns, create tags,
@@ -367,6 +373,8 @@ fn import(
     });
     let mut tags_mode = tags_mode(args, p.map_file.as_ref(), &mapping)?;
     let sheet = p.reader.sheet().map(|s| s.describe());
+    let (mut phones, mut reading, mut sample) =
+        read_phones(p.phones, p.phones_setting, &mapping, &p.sample);
     if !quiet {
         print_mapping(
             &mapping,
@@ -378,6 +386,7 @@ fn import(
     }
     let mut settings = Settings {
         default_region: Some(p.region.to_ascii_uppercase()),
+        phones: reading.setting().map(|s| s.to_string()),
         layout: mapping.layout().map(|l| l.id.to_string()),
         source: p
             .input
@@ -391,10 +400,14 @@ fn import(
         mapping = build(Some(&map))?;
         tags_mode = self::tags_mode(args, Some(&map), &mapping)?;
         settings.tags_mode = Some(tags_mode.to_string());
+        (phones, reading, sample) = read_phones(phones, p.phones_setting, &mapping, &p.sample);
+        settings.phones = reading.setting().map(|s| s.to_string());
         if !quiet {
             print_mapping(&mapping, Some(map.path()), tags_mode, sheet.as_deref());
         }
     }
+    let phones_note = reading.note();
+    let file_region = sample.file_region(phones.default_region());
     let mut catalog = catalog;
     if let Some(dir) = &args.input.report_dir {
         std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
@@ -440,6 +453,7 @@ fn import(
     s.dry_run = dry_run;
     s.notes.extend(offline_note);
     s.notes.extend(titles);
+    s.notes.extend(phones_note);
     s.mode = args.mode.to_string();
     s.api = args.api.to_string();
     describe(
@@ -460,7 +474,8 @@ fn import(
             .column(Field::Tags)
             .map(|i| mapping.header(i).to_string()),
     );
-    let validator = Validator::new(mapping, catalog, p.phones, args.blank)
+    let validator = Validator::new(mapping, catalog, phones, args.blank)
+        .with_file_region(file_region)
         .with_tags_mode(tags_mode)
         .with_uuid_for_phone(uuid_for_phone)
         .with_create_tags(args.input.create_tags && dry_run)
@@ -636,18 +651,45 @@ pub(crate) fn refuse_overwriting(file: &Path, reports: &[&PathBuf]) -> Result<()
 }
 
 /// The region national numbers are read in (`--default-region`, else the
-/// mapping file's, else US) and the phone reader for a file with `headers`.
+/// mapping file's, else US), its phone reader, and how digits without `+`
+/// are to be read (`--phones`, else the mapping file's, else auto).
 pub(crate) fn phones_for(
     default_region: Option<&str>,
+    phones: Option<PhonesSetting>,
     map_file: Option<&MapFile>,
-    headers: &[String],
-) -> Result<(String, PhoneNormaliser)> {
+) -> Result<(String, PhoneNormaliser, PhonesSetting)> {
+    let settings = map_file.map(|m| &m.settings);
     let region = default_region
         .map(str::to_string)
-        .or_else(|| map_file?.settings.default_region.clone())
+        .or_else(|| settings?.default_region.clone())
         .unwrap_or_else(|| DEFAULT_REGION.to_string());
-    let phones = PhoneNormaliser::new(&region)?.e164_digits(layouts::e164_digits(headers));
-    Ok((region, phones))
+    let written = match settings.and_then(|s| s.phones.as_deref()) {
+        Some(name) => Some(name.parse::<PhonesSetting>().map_err(|e| {
+            Error::usage(format!(
+                "the --map file's setting `phones = \"{name}\"`: {e}"
+            ))
+        })?),
+        None => None,
+    };
+    let setting = phones.or(written).unwrap_or_default();
+    let phones = PhoneNormaliser::new(&region)?;
+    Ok((region, phones, setting))
+}
+
+/// How the file's digits without `+` are read ([`DigitsReading`]: the
+/// user's `setting`, the layout, or a sample of the phone columns of the
+/// file's first rows, `rows`), the phone reader that reads them so, and what
+/// the sample showed.
+pub(crate) fn read_phones(
+    phones: PhoneNormaliser,
+    setting: PhonesSetting,
+    mapping: &Mapping,
+    rows: &Sample,
+) -> (PhoneNormaliser, DigitsReading, ColumnSample) {
+    let layout = mapping.layout().filter(|l| l.e164_digits).map(|l| l.name);
+    let sample = sample_phones(&phones, mapping, rows);
+    let reading = DigitsReading::decide(setting, layout, || sample.clone());
+    (phones.e164_digits(reading.e164()), reading, sample)
 }
 
 pub(crate) fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
