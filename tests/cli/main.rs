@@ -29,6 +29,7 @@ mod test_phones;
 mod test_pipeline;
 mod test_progress;
 mod test_properties;
+mod test_real_headers;
 mod test_report_dialect;
 mod test_reports_kept;
 mod test_resume;
