@@ -14,7 +14,7 @@ use crate::sandbox::Sandbox;
 use hmbulk_engine::config::Config;
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::RowReader;
-use hmbulk_engine::mapping::{Field, MapFile, Mapping, quoted_list};
+use hmbulk_engine::mapping::{Field, MapFile, Mapping, SAMPLE_ROWS, Sample, Settings, quoted_list};
 use hmbulk_engine::phone::PhoneNormaliser;
 use hmbulk_engine::pipeline::RunResult;
 use hmbulk_engine::report::{Dialect, IgnoredColumn, ReportPaths, Reporter, Summary};
@@ -72,13 +72,17 @@ pub struct Opened {
     pub paths: ReportPaths,
     pub map_file: Option<MapFile>,
     pub phones: PhoneNormaliser,
+    /// The first rows, read ahead (the reader gives them again): the
+    /// mapper's evidence, as for an import.
+    pub sample: Sample,
 }
 
 impl FileArgs {
     /// Open the file for `command`, whose reports are
     /// `<stem>.<command>.results.csv` … (never an import's).
     pub fn open(&self, command: &str) -> Result<Opened> {
-        let reader = self.reader()?;
+        let mut reader = self.reader()?;
+        let sample = Sample::new(reader.peek(SAMPLE_ROWS));
         let dialect = Dialect::of(&reader, bom_flag(self.bom, self.no_bom));
         if let Some(dir) = &self.report_dir {
             std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
@@ -98,6 +102,7 @@ impl FileArgs {
             paths,
             map_file,
             phones,
+            sample,
         })
     }
 
@@ -136,12 +141,37 @@ pub fn print_columns(mapping: &Mapping, id: Option<usize>, own: &[(&str, Vec<&st
         named.push(format!("phone from {}", quoted(&phones)));
     }
     let mut line = format!("contacts named by {}", named.join(", else "));
+    for (i, why) in
+        (mapping.phones().iter()).filter_map(|s| Some((s.column, mapping.why(s.column)?)))
+    {
+        line = line.replacen(
+            &format!("\"{}\"", mapping.header(i)),
+            &format!("\"{}\" ({why})", mapping.header(i)),
+            1,
+        );
+    }
     for (what, cols) in own.iter().filter(|(_, c)| !c.is_empty()) {
         line += &format!("; {what} from {}", quoted(cols));
     }
     eprintln!("{line}");
     for (reason, cols) in mapping.ignored_by_reason() {
         eprintln!("ignored ({reason}): {}", quoted(&cols));
+    }
+}
+
+/// A plan that needed guesses (a column placed by its content alone) is
+/// confirmed as an import's is: on a terminal the person is asked (and may
+/// edit the map: the edited map file is given back, to build the plan
+/// again), off a terminal the run stops with the map to paste.
+pub fn confirm_guesses(mapping: &Mapping, file: &Path) -> Result<Option<MapFile>> {
+    let settings = Settings {
+        layout: mapping.layout().map(|l| l.id.to_string()),
+        source: file.file_name().map(|n| n.to_string_lossy().into_owned()),
+        ..Settings::default()
+    };
+    match crate::cmd::import::confirm::confirm(mapping, &settings)? {
+        crate::cmd::import::confirm::Answer::Yes => Ok(None),
+        crate::cmd::import::confirm::Answer::Edited(map) => Ok(Some(map)),
     }
 }
 

@@ -6,6 +6,7 @@ use crate::cli::ApiArgs;
 use crate::cmd::rows::{self, FileArgs};
 use crate::exit::{Failure, Outcome};
 use hmbulk_engine::api::Client;
+use hmbulk_engine::mapping::MapFile;
 use hmbulk_engine::progress::Progress;
 use hmbulk_engine::status::{self, Estimate, Settings, StatusFile, Want, words};
 
@@ -76,7 +77,14 @@ pub fn run(args: Args) -> Outcome {
     };
     let opened = args.input.open("status")?;
     let headers = opened.reader.headers().to_vec();
-    let file = StatusFile::new(&headers, opened.map_file.as_ref(), opened.phones, &settings)?;
+    let build = |map: Option<&MapFile>| {
+        let phones = opened.phones.clone();
+        StatusFile::new(&headers, &opened.sample, map, phones, &settings)
+    };
+    let mut file = build(opened.map_file.as_ref())?;
+    if let Some(map) = rows::confirm_guesses(file.names().mapping(), &args.input.file)? {
+        file = build(Some(&map))?;
+    }
     let quiet = args.api.quiet;
     if !quiet {
         let mapping = file.names().mapping();

@@ -479,3 +479,59 @@ Anna,Schmidt,+49 30 1234567,+49 151 23456789,anna@example.de,ja,VIP\n";
     offline.create_bytes("refused.csv", refused.as_bytes());
     assert_eq!(code(&offline.run(&["validate", "refused.csv"])), 2);
 }
+
+/// `status` and `delete` read a file as `import` does: header words and
+/// the same sample of the first rows. Yahoo's `Home` holding numbers names
+/// the contacts to delete; a column only its content names is a guess, and
+/// off a terminal the run stops with the map to paste, changing nothing.
+#[test]
+fn status_and_delete_decide_from_the_same_evidence_as_import() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    let seeded: Vec<Value> = (0..4)
+        .map(|n| serde_json::json!({"phone": format!("14155550{}", 910 + n), "first": format!("P{n}")}))
+        .collect();
+    crate::api::seed(&wd, &seeded);
+    wd.create(
+        "leavers.csv",
+        &[
+            vec!["First", "Home", "Work"],
+            vec!["P0", "(415) 555-0910", "(415) 555-0999"],
+            vec!["P1", "(415) 555-0911", ""],
+        ],
+    );
+    let out = wd.run(&["delete", "leavers.csv", "--yes"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    assert!(
+        err.contains("phone from \"Home\" (header word: home phone; content: phone numbers)"),
+        "{err}"
+    );
+    assert_eq!(wd.sim().contacts().len(), 2);
+
+    wd.create(
+        "stops.csv",
+        &[
+            vec!["Kontakt", "status"],
+            vec!["+1 415 555 0912", "STOP"],
+            vec!["+1 415 555 0913", "STOP"],
+            vec!["+1 415 555 0913", "STOP"],
+        ],
+    );
+    let out = wd.run(&["status", "stops.csv"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 2, "{err}");
+    assert!(
+        err.contains("\"Kontakt\" placed by its content alone"),
+        "{err}"
+    );
+    assert!(
+        wd.sim().contacts().iter().all(|c| !opted_out(c)),
+        "nothing changed"
+    );
+    let map = &err[err.find("[settings]").expect("a map to paste")..];
+    std::fs::write(wd.path("stops.toml"), map).unwrap();
+    let out = wd.run(&["status", "stops.csv", "--map", "stops.toml"]);
+    assert_eq!(code(&out), 1, "the repeated row fails: {}", stderr(&out));
+    assert!(opted_out(&stored(&wd, "14155550912")));
+    assert!(opted_out(&stored(&wd, "14155550913")));
+}

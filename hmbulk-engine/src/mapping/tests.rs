@@ -45,7 +45,7 @@ fn a_lookup_mapping_ignores_and_names_what_it_does_not_use() {
         claimed: &[2],
         uses: &uses,
     };
-    let m = Mapping::for_lookup(&headers, None, &lookup).unwrap();
+    let m = Mapping::for_lookup(&headers, &Sample::default(), None, &lookup).unwrap();
     assert_eq!(m.phones()[0].column, 0);
     let ignored = m.ignored_by_reason();
     assert_eq!(
@@ -53,7 +53,7 @@ fn a_lookup_mapping_ignores_and_names_what_it_does_not_use() {
         [("not used by `hmbulk status`", vec!["Notes", "First Name"])]
     );
     let uuid_only = [String::from("uuid")];
-    let m = Mapping::for_lookup(&uuid_only, None, &lookup).unwrap();
+    let m = Mapping::for_lookup(&uuid_only, &Sample::default(), None, &lookup).unwrap();
     assert!(m.phones().is_empty(), "no phone column needed");
     assert!(Mapping::build(&uuid_only, &Catalog::offline(), None, true).is_err());
 }

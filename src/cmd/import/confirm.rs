@@ -12,7 +12,7 @@ use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::mapping::{self, MapFile, Mapping, Settings};
 
 /// What to run with after the question.
-pub(super) enum Answer {
+pub(crate) enum Answer {
     /// The plan as it is.
     Yes,
     /// The map file the person edited.
@@ -21,7 +21,7 @@ pub(super) enum Answer {
 
 /// Confirm `mapping` when it needed guesses; `Err` (a usage error) when the
 /// person says no, or off a terminal.
-pub(super) fn confirm(mapping: &Mapping, settings: &Settings) -> Result<Answer> {
+pub(crate) fn confirm(mapping: &Mapping, settings: &Settings) -> Result<Answer> {
     let guesses = mapping.guesses();
     if guesses.is_empty() {
         return Ok(Answer::Yes);
