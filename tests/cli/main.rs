@@ -16,6 +16,7 @@ mod test_exit_codes;
 
 mod test_export;
 mod test_full_disk;
+mod test_guess_prompt;
 mod test_hostile;
 mod test_hostile_export;
 mod test_html_report;

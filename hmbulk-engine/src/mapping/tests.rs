@@ -8,6 +8,8 @@ fn lists_read_as_english() {
     assert_eq!(quoted_list(&["A", "B", "C"]), "\"A\", \"B\" and \"C\"");
     assert_eq!(count(1, "column"), "1 column");
     assert_eq!(count(2, "column"), "2 columns");
+    assert_eq!(count(2, "guess"), "2 guesses");
+    assert_eq!(count(1, "guess"), "1 guess");
 }
 
 #[test]
