@@ -19,7 +19,7 @@ use crate::api::{ApiError, ChannelType, Client, Contact};
 use crate::contact::channels;
 use crate::error::{Error, Result};
 use crate::input::Record;
-use crate::mapping::{Field, Lookup, MapFile, Mapping, normalise_header, quoted_list};
+use crate::mapping::{Field, Lookup, MapFile, Mapping, Sample, normalise_header, quoted_list};
 use crate::outcome::{ErrorCode, RowError};
 use crate::phone::PhoneNormaliser;
 
@@ -68,10 +68,12 @@ pub struct Names {
 impl Names {
     /// The columns of `headers` that name contacts, for `command`. `claimed`
     /// are the command's own columns (such as `status`); `uses` says which
-    /// other fields it reads (all other columns are ignored and named). A
-    /// file with no phone, `id` or `uuid` column is a usage error.
+    /// other fields it reads (all other columns are ignored and named); the
+    /// `sample` of the first rows is the mapper's evidence, as for an
+    /// import. A file with no phone, `id` or `uuid` column is a usage error.
     pub fn new(
         headers: &[String],
+        sample: &Sample,
         map_file: Option<&MapFile>,
         phones: PhoneNormaliser,
         command: &str,
@@ -89,7 +91,7 @@ impl Names {
             claimed: &own,
             uses: &uses,
         };
-        let mapping = Mapping::for_lookup(headers, map_file, &lookup)?;
+        let mapping = Mapping::for_lookup(headers, sample, map_file, &lookup)?;
         if mapping.phones().is_empty() && id.is_none() && mapping.column(Field::Uuid).is_none() {
             return Err(Error::usage(format!(
                 "no column names the contacts: a file for `hmbulk {command}` needs a phone \

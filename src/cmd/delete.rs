@@ -12,6 +12,7 @@ use hmbulk_engine::delete::{self, Resolved, Settings};
 use hmbulk_engine::error::Error;
 use hmbulk_engine::input::RowNumbers;
 use hmbulk_engine::lookup::Names;
+use hmbulk_engine::mapping::MapFile;
 use hmbulk_engine::progress::Progress;
 
 pub const USAGE: &str = "\
@@ -57,14 +58,22 @@ pub struct Args {
 pub fn run(args: Args) -> Outcome {
     let opened = args.input.open("delete")?;
     let headers = opened.reader.headers().to_vec();
-    let mut names = Names::new(
-        &headers,
-        opened.map_file.as_ref(),
-        opened.phones,
-        "delete",
-        &[],
-        &|_| false,
-    )?;
+    let build = |map: Option<&MapFile>| {
+        let phones = opened.phones.clone();
+        Names::new(
+            &headers,
+            &opened.sample,
+            map,
+            phones,
+            "delete",
+            &[],
+            &|_| false,
+        )
+    };
+    let mut names = build(opened.map_file.as_ref())?;
+    if let Some(map) = rows::confirm_guesses(names.mapping(), &args.input.file)? {
+        names = build(Some(&map))?;
+    }
     let phones_note = rows::read_digits(&mut names, opened.phones_setting, &opened.sample);
     let quiet = args.api.quiet;
     if !quiet {

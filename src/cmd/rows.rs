@@ -17,7 +17,7 @@ use crate::sandbox::Sandbox;
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::{RowNumbers, RowReader};
 use hmbulk_engine::lookup::Names;
-use hmbulk_engine::mapping::{Field, MapFile, Mapping, SAMPLE_ROWS, Sample, quoted_list};
+use hmbulk_engine::mapping::{Field, MapFile, Mapping, SAMPLE_ROWS, Sample, Settings, quoted_list};
 use hmbulk_engine::phone::{PhoneNormaliser, PhonesSetting};
 use hmbulk_engine::pipeline::RunResult;
 use hmbulk_engine::report::{Dialect, IgnoredColumn, ReportPaths, Reporter, Summary};
@@ -183,12 +183,37 @@ pub fn print_columns(mapping: &Mapping, id: Option<usize>, own: &[(&str, Vec<&st
         named.push(format!("phone from {}", quoted(&phones)));
     }
     let mut line = format!("contacts named by {}", named.join(", else "));
+    for (i, why) in
+        (mapping.phones().iter()).filter_map(|s| Some((s.column, mapping.why(s.column)?)))
+    {
+        line = line.replacen(
+            &format!("\"{}\"", mapping.header(i)),
+            &format!("\"{}\" ({why})", mapping.header(i)),
+            1,
+        );
+    }
     for (what, cols) in own.iter().filter(|(_, c)| !c.is_empty()) {
         line += &format!("; {what} from {}", quoted(cols));
     }
     eprintln!("{line}");
     for (reason, cols) in mapping.ignored_by_reason() {
         eprintln!("ignored ({reason}): {}", quoted(&cols));
+    }
+}
+
+/// A plan that needed guesses (a column placed by its content alone) is
+/// confirmed as an import's is: on a terminal the person is asked (and may
+/// edit the map: the edited map file is given back, to build the plan
+/// again), off a terminal the run stops with the map to paste.
+pub fn confirm_guesses(mapping: &Mapping, file: &Path) -> Result<Option<MapFile>> {
+    let settings = Settings {
+        layout: mapping.layout().map(|l| l.id.to_string()),
+        source: file.file_name().map(|n| n.to_string_lossy().into_owned()),
+        ..Settings::default()
+    };
+    match crate::cmd::import::confirm::confirm(mapping, &settings)? {
+        crate::cmd::import::confirm::Answer::Yes => Ok(None),
+        crate::cmd::import::confirm::Answer::Edited(map) => Ok(Some(map)),
     }
 }
 

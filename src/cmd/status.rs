@@ -7,6 +7,7 @@ use crate::cmd::rows::{self, FileArgs};
 use crate::exit::{Failure, Outcome};
 use crate::input_file::InputFile;
 use hmbulk_engine::api::Client;
+use hmbulk_engine::mapping::MapFile;
 use hmbulk_engine::progress::Progress;
 use hmbulk_engine::status::{self, Estimate, Settings, StatusFile, Want, words};
 
@@ -79,7 +80,14 @@ pub fn run(args: Args) -> Outcome {
     let input = InputFile::new(&args.input.file, true)?;
     let opened = args.input.open_from("status", &input)?;
     let headers = opened.reader.headers().to_vec();
-    let mut file = StatusFile::new(&headers, opened.map_file.as_ref(), opened.phones, &settings)?;
+    let build = |map: Option<&MapFile>| {
+        let phones = opened.phones.clone();
+        StatusFile::new(&headers, &opened.sample, map, phones, &settings)
+    };
+    let mut file = build(opened.map_file.as_ref())?;
+    if let Some(map) = rows::confirm_guesses(file.names().mapping(), &args.input.file)? {
+        file = build(Some(&map))?;
+    }
     let phones_note = rows::read_digits(file.names_mut(), opened.phones_setting, &opened.sample);
     let quiet = args.api.quiet;
     if !quiet {

@@ -16,6 +16,7 @@ mod test_exit_codes;
 
 mod test_export;
 mod test_full_disk;
+mod test_guess_prompt;
 mod test_hostile;
 mod test_hostile_export;
 mod test_html_report;
@@ -29,6 +30,7 @@ mod test_phones;
 mod test_pipeline;
 mod test_progress;
 mod test_properties;
+mod test_real_headers;
 mod test_report_dialect;
 mod test_reports_kept;
 mod test_resume;

@@ -14,7 +14,13 @@ use crate::workdir::{Workdir, assert_each_row_once, code, stderr};
 
 /// Import `text` as `name` with `flags`; every row must be accepted and
 /// reported once. Gives stderr.
-fn import_ok(wd: &Workdir, name: &str, text: &str, rows: usize, flags: &[&str]) -> String {
+pub(crate) fn import_ok(
+    wd: &Workdir,
+    name: &str,
+    text: &str,
+    rows: usize,
+    flags: &[&str],
+) -> String {
     wd.create_bytes(name, text.as_bytes());
     let mut args = vec!["import", name];
     args.extend_from_slice(flags);
@@ -56,7 +62,7 @@ fn col(header: &str, name: &str) -> usize {
         .unwrap_or_else(|| panic!("no {name}"))
 }
 
-fn opted_out(contact: &Value) -> bool {
+pub(crate) fn opted_out(contact: &Value) -> bool {
     contact["is_opted_out"] == true
 }
 
@@ -267,44 +273,51 @@ Person - Phone - Mobile,Person - Phone - Other,Person - Labels,Person - Owner,Pe
     assert_eq!(wd.sim().contacts().len(), 2);
 }
 
-/// Wix's contacts export: the columns as a Wix migration's field map
-/// quotes them (First Name, Last Name, Email 1, Phone 1–3, Address N - …,
-/// Labels, Email subscriber status, SMS subscriber status, Last Activity).
+/// Wix's contacts export: the columns of Willlinnii/meteor-steel-site-2
+/// scripts/mergeContacts.js (commit 6639b6d), which reads a real Wix
+/// `contacts.csv` (First Name, Last Name, Email 1–2, Phone 1–4, Address
+/// N - Type/Street/City/State/Region/Zip/Country, Company, Labels, Email
+/// and SMS subscriber status, Last Activity, Last Activity Date (UTC+0),
+/// Language, Created At (UTC+0)), in its order.
 #[test]
 fn wix_sms_subscriber_status_is_never_dropped() {
     let wd = Workdir::with_sim(Workdir::sim_config());
-    let h = "First Name,Last Name,Email 1,Phone 1,Phone 2,Phone 3,Address 1 - Type,Address 1 - Street,\
-Address 1 - City,Address 1 - State/Region,Address 1 - Zip,Address 1 - Country,Company,Labels,\
-Created At (UTC+0),Email subscriber status,SMS subscriber status,Last Activity,Last Activity Date (UTC+0),\
-Source,Language";
+    let h = "First Name,Last Name,Email 1,Email 2,Phone 1,Phone 2,Phone 3,Phone 4,Address 1 - Type,\
+Address 1 - Street,Address 1 - City,Address 1 - State/Region,Address 1 - Zip,Address 1 - Country,Company,\
+Labels,Email subscriber status,SMS subscriber status,Last Activity,Last Activity Date (UTC+0),Language,\
+Created At (UTC+0)";
     let text = format!(
         "{h}\n\
-Maya,Cohen,maya@example.com,+1 415 555 0401,,,Home,1 Main St,Austin,TX,73301,United States,,VIP,2024-01-05 10:00,Subscribed,Subscribed,Form submitted,2024-02-01 09:00,Site,en\n\
-Noah,Levi,noah@example.com,+1 415 555 0402,,,,,,,,,,,2024-01-06 10:00,Subscribed,Unsubscribed,Email opened,2024-02-02 09:00,Site,en\n\
-Lea,Weber,lea@example.com,+1 415 555 0403,,,,,,,,,,,2024-01-07 10:00,Never subscribed,Never subscribed,,2024-02-03 09:00,Site,de\n"
+Maya,Cohen,maya@example.com,,+1 415 555 0401,,,,Home,1 Main St,Austin,TX,73301,United States,,VIP,Subscribed,Subscribed,Form submitted,2024-02-01 09:00,en,2024-01-05 10:00\n\
+Noah,Levi,noah@example.com,,+1 415 555 0402,,,,,,,,,,,,Subscribed,Unsubscribed,Email opened,2024-02-02 09:00,en,2024-01-06 10:00\n\
+Lea,Weber,lea@example.com,,+1 415 555 0403,,,,,,,,,,,,Never subscribed,Never subscribed,,2024-02-03 09:00,de,2024-01-07 10:00\n"
     );
     let err = import_ok(&wd, "wix.csv", &text, 3, &[]);
     assert!(err.contains("\"SMS subscriber status\""), "{err}");
     assert!(!err.contains("\"Last Activity\" ("), "no name guess: {err}");
-    assert!(!opted_out(&stored(&wd, "14155550401")));
+    let maya = stored(&wd, "14155550401");
+    assert!(!opted_out(&maya));
+    assert_eq!(maya["tags"], serde_json::json!([11]));
     assert!(opted_out(&stored(&wd, "14155550402")));
     assert!(opted_out(&stored(&wd, "14155550403")));
 }
 
-/// QuickBooks Desktop customer list and Google shared contacts: the
-/// columns issue 16 quotes from real exports (`ListID, Name, CompanyName,
-/// Email, Phone, …`; `Action, ID, Name, E-mail Address, …, Mobile Phone,
-/// …`), which used to stop.
+/// QuickBooks Desktop's customer list exported to Excel: the columns
+/// mstykow/QB2EST QB2EST.py (commit 4c725b1) reads from a real export
+/// (`Ship to 1`–`5`, `Main Phone`, `Main Email`; the report's data starts
+/// in column B). Google shared contacts: the columns issue 16 quotes
+/// (`Action, ID, Name, E-mail Address, …, Mobile Phone, …`) with the given
+/// and family names and phones of Google's own CSV — no real file of this
+/// layout was found to check them against.
 #[test]
 fn quickbooks_desktop_and_google_shared_contacts() {
     let wd = Workdir::with_sim(Workdir::sim_config());
-    let qb = "ListID,TimeCreated,Name,CompanyName,FirstName,LastName,Email,Phone,AltPhone,Fax,BillAddressCountry";
+    let qb = "Ship to 1,Ship to 2,Ship to 3,Ship to 4,Ship to 5,Main Phone,Main Email";
     let text = format!(
-        "{qb}\n80000001-1234567890,2024-01-05T10:00:00,Pat Lee,Lee Plumbing,Pat,Lee,pat@example.com,(415) 555-0501,(415) 555-0502,(415) 555-0503,USA\n"
+        "{qb}\nPat Lee,Lee Plumbing,1 Main St,\"Austin, TX 73301\",USA,(415) 555-0501,pat@example.com\n"
     );
     import_ok(&wd, "qb.csv", &text, 1, &[]);
     let pat = stored(&wd, "14155550501");
-    assert_eq!(pat["first"], "Pat");
     assert_eq!(pat["email"], "pat@example.com");
 
     let shared =
@@ -465,4 +478,60 @@ Anna,Schmidt,+49 30 1234567,+49 151 23456789,anna@example.de,ja,VIP\n";
     let refused = "Vorname,Notiz\nAnna,x\n";
     offline.create_bytes("refused.csv", refused.as_bytes());
     assert_eq!(code(&offline.run(&["validate", "refused.csv"])), 2);
+}
+
+/// `status` and `delete` read a file as `import` does: header words and
+/// the same sample of the first rows. Yahoo's `Home` holding numbers names
+/// the contacts to delete; a column only its content names is a guess, and
+/// off a terminal the run stops with the map to paste, changing nothing.
+#[test]
+fn status_and_delete_decide_from_the_same_evidence_as_import() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    let seeded: Vec<Value> = (0..4)
+        .map(|n| serde_json::json!({"phone": format!("14155550{}", 910 + n), "first": format!("P{n}")}))
+        .collect();
+    crate::api::seed(&wd, &seeded);
+    wd.create(
+        "leavers.csv",
+        &[
+            vec!["First", "Home", "Work"],
+            vec!["P0", "(415) 555-0910", "(415) 555-0999"],
+            vec!["P1", "(415) 555-0911", ""],
+        ],
+    );
+    let out = wd.run(&["delete", "leavers.csv", "--yes"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 0, "{err}");
+    assert!(
+        err.contains("phone from \"Home\" (header word: home phone; content: phone numbers)"),
+        "{err}"
+    );
+    assert_eq!(wd.sim().contacts().len(), 2);
+
+    wd.create(
+        "stops.csv",
+        &[
+            vec!["Kontakt", "status"],
+            vec!["+1 415 555 0912", "STOP"],
+            vec!["+1 415 555 0913", "STOP"],
+            vec!["+1 415 555 0913", "STOP"],
+        ],
+    );
+    let out = wd.run(&["status", "stops.csv"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 2, "{err}");
+    assert!(
+        err.contains("\"Kontakt\" placed by its content alone"),
+        "{err}"
+    );
+    assert!(
+        wd.sim().contacts().iter().all(|c| !opted_out(c)),
+        "nothing changed"
+    );
+    let map = &err[err.find("[settings]").expect("a map to paste")..];
+    std::fs::write(wd.path("stops.toml"), map).unwrap();
+    let out = wd.run(&["status", "stops.csv", "--map", "stops.toml"]);
+    assert_eq!(code(&out), 1, "the repeated row fails: {}", stderr(&out));
+    assert!(opted_out(&stored(&wd, "14155550912")));
+    assert!(opted_out(&stored(&wd, "14155550913")));
 }

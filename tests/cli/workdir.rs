@@ -108,6 +108,50 @@ impl Workdir {
         cmd
     }
 
+    /// `hmbulk <args>` as [`Workdir::command`] runs it, but on a
+    /// pseudo-terminal (tests/cli/tools/on_terminal.py, python3's `pty`):
+    /// `answer` is typed once `question` appears. Gives the exit code and
+    /// all the program wrote to the terminal (stdout and stderr together);
+    /// `None` where python3 cannot run (a failure under `CI=true`).
+    pub fn on_terminal(
+        &self,
+        question: &str,
+        answer: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Option<(i32, String)> {
+        let python = Command::new("python3").arg("--version").output();
+        if !can_run(
+            python.is_ok_and(|o| o.status.success()),
+            "python3 (for a pty)",
+        ) {
+            return None;
+        }
+        let plain = self.command(args);
+        let mut cmd = Command::new("python3");
+        cmd.arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/cli/tools/on_terminal.py"
+        ))
+        .arg(question)
+        .arg(answer)
+        .arg(plain.get_program())
+        .args(plain.get_args())
+        .current_dir(self.dir.path());
+        for (key, value) in plain.get_envs() {
+            match value {
+                Some(v) => cmd.env(key, v),
+                None => cmd.env_remove(key),
+            };
+        }
+        cmd.envs(env.iter().copied());
+        let out = cmd.output().expect("python3 runs");
+        Some((
+            code(&out),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        ))
+    }
+
     /// Run and return the output, whatever the exit code.
     pub fn run(&self, args: &[&str]) -> Output {
         self.command(args).output().expect("hmbulk runs")

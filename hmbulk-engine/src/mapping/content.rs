@@ -139,12 +139,11 @@ impl Profile {
         // phone numbers are still phone numbers (their rows fail, named).
         let not_names = self.dates + self.numbers + self.emails + self.phones;
         let not_phones = self.emails + self.dates + self.kinds + self.consent;
-        let not_emails = self.phones + self.dates + self.numbers + self.consent;
         match holds {
             Holds::Phones if self.most(not_phones) => Some(like("not phone numbers")),
-            Holds::Emails if self.most(not_emails) && self.emails == 0 => {
-                Some(like("not email addresses"))
-            }
+            // Not one address in the sample: list names (Constant
+            // Contact's `Email Lists`), statuses, numbers.
+            Holds::Emails if self.emails == 0 => Some(like("not email addresses")),
             Holds::Countries if !self.half(self.countries) => Some(like("not countries")),
             Holds::Names | Holds::Tags if self.most(self.dates) => Some(like("dates")),
             Holds::Names | Holds::Tags if self.most(not_names) => {
@@ -157,10 +156,17 @@ impl Profile {
     /// What the content alone shows: phones or emails in at least nine
     /// of ten values, three values at least.
     pub fn finds(&self) -> Option<Holds> {
-        let clearly = |n: usize| self.values >= 3 && n * 10 >= self.values * 9;
-        if clearly(self.emails) {
+        self.holds().filter(|_| self.values >= 3)
+    }
+
+    /// What the values are when a header word already says "a phone or an
+    /// email of some kind": phones or emails in at least nine of ten
+    /// values (one value is enough).
+    pub fn holds(&self) -> Option<Holds> {
+        let most = |n: usize| self.values > 0 && n * 10 >= self.values * 9;
+        if most(self.emails) {
             Some(Holds::Emails)
-        } else if clearly(self.phones) {
+        } else if most(self.phones) {
             Some(Holds::Phones)
         } else {
             None
@@ -363,6 +369,14 @@ mod tests {
         assert_eq!(countries.refuses(Holds::Countries), None);
         let types = profile(&["Mobile", "Work"]);
         assert!(types.refuses(Holds::Phones).is_some());
+        let lists = profile(&["General Interest", "Newsletter, Events"]);
+        assert!(lists.refuses(Holds::Emails).is_some(), "Email Lists");
+        let typo = profile(&["ada@example.com", "grace at example"]);
+        assert_eq!(
+            typo.refuses(Holds::Emails),
+            None,
+            "bad addresses fail their rows"
+        );
         let names = profile(&["Ada", "Grace", "José María"]);
         assert_eq!(names.refuses(Holds::Names), None);
         assert_eq!(

@@ -433,7 +433,12 @@ pub fn e164_digits(headers: &[String]) -> bool {
     detect(headers).is_some_and(|layout| layout.e164_digits)
 }
 
-/// The layout a header is, if any.
+/// The layout a header is, if any: one whose whole signature the header
+/// has and which names one of its columns as the phone. A signature is a
+/// few common names (`Record ID`, `First Name`, `Last Name`, `Email` is
+/// HubSpot's, and Zoho CRM writes `Record Id` too); a layout that finds no
+/// phone in the file does not describe it, and the file is read by its
+/// header words and content instead.
 pub fn detect(headers: &[String]) -> Option<&'static Layout> {
     let keys: Vec<String> = headers.iter().map(|h| normalise_header(h)).collect();
     LAYOUTS
@@ -443,6 +448,11 @@ pub fn detect(headers: &[String]) -> Option<&'static Layout> {
                 .signature
                 .iter()
                 .all(|s| keys.contains(&normalise_header(s)))
+        })
+        .filter(|layout| {
+            headers
+                .iter()
+                .any(|h| layout.place(h).is_some_and(|p| p.used == Phone))
         })
         .max_by_key(|layout| layout.signature.len())
 }
@@ -529,6 +539,16 @@ mod tests {
         );
         assert_eq!(detect(&shopify).map(|l| l.id), Some("shopify_customers"));
         assert!(detect(&headers("Phone,First Name,Last Name")).is_none());
+    }
+
+    #[test]
+    fn a_signature_without_a_phone_column_of_the_layout_is_not_the_layout() {
+        // HubSpot's signature; Zoho CRM's contacts export has it too, with
+        // its phones in `Phone` and `Mobile`, which HubSpot never writes.
+        let zoho = headers("Record Id,First Name,Last Name,Email,Phone,Mobile,Email Opt Out");
+        assert!(detect(&zoho).is_none());
+        let hubspot = headers("Record ID,First Name,Last Name,Email,Phone Number");
+        assert_eq!(detect(&hubspot).map(|l| l.id), Some("hubspot"));
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The mapping of a file that names existing contacts (`hmbulk status`,
 //! `hmbulk delete`): [`Mapping::for_lookup`], with what the command reads
-//! itself ([`Lookup`]).
+//! itself ([`Lookup`]). It is decided like an import's, from the header
+//! words and the same sample of the first rows.
 
-use super::{Field, MapFile, Mapping, Purpose};
+use super::{Field, MapFile, Mapping, Purpose, Sample};
 use crate::catalog::Catalog;
 use crate::error::Result;
 
@@ -23,14 +24,17 @@ impl Mapping {
     /// column — and any column nothing matches — is ignored and named, never
     /// an error; and no phone column is required (the caller checks that the
     /// file names contacts some way). Custom field titles are not looked up.
+    /// The `sample` is the evidence, as for an import: a column placed by
+    /// its content alone is a guess ([`Mapping::guesses`]).
     pub fn for_lookup(
         headers: &[String],
+        sample: &Sample,
         map_file: Option<&MapFile>,
         lookup: &Lookup,
     ) -> Result<Mapping> {
         Mapping::build_for(
             headers,
-            &super::Sample::default(),
+            sample,
             &Catalog::offline(),
             map_file,
             Purpose::Lookup(lookup),

@@ -407,6 +407,10 @@ impl Mapping {
                     ),
                     None => Placed::Ignored(Some(EMAIL_CONSENT_REASON.into())),
                 },
+                // Consent is never dropped, not even in a known layout's
+                // file: a column the layout does not know that reads as
+                // SMS consent or an opt-out is decided like anywhere else.
+                None if consent_words(header) => Placed::Read(words::read(header)),
                 None => match custom(header, catalog) {
                     Some(target) => Placed::Target(target, by_name(header), Why::CustomTitle),
                     None if layout.custom_fields && !catalog.online => Placed::Unchecked,
@@ -422,10 +426,7 @@ impl Mapping {
             return Placed::Target(Target::Field(field), by_name(header), Why::Name);
         }
         let reading = words::read(header);
-        if let words::Reading::Consent(
-            words::Consent::Sms | words::Consent::OptedOut | words::Consent::Marketing,
-        ) = reading
-        {
+        if consent_words(header) {
             return Placed::Read(reading);
         }
         if let Some(target) = custom(header, catalog) {
@@ -639,6 +640,17 @@ fn keep_one_per_field(headers: &[String], placed: &mut [Placed], problems: &mut 
     }
 }
 
+/// The header reads as SMS consent, an opt-out or a marketing consent of
+/// no named channel: a column that is always mapped.
+fn consent_words(header: &str) -> bool {
+    matches!(
+        words::read(header),
+        words::Reading::Consent(
+            words::Consent::Sms | words::Consent::OptedOut | words::Consent::Marketing
+        )
+    )
+}
+
 const EMAIL_CONSENT_REASON: &str = "email-marketing consent, which is not SMS consent";
 
 /// Where one column goes.
@@ -660,6 +672,8 @@ enum Placed {
 pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
+    } else if ["s", "x", "ch", "sh"].iter().any(|end| noun.ends_with(end)) {
+        format!("{n} {noun}es")
     } else {
         format!("{n} {noun}s")
     }

@@ -15,7 +15,9 @@
 //!   its sampled values must all be readable ([`crate::consent`]) or the
 //!   run stops naming the column; email-only consent is ignored and named.
 //! - A column no header names whose content is clearly phones or emails is
-//!   found (a guess: the plan asks, or stops off a terminal).
+//!   found (a guess: the plan asks, or stops off a terminal); one whose
+//!   header is only a kind (`Home`, `Work`, `Other`) is a phone or email of
+//!   that kind when its content is, and that is no guess.
 //! - `Nom` is the family name beside a first-name column, `Nombre`/`Nome`
 //!   the first name beside a family-name column, else the whole name; a
 //!   name column whose cells hold the row's first and last names is the
@@ -237,6 +239,17 @@ fn one(c: &Column, p: &Profile, catalog: &Catalog, problems: &mut Vec<String>) -
             Decided::Ignored("another person's (an assistant's, a manager's …)".into())
         }
         Reading::Describes => Decided::Ignored("describes another column's value".into()),
+        // A kind word and the content together: Yahoo's `Home` holding
+        // phone numbers is the home phone, as sure as `Home Phone`.
+        Reading::KindOnly(kind) => {
+            let (field, what) = match p.holds() {
+                Some(Holds::Phones) => (Field::Phone, "phone; content: phone numbers"),
+                Some(Holds::Emails) => (Field::Email, "email; content: email addresses"),
+                _ => return Decided::Unknown,
+            };
+            let why = format!("{} {what}", kind_word(kind));
+            target(field, kind, Why::Words(why.trim().to_string()))
+        }
         Reading::Nothing => match p.finds() {
             Some(Holds::Phones) => target(
                 Field::Phone,

@@ -8,6 +8,8 @@ fn lists_read_as_english() {
     assert_eq!(quoted_list(&["A", "B", "C"]), "\"A\", \"B\" and \"C\"");
     assert_eq!(count(1, "column"), "1 column");
     assert_eq!(count(2, "column"), "2 columns");
+    assert_eq!(count(2, "guess"), "2 guesses");
+    assert_eq!(count(1, "guess"), "1 guess");
 }
 
 #[test]
@@ -45,7 +47,7 @@ fn a_lookup_mapping_ignores_and_names_what_it_does_not_use() {
         claimed: &[2],
         uses: &uses,
     };
-    let m = Mapping::for_lookup(&headers, None, &lookup).unwrap();
+    let m = Mapping::for_lookup(&headers, &Sample::default(), None, &lookup).unwrap();
     assert_eq!(m.phones()[0].column, 0);
     let ignored = m.ignored_by_reason();
     assert_eq!(
@@ -53,7 +55,7 @@ fn a_lookup_mapping_ignores_and_names_what_it_does_not_use() {
         [("not used by `hmbulk status`", vec!["Notes", "First Name"])]
     );
     let uuid_only = [String::from("uuid")];
-    let m = Mapping::for_lookup(&uuid_only, None, &lookup).unwrap();
+    let m = Mapping::for_lookup(&uuid_only, &Sample::default(), None, &lookup).unwrap();
     assert!(m.phones().is_empty(), "no phone column needed");
     assert!(Mapping::build(&uuid_only, &Catalog::offline(), None, true).is_err());
 }
@@ -226,4 +228,80 @@ fn the_rendered_map_reads_back_to_the_same_plan() {
     assert_eq!(again.phones(), m.phones());
     assert_eq!(again.column(Field::SmsConsent), Some(3));
     assert!(matches!(again.why(1), Some(Why::MapFile)));
+}
+
+#[test]
+fn a_kind_alone_is_a_phone_when_its_content_is_phones_and_no_guess() {
+    // Yahoo Mail: `Home`, `Work`, `Other` beside `Mobile`.
+    let m = with_rows(
+        &[
+            "First", "Home", "Work", "Mobile", "Other", "Company", "Primary",
+        ],
+        &[
+            &[
+                "Ada",
+                "(415) 555-0111",
+                "(415) 555-0112",
+                "",
+                "",
+                "Engines Ltd",
+                "home",
+            ],
+            &[
+                "Alan",
+                "",
+                "(415) 555-0122",
+                "(415) 555-0123",
+                "",
+                "",
+                "mobile",
+            ],
+        ],
+    )
+    .unwrap();
+    let phones: Vec<&str> = m.phones().iter().map(|s| m.header(s.column)).collect();
+    assert_eq!(
+        phones,
+        ["Mobile", "Home", "Work"],
+        "by kind; `Other` is empty"
+    );
+    assert!(
+        m.guesses().is_empty(),
+        "a header word and the content agree"
+    );
+    assert!(matches!(m.why(1), Some(Why::Words(w)) if w.contains("content: phone numbers")));
+    assert_eq!(m.target(5), Target::Ignore, "a company's name is no phone");
+    assert_eq!(m.target(6), Target::Ignore, "labels are no phones");
+}
+
+#[test]
+fn consent_is_read_in_a_known_layouts_file_too() {
+    // Google's export has no consent column; one added to it is consent.
+    let m = with_rows(
+        &[
+            "First Name",
+            "Middle Name",
+            "Last Name",
+            "Phonetic First Name",
+            "File As",
+            "Labels",
+            "Phone 1 - Label",
+            "Phone 1 - Value",
+            "SMS Opt-Out",
+        ],
+        &[&[
+            "Ada",
+            "",
+            "Lovelace",
+            "",
+            "",
+            "",
+            "Mobile",
+            "+1 415 555 0101",
+            "yes",
+        ]],
+    )
+    .unwrap();
+    assert!(m.layout().is_some());
+    assert_eq!(m.column(Field::OptedOut), Some(8));
 }

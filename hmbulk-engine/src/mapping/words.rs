@@ -70,8 +70,12 @@ pub enum Reading {
     /// Fax, pager, telex, TTY: never a contact's phone.
     Fax,
     /// Another person's phone, email or name (assistant, manager,
-    /// spouse, emergency contact).
+    /// spouse, child, emergency contact).
     SomeoneElse,
+    /// Only a kind of phone or email, no field word (`Home`, `Work`,
+    /// `Other`, `Trabalho` — Yahoo's phone columns): a phone or an email
+    /// of that kind when the content says which, else nothing.
+    KindOnly(Kind),
     /// Describes another column's value (`Phone 1 - Type`, `E-Mail-Typ`,
     /// `Email Opt-in Date`, `Middle Name`): not a field.
     Describes,
@@ -427,6 +431,39 @@ const SOMEONE_ELSE: Words = Words {
         "guardian",
         "eltern",
         "recipient",
+        "child",
+        "children",
+        "kid",
+        "kids",
+        "son",
+        "daughter",
+        "mother",
+        "father",
+        "husband",
+        "wife",
+        "enfant",
+        "enfants",
+        "hijo",
+        "hija",
+        "hijos",
+        "filho",
+        "filha",
+        "filhos",
+        "figlio",
+        "figlia",
+        "figli",
+        "sohn",
+        "tochter",
+        "ehepartner",
+        "ehefrau",
+        "ehemann",
+        "epoux",
+        "epouse",
+        "esposo",
+        "esposa",
+        "conyuge",
+        "echtgenoot",
+        "echtgenote",
         "referrer",
         "referred",
         "empfohlen",
@@ -1097,6 +1134,14 @@ pub fn read(header: &str) -> Reading {
     }
     if w.len() <= 2 && w.iter().any(|x| x == "uuid" || x == "contactuuid") {
         return Reading::Uuid;
+    }
+    let kind_word = |x: &String| {
+        [&MOBILE, &MAIN, &HOME, &WORK, &OTHER]
+            .iter()
+            .any(|k| k.matches(x))
+    };
+    if w.iter().any(kind_word) && w.iter().all(|x| kind_word(x) || is_number(x)) {
+        return Reading::KindOnly(kind(&w, Kind::Plain));
     }
     Reading::Nothing
 }

@@ -42,7 +42,7 @@ use crate::api::Client;
 use crate::error::{Error, Result};
 use crate::input::{Record, RowReader};
 use crate::lookup::{Finder, Names};
-use crate::mapping::{Field, MapFile, normalise_header};
+use crate::mapping::{Field, MapFile, Sample, normalise_header};
 use crate::outcome::{ErrorCode, RowError};
 use crate::phone::PhoneNormaliser;
 use crate::pipeline::RunResult;
@@ -87,6 +87,7 @@ impl StatusFile {
     /// columns; a file without one needs `--set` (a usage error otherwise).
     pub fn new(
         headers: &[String],
+        sample: &Sample,
         map_file: Option<&MapFile>,
         phones: PhoneNormaliser,
         settings: &Settings,
@@ -105,7 +106,7 @@ impl StatusFile {
         }
         let claimed: Vec<usize> = own.iter().map(|(i, _)| *i).collect();
         let uses = |f: Field| reads_status && matches!(f, Field::OptedOut | Field::SmsConsent);
-        let names = Names::new(headers, map_file, phones, "status", &claimed, &uses)?;
+        let names = Names::new(headers, sample, map_file, phones, "status", &claimed, &uses)?;
         let mut columns = own;
         let mapping = names.mapping();
         for (field, kind) in [

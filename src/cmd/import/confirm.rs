@@ -12,7 +12,7 @@ use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::mapping::{self, MapFile, Mapping, Settings};
 
 /// What to run with after the question.
-pub(super) enum Answer {
+pub(crate) enum Answer {
     /// The plan as it is.
     Yes,
     /// The map file the person edited.
@@ -21,7 +21,7 @@ pub(super) enum Answer {
 
 /// Confirm `mapping` when it needed guesses; `Err` (a usage error) when the
 /// person says no, or off a terminal.
-pub(super) fn confirm(mapping: &Mapping, settings: &Settings) -> Result<Answer> {
+pub(crate) fn confirm(mapping: &Mapping, settings: &Settings) -> Result<Answer> {
     let guesses = mapping.guesses();
     if guesses.is_empty() {
         return Ok(Answer::Yes);
@@ -63,9 +63,15 @@ fn edit(map: &str) -> Result<MapFile> {
         .map_err(|e| Error::usage(format!("cannot write the proposed map file: {e}")))?;
     std::fs::write(file.path(), map)
         .map_err(|e| Error::usage(format!("cannot write the proposed map file: {e}")))?;
-    let editor = std::env::var("VISUAL")
-        .or_else(|_| std::env::var("EDITOR"))
-        .unwrap_or_else(|_| "vi".to_string());
+    // An empty variable is an unset one (as git and sudo read them).
+    let set = |name| {
+        std::env::var(name)
+            .ok()
+            .filter(|v: &String| !v.trim().is_empty())
+    };
+    let editor = set("VISUAL")
+        .or_else(|| set("EDITOR"))
+        .unwrap_or_else(|| "vi".to_string());
     let status = run_editor(&editor, file.path())?;
     if !status {
         return Err(Error::usage(format!(

@@ -4,7 +4,7 @@
 //! its usage, its `Args` and `run`; a stopped run's journal is in
 //! [`resume`], what is printed in [`summary`], `--create-tags` in [`tags`].
 
-mod confirm;
+pub(crate) mod confirm;
 mod resume;
 pub(crate) mod summary;
 mod tags;

@@ -49,7 +49,9 @@ fn outlook_in_german() {
         ("Land/Region privat", Reading::Country(Home)),
         ("Land/Region geschäftlich", Reading::Country(Work)),
         ("Kategorien", Reading::Tags),
-        ("Firma", Reading::Nothing),
+        // A kind word alone (a company is a workplace): its content
+        // decides, and a company's name is no phone.
+        ("Firma", Reading::KindOnly(Work)),
         ("Position", Reading::Nothing),
         ("Name des/r Vorgesetzten", Reading::SomeoneElse),
         ("Geburtstag", Reading::Nothing),
@@ -164,6 +166,33 @@ fn phones_rank_by_kind() {
         ("E-mail 2 - Value", Reading::Email(Other)),
     ]);
     assert!(Mobile < Main && Main < Plain && Plain < Home && Home < Work && Work < Other);
+}
+
+/// Yahoo Mail's export (aureliojargas/applescripts "Export Contacts to
+/// Yahoo CSV.applescript", in English and Brazilian Portuguese) names its
+/// phone columns by kind alone; Zoho CRM's (omnivurse/crm-eco
+/// scripts/migrate-zoho-contacts.ts) has the family's numbers beside the
+/// contact's.
+#[test]
+fn a_kind_alone_is_read_with_the_content_and_a_relatives_number_is_not_the_contacts() {
+    check(&[
+        ("Home", Reading::KindOnly(Home)),
+        ("Work", Reading::KindOnly(Work)),
+        ("Other", Reading::KindOnly(Other)),
+        ("Primary", Reading::KindOnly(Main)),
+        ("Trabalho", Reading::KindOnly(Work)),
+        ("Mobile", Reading::Phone(Mobile)),
+        ("Celular", Reading::Phone(Mobile)),
+        ("Work ZIP", Reading::Nothing),
+        ("Home Address", Reading::Nothing),
+        ("Informações pessoais", Reading::Nothing),
+        ("Child 1 Phone Number", Reading::SomeoneElse),
+        ("Child 1 Email", Reading::SomeoneElse),
+        ("Spouse Phone Number", Reading::SomeoneElse),
+        ("Telefon Ehepartner", Reading::SomeoneElse),
+        ("Téléphone enfant", Reading::SomeoneElse),
+        ("Work Phone", Reading::Phone(Work)),
+    ]);
 }
 
 #[test]
