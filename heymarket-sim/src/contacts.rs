@@ -113,10 +113,7 @@ fn write_one_v2(
     now: i64,
     existing: ExistingPhone,
 ) -> Result<i64, String> {
-    let holder = write
-        .phone
-        .as_deref()
-        .and_then(|p| store.ids_by_any_phone(p).first().copied());
+    let holder = write.phone.as_deref().and_then(|p| store.id_by_phone(p));
     match (write.contact_id, holder, existing) {
         (None, Some(_), ExistingPhone::Duplicate) => store.create_duplicate(write, now),
         (None, Some(id), ExistingPhone::Update) => store.update(id, write, now).map(|()| id),
@@ -157,20 +154,10 @@ pub async fn batch_v1(
             }
             ItemCheck::Valid(write) => write,
         };
-        let existing = write
-            .phone
-            .as_deref()
-            .and_then(|p| store.ids_by_any_phone(p).first().copied());
+        let existing = write.phone.as_deref().and_then(|p| store.id_by_phone(p));
         let outcome = match existing {
             Some(_) if !overwrite => continue,
-            Some(id) => {
-                // Matched by a channel added to it: its own phone stays.
-                let mut write = write;
-                if store.get(id).map(|c| &c.phone) != write.phone.as_ref() {
-                    write.phone = None;
-                }
-                store.update(id, &write, now)
-            }
+            Some(id) => store.update(id, &write, now),
             None => store.create(&write, now).map(|_| ()),
         };
         match outcome {

@@ -408,12 +408,11 @@ impl Store {
     }
 
     /// Why `phone` cannot go to contact `id` (`None` = a new contact), if it
-    /// cannot: another contact holds it, as its phone or as a channel.
+    /// cannot: another contact has it as its phone. (A phone added to a
+    /// contact as a channel may be another's phone or channel too: people
+    /// share a home or office number, and the reference does not forbid it.)
     pub fn phone_taken(&self, phone: &str, id: Option<i64>) -> Option<String> {
-        let holder = self
-            .ids_by_any_phone(phone)
-            .into_iter()
-            .find(|&h| Some(h) != id)?;
+        let holder = self.id_by_phone(phone).filter(|&h| Some(h) != id)?;
         let uuid = self.get(holder).map(|c| c.uuid).unwrap_or_default();
         Some(format!("phone exists: {uuid}"))
     }
