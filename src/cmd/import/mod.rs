@@ -21,7 +21,7 @@ use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::api::Client;
 use hmbulk_engine::atomic_file::{AtomicFile, Placed};
 use hmbulk_engine::batch::{Halt, Mode, Strategy};
-use hmbulk_engine::catalog::Catalog;
+use hmbulk_engine::catalog::{Catalog, Needs};
 use hmbulk_engine::contact::{BlankPolicy, Validator};
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::input::RowReader;
@@ -269,10 +269,31 @@ fn import(
     let quiet = args.api_args.quiet;
     let shown = p.input.shown();
     let in_file = |e: Error| Error::input(shown, format!("{}: {e}", shown.display()));
-    // A dry run goes on offline at once when the API is out of reach.
+    // Only the parts of the account's catalog the file's columns can use:
+    // read from the mapping made without it (where every column that may
+    // be a custom field title is unchecked). A dry run goes on offline at
+    // once when the API is out of reach.
+    let needs = Mapping::build(
+        p.reader.headers(),
+        &Catalog::offline(),
+        p.map_file.as_ref(),
+        args.input.ignore_unknown,
+    )
+    .map_or(Needs::ALL, |m| Needs::of(&m, p.map_file.is_some()));
+    let needs = Needs {
+        tags: needs.tags || args.input.create_tags,
+        ..needs
+    };
     let (mut catalog, offline_note) = match client {
-        Some(c) if dry_run => c.catalog_or_offline()?,
-        Some(c) => (c.catalog()?, None),
+        Some(c) if dry_run => c.catalog_or_offline(needs)?,
+        Some(c) => {
+            // A file that needs none of them still learns at once whether
+            // the credentials work, before any row is read.
+            if needs == Needs::NONE {
+                c.check_credentials()?;
+            }
+            (c.catalog_for(needs)?, None)
+        }
         None => (Catalog::offline(), None),
     };
     let mapping = Mapping::build(
