@@ -7,6 +7,7 @@ mod workdir;
 #[path = "../hostile/mod.rs"]
 mod hostile;
 mod test_channels;
+mod test_claims;
 mod test_columns;
 mod test_conventions;
 mod test_create_first;
@@ -14,6 +15,7 @@ mod test_delete;
 mod test_exit_codes;
 
 mod test_export;
+mod test_export_live;
 mod test_full_disk;
 mod test_hostile;
 mod test_hostile_export;
@@ -25,6 +27,7 @@ mod test_memory;
 mod test_phones;
 mod test_pipeline;
 mod test_properties;
+mod test_readings;
 mod test_resume;
 mod test_resume_crash;
 mod test_sandbox;
