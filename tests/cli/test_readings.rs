@@ -38,7 +38,7 @@ fn person(n: usize, v: usize) -> Person {
         _ => vec!["Newsletter"],
     };
     Person {
-        phone: format!("1415555{:04}", 2000 + n),
+        phone: format!("1415{:07}", 5_552_000 + n),
         first: if v == 0 {
             format!("F{n}")
         } else {
@@ -259,7 +259,7 @@ fn matrix(profile: &Profile) {
     );
     for (i, p) in column(&results, "phone").iter().enumerate() {
         let c = &store_now[p];
-        let n: usize = p[7..].parse::<usize>().unwrap() - 2000;
+        let n: usize = p[4..].parse::<usize>().unwrap() - 5_552_000;
         let want = match asks(n) {
             "STOP" => (true, false),
             "blocked" => (false, true),
@@ -391,3 +391,76 @@ readings!(
     existing_phone_update,
     all_at_once,
 );
+
+/// Contact requests a route group took: the sim's counters minus `before`.
+fn contact_requests(stats: &Value, before: &Value) -> u64 {
+    let account = ["/v1/contact-fields", "/v1/tags", "/v1/team", "/v1/inboxes"];
+    stats["requests"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(route, _)| !account.iter().any(|a| route.ends_with(a)))
+        .map(|(route, n)| n.as_u64().unwrap() - before["requests"][route].as_u64().unwrap_or(0))
+        .sum()
+}
+
+/// What each reading costs: contact requests per 1,000 rows of an import
+/// of new contacts, the same file again, a re-import with a tenth changed,
+/// an opt-out list, a block list, a delete list and an export (account
+/// reads left out). `cargo test --test cli requests_per_thousand -- --ignored
+/// --nocapture` prints the table of the README's API section.
+#[test]
+#[ignore]
+fn requests_per_thousand_rows_under_each_reading() {
+    const N: usize = 10_000;
+    let mut all = vec![Profile {
+        name: "default",
+        apply: |_| {},
+    }];
+    all.extend(profiles());
+    println!(
+        "| reading | new | same again | 10% changed | opt-outs | blocks | delete | export |\n|---|---|---|---|---|---|---|---|"
+    );
+    for profile in all {
+        let mut config = Workdir::sim_config();
+        (profile.apply)(&mut config);
+        let wd = Workdir::with_sim(config);
+        let per = |n: u64, rows: usize| format!("{:.2}", n as f64 * 1000.0 / rows as f64);
+        let mut cells = Vec::new();
+        let mut measure = |wd: &Workdir, args: &[&str], rows: usize| {
+            let before = wd.sim().stats();
+            run_ok(wd, args, profile.name);
+            cells.push(per(contact_requests(&wd.sim().stats(), &before), rows));
+        };
+        let v0: Vec<Person> = (0..N).map(|n| person(n, 0)).collect();
+        write_people(&wd, "new.csv", &v0);
+        measure(&wd, &["import", "new.csv"], N);
+        measure(&wd, &["import", "new.csv"], N);
+        let v1: Vec<Person> = (0..N)
+            .map(|n| person(n, usize::from(n % 10 == 0)))
+            .collect();
+        write_people(&wd, "changed.csv", &v1);
+        measure(&wd, &["import", "changed.csv"], N);
+        let list = |name: &str, range: std::ops::Range<usize>, cell: &str| {
+            let mut rows = vec![vec!["phone".to_string(), "status".to_string()]];
+            rows.extend(range.map(|n| vec![format!("+{}", person(n, 0).phone), cell.to_string()]));
+            let refs: Vec<Vec<&str>> = rows
+                .iter()
+                .map(|r| r.iter().map(String::as_str).collect())
+                .collect();
+            wd.create(name, &refs);
+        };
+        list("stops.csv", 0..1000, "STOP");
+        measure(&wd, &["status", "stops.csv"], 1000);
+        list("blocks.csv", 1000..1100, "blocked");
+        measure(&wd, &["status", "blocks.csv"], 100);
+        list("leavers.csv", 2000..3000, "");
+        measure(&wd, &["delete", "leavers.csv", "--yes"], 1000);
+        measure(
+            &wd,
+            &["export", "--out", "all.csv", "--rate", "0"],
+            N - 1000,
+        );
+        println!("| {} | {} |", profile.name, cells.join(" | "));
+    }
+}

@@ -492,4 +492,8 @@ fn an_api_taking_fewer_per_call_still_gets_every_opt_out() {
     for n in 0..10 {
         assert_eq!(flags(&wd, &phone(n).1), (true, false));
     }
+    // In bulk: no set_status, and /v1/contact/status only for the run's
+    // two checks that opt-outs read and write alike.
+    assert_eq!(requests(&wd, "POST /v1/contact/set_status"), 0);
+    assert_eq!(requests(&wd, "POST /v1/contact/status"), 2);
 }

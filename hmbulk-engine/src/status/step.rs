@@ -311,7 +311,11 @@ impl<'a> Batch<'a> {
             statuses.push(opt_status(u));
         }
         let checked = (want.unsubscribed.filter(|_| bulk.is_none()), want.blocked);
-        let step = self.set_checked(w, &mut k, &statuses, checked);
+        // Only the opt-out, in bulk: nothing to set (or read back) here.
+        let step = match statuses.is_empty() {
+            true => Step::Done(Action::Updated),
+            false => self.set_checked(w, &mut k, &statuses, checked),
+        };
         match (step, bulk) {
             (Step::Done(_), Some(target)) => {
                 let partly = block.is_some();
