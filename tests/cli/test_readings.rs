@@ -408,7 +408,8 @@ fn contact_requests(stats: &Value, before: &Value) -> u64 {
 /// of new contacts, the same file again, a re-import with a tenth changed,
 /// an opt-out list, a block list, a delete list and an export (account
 /// reads left out). `cargo test --test cli requests_per_thousand -- --ignored
-/// --nocapture` prints the table of the README's API section.
+/// --nocapture` prints the table of docs/api-readings.md (`READINGS=a,b`:
+/// only those profiles).
 #[test]
 #[ignore]
 fn requests_per_thousand_rows_under_each_reading() {
@@ -418,6 +419,10 @@ fn requests_per_thousand_rows_under_each_reading() {
         apply: |_| {},
     }];
     all.extend(profiles());
+    // READINGS=name,name measures only those.
+    if let Ok(only) = std::env::var("READINGS") {
+        all.retain(|p| only.split(',').any(|n| n == p.name));
+    }
     println!(
         "| reading | new | same again | 10% changed | opt-outs | blocks | delete | export |\n|---|---|---|---|---|---|---|---|"
     );

@@ -296,7 +296,7 @@ impl<'a> Sender<'a> {
                 uuid,
                 id,
             } => {
-                let proof = match self.probe(&phone, &uuid, id) {
+                let proof = match self.probe(&phone, uuid.as_deref(), id) {
                     Ok(proof) => proof,
                     Err(e) => return Err(Stop::api(e, batch)),
                 };
@@ -498,7 +498,7 @@ fn known(out: &[RowOutcome]) -> Option<strategy::Known> {
     out.iter().find_map(|o| match &o.result {
         RowResult::Done {
             phone,
-            uuid: Some(uuid),
+            uuid,
             id: Some(id),
             ..
         } => Some((phone.clone(), uuid.clone(), *id)),

@@ -48,12 +48,13 @@ pub enum Route<'s> {
     /// Searched first, and the others wait for what it finds.
     Lead(Turn<'s>),
     CreateFirst,
-    /// Send the probe for `phone` (held by contact `id`, `uuid`) first,
-    /// while the others wait; then create first if it proved the API refuses.
+    /// Send the probe for `phone` (held by contact `id`, `uuid` when the
+    /// answers give one) first, while the others wait; then create first if
+    /// it proved the API refuses.
     Probe {
         turn: Turn<'s>,
         phone: String,
-        uuid: String,
+        uuid: Option<String>,
         id: i64,
     },
 }
@@ -80,8 +81,9 @@ struct State {
     create_first: u64,
 }
 
-/// A phone that holds a contact, the contact's uuid and its id.
-pub type Known = (String, String, i64);
+/// A phone that holds a contact, the contact's uuid (when the answers give
+/// one) and its id.
+pub type Known = (String, Option<String>, i64);
 
 /// The right to decide the course, which wakes the others when dropped.
 pub struct Turn<'s>(&'s Strategy);
@@ -190,7 +192,7 @@ mod tests {
     use std::time::Duration;
 
     fn known() -> Option<Known> {
-        Some(("14155550001".into(), "u-1".into(), 7))
+        Some(("14155550001".into(), Some("u-1".into()), 7))
     }
 
     #[test]
@@ -211,8 +213,8 @@ mod tests {
             panic!("then the probe")
         };
         assert_eq!(
-            (phone.as_str(), uuid.as_str(), id),
-            ("14155550001", "u-1", 7)
+            (phone.as_str(), uuid.as_deref(), id),
+            ("14155550001", Some("u-1"), 7)
         );
         s.proved(Proof::Proven);
         drop(turn);

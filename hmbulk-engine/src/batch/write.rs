@@ -174,11 +174,17 @@ impl<'a> Sender<'a> {
     }
 
     /// The strategy's probe: a create that carries only `phone`, which
-    /// contact `uuid` holds. Refused: the API refuses a create whose phone
-    /// exists (proven). Stored as another contact: the API duplicates — that
-    /// contact is deleted at once. Stored on `uuid`, or anything else: not
+    /// contact `id` (`uuid`) holds. Refused: the API refuses a create whose
+    /// phone exists (proven). Stored as another contact: the API duplicates
+    /// — that contact is deleted at once (by its uuid, or by its id when the
+    /// answers give none). Stored on that contact, or anything else: not
     /// proven. An error that stops the run is given back.
-    pub(super) fn probe(&self, phone: &str, uuid: &str, id: i64) -> Result<Proof, ApiError> {
+    pub(super) fn probe(
+        &self,
+        phone: &str,
+        uuid: Option<&str>,
+        id: i64,
+    ) -> Result<Proof, ApiError> {
         let item = WriteItem {
             phone,
             ..WriteItem::default()
@@ -207,10 +213,12 @@ impl<'a> Sender<'a> {
                 "the API's answer to a create whose phone exists neither refused nor stored it"
                     .to_string(),
             ),
-            Some(c) if c.uuid.as_deref() == Some(uuid) || c.id == id => Proof::Refuted(format!(
-                "the API took a create whose phone exists ({phone}) as an update of its contact \
-                 instead of refusing it"
-            )),
+            Some(c) if c.id == id || (uuid.is_some() && c.uuid.as_deref() == uuid) => {
+                Proof::Refuted(format!(
+                    "the API took a create whose phone exists ({phone}) as an update of its \
+                     contact instead of refusing it"
+                ))
+            }
             Some(c) => Proof::Refuted(self.undo_duplicate(phone, c)),
         })
     }
