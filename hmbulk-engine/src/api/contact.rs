@@ -68,9 +68,11 @@ pub struct Contact {
 /// does not write. Fields other than these are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct ContactChannel {
+    /// Empty when the answer gives none (the channel is then kept, unused).
+    #[serde(default, deserialize_with = "text")]
     pub channel_type: String,
     /// A phone as E.164 digits (a `+` is dropped), or an email address.
-    #[serde(deserialize_with = "text")]
+    #[serde(default, deserialize_with = "text")]
     pub channel_id: String,
     /// The contact's uuid, where the channel names it.
     #[serde(default)]
@@ -476,6 +478,93 @@ mod tests {
         let c: Contact =
             serde_json::from_value(json!({"id": 1, "custom": null, "tags": null})).unwrap();
         assert!(c.custom.is_empty() && c.tags.is_empty());
+    }
+
+    #[test]
+    fn the_phone_email_and_uuid_come_from_contact_channels_when_the_fields_are_missing() {
+        let c: Contact = serde_json::from_value(json!({
+            "id": 7, "first": "Ada",
+            "contact_channels": [
+                {"id": "31", "channel_type": "email", "channel_id": "ada@example.com",
+                 "contact_id": "6F1C2D3E-4F50-4A6B-8C7D-8E9FA0B1C2D3", "info_channel": ""},
+                {"id": "30", "channel_type": "phone", "channel_id": "+14155550001"},
+                {"id": "32", "channel_type": "phone", "channel_id": "14155550002"},
+                {"channel_type": "facebook", "channel_id": 12345},
+                {"note": "no type"}
+            ]
+        }))
+        .unwrap();
+        assert_eq!(c.phone.as_deref(), Some("14155550001"));
+        assert_eq!(c.email.as_deref(), Some("ada@example.com"));
+        assert_eq!(
+            c.uuid.as_deref(),
+            Some("6f1c2d3e-4f50-4a6b-8c7d-8e9fa0b1c2d3")
+        );
+        assert_eq!(c.phones(), ["14155550001", "14155550002"]);
+        assert!(c.holds_phone("14155550002") && !c.holds_phone("12345"));
+        // The fields win when both are there.
+        let c: Contact = serde_json::from_value(json!({
+            "id": 7, "uuid": "u-1", "phone": "14155550009", "email": "x@example.com",
+            "contact_channels": [{"channel_type": "phone", "channel_id": "14155550001"}]
+        }))
+        .unwrap();
+        assert_eq!(
+            (c.phone.as_deref(), c.email.as_deref(), c.uuid.as_deref()),
+            (Some("14155550009"), Some("x@example.com"), Some("u-1"))
+        );
+        assert_eq!(c.phones(), ["14155550009", "14155550001"]);
+        // Neither: no phone, never a guess.
+        let c: Contact = serde_json::from_value(json!({"id": 7})).unwrap();
+        assert_eq!((c.phone, c.uuid), (None, None));
+    }
+
+    #[test]
+    fn tags_are_read_in_every_shape_and_the_unreadable_are_kept() {
+        let c: Contact = serde_json::from_value(json!({"id": 1, "tags": [
+            11, "12", {"tag_id": 13}, {"id": 14, "tag": "VIP"},
+            {"id": "15", "name": "Lead", "color": "#808080"}, {"name": "Orphan"}, "VIP", null
+        ]}))
+        .unwrap();
+        assert_eq!(c.tag_ids(), [11, 12, 13, 14, 15]);
+        let names: Vec<Option<&str>> = c.tags.iter().map(TagRef::name).collect();
+        assert_eq!(
+            names,
+            [
+                None,
+                None,
+                None,
+                Some("VIP"),
+                Some("Lead"),
+                None,
+                Some("VIP"),
+                None
+            ]
+        );
+        assert_eq!(c.tags.len(), 8, "nothing dropped");
+        assert!(matches!(c.tags[5], TagRef::Other(_)));
+    }
+
+    #[test]
+    fn a_create_carries_its_phone_and_email_as_channels_too() {
+        let item = WriteItem {
+            phone: "14155550001",
+            email: Some("ada@example.com"),
+            ..WriteItem::default()
+        }
+        .with_channels();
+        assert_eq!(
+            serde_json::to_value(&item).unwrap(),
+            json!({"phone": "14155550001", "email": "ada@example.com", "contact_channels": [
+                {"channel_type": "phone", "channel_id": "14155550001"},
+                {"channel_type": "email", "channel_id": "ada@example.com"}]})
+        );
+        let cleared = WriteItem {
+            phone: "14155550001",
+            email: Some(""),
+            ..WriteItem::default()
+        }
+        .with_channels();
+        assert_eq!(cleared.contact_channels.len(), 1, "no empty email channel");
     }
 
     #[test]
