@@ -3,7 +3,8 @@
 //! - `GET /v1/team` → `{id, name, members: [{id, name, role}]}`;
 //! - `POST /v1/contact-fields` → `[{id, title}]`;
 //! - `POST /v1/tags` `{}` or `{"date"}` → 30 tags updated before `date`, newest
-//!   first: `[{id, tag, color, created, updated}]`;
+//!   first: `[{id, tag, color, created, updated}]` (`name` instead of `tag`
+//!   under `tag_shape: name`);
 //! - `POST /v1/tag` `{"tag", "color"}` → `{id, rev, uuid}`; a tag name already
 //!   in use (ignoring case) is 400, and so is a color that is not `#RRGGBB`.
 
@@ -14,6 +15,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::catalog::TagRecord;
+use super::readings::TagShape;
 use super::state::State;
 use super::wire::{
     ApiError, ApiResult, JsonBody, body_object, now_secs, ok_json, opt_str, parse_date, rfc3339,
@@ -47,14 +49,20 @@ pub async fn contact_fields(
     Ok(ok_json(&state.read().catalog.fields))
 }
 
-fn tag_view(tag: &TagRecord) -> Value {
-    json!({
+fn tag_view(tag: &TagRecord, shape: TagShape) -> Value {
+    let mut view = json!({
         "id": tag.id,
-        "tag": tag.tag,
         "color": tag.color,
         "created": rfc3339(tag.created),
         "updated": rfc3339(tag.updated),
-    })
+    });
+    let name_key = if shape == TagShape::Name {
+        "name"
+    } else {
+        "tag"
+    };
+    view[name_key] = json!(tag.tag);
+    view
 }
 
 /// `POST /v1/tags`.
@@ -76,7 +84,12 @@ pub async fn tags(StateOf(state): StateOf<Arc<State>>, JsonBody(body): JsonBody)
         .filter(|t| t.updated < before)
         .collect();
     tags.sort_by_key(|t| std::cmp::Reverse((t.updated, t.id)));
-    let page: Vec<Value> = tags.into_iter().take(TAGS_PER_PAGE).map(tag_view).collect();
+    let shape = state.config.readings.tag_shape;
+    let page: Vec<Value> = tags
+        .into_iter()
+        .take(TAGS_PER_PAGE)
+        .map(|t| tag_view(t, shape))
+        .collect();
     Ok(ok_json(&page))
 }
 

@@ -37,7 +37,7 @@ fn channel_list(store: &Store, id: i64) -> ApiResult {
     let contact = store
         .get(id)
         .ok_or_else(|| ApiError::not_found(format!("contact not found: id {id}")))?;
-    Ok(ok_json(&channel_views(contact, &store.catalog)))
+    Ok(ok_json(&channel_views(contact, &store.catalog, true)))
 }
 
 /// `GET /v2/contact/{uuid}/channels`.

@@ -13,9 +13,12 @@ use std::time::Duration;
 use clap::{Parser, ValueEnum};
 use serde::de::DeserializeOwned;
 
+use super::readings::{
+    ActiveClears, ContactShape, CountAnswer, ListLimit, PageBase, StatusAnswer, TagShape, V2Create,
+};
 use super::server::serve_state;
 use super::state::State;
-use super::{DEFAULT_MAX_BODY_BYTES, DuplicateChannel, ExistingPhone, SimConfig};
+use super::{DEFAULT_MAX_BODY_BYTES, DuplicateChannel, ExistingPhone, Readings, SimConfig};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Cursor {
@@ -51,6 +54,88 @@ enum V1Answer {
     Ok,
     /// Always the array of all input contacts.
     Array,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AnswersUuid {
+    /// Contact answers carry `uuid`.
+    Yes,
+    /// No contact answer carries `uuid` (as the public answer schemas show).
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ContactShapeArg {
+    /// `phone`.
+    Phone,
+    /// `contact_channels` instead of `phone`.
+    Channels,
+    /// Both.
+    Both,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum V2CreateArg {
+    /// A phone, as `phone` or a phone channel.
+    Phone,
+    /// At least one channel in `contact_channels`.
+    Channels,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TagShapeArg {
+    /// `{id, tag, color}`.
+    Tag,
+    /// `{id, name, color}` (and `/v1/tags` says `name`).
+    Name,
+    /// `{tag_id}`.
+    TagId,
+    /// A bare id.
+    Id,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StatusAnswerArg {
+    /// The JSON string "success".
+    Json,
+    /// success as plain text.
+    Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ListLimitArg {
+    /// 400 for a limit over --max-limit.
+    Refuse,
+    /// Silently at most --max-limit contacts.
+    Cap,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PageBaseArg {
+    /// 0 in v2, 1 in v1.
+    Seeds,
+    #[value(name = "0")]
+    Zero,
+    #[value(name = "1")]
+    One,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ActiveArg {
+    /// Blocked and opted out.
+    Both,
+    /// Only blocked.
+    Blocked,
+    /// Only opted out.
+    OptedOut,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CountAnswerArg {
+    /// {"count": n}.
+    Object,
+    /// A bare number.
+    Number,
 }
 
 /// A local simulator of the Heymarket contacts API.
@@ -126,6 +211,36 @@ struct Args {
     /// What a /v2/contacts create whose phone another contact holds does.
     #[arg(long, value_enum, default_value_t = Existing::Refuse)]
     existing_phone: Existing,
+    /// Whether contact answers (search, list, the /v2/contacts answer) carry `uuid`.
+    #[arg(long, value_enum, default_value_t = AnswersUuid::Yes)]
+    answers_uuid: AnswersUuid,
+    /// How a v2 contact answer shows its phone.
+    #[arg(long, value_enum, default_value_t = ContactShapeArg::Phone)]
+    contact_shape: ContactShapeArg,
+    /// What a /v2/contacts create needs.
+    #[arg(long, value_enum, default_value_t = V2CreateArg::Phone)]
+    v2_create: V2CreateArg,
+    /// How a contact answer shows its tags.
+    #[arg(long, value_enum, default_value_t = TagShapeArg::Tag)]
+    tag_shape: TagShapeArg,
+    /// How set_status says success.
+    #[arg(long, value_enum, default_value_t = StatusAnswerArg::Json)]
+    status_answer: StatusAnswerArg,
+    /// What a listing does with a limit over --max-limit.
+    #[arg(long, value_enum, default_value_t = ListLimitArg::Refuse)]
+    list_limit: ListLimitArg,
+    /// The largest listing limit honoured.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..))]
+    max_limit: u32,
+    /// The number of a listing's first page.
+    #[arg(long, value_enum, default_value_t = PageBaseArg::Seeds)]
+    page_base: PageBaseArg,
+    /// What set_status active clears.
+    #[arg(long, value_enum, default_value_t = ActiveArg::Both)]
+    active: ActiveArg,
+    /// The shape of /v1/contacts/count's answer.
+    #[arg(long, value_enum, default_value_t = CountAnswerArg::Object)]
+    count_answer: CountAnswerArg,
     /// Seconds a connection may go without sending a whole request head
     /// (after connecting or after its last answer) before it is closed.
     #[arg(long, default_value_t = 75, value_parser = clap::value_parser!(u64).range(1..))]
@@ -159,6 +274,50 @@ fn read_json<T: DeserializeOwned>(path: &Path, flag: &str) -> Result<T, String> 
 }
 
 impl Args {
+    fn readings(&self) -> Readings {
+        Readings {
+            answers_uuid: self.answers_uuid == AnswersUuid::Yes,
+            contact_shape: match self.contact_shape {
+                ContactShapeArg::Phone => ContactShape::Phone,
+                ContactShapeArg::Channels => ContactShape::Channels,
+                ContactShapeArg::Both => ContactShape::Both,
+            },
+            v2_create: match self.v2_create {
+                V2CreateArg::Phone => V2Create::Phone,
+                V2CreateArg::Channels => V2Create::Channels,
+            },
+            tag_shape: match self.tag_shape {
+                TagShapeArg::Tag => TagShape::Tag,
+                TagShapeArg::Name => TagShape::Name,
+                TagShapeArg::TagId => TagShape::TagId,
+                TagShapeArg::Id => TagShape::Id,
+            },
+            status_answer: match self.status_answer {
+                StatusAnswerArg::Json => StatusAnswer::Json,
+                StatusAnswerArg::Text => StatusAnswer::Text,
+            },
+            list_limit: match self.list_limit {
+                ListLimitArg::Refuse => ListLimit::Refuse,
+                ListLimitArg::Cap => ListLimit::Cap,
+            },
+            max_limit: self.max_limit as usize,
+            page_base: match self.page_base {
+                PageBaseArg::Seeds => PageBase::Seeds,
+                PageBaseArg::Zero => PageBase::Zero,
+                PageBaseArg::One => PageBase::One,
+            },
+            active: match self.active {
+                ActiveArg::Both => ActiveClears::Both,
+                ActiveArg::Blocked => ActiveClears::Blocked,
+                ActiveArg::OptedOut => ActiveClears::OptedOut,
+            },
+            count_answer: match self.count_answer {
+                CountAnswerArg::Object => CountAnswer::Object,
+                CountAnswerArg::Number => CountAnswer::Number,
+            },
+        }
+    }
+
     fn config(&self) -> Result<SimConfig, String> {
         let mut config = SimConfig {
             api_key: self.api_key.clone(),
@@ -184,6 +343,7 @@ impl Args {
                 Existing::Duplicate => ExistingPhone::Duplicate,
                 Existing::Update => ExistingPhone::Update,
             },
+            readings: self.readings(),
             state_file: self.state.clone(),
             idle_timeout: Duration::from_secs(self.idle_timeout),
             body_timeout: Duration::from_secs(self.body_timeout),

@@ -5,8 +5,10 @@
 //!   whose phone exists fails, or (switches) duplicates or updates;
 //! - `POST /v1/batch/contacts?overwrite=` — create by phone, skip or update an
 //!   existing phone, answering `"ok"` or the failed input contacts;
-//! - `POST /v2/contacts/search` — contacts by phone, email or UUID;
-//! - `DELETE /v2/contacts` — delete by UUID, answering `"ok"`.
+//! - `POST /v2/contacts/search` — contacts by phone, email (any of their
+//!   channels) or UUID;
+//! - `DELETE /v2/contacts` — delete by UUID, answering `"ok"`;
+//! - `DELETE /v1/contact/{id}` — delete one contact by its integer id.
 //!
 //! Items are checked in order against the catalog; a referential problem in
 //! any item rejects the whole request before anything is written.
@@ -20,6 +22,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::ExistingPhone;
+use super::readings::V2Create;
 use super::state::State;
 use super::store::Store;
 use super::view::{ContactView, Shape, contact_views};
@@ -67,7 +70,11 @@ pub async fn write_v2(StateOf(state): StateOf<Arc<State>>, JsonBody(body): JsonB
     let items = array_field(&body, "contacts", "{\"contacts\": [...]}")?;
     check_batch_size(items.len(), state.config.max_batch, "contacts")?;
     let mut store = state.write();
-    let checks = check_items("contacts", items, &store, Surface::V2)?;
+    let surface = match state.config.readings.v2_create {
+        V2Create::Phone => Surface::V2,
+        V2Create::Channels => Surface::V2Channels,
+    };
+    let checks = check_items("contacts", items, &store, surface)?;
     let now = now_secs();
     let mut written = Vec::new();
     let mut failed = Vec::new();
@@ -91,7 +98,7 @@ pub async fn write_v2(StateOf(state): StateOf<Arc<State>>, JsonBody(body): JsonB
         contacts: contact_views(
             written.iter().filter_map(|&id| store.get(id)),
             &store.catalog,
-            Shape::V2,
+            Shape::V2(state.config.readings),
         ),
         failed_contacts: failed,
     };
@@ -259,11 +266,12 @@ fn channel_lookups(body: &Value, max: usize) -> ApiResult<Vec<(ChannelKind, Stri
     Ok(lookups)
 }
 
-/// Ids of the contacts a lookup finds.
+/// Ids of the contacts a lookup finds: by any of their channels (the
+/// phone, the email, and the channels added).
 fn find(store: &Store, kind: ChannelKind, channel_id: &str) -> Vec<i64> {
     match kind {
-        ChannelKind::Phone => store.id_by_phone(channel_id).into_iter().collect(),
-        ChannelKind::Email => store.ids_by_email(channel_id),
+        ChannelKind::Phone => store.ids_by_any_phone(channel_id),
+        ChannelKind::Email => store.ids_by_any_email(channel_id),
         ChannelKind::Id => Uuid::parse_str(channel_id)
             .ok()
             .and_then(|uuid| store.id_by_uuid(&uuid))
@@ -286,9 +294,26 @@ pub async fn search_v2(StateOf(state): StateOf<Arc<State>>, JsonBody(body): Json
     let views = contact_views(
         found.iter().filter_map(|&id| store.get(id)),
         &store.catalog,
-        Shape::V2,
+        Shape::V2(state.config.readings),
     );
     Ok(ok_json(&views))
+}
+
+/// `DELETE /v1/contact/{id}`: deletes the contact with that integer id,
+/// answering `"ok"`; 404 when there is none.
+pub async fn delete_v1(
+    StateOf(state): StateOf<Arc<State>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> ApiResult {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::bad_data(format!("{id:?} is not a contact id (an integer)")))?;
+    let mut store = state.write();
+    if !store.delete(id) {
+        return Err(ApiError::not_found(format!("contact not found: id {id}")));
+    }
+    state.stats().deleted += 1;
+    Ok(ok_json(&"ok"))
 }
 
 /// `DELETE /v2/contacts`: deletes by contact UUID; unknown UUIDs are ignored.

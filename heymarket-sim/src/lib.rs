@@ -22,6 +22,8 @@
 //! - [`contacts`], [`listing`], [`status`], [`channels`], [`account`]: the
 //!   `/v1` and `/v2` routes;
 //! - [`admin`]: the `/_sim` routes tests use to read the store and counters;
+//! - [`readings`]: a switch for each silence of the reference, and the
+//!   profiles (every reading alone, then all at once) clients are tested under;
 //! - [`wire`]: JSON bodies in, errors and timestamps out.
 //!
 //! Nothing is global: every route reaches its state through one `Arc<State>`.
@@ -39,6 +41,7 @@ pub mod faults;
 pub mod handle;
 pub mod listing;
 pub mod persist;
+pub mod readings;
 pub mod server;
 pub mod state;
 pub mod status;
@@ -53,6 +56,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 pub use handle::{AdminError, Sim};
+pub use readings::Readings;
 pub use server::serve;
 
 /// A custom field as `/v1/contact-fields` answers it.
@@ -166,6 +170,8 @@ pub struct SimConfig {
     pub duplicate_channel: DuplicateChannel,
     /// What a `/v2/contacts` create whose phone exists does.
     pub existing_phone: ExistingPhone,
+    /// The other readings of what the reference leaves open.
+    pub readings: Readings,
     pub fields: Vec<FieldDef>,
     pub tags: Vec<TagDef>,
     pub team: TeamDef,
@@ -210,6 +216,7 @@ impl Default for SimConfig {
             v1_answer_array: false,
             duplicate_channel: DuplicateChannel::Reject,
             existing_phone: ExistingPhone::Refuse,
+            readings: Readings::default(),
             fields: Vec::new(),
             tags: Vec::new(),
             team: TeamDef::default(),
@@ -264,6 +271,9 @@ impl SimConfig {
         }
         if self.rate_window_secs == 0 {
             return Err("rate_window_secs must be at least 1".to_string());
+        }
+        if self.readings.max_limit == 0 {
+            return Err("max_limit must be at least 1".to_string());
         }
         if self.max_batch == 0 {
             return Err("max_batch must be at least 1".to_string());

@@ -1,19 +1,24 @@
 //! Listing routes: takes list filters and gives pages of contacts in `updated`
 //! order (`POST /v1/contacts`, pages from 1; `POST /v2/contacts/list`, pages
-//! from 0) and counts (`POST /v1/contacts/count` → `{"count": n}`).
+//! from 0; `page_base` changes both) and counts (`POST /v1/contacts/count` →
+//! `{"count": n}`, or a bare number under `count_answer`).
 //!
 //! Newest `updated` first unless `ascending`; ties on `updated` by id in the
 //! same direction. `date` is a cursor: descending reads `updated < date`,
 //! ascending `updated > date` (`<=`/`>=` with `cursor_inclusive`). `limit`
-//! defaults to 30, at most 100. Page k holds items `[(k − base) × limit, + limit)`
-//! of the filtered, ordered set. v1 also accepts and ignores `order`,
-//! `filter` and `archived`.
+//! defaults to 30, at most `max_limit` (100): a larger one is 400, or under
+//! `list_limit: cap` silently answered with `max_limit` contacts. Page k holds
+//! items `[(k − base) × limit, + limit)` of the filtered, ordered set, with the
+//! limit as honoured. v1 also accepts and ignores `order`, `filter` and
+//! `archived`.
 
 use std::sync::Arc;
 
 use axum::extract::State as StateOf;
 use serde_json::{Value, json};
 
+use super::SimConfig;
+use super::readings::{CountAnswer, ListLimit};
 use super::state::State;
 use super::store::Window;
 use super::view::{Shape, contact_views};
@@ -22,7 +27,6 @@ use super::wire::{
 };
 
 pub const DEFAULT_LIMIT: i64 = 30;
-pub const MAX_LIMIT: i64 = 100;
 
 /// One page of a listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,16 +53,23 @@ fn window_of(body: &Value, inclusive: bool) -> ApiResult<Window> {
     })
 }
 
-/// The page a list body asks for; `first_page` is 1 in v1 and 0 in v2.
-fn page_of(body: &Value, inclusive: bool, first_page: i64, api: &str) -> ApiResult<PageQuery> {
-    let window = window_of(body, inclusive)?;
+/// The page a list body asks for, in the v1 or v2 listing.
+fn page_of(body: &Value, config: &SimConfig, v1: bool) -> ApiResult<PageQuery> {
+    let readings = &config.readings;
+    let window = window_of(body, config.cursor_inclusive)?;
     let obj = body_object(body, "of list filters")?;
-    let limit = opt_int(obj, "limit")?.unwrap_or(DEFAULT_LIMIT);
-    if !(1..=MAX_LIMIT).contains(&limit) {
+    let max = i64::try_from(readings.max_limit).unwrap_or(i64::MAX);
+    let mut limit = opt_int(obj, "limit")?.unwrap_or(DEFAULT_LIMIT);
+    if limit > max && readings.list_limit == ListLimit::Cap {
+        limit = max;
+    }
+    if !(1..=max).contains(&limit) {
         return Err(ApiError::bad_data(format!(
-            "limit must be between 1 and {MAX_LIMIT}, got {limit}"
+            "limit must be between 1 and {max}, got {limit}"
         )));
     }
+    let first_page = readings.page_base.first(v1);
+    let api = if v1 { "v1" } else { "v2" };
     let page = opt_int(obj, "page")?.unwrap_or(first_page);
     if page < first_page {
         return Err(ApiError::bad_data(format!(
@@ -81,19 +92,22 @@ fn list(state: &State, query: PageQuery, shape: Shape) -> ApiResult {
 
 /// `POST /v1/contacts`.
 pub async fn list_v1(StateOf(state): StateOf<Arc<State>>, JsonBody(body): JsonBody) -> ApiResult {
-    let query = page_of(&body, state.config.cursor_inclusive, 1, "v1")?;
-    list(&state, query, Shape::V1)
+    let query = page_of(&body, &state.config, true)?;
+    list(&state, query, Shape::V1(state.config.readings))
 }
 
 /// `POST /v2/contacts/list`.
 pub async fn list_v2(StateOf(state): StateOf<Arc<State>>, JsonBody(body): JsonBody) -> ApiResult {
-    let query = page_of(&body, state.config.cursor_inclusive, 0, "v2")?;
-    list(&state, query, Shape::V2)
+    let query = page_of(&body, &state.config, false)?;
+    list(&state, query, Shape::V2(state.config.readings))
 }
 
 /// `POST /v1/contacts/count`.
 pub async fn count_v1(StateOf(state): StateOf<Arc<State>>, JsonBody(body): JsonBody) -> ApiResult {
     let window = window_of(&body, state.config.cursor_inclusive)?;
     let count = state.read().count(window);
-    Ok(ok_json(&json!({ "count": count })))
+    Ok(match state.config.readings.count_answer {
+        CountAnswer::Object => ok_json(&json!({ "count": count })),
+        CountAnswer::Number => ok_json(&count),
+    })
 }

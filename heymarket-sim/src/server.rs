@@ -17,7 +17,7 @@ use axum::{
     http::{HeaderValue, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{delete, get, post},
 };
 use tokio::net::TcpListener;
 
@@ -104,6 +104,7 @@ fn router(state: Arc<State>) -> Router {
         .route("/v1/batch/contacts", post(contacts::batch_v1))
         .route("/v1/contacts", post(listing::list_v1))
         .route("/v1/contacts/count", post(listing::count_v1))
+        .route("/v1/contact/{id}", delete(contacts::delete_v1))
         .route("/v1/contact/status", post(status::status))
         .route("/v1/contact/set_status", post(status::set_status))
         .route(

@@ -1,8 +1,10 @@
 //! Messaging status: takes `{id}` or `{phone}` and gives
 //! `POST /v1/contact/status` → `{id, phone, unsubscribed, blocked}`; takes
-//! `{id or phone, status}` and gives `POST /v1/contact/set_status` → `"success"`.
+//! `{id or phone, status}` and gives `POST /v1/contact/set_status` → `"success"`
+//! (the JSON string, or `success` as plain text under `status_answer: text`).
 //!
-//! `active` clears both flags; `blocked`/`unblocked` set or clear `blocked`;
+//! `active` clears both flags (or one, as the `active` reading says);
+//! `blocked`/`unblocked` set or clear `blocked`;
 //! `subscribed`/`unsubscribed` clear or set `is_opted_out` (the unsubscribed
 //! flag). A status change is a write: `updated` and `rev` move. An unknown
 //! contact is 404, an unknown status 400. A body names its contact by `id`
@@ -11,8 +13,11 @@
 use std::sync::Arc;
 
 use axum::extract::State as StateOf;
+use axum::http::header;
+use axum::response::IntoResponse;
 use serde_json::{Map, Value, json};
 
+use super::readings::{ActiveClears, StatusAnswer};
 use super::state::State;
 use super::store::{Contact, Store};
 use super::wire::{
@@ -20,18 +25,22 @@ use super::wire::{
 };
 use super::write::is_valid_phone;
 
-type StatusChange = fn(&mut Contact);
+type StatusChange = fn(&mut Contact, ActiveClears);
 
 /// The statuses `set_status` takes, and what each does to a contact.
 const STATUSES: [(&str, StatusChange); 5] = [
-    ("active", |c| {
-        c.blocked = false;
-        c.is_opted_out = false;
+    ("active", |c, clears| {
+        if clears != ActiveClears::OptedOut {
+            c.blocked = false;
+        }
+        if clears != ActiveClears::Blocked {
+            c.is_opted_out = false;
+        }
     }),
-    ("blocked", |c| c.blocked = true),
-    ("unblocked", |c| c.blocked = false),
-    ("subscribed", |c| c.is_opted_out = false),
-    ("unsubscribed", |c| c.is_opted_out = true),
+    ("blocked", |c, _| c.blocked = true),
+    ("unblocked", |c, _| c.blocked = false),
+    ("subscribed", |c, _| c.is_opted_out = false),
+    ("unsubscribed", |c, _| c.is_opted_out = true),
 ];
 
 /// The contact a body names by `id` or `phone`.
@@ -92,7 +101,11 @@ pub async fn set_status(
         })?;
     let mut store = state.write();
     let id = named_contact(&store, obj)?;
-    store.modify(id, now_secs(), change);
+    let clears = state.config.readings.active;
+    store.modify(id, now_secs(), |c| change(c, clears));
     state.count_writes(1);
-    Ok(ok_json(&"success"))
+    Ok(match state.config.readings.status_answer {
+        StatusAnswer::Json => ok_json(&"success"),
+        StatusAnswer::Text => ([(header::CONTENT_TYPE, "text/plain")], "success").into_response(),
+    })
 }

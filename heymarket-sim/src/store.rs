@@ -200,6 +200,9 @@ pub struct Store {
     by_uuid: HashMap<Uuid, i64>,
     /// `(email_key, id)`.
     by_email: BTreeSet<(u64, i64)>,
+    /// The channels added to contacts: `(kind, key, id)`, kind 0 for a
+    /// phone ([`phone_key`]) and 1 for an email ([`email_key`]).
+    by_channel: BTreeSet<(u8, u64, i64)>,
     by_updated: BTreeSet<OrderKey>,
     next_channel_id: i64,
     pub catalog: Catalog,
@@ -270,6 +273,11 @@ impl Store {
                 ));
             }
             store.index(Some(key), email_key(&contact.email), id);
+            for c in &contact.channels {
+                if let Some(k) = channel_key(&c.channel_type, &c.channel_id) {
+                    store.by_channel.insert((k.0, k.1, id));
+                }
+            }
             store.by_updated.insert((contact.updated, id));
             store.contacts[slot] = Some(contact);
             store.live += 1;
@@ -330,6 +338,49 @@ impl Store {
             .collect()
     }
 
+    /// Contacts holding `phone`: as their phone, or as a channel added.
+    pub fn ids_by_any_phone(&self, phone: &str) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.id_by_phone(phone).into_iter().collect();
+        for id in self.ids_by_channel("phone", phone) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        ids
+    }
+
+    /// Contacts holding `email` (without case): as their email, or as a
+    /// channel added.
+    pub fn ids_by_any_email(&self, email: &str) -> Vec<i64> {
+        let mut ids = self.ids_by_email(email);
+        for id in self.ids_by_channel("email", email) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        ids
+    }
+
+    /// Contacts with an added channel `channel_type` / `channel_id` (emails
+    /// compared without case).
+    fn ids_by_channel(&self, channel_type: &str, channel_id: &str) -> Vec<i64> {
+        let Some((kind, key)) = channel_key(channel_type, channel_id) else {
+            return Vec::new();
+        };
+        self.by_channel
+            .range((kind, key, i64::MIN)..=(kind, key, i64::MAX))
+            .map(|&(_, _, id)| id)
+            .filter(|&id| {
+                self.get(id).is_some_and(|c| {
+                    c.channels.iter().any(|ch| {
+                        ch.channel_type == channel_type
+                            && ch.channel_id.to_lowercase() == channel_id.to_lowercase()
+                    })
+                })
+            })
+            .collect()
+    }
+
     /// Every contact, by id.
     pub fn all(&self) -> impl Iterator<Item = &Contact> {
         self.contacts.iter().flatten()
@@ -356,12 +407,12 @@ impl Store {
         self.by_updated.range(window.key_range()).count()
     }
 
-    /// Why `phone` cannot go to contact `id` (`None` = a new contact), if it cannot.
+    /// Why `phone` cannot go to contact `id` (`None` = a new contact), if it
+    /// cannot: another contact has it as its phone. (A phone added to a
+    /// contact as a channel may be another's phone or channel too: people
+    /// share a home or office number, and the reference does not forbid it.)
     pub fn phone_taken(&self, phone: &str, id: Option<i64>) -> Option<String> {
-        let holder = self.id_by_phone(phone)?;
-        if Some(holder) == id {
-            return None;
-        }
+        let holder = self.id_by_phone(phone).filter(|&h| Some(h) != id)?;
         let uuid = self.get(holder).map(|c| c.uuid).unwrap_or_default();
         Some(format!("phone exists: {uuid}"))
     }
@@ -376,6 +427,25 @@ impl Store {
         self.create_duplicate(write, now)
     }
 
+    /// Why the phone channels of `write` cannot go to contact `id` (`None`:
+    /// a new contact), if one cannot: another contact holds it.
+    fn channels_taken(&self, write: &ContactWrite, id: Option<i64>) -> Option<String> {
+        write
+            .channels
+            .iter()
+            .filter(|(kind, _)| kind == "phone")
+            .find_map(|(_, phone)| self.phone_taken(phone, id))
+    }
+
+    /// Adds the channels of `write` that contact `id` does not hold yet.
+    fn add_write_channels(&mut self, id: i64, write: &ContactWrite, now: i64) {
+        for (kind, value) in &write.channels {
+            if self.channel_held(id, kind, value).is_none() {
+                self.add_channel(id, kind, value, now);
+            }
+        }
+    }
+
     /// [`Store::create`] even when another contact holds the phone (the
     /// `existing_phone: duplicate` switch): the phone index keeps the first
     /// holder, so searches by phone find that one.
@@ -383,6 +453,9 @@ impl Store {
         let phone = write.phone.clone().unwrap_or_default();
         let key = phone_key(&phone)
             .ok_or_else(|| format!("phone must be 8 to 15 digits, got {phone:?}"))?;
+        if let Some(taken) = self.channels_taken(write, None) {
+            return Err(taken);
+        }
         let key = Some(key).filter(|_| self.id_by_phone(&phone).is_none());
         let id = self.contacts.len() as i64 + 1;
         let mut contact = Contact {
@@ -413,6 +486,7 @@ impl Store {
         self.by_updated.insert((now, id));
         self.contacts.push(Some(contact));
         self.live += 1;
+        self.add_write_channels(id, write, now);
         Ok(id)
     }
 
@@ -426,6 +500,9 @@ impl Store {
         {
             return Err(taken);
         }
+        if let Some(taken) = self.channels_taken(write, Some(id)) {
+            return Err(taken);
+        }
         let found = self.modify(id, now, |contact| {
             if let Some(phone) = &write.phone {
                 contact.phone.clone_from(phone);
@@ -433,6 +510,7 @@ impl Store {
             contact.apply(write);
         });
         if found {
+            self.add_write_channels(id, write, now);
             Ok(())
         } else {
             Err(format!("contact not found: id {id}"))
@@ -483,6 +561,11 @@ impl Store {
             return false;
         };
         self.unindex(phone_key(&contact.phone), email_key(&contact.email), id);
+        for c in &contact.channels {
+            if let Some((kind, key)) = channel_key(&c.channel_type, &c.channel_id) {
+                self.by_channel.remove(&(kind, key, id));
+            }
+        }
         self.by_uuid.remove(&contact.uuid);
         self.by_updated.remove(&(contact.updated, id));
         self.live -= 1;
@@ -517,6 +600,9 @@ impl Store {
             updated: now,
         });
         self.next_channel_id += 1;
+        if let Some((kind, key)) = channel_key(channel_type, channel_id) {
+            self.by_channel.insert((kind, key, id));
+        }
     }
 
     /// Takes contact `id` out of the phone and email indexes under these keys.
@@ -552,6 +638,15 @@ pub fn phone_key(phone: &str) -> Option<u64> {
     }
     let digits: u64 = phone.parse().ok()?;
     Some(((phone.len() as u64) << 50) | digits)
+}
+
+/// Key of the channel index: `(0, phone key)` or `(1, email key)`.
+fn channel_key(channel_type: &str, channel_id: &str) -> Option<(u8, u64)> {
+    match channel_type {
+        "phone" => phone_key(channel_id).map(|k| (0, k)),
+        "email" => email_key(channel_id).map(|k| (1, k)),
+        _ => None,
+    }
 }
 
 /// Key of the email index: a hash of the lowercased address (`None` for an

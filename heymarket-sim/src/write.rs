@@ -9,6 +9,15 @@
 //! `null` in any write field makes the item invalid; `assigned_user_id` is
 //! ignored (the write name is `assignee_id`); an empty string clears a text
 //! field.
+//!
+//! A v2 item may carry `contact_channels: [{channel_type, channel_id}]` (the
+//! documented create structure; `channel_ids`, `channel_handle` and
+//! `info_channel` are taken and ignored): `phone` and `email` channels only.
+//! The first phone channel is the contact's phone when `phone` is absent
+//! (likewise the first email channel and `email`); every other channel is
+//! added to the contact. Under [`Surface::V2Channels`] (the `v2_create:
+//! channels` reading, "at least one channel is required") a create must
+//! carry one.
 
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -37,13 +46,20 @@ pub struct ContactWrite {
     /// A member id, or -1 to unassign.
     pub assignee_id: Option<i64>,
     pub is_opted_out: Option<bool>,
+    /// Channels to add to the contact beyond its phone and email:
+    /// `(channel_type, channel_id)`, `phone` or `email`.
+    pub channels: Vec<(String, String)>,
 }
 
-/// Which surface the item came in on; it decides `contact_id` and `phone`.
+/// Which surface the item came in on; it decides `contact_id`, `phone` and
+/// `contact_channels`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Surface {
-    /// `/v2/contacts`: `contact_id` updates; phone required only to create.
+    /// `/v2/contacts`: `contact_id` updates; a phone (field or channel)
+    /// required only to create.
     V2,
+    /// `/v2/contacts` where a create needs `contact_channels`.
+    V2Channels,
     /// `/v1/batch/contacts` and `/_sim/seed`: phone always required,
     /// `contact_id` is not a field.
     V1,
@@ -74,7 +90,8 @@ pub fn check_item(
         first_error: None,
     };
     let mut write = ContactWrite::default();
-    if surface == Surface::V2 {
+    let v2 = surface != Surface::V1;
+    if v2 {
         write.contact_id = c.contact_id();
     }
     write.phone = c.phone();
@@ -87,10 +104,29 @@ pub fn check_item(
     write.tags = c.tags(path, catalog)?;
     write.assignee_id = c.assignee(path, catalog)?;
     write.is_opted_out = c.flag("is_opted_out");
+    let channels = if v2 { c.channels() } else { None };
 
-    let creates = surface == Surface::V1 || write.contact_id.is_none();
+    let creates = !v2 || write.contact_id.is_none();
+    if creates && surface == Surface::V2Channels && channels.as_ref().is_none_or(Vec::is_empty) {
+        c.fail(
+            "contact_channels is required to create a contact: at least one channel \
+             ({\"channel_type\": \"phone\", \"channel_id\": ...})"
+                .to_string(),
+        );
+    }
+    for (channel_type, channel_id) in channels.into_iter().flatten() {
+        let primary = match channel_type.as_str() {
+            "phone" => &mut write.phone,
+            _ => &mut write.email,
+        };
+        match primary {
+            None if !obj.contains_key(channel_type.as_str()) => *primary = Some(channel_id),
+            Some(p) if *p == channel_id => {}
+            _ => write.channels.push((channel_type, channel_id)),
+        }
+    }
     if creates && write.phone.is_none() && !obj.contains_key("phone") {
-        c.fail("phone is required to create a contact".to_string());
+        c.fail("phone is required to create a contact (as phone or a phone channel)".to_string());
     }
     Ok(match c.first_error {
         Some(message) => ItemCheck::Invalid(message),
@@ -255,6 +291,40 @@ impl<'a> Checker<'a> {
             ));
         }
         Ok(Some(tags))
+    }
+
+    /// `contact_channels`: `(channel_type, channel_id)` of each channel,
+    /// `phone` (8 to 15 digits) or `email`.
+    fn channels(&mut self) -> Option<Vec<(String, String)>> {
+        let items = self.parsed(
+            "contact_channels",
+            "a list of {\"channel_type\", \"channel_id\"}",
+            Value::as_array,
+        )?;
+        let mut channels = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let kind = item.get("channel_type").and_then(Value::as_str);
+            let id = item.get("channel_id").and_then(Value::as_str);
+            match (kind, id) {
+                (Some("phone"), Some(id)) if is_valid_phone(id) => {
+                    channels.push(("phone".to_string(), id.to_string()))
+                }
+                (Some("email"), Some(id)) if is_valid_email(id) => {
+                    channels.push(("email".to_string(), id.to_string()))
+                }
+                (Some("phone" | "email"), _) => self.fail(format!(
+                    "contact_channels[{i}].channel_id must be a phone of 8 to 15 digits or an \
+                     email address, as its channel_type says, got {}",
+                    shown(item)
+                )),
+                _ => self.fail(format!(
+                    "contact_channels[{i}] must be {{\"channel_type\": \"phone\" or \"email\", \
+                     \"channel_id\": ...}}, got {}",
+                    shown(item)
+                )),
+            }
+        }
+        Some(channels)
     }
 
     fn assignee(&mut self, path: &str, catalog: &Catalog) -> Result<Option<i64>, ApiError> {

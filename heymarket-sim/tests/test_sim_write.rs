@@ -32,7 +32,11 @@ fn v2_creates_then_updates_by_uuid() {
     assert_eq!(ann["id"], 1);
     assert_eq!(ann["display_name"], "Ann Lee");
     assert_eq!(ann["custom"], json!({"101": "Acme"}));
-    assert_eq!(ann["tags"], json!([11, 12]));
+    assert_eq!(
+        ann["tags"],
+        json!([{"id": 11, "tag": "VIP", "color": "#FFD700"},
+               {"id": 12, "tag": "Newsletter", "color": "#1E90FF"}])
+    );
     assert_eq!(ann["assigned_user_id"], 502);
     assert_eq!(ann["rev"], 1);
     assert_eq!(ann["op"], "create");

@@ -1,7 +1,8 @@
 //! The account's names for things: custom fields, tags and team members, as
 //! read from `/v1/contact-fields`, `/v1/tags` and `/v1/team`. Mapping uses it to
 //! turn names in a spreadsheet into ids; export uses it to turn ids back into
-//! names. An empty catalog is valid: offline dry runs use one.
+//! names. An empty catalog is valid: offline dry runs use one. [`Needs`] says
+//! which parts a file needs, so that no run asks for the others.
 
 use serde::{Deserialize, Serialize};
 
@@ -11,11 +12,12 @@ pub struct CustomField {
     pub title: String,
 }
 
-/// A tag; the API calls its name `tag`.
+/// A tag; `/v1/tags` calls its name `tag` (the reference's listing), or
+/// `name` ("a name" on the concepts page): either is read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tag {
     pub id: i64,
-    #[serde(rename = "tag")]
+    #[serde(rename = "tag", alias = "name")]
     pub name: String,
 }
 
@@ -36,6 +38,43 @@ pub struct Catalog {
     /// False for an offline catalog: names of tags and members could not be
     /// checked, so validation accepts ids only and says so.
     pub online: bool,
+}
+
+/// The parts of the catalog a file needs: custom fields for columns that
+/// are (or may be) custom fields, tags for a tags column, members for an
+/// assignee column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Needs {
+    pub fields: bool,
+    pub tags: bool,
+    pub members: bool,
+}
+
+impl Needs {
+    pub const ALL: Needs = Needs {
+        fields: true,
+        tags: true,
+        members: true,
+    };
+    pub const NONE: Needs = Needs {
+        fields: false,
+        tags: false,
+        members: false,
+    };
+
+    /// What a file needs, from its mapping built with an offline catalog
+    /// (where every column that may be a custom field title is unchecked),
+    /// and whether a map file names targets (its titles are checked whole).
+    pub fn of(mapping: &crate::mapping::Mapping, map_file: bool) -> Needs {
+        use crate::mapping::Field;
+        Needs {
+            fields: map_file
+                || !mapping.unchecked().is_empty()
+                || mapping.custom_columns().next().is_some(),
+            tags: mapping.column(Field::Tags).is_some(),
+            members: mapping.column(Field::Assignee).is_some(),
+        }
+    }
 }
 
 impl Catalog {

@@ -9,9 +9,14 @@
 //! order — with the rows that name no contact (`not_found`), name one twice
 //! (`duplicate_in_file`) or cannot be read already decided. Nothing is
 //! deleted until [`Resolved::delete`]: `DELETE /v2/contacts` with up to
-//! 1000 uuids per request, each call followed by a search of its uuids (the
-//! API answers only `"ok"`): a contact gone is `deleted`, one still there
-//! is the row's error. [`Resolved::dry_run`] reports what would go (`valid`).
+//! 1000 uuids per request — or, for contacts whose answers gave no uuid (the
+//! public answer schemas show none), `DELETE /v1/contact/{id}` one per
+//! request — each call followed by a read-back (a search of its uuids, or
+//! of the phones of the contacts deleted by id; the API answers only
+//! `"ok"`): a contact the read-back no longer finds is `deleted`, one still
+//! there is the row's error, and one whose read-back failed is
+//! `unconfirmed` (it may or may not be gone), never `deleted` nor
+//! `not_sent`. [`Resolved::dry_run`] reports what would go (`valid`).
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -80,6 +85,8 @@ pub struct Resolved {
     fatal: Option<ApiError>,
     interrupted: bool,
     batch_size: usize,
+    /// `DELETE /v1/contact/{id}` calls in flight at once.
+    concurrency: usize,
 }
 
 /// Read every row of `reader` and find the contact each names. Rows that
@@ -176,6 +183,7 @@ pub fn resolve(
         fatal,
         interrupted,
         batch_size: settings.batch_size,
+        concurrency: settings.concurrency,
     })
 }
 
@@ -309,7 +317,9 @@ impl Resolved {
                 }
                 (None, false) => {
                     let mut out = Vec::new();
-                    if let Err(e) = self.delete_call(client, &finder, chunk, &mut out) {
+                    if let Err(e) =
+                        self.delete_call(client, &finder, self.concurrency, chunk, &mut out)
+                    {
                         fatal = Some(e);
                     }
                     out
@@ -325,61 +335,158 @@ impl Resolved {
         self.finish(fatal)
     }
 
-    /// One `DELETE /v2/contacts` call, then a search of its uuids. A call
-    /// refused as a whole is split in halves until the refused rows stand
-    /// alone; when both halves go through, the size was the problem and
-    /// later calls are cut to it. A fatal error leaves the rows not judged
-    /// `not_sent`. Gives whether the call went through whole.
+    /// Delete a chunk of contacts, then read back which are gone. Those with
+    /// a uuid go by `DELETE /v2/contacts` (a call refused as a whole is split
+    /// in halves until the refused rows stand alone; when both halves go
+    /// through, the size was the problem and later calls are cut to it);
+    /// those without, by `DELETE /v1/contact/{id}`. A fatal error stops the
+    /// run: the rows whose delete may have reached the API are read back (or
+    /// `unconfirmed`), the others are `not_sent`.
     fn delete_call(
         &mut self,
         client: &Client,
         finder: &Finder,
+        concurrency: usize,
         chunk: Vec<Target>,
         out: &mut Vec<RowOutcome>,
+    ) -> std::result::Result<(), ApiError> {
+        let (by_uuid, by_id): (Vec<Target>, Vec<Target>) =
+            chunk.into_iter().partition(|t| t.uuid.is_some());
+        let mut sent = Vec::new();
+        let mut fatal = self.delete_by_uuid(client, by_uuid, out, &mut sent).err();
+        if fatal.is_none() {
+            fatal = delete_by_id(client, concurrency, by_id, out, &mut sent);
+        } else {
+            let why = format!(
+                "the run stopped ({})",
+                fatal.as_ref().map(ToString::to_string).unwrap_or_default()
+            );
+            out.extend(by_id.into_iter().map(|t| not_sent(t.row, &why)));
+        }
+        if let Err(e) = self.read_back(client, finder, sent, out) {
+            fatal.get_or_insert(e);
+        }
+        fatal.map_or(Ok(()), Err)
+    }
+
+    /// `DELETE /v2/contacts` for targets with a uuid; the ones a call may
+    /// have deleted go to `sent`. Gives whether the call went through whole.
+    fn delete_by_uuid(
+        &mut self,
+        client: &Client,
+        chunk: Vec<Target>,
+        out: &mut Vec<RowOutcome>,
+        sent: &mut Vec<Target>,
     ) -> std::result::Result<bool, ApiError> {
+        if chunk.is_empty() {
+            return Ok(true);
+        }
         let uuids: Vec<String> = chunk.iter().filter_map(|t| t.uuid.clone()).collect();
         match client.delete_contacts(&uuids) {
-            Ok(()) | Err(ApiError::Decode { .. }) => {}
+            Ok(()) | Err(ApiError::Decode { .. }) => {
+                sent.extend(chunk);
+                Ok(true)
+            }
             Err(ApiError::Rejected { .. }) if chunk.len() > 1 => {
                 let mut first = chunk;
                 let second = first.split_off(first.len() / 2);
                 let half = first.len();
-                let both = self.delete_call(client, finder, first, out)?
-                    & self.delete_call(client, finder, second, out)?;
-                if both {
+                let a = self.delete_by_uuid(client, first, out, sent);
+                let a = match a {
+                    Ok(a) => a,
+                    Err(e) => {
+                        let why = format!("the run stopped ({e})");
+                        out.extend(second.into_iter().map(|t| not_sent(t.row, &why)));
+                        return Err(e);
+                    }
+                };
+                if a & self.delete_by_uuid(client, second, out, sent)? {
                     self.batch_size = self.batch_size.min(half);
                 }
-                return Ok(false);
+                Ok(false)
             }
             Err(e @ ApiError::Rejected { .. }) => {
-                for t in chunk {
-                    let error = RowError::new(
-                        ErrorCode::ApiRejected,
-                        format!("the API refused to delete this contact: {e}"),
-                    );
-                    out.push(fail(t.row, error));
+                out.extend(chunk.into_iter().map(|t| refused(t.row, &e)));
+                Ok(false)
+            }
+            Err(e) if e.maybe_stored() => {
+                // It may have gone through: the read-back says.
+                sent.extend(chunk);
+                if e.is_fatal() {
+                    return Err(e);
                 }
-                return Ok(false);
+                Ok(true)
             }
             Err(e) => {
-                let why =
-                    format!("the run stopped ({e}); the contact may or may not have been deleted");
+                let why = format!("the run stopped ({e})");
                 out.extend(chunk.into_iter().map(|t| not_sent(t.row, &why)));
-                return Err(e);
+                Err(e)
             }
         }
-        let still = match finder.search(ChannelType::Id, &uuids) {
+    }
+
+    /// Which of the contacts `sent` deleted are gone: a search of their
+    /// uuids, and of the phones of those without one (a contact is still
+    /// there when a contact with its id is found; those with neither are
+    /// asked `/v1/contact/status`, whose 404 says gone). A read-back that
+    /// fails leaves them `unconfirmed`; a fatal failure is given back.
+    fn read_back(
+        &mut self,
+        client: &Client,
+        finder: &Finder,
+        sent: Vec<Target>,
+        out: &mut Vec<RowOutcome>,
+    ) -> std::result::Result<(), ApiError> {
+        if sent.is_empty() {
+            return Ok(());
+        }
+        let uuids: Vec<String> = sent.iter().filter_map(|t| t.uuid.clone()).collect();
+        let phones: Vec<String> = sent
+            .iter()
+            .filter(|t| t.uuid.is_none())
+            .filter_map(|t| t.phone.clone())
+            .collect();
+        let still: std::result::Result<Vec<i64>, ApiError> = (|| {
+            let mut ids: Vec<i64> = finder
+                .search(ChannelType::Id, &uuids)?
+                .iter()
+                .map(|c| c.id)
+                .collect();
+            ids.extend(
+                finder
+                    .search(ChannelType::Phone, &phones)?
+                    .iter()
+                    .map(|c| c.id),
+            );
+            for t in sent
+                .iter()
+                .filter(|t| t.uuid.is_none() && t.phone.is_none())
+            {
+                match client.contact_status(ContactRef::Id(t.id)) {
+                    Ok(_) => ids.push(t.id),
+                    Err(e) if e.is_not_found() => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(ids)
+        })();
+        let still = match still {
             Ok(still) => still,
             Err(e) => {
-                let why = format!(
-                    "the run stopped ({e}) before it could check that the contact was deleted"
+                let error = RowError::new(
+                    ErrorCode::Unconfirmed,
+                    format!(
+                        "the delete was sent, but the check that the contact is gone failed \
+                         ({e}): it may or may not be deleted; run delete on this error report \
+                         again (a contact already gone is reported not_found)"
+                    ),
                 );
-                out.extend(chunk.into_iter().map(|t| not_sent(t.row, &why)));
-                return Err(e);
+                out.extend(sent.into_iter().map(|t| fail(t.row, error.clone())));
+                return if e.is_fatal() { Err(e) } else { Ok(()) };
             }
         };
-        for t in chunk {
-            if still.iter().any(|c| c.uuid.is_some() && c.uuid == t.uuid) {
+        for t in sent {
+            if still.contains(&t.id) {
                 let error = RowError::new(
                     ErrorCode::ApiRejected,
                     "the API answered the delete, but the contact is still there (a search \
@@ -390,7 +497,7 @@ impl Resolved {
                 out.push(self.done(&t, Action::Deleted));
             }
         }
-        Ok(true)
+        Ok(())
     }
 
     fn done(&mut self, t: &Target, action: Action) -> RowOutcome {
@@ -444,6 +551,57 @@ fn failed(row: u64, phone_raw: String, cells: Vec<String>, error: RowError) -> R
 
 fn fail(row: NamedRow, error: RowError) -> RowOutcome {
     failed(row.row, row.phone_raw, row.cells, error)
+}
+
+/// `DELETE /v1/contact/{id}` for each target (a few at once); the ones a
+/// call may have deleted go to `sent`, a refusal is the row's error (a 404:
+/// already gone, which the read-back says). Gives the fatal error that
+/// stopped the run, if one did: the targets not yet sent are `not_sent`.
+fn delete_by_id(
+    client: &Client,
+    concurrency: usize,
+    targets: Vec<Target>,
+    out: &mut Vec<RowOutcome>,
+    sent: &mut Vec<Target>,
+) -> Option<ApiError> {
+    let fatal: Mutex<Option<ApiError>> = Mutex::new(None);
+    let stopped = || fatal.lock().map(|f| f.is_some()).unwrap_or(true);
+    let results = in_parallel(&targets, concurrency, |t| {
+        if stopped() {
+            return None;
+        }
+        let result = client.delete_contact_id(t.id);
+        if let Err(e) = &result
+            && e.is_fatal()
+            && let Ok(mut f) = fatal.lock()
+        {
+            f.get_or_insert(e.clone());
+        }
+        Some(result)
+    });
+    let fatal = fatal.into_inner().unwrap_or_else(|e| e.into_inner());
+    let why = fatal
+        .as_ref()
+        .map(|e| format!("the run stopped ({e})"))
+        .unwrap_or_default();
+    for (t, result) in targets.into_iter().zip(results) {
+        match result {
+            None => out.push(not_sent(t.row, &why)),
+            Some(Ok(())) => sent.push(t),
+            Some(Err(e)) if e.is_not_found() || e.maybe_stored() => sent.push(t),
+            Some(Err(e @ ApiError::Rejected { .. })) => out.push(refused(t.row, &e)),
+            Some(Err(_)) => out.push(not_sent(t.row, &why)),
+        }
+    }
+    fatal
+}
+
+fn refused(row: NamedRow, e: &ApiError) -> RowOutcome {
+    let error = RowError::new(
+        ErrorCode::ApiRejected,
+        format!("the API refused to delete this contact: {e}"),
+    );
+    fail(row, error)
 }
 
 fn not_sent(row: NamedRow, why: &str) -> RowOutcome {

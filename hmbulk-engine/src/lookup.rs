@@ -8,12 +8,17 @@
 //! rules and the same messages. A row's `uuid` wins over its `id`, which wins
 //! over its phone. [`Finder`] then finds the contacts a batch of rows names —
 //! phones and uuids by `POST /v2/contacts/search`, one request per 1000 — and
-//! [`Seen`] catches two rows naming one contact. [`in_parallel`] runs the
+//! [`Seen`] catches two rows naming one contact. A phone finds the contact
+//! whose own phone it is (from `phone`, or its first phone channel), not one
+//! that holds it as another channel. When the answers
+//! carry no `uuid` (the public answer schemas show none), a contact found by
+//! a search of several uuids cannot be told apart: those uuids are searched
+//! again one per request, and the contact each finds is that uuid's. [`in_parallel`] runs the
 //! per-contact requests of a batch on a few threads (they share the
 //! client's rate limiter).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::api::{ApiError, ChannelType, Client, Contact};
 use crate::contact::channels;
@@ -207,8 +212,22 @@ impl Found {
         if let Some(u) = &c.uuid {
             self.by_uuid.insert(u.to_ascii_lowercase(), c.clone());
         }
+        // By its own phone only: a search also finds the contacts that hold
+        // a phone as another channel (a shared home or office number), and
+        // those are other people.
         if let Some(p) = &c.phone {
             self.by_phone.insert(p.clone(), c);
+        }
+    }
+
+    /// The contacts of `other` too.
+    pub fn extend(&mut self, other: Found) {
+        for c in other
+            .by_uuid
+            .into_values()
+            .chain(other.by_phone.into_values())
+        {
+            self.add(c);
         }
     }
 
@@ -244,6 +263,9 @@ pub struct Finder<'a> {
     client: &'a Client,
     /// Most ids one search carries; lowered when the API refuses a size.
     max: AtomicUsize,
+    /// An answer to a search of uuids gave contacts without one: from then
+    /// on uuids are searched one per request.
+    uuid_less: AtomicBool,
 }
 
 impl<'a> Finder<'a> {
@@ -251,6 +273,7 @@ impl<'a> Finder<'a> {
         Finder {
             client,
             max: AtomicUsize::new(max.max(1)),
+            uuid_less: AtomicBool::new(false),
         }
     }
 
@@ -281,10 +304,45 @@ impl<'a> Finder<'a> {
         for c in self.search(ChannelType::Phone, phones)? {
             found.add(c);
         }
-        for c in self.search(ChannelType::Id, uuids)? {
+        for c in self.search_uuids(uuids)? {
             found.add(c);
         }
         Ok(found)
+    }
+
+    /// The contacts with these uuids, each carrying the uuid it was found
+    /// by. A call whose answer gives contacts without a uuid is searched
+    /// again one uuid per request (a single uuid's contact is that uuid's),
+    /// and so is every later uuid.
+    pub fn search_uuids(&self, uuids: &[String]) -> std::result::Result<Vec<Contact>, ApiError> {
+        let mut all = Vec::new();
+        let mut rest = uuids;
+        while !rest.is_empty() {
+            let max = match self.uuid_less.load(Ordering::Relaxed) {
+                true => 1,
+                false => self.max.load(Ordering::Relaxed),
+            };
+            let (chunk, tail) = rest.split_at(max.min(rest.len()));
+            rest = tail;
+            let mut found = Vec::new();
+            self.search_chunk(ChannelType::Id, chunk, &mut found)?;
+            if found.iter().all(|c| c.uuid.is_some()) {
+                all.extend(found);
+            } else if let ([uuid], [_]) = (chunk, found.as_slice()) {
+                all.extend(found.into_iter().map(|mut c| {
+                    c.uuid = Some(uuid.to_ascii_lowercase());
+                    c
+                }));
+            } else if chunk.len() > 1 && !found.is_empty() {
+                self.uuid_less.store(true, Ordering::Relaxed);
+                all.extend(self.search_uuids(chunk)?);
+            } else {
+                // One uuid that finds several contacts, none named: no
+                // contact can be taken for it.
+                all.extend(found.into_iter().filter(|c| c.uuid.is_some()));
+            }
+        }
+        Ok(all)
     }
 
     /// The contacts with these ids, in calls of at most `max`.

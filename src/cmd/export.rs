@@ -17,8 +17,9 @@ use crate::exit::{Exit, Outcome};
 use crate::output;
 use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::atomic_file::{AtomicFile, CsvFile, write_json};
+use hmbulk_engine::catalog::Catalog;
 use hmbulk_engine::error::{Error, Result};
-use hmbulk_engine::export::columns::{CellKind, Columns};
+use hmbulk_engine::export::columns::{CatalogRead, CellKind, Columns, needs_fields};
 use hmbulk_engine::export::extra::{Extra, Extras};
 use hmbulk_engine::export::{Pager, PagerStats, Since, parse_time};
 use hmbulk_engine::formula::guard;
@@ -219,7 +220,17 @@ pub fn run(args: Args) -> Outcome {
         )
         .into());
     }
-    let catalog = client.catalog()?;
+    // The account's catalog, only as far as the columns need it: the
+    // custom fields now, tags and team when a contact needs them.
+    let mut catalog = Catalog {
+        fields: match needs_fields(args.columns.as_deref()) {
+            true => client.custom_fields()?,
+            false => Vec::new(),
+        },
+        online: true,
+        ..Catalog::default()
+    };
+    let mut catalog_read = CatalogRead::default();
     let columns = Columns::new(&catalog, args.columns.as_deref(), extras)?;
     // The count bounds how far the listing may run. An incremental export
     // can do without it (its endpoint's shape is not documented).
@@ -257,6 +268,7 @@ pub fn run(args: Args) -> Outcome {
             0 => Extra::default(),
             _ => extras.fetch(&client, contact.to_mut())?,
         };
+        columns.fill_catalog(&client, &contact, &mut catalog, &mut catalog_read)?;
         match format {
             Format::Csv => out.csv_row(&columns.cells(&contact, &catalog, &extra), args.raw),
             Format::Jsonl => out.json_line(&columns.json(&contact, &catalog, &extra)),
@@ -284,15 +296,8 @@ pub fn run(args: Args) -> Outcome {
     out.commit()?;
 
     let stats = pager.stats.clone();
-    let high_water = stats
-        .high_water
-        .or(state.high_water.as_deref().and_then(parse_time));
+    let (high_water, at_high_water) = next_start(&stats, state);
     if let Some(path) = &args.state {
-        let at_high_water = if stats.high_water.is_some() {
-            stats.at_high_water.clone()
-        } else {
-            state.at_high_water
-        };
         let new_state = State {
             high_water: high_water.map(fmt_time),
             at_high_water,
@@ -392,6 +397,27 @@ fn since(args: &Args, state: &State) -> Result<Since> {
         updated_at_or_after: state.high_water.as_deref().and_then(parse_time),
         already_exported: state.at_high_water.iter().copied().collect(),
     })
+}
+
+/// Where the next `--state` run begins: the newest `updated` the listing
+/// showed when this run began (never a later one: a contact changed during
+/// the run has a newer `updated` and is exported again next time), with the
+/// contacts written at that second; or the previous state's, when it is
+/// newer or no contact was listed. At the same second, both lists count.
+fn next_start(stats: &PagerStats, previous: State) -> (Option<DateTime<Utc>>, Vec<(i64, i64)>) {
+    let before = previous.high_water.as_deref().and_then(parse_time);
+    match (stats.high_water, before) {
+        (Some(now), Some(then)) if now < then => (Some(then), previous.at_high_water),
+        (Some(now), Some(then)) if now == then => {
+            let mut both = previous.at_high_water;
+            both.extend(stats.at_high_water.iter().copied());
+            both.sort_unstable();
+            both.dedup();
+            (Some(now), both)
+        }
+        (Some(now), _) => (Some(now), stats.at_high_water.clone()),
+        (None, then) => (then, previous.at_high_water),
+    }
 }
 
 fn read_state(path: &Path) -> Result<State> {

@@ -7,6 +7,7 @@ mod workdir;
 #[path = "../hostile/mod.rs"]
 mod hostile;
 mod test_channels;
+mod test_claims;
 mod test_columns;
 mod test_conventions;
 mod test_create_first;
@@ -15,6 +16,7 @@ mod test_duplicates_kept;
 mod test_exit_codes;
 
 mod test_export;
+mod test_export_live;
 mod test_full_disk;
 mod test_guess_prompt;
 mod test_hostile;
@@ -30,6 +32,7 @@ mod test_phones;
 mod test_pipeline;
 mod test_progress;
 mod test_properties;
+mod test_readings;
 mod test_real_headers;
 mod test_report_dialect;
 mod test_reports_kept;

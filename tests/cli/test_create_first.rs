@@ -78,7 +78,11 @@ fn a_file_of_new_contacts_costs_one_request_a_batch() {
     assert_eq!(store_phones(&wd), sorted_phones(2000), "each stored once");
     assert_eq!(wd.sim().stats()["writes"], 2000);
     let summary = wd.read_json("people.summary.json");
-    assert_eq!(summary["requests"], 3 + 1 + 11, "catalog, search, writes");
+    assert_eq!(
+        summary["requests"],
+        1 + 1 + 11,
+        "the credential check (the file needs no fields, tags or team), search, writes"
+    );
     assert_eq!(summary["notes"], json!([]));
 
     // --search-first: a search and a write a batch, as before.

@@ -496,7 +496,16 @@ fn validate_goes_offline_at_once_when_the_api_is_out_of_reach() {
     let url = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
     let wd = Workdir::new();
-    people(&wd, 3);
+    // A tags column: its names are checked against the account's tags.
+    wd.create(
+        "people.csv",
+        &[
+            vec!["phone", "first", "tags"],
+            vec!["(415) 555-0100", "P0", "VIP"],
+            vec!["(415) 555-0101", "P1", ""],
+            vec!["(415) 555-0102", "P2", "Lead"],
+        ],
+    );
     let mut cmd = wd.command(&["validate", "people.csv"]);
     cmd.env("HEYMARKET_BASE_URL", &url)
         .env("HEYMARKET_API_KEY", KEY);

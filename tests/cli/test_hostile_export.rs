@@ -30,10 +30,12 @@ fn export_stops_when_the_server_does_not_page() {
         assert_ends(&run, 3, "same 100 contacts as page");
         assert!(!wd.path("all.csv").exists());
     }
-    // A listing that never ends: new contacts on every page, far past the count.
+    // A listing that never ends: new contacts on every page (as many as
+    // asked for), far past the count, even when it is asked again.
     let server = Hostile::start(|r| match r.route().as_str() {
         "POST /v2/contacts/list" => {
-            Reply::Json(200, listed(1 + 100 * r.nth as i64, 100).to_string())
+            let limit = r.json()["limit"].as_u64().unwrap_or(30) as usize;
+            Reply::Json(200, listed(1 + 1000 * r.nth as i64, limit).to_string())
         }
         "POST /v1/contacts/count" => Reply::Json(200, r#"{"count": 50}"#.into()),
         _ => Reply::Default,
@@ -45,10 +47,10 @@ fn export_stops_when_the_server_does_not_page() {
     // 50 contacts could take.
     let server = Hostile::start(|r| match r.route().as_str() {
         "POST /v2/contacts/list" => {
-            let mut page = listed(1, 100).as_array().unwrap().clone();
-            page.truncate(99);
-            page.rotate_left(r.nth % 99);
-            page.push(listed(1000 + (r.nth % 3) as i64, 1)[0].clone());
+            let limit = r.json()["limit"].as_u64().unwrap_or(30) as usize;
+            let mut page = listed(1, limit - 1).as_array().unwrap().clone();
+            page.rotate_left(r.nth % (limit - 1));
+            page.push(listed(10_000 + (r.nth % 3) as i64, 1)[0].clone());
             Reply::Json(200, Value::Array(page).to_string())
         }
         "POST /v1/contacts/count" => Reply::Json(200, r#"{"count": 50}"#.into()),

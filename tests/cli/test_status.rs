@@ -364,7 +364,7 @@ fn the_estimate_comes_first_and_the_summary_counts() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let said = stderr(&out);
     assert!(
-        said.contains("status: 1 rows: 1 of them one or two requests per contact"),
+        said.contains("status: 1 rows: 1 of them one to three requests per contact"),
         "{said}"
     );
     let summary = wd.read_json("one.status.summary.json");
@@ -375,7 +375,7 @@ fn the_estimate_comes_first_and_the_summary_counts() {
 }
 
 #[test]
-fn skip_read_blocks_with_one_request_each_and_reports_none_unchanged() {
+fn skip_read_blocks_with_a_set_and_its_read_back_each_and_reports_none_unchanged() {
     let wd = Workdir::with_sim(Workdir::sim_config());
     let mut rows = vec![vec!["phone".to_string()]];
     for n in 0..3 {
@@ -395,19 +395,20 @@ fn skip_read_blocks_with_one_request_each_and_reports_none_unchanged() {
         ["updated", "updated", "unchanged"]
     );
 
-    // Again with --skip-read: all three are blocked now; at most one
-    // request per contact (the run's one check that opt-outs read alike
-    // tells row 1's status; rows 2 and 3 are set without a look).
+    // Again with --skip-read: all three are blocked now; two requests per
+    // contact set (set_status and the read-back of what it did), none
+    // before (the run's one check that opt-outs read alike tells row 1's
+    // status; rows 2 and 3 are set without a look first).
     let per_contact = || set() + requests(&wd, "POST /v1/contact/status");
     let before = per_contact();
     let out = wd.run(&["status", "three.csv", "--set", "blocked", "--skip-read"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("one request per contact"),
+        stderr(&out).contains("two requests per contact"),
         "{}",
         stderr(&out)
     );
-    assert_eq!(per_contact() - before, 3);
+    assert_eq!(per_contact() - before, 1 + 2 * 2);
     let results = wd.read_csv("three.status.results.csv");
     assert_eq!(column(&results, "action")[1..], ["updated", "updated"]);
     for n in 0..3 {
@@ -491,4 +492,8 @@ fn an_api_taking_fewer_per_call_still_gets_every_opt_out() {
     for n in 0..10 {
         assert_eq!(flags(&wd, &phone(n).1), (true, false));
     }
+    // In bulk: no set_status, and /v1/contact/status only for the run's
+    // two checks that opt-outs read and write alike.
+    assert_eq!(requests(&wd, "POST /v1/contact/set_status"), 0);
+    assert_eq!(requests(&wd, "POST /v1/contact/status"), 2);
 }

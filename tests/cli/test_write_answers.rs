@@ -72,6 +72,9 @@ fn a_refused_create_whose_phone_a_search_then_finds_is_updated_whatever_the_reas
     );
 }
 
+/// A create carries only the fields a row sets, and its phone (and email,
+/// when set) as `contact_channels` too: the reference's bulk example has
+/// both, and `POST /v2/contact` says "at least one channel is required".
 #[test]
 fn write_items_carry_only_the_fields_a_row_sets() {
     let server = Hostile::start(|_| Reply::Default);
@@ -94,8 +97,12 @@ fn write_items_carry_only_the_fields_a_row_sets() {
     assert_eq!(
         write.json(),
         json!({"contacts": [
-            {"phone": "14155550100", "first": "Ada", "email": "ada@example.com"},
-            {"phone": "14155550101"},
+            {"phone": "14155550100", "first": "Ada", "email": "ada@example.com",
+             "contact_channels": [
+                {"channel_type": "phone", "channel_id": "14155550100"},
+                {"channel_type": "email", "channel_id": "ada@example.com"}]},
+            {"phone": "14155550101",
+             "contact_channels": [{"channel_type": "phone", "channel_id": "14155550101"}]},
         ]})
     );
 }

@@ -1,14 +1,16 @@
 //! The account's catalog: `POST /v1/contact-fields`, `POST /v1/tags` (every
 //! page), `POST /v1/tag` and the team's members. Takes a [`Client`]; gives
 //! the custom fields, tags and members that names in a file are mapped to
-//! ids with ([`Catalog`]), online or, for a dry run that can do without the
-//! API, offline with a note saying why.
+//! ids with ([`Catalog`]) — only the parts a file [`Needs`] — online or, for
+//! a dry run that can do without the API, offline with a note saying why. A
+//! tag item of `/v1/tags` that cannot be read (no integer id or no name) is
+//! an error naming it, never dropped.
 
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use super::{ApiError, Client};
-use crate::catalog::{Catalog, CustomField, Member, Tag};
+use crate::catalog::{Catalog, CustomField, Member, Needs, Tag};
 
 impl Client {
     /// `POST /v1/contact-fields`.
@@ -33,9 +35,17 @@ impl Client {
                 .and_then(Value::as_str)
                 .map(str::to_string);
             for t in page {
-                if let Ok(tag) = serde_json::from_value::<Tag>(t)
-                    && !all.iter().any(|x| x.id == tag.id)
-                {
+                let tag = serde_json::from_value::<Tag>(t.clone()).map_err(|e| {
+                    ApiError::Decode {
+                        endpoint: "POST /v1/tags".into(),
+                        message: format!(
+                            "a tag that cannot be read ({e}): {}",
+                            super::transport::truncate(&t.to_string(), 200)
+                        ),
+                    }
+                    .redacted()
+                })?;
+                if !all.iter().any(|x| x.id == tag.id) {
                     all.push(tag);
                 }
             }
@@ -74,19 +84,39 @@ impl Client {
 
     /// Fields, tags and members, for mapping names to ids and back.
     pub fn catalog(&self) -> Result<Catalog, ApiError> {
+        self.catalog_for(Needs::ALL)
+    }
+
+    /// The parts of the catalog `needs` says (the others left empty: no
+    /// column of the file can use them).
+    pub fn catalog_for(&self, needs: Needs) -> Result<Catalog, ApiError> {
         Ok(Catalog {
-            fields: self.custom_fields()?,
-            tags: self.tags()?,
-            members: self.members()?,
+            fields: match needs.fields {
+                true => self.custom_fields()?,
+                false => Vec::new(),
+            },
+            tags: match needs.tags {
+                true => self.tags()?,
+                false => Vec::new(),
+            },
+            members: match needs.members {
+                true => self.members()?,
+                false => Vec::new(),
+            },
             online: true,
         })
     }
 
-    /// For a dry run, which can do without the API: the catalog, or an
-    /// offline one and a note saying which checks were skipped and why, when
-    /// the API cannot be reached or read. Refused credentials stay an error.
-    pub fn catalog_or_offline(&self) -> Result<(Catalog, Option<String>), ApiError> {
-        match self.catalog() {
+    /// For a dry run, which can do without the API: the catalog's parts
+    /// `needs` says, or an offline catalog and a note saying which checks
+    /// were skipped and why, when the API cannot be reached or read.
+    /// Refused credentials stay an error.
+    pub fn catalog_or_offline(&self, needs: Needs) -> Result<(Catalog, Option<String>), ApiError> {
+        if needs == Needs::NONE {
+            // Nothing to check against the account: no request at all.
+            return Ok((self.catalog_for(needs)?, None));
+        }
+        match self.catalog_for(needs) {
             Ok(catalog) => Ok((catalog, None)),
             Err(e @ (ApiError::Auth { .. } | ApiError::Usage(_))) => Err(e),
             Err(e) => Ok((

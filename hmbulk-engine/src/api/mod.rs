@@ -222,29 +222,63 @@ impl Client {
         write: bool,
         maybe_delivered: &mut bool,
     ) -> Result<T, ApiError> {
+        let bytes = self.answer_bytes(method, path, body, endpoint, write, maybe_delivered)?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            let text = String::from_utf8_lossy(&bytes);
+            let text = crate::redact::clean(text.trim());
+            ApiError::Decode {
+                endpoint: endpoint.to_string(),
+                message: if text.is_empty() {
+                    "expected JSON, got an empty answer".into()
+                } else if looks_like_html(&text) {
+                    format!("expected JSON, got {}", describe_body(&bytes))
+                } else {
+                    format!("{e}; the answer began: {}", truncate(&text, 200))
+                },
+            }
+        })
+    }
+
+    /// The body of a 2xx answer, read whole (with the size limit).
+    fn answer_bytes<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+        endpoint: &str,
+        write: bool,
+        maybe_delivered: &mut bool,
+    ) -> Result<Vec<u8>, ApiError> {
         let response = self.send(method, path, body, endpoint, write, maybe_delivered)?;
-        let decode = |message: String| ApiError::Decode {
-            endpoint: endpoint.to_string(),
-            message,
-        };
-        let bytes = read_body(
+        read_body(
             response,
             MAX_BODY,
             self.body_deadline(),
             self.options.timeout,
         )
-        .map_err(|e| decode(e.to_string()))?;
-        serde_json::from_slice(&bytes).map_err(|e| {
-            let text = String::from_utf8_lossy(&bytes);
-            let text = crate::redact::clean(text.trim());
-            decode(if text.is_empty() {
-                "expected JSON, got an empty answer".into()
-            } else if looks_like_html(&text) {
-                format!("expected JSON, got {}", describe_body(&bytes))
-            } else {
-                format!("{e}; the answer began: {}", truncate(&text, 200))
-            })
+        .map_err(|e| ApiError::Decode {
+            endpoint: endpoint.to_string(),
+            message: e.to_string(),
         })
+    }
+
+    /// A call that writes and whose success answer is "a string" of no
+    /// documented form (`"ok"`, `"success"`, as JSON or as plain text): any
+    /// 2xx answer read whole is a success, and its text is given back. The
+    /// caller reads back what the write did. Counted and classed as
+    /// [`Client::call_write`].
+    pub fn call_write_raw<B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<String, ApiError> {
+        self.count_write();
+        let endpoint = format!("{method} {}", path.split('?').next().unwrap_or(path));
+        let bytes = self
+            .answer_bytes(method, path, body, &endpoint, true, &mut false)
+            .map_err(ApiError::redacted)?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
     /// When a body whose headers just arrived must be read whole.

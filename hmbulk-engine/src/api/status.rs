@@ -84,15 +84,16 @@ impl Client {
         self.call(Method::POST, "/v1/contact/status", Some(&who))
     }
 
-    /// `POST /v1/contact/set_status`. Its answer (`"success"`) is not read
-    /// beyond being JSON.
+    /// `POST /v1/contact/set_status`. It "returns a success string", as
+    /// JSON or as plain text (the reference does not say): any 2xx answer is
+    /// taken, and what the status became is read back with
+    /// [`Client::contact_status`], never assumed.
     pub fn set_status(&self, who: ContactRef, status: SetStatus) -> Result<(), ApiError> {
-        self.count_write();
         let body = SetBody {
             who,
             status: status.as_str(),
         };
-        self.call::<Value, _>(Method::POST, "/v1/contact/set_status", Some(&body))
+        self.call_write_raw(Method::POST, "/v1/contact/set_status", Some(&body))
             .map(drop)
     }
 }

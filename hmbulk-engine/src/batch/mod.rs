@@ -302,8 +302,13 @@ impl<'a> Sender<'a> {
                 drop(turn);
                 return Ok(());
             }
-            Route::Probe { turn, phone, uuid } => {
-                let proof = match self.probe(&phone, &uuid) {
+            Route::Probe {
+                turn,
+                phone,
+                uuid,
+                id,
+            } => {
+                let proof = match self.probe(&phone, uuid.as_deref(), id) {
                     Ok(proof) => proof,
                     Err(e) => return Err(Stop::api(e, batch)),
                 };
@@ -323,13 +328,7 @@ impl<'a> Sender<'a> {
     /// Search the batch's phones and uuids, then write what must be; gives
     /// whether any phone held a contact.
     fn search_first(&self, batch: Vec<Pending>, out: &mut Vec<RowOutcome>) -> Result<bool, Stop> {
-        // A row matched by its uuid alone has no phone to search.
-        let phones: Vec<String> = (batch.iter())
-            .filter(|p| !p.draft.phone.is_empty())
-            .map(|p| p.draft.phone.clone())
-            .collect();
-        let uuids: Vec<String> = batch.iter().filter_map(|p| p.draft.uuid.clone()).collect();
-        let found = match self.lookup(&phones, &uuids) {
+        let found = match self.lookup_rows(&batch) {
             Ok(found) => found,
             Err(e) => return Err(Stop::api(e, batch)),
         };
@@ -414,7 +413,7 @@ impl<'a> Sender<'a> {
         if self.version == ApiVersion::V1
             && let Some(u) = by_uuid
             && !p.draft.phone.is_empty()
-            && u.phone.as_deref() != Some(p.draft.phone.as_str())
+            && !u.holds_phone(&p.draft.phone)
         {
             return Decision::Fail(RowError::new(
                 ErrorCode::ApiRejected,
@@ -476,16 +475,16 @@ impl<'a> Sender<'a> {
     /// tags a create carries ([`Merge::create_tags`]).
     fn write_item<'i>(&self, item: &'i Item) -> WriteItem<'i> {
         let d = &item.pending.draft;
-        let mut w = WriteItem::from(d);
         match &item.plan {
-            Plan::Update(c) => w.contact_id = c.uuid.as_deref(),
+            Plan::Update(c) => write::update_item(d, c),
             Plan::Create => {
+                let mut w = WriteItem::from(d);
                 if let Some(merge) = self.merge {
                     w.tags = tag_items(merge.create_tags(d).as_deref());
                 }
+                w
             }
         }
-        w
     }
 
     /// A write of `item` was confirmed: count what it did to tags.
@@ -502,7 +501,42 @@ impl<'a> Sender<'a> {
     /// Search phones and uuids, in calls of at most `max_items` ids (a
     /// refused call split in halves, [`Finder`]).
     fn lookup(&self, phones: &[String], uuids: &[String]) -> Result<Found, ApiError> {
-        Finder::new(self.client, self.max_items.load(Ordering::Relaxed)).find_ids(phones, uuids)
+        self.finder().find_ids(phones, uuids)
+    }
+
+    fn finder(&self) -> Finder<'a> {
+        Finder::new(self.client, self.max_items.load(Ordering::Relaxed))
+    }
+
+    /// The contacts a batch's rows name: their phones, then the uuids whose
+    /// row's phone found no contact with that uuid (a row whose phone's
+    /// contact carries its uuid needs no second search). When the answers
+    /// carry no uuid, a row whose phone finds a contact is matched by its
+    /// phone; only the uuids of rows whose phone finds none are searched.
+    fn lookup_rows(&self, batch: &[Pending]) -> Result<Found, ApiError> {
+        let finder = self.finder();
+        // A row matched by its uuid alone has no phone to search.
+        let phones: Vec<String> = (batch.iter())
+            .filter(|p| !p.draft.phone.is_empty())
+            .map(|p| p.draft.phone.clone())
+            .collect();
+        let mut found = finder.find_ids(&phones, &[])?;
+        let uuids: Vec<String> = batch
+            .iter()
+            .filter_map(|p| {
+                let uuid = p.draft.uuid.as_ref()?;
+                let by_phone = found.phone(&p.draft.phone);
+                match by_phone.map(|c| c.uuid.as_deref()) {
+                    Some(Some(u)) if u.eq_ignore_ascii_case(uuid) => None,
+                    Some(None) => None,
+                    _ => Some(uuid.clone()),
+                }
+            })
+            .collect();
+        if !uuids.is_empty() {
+            found.extend(finder.find_ids(&[], &uuids)?);
+        }
+        Ok(found)
     }
 }
 
@@ -521,6 +555,7 @@ impl<'d> From<&'d Draft<'_>> for WriteItem<'d> {
             tags: tag_items(d.tags.as_deref()),
             assignee_id: d.assignee,
             is_opted_out: d.opted_out,
+            contact_channels: Vec::new(),
         }
     }
 }
@@ -531,14 +566,15 @@ fn tag_items(ids: Option<&[i64]>) -> Option<Vec<TagId>> {
 }
 
 /// A phone of the batch that holds a contact now, and the contact's uuid
-/// (for the strategy's probe).
-fn known(out: &[RowOutcome]) -> Option<(String, String)> {
+/// and id (for the strategy's probe).
+fn known(out: &[RowOutcome]) -> Option<strategy::Known> {
     out.iter().find_map(|o| match &o.result {
         RowResult::Done {
             phone,
-            uuid: Some(uuid),
+            uuid,
+            id: Some(id),
             ..
-        } => Some((phone.clone(), uuid.clone())),
+        } => Some((phone.clone(), uuid.clone(), *id)),
         _ => None,
     })
 }

@@ -48,12 +48,14 @@ pub enum Route<'s> {
     /// Searched first, and the others wait for what it finds.
     Lead(Turn<'s>),
     CreateFirst,
-    /// Send the probe for `phone` (held by contact `uuid`) first, while the
-    /// others wait; then create first if it proved the API refuses.
+    /// Send the probe for `phone` (held by contact `id`, `uuid` when the
+    /// answers give one) first, while the others wait; then create first if
+    /// it proved the API refuses.
     Probe {
         turn: Turn<'s>,
         phone: String,
-        uuid: String,
+        uuid: Option<String>,
+        id: i64,
     },
 }
 
@@ -73,11 +75,15 @@ struct State {
     /// Whether the batch decided last found any of its phones; `None`
     /// before the first.
     found_last: Option<bool>,
-    /// A phone that holds a contact, and the contact's uuid: the probe's.
-    known: Option<(String, String)>,
+    /// A phone that holds a contact, and the contact's uuid and id: the probe's.
+    known: Option<Known>,
     /// Batches sent create first.
     create_first: u64,
 }
+
+/// A phone that holds a contact, the contact's uuid (when the answers give
+/// one) and its id.
+pub type Known = (String, Option<String>, i64);
 
 /// The right to decide the course, which wakes the others when dropped.
 pub struct Turn<'s>(&'s Strategy);
@@ -125,7 +131,7 @@ impl Strategy {
                     return Route::CreateFirst;
                 }
                 Some(_) if !s.busy => {
-                    let Some((phone, uuid)) = s.known.clone() else {
+                    let Some((phone, uuid, id)) = s.known.clone() else {
                         return Route::SearchFirst;
                     };
                     s.busy = true;
@@ -133,6 +139,7 @@ impl Strategy {
                         turn: Turn(self),
                         phone,
                         uuid,
+                        id,
                     };
                 }
                 // The probe is out.
@@ -143,8 +150,8 @@ impl Strategy {
     }
 
     /// A batch was decided: whether any of its phones held a contact, and
-    /// one (phone, uuid) that does now.
-    pub fn found(&self, any: bool, known: Option<(String, String)>) {
+    /// one (phone, uuid, id) that does now.
+    pub fn found(&self, any: bool, known: Option<Known>) {
         let mut s = self.lock();
         s.found_last = Some(any);
         if s.known.is_none() {
@@ -184,8 +191,8 @@ mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
-    fn known() -> Option<(String, String)> {
-        Some(("14155550001".into(), "u-1".into()))
+    fn known() -> Option<Known> {
+        Some(("14155550001".into(), Some("u-1".into()), 7))
     }
 
     #[test]
@@ -196,10 +203,19 @@ mod tests {
         };
         s.found(false, known());
         drop(turn);
-        let Route::Probe { turn, phone, uuid } = s.route(Mode::Upsert) else {
+        let Route::Probe {
+            turn,
+            phone,
+            uuid,
+            id,
+        } = s.route(Mode::Upsert)
+        else {
             panic!("then the probe")
         };
-        assert_eq!((phone.as_str(), uuid.as_str()), ("14155550001", "u-1"));
+        assert_eq!(
+            (phone.as_str(), uuid.as_deref(), id),
+            ("14155550001", Some("u-1"), 7)
+        );
         s.proved(Proof::Proven);
         drop(turn);
         assert!(matches!(s.route(Mode::Upsert), Route::CreateFirst));

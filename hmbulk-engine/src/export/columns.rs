@@ -5,11 +5,18 @@
 //! columns are the ones `hmbulk import` reads, so an export imports as it is.
 //! `blocked` is there only with `--status` ([`super::extra`]): the listing
 //! does not say it, and an empty cell would read as "not blocked".
+//!
+//! The account's catalog is read only as far as the columns need it
+//! ([`needs_fields`], [`Columns::fill_catalog`]): the custom fields when a
+//! custom column is exported, the tags when a contact shows a tag by id
+//! alone (a tag object that names itself needs no lookup), the team when a
+//! contact has an assignee. A tag that cannot be read is written as the
+//! answer gave it, never dropped.
 
 use serde_json::{Map, Value, json};
 
 use super::extra::{Extra, Extras};
-use crate::api::Contact;
+use crate::api::{Client, Contact, TagRef};
 use crate::catalog::Catalog;
 use crate::channel::ChannelKind;
 use crate::error::{Error, Result};
@@ -72,6 +79,25 @@ enum Column {
 #[derive(Debug, Clone)]
 pub struct Columns {
     columns: Vec<Column>,
+}
+
+/// Whether the columns asked for (all when `None`) may take custom fields,
+/// whose titles `/v1/contact-fields` gives.
+pub fn needs_fields(wanted: Option<&[String]>) -> bool {
+    wanted.is_none_or(|names| {
+        names.iter().any(|n| {
+            let n = n.trim();
+            !(STANDARD.iter().any(|(_, s)| s.eq_ignore_ascii_case(n))
+                || n.to_ascii_lowercase().starts_with("channel:"))
+        })
+    })
+}
+
+/// The parts of the catalog an export has read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CatalogRead {
+    tags: bool,
+    members: bool,
 }
 
 impl Columns {
@@ -147,6 +173,38 @@ impl Columns {
         self.columns.iter().map(Column::name).collect()
     }
 
+    fn has(&self, field: Standard) -> bool {
+        self.columns
+            .iter()
+            .any(|c| matches!(c, Column::Standard(f, _) if *f == field))
+    }
+
+    /// Read into `catalog` what writing `c` needs and was not read yet:
+    /// the tags (`/v1/tags`) when `c` shows a tag by id alone, the team
+    /// (`/v1/team`) when it has an assignee; each once, and only for the
+    /// columns exported.
+    pub fn fill_catalog(
+        &self,
+        client: &Client,
+        c: &Contact,
+        catalog: &mut Catalog,
+        read: &mut CatalogRead,
+    ) -> Result<()> {
+        let unnamed = c
+            .tags
+            .iter()
+            .any(|t| t.id().is_some() && t.name().is_none());
+        if !read.tags && unnamed && self.has(Standard::Tags) {
+            catalog.tags = client.tags().map_err(Error::from)?;
+            read.tags = true;
+        }
+        if !read.members && c.assignee().is_some_and(|id| id > 0) && self.has(Standard::Assignee) {
+            catalog.members = client.members().map_err(Error::from)?;
+            read.members = true;
+        }
+        Ok(())
+    }
+
     /// The contact's cells as text, in column order.
     pub fn cells(&self, c: &Contact, catalog: &Catalog, extra: &Extra) -> Vec<String> {
         self.columns
@@ -217,14 +275,19 @@ impl Column {
     }
 }
 
+/// A contact's tags by name: the name the answer gives, or the catalog's
+/// for the id, or the id; a tag no id can be read from, as the answer gave it.
 fn tag_names(c: &Contact, catalog: &Catalog) -> Vec<String> {
-    c.tag_ids()
-        .into_iter()
-        .map(|id| {
-            catalog
+    c.tags
+        .iter()
+        .map(|t| match (t.name(), t.id(), t) {
+            (Some(name), _, _) => name.to_string(),
+            (None, Some(id), _) => catalog
                 .tag_by_id(id)
                 .map(|t| t.name.clone())
-                .unwrap_or_else(|| id.to_string())
+                .unwrap_or_else(|| id.to_string()),
+            (None, None, TagRef::Other(v)) => v.to_string(),
+            (None, None, _) => String::new(),
         })
         .collect()
 }

@@ -5,7 +5,9 @@
 //! out, never written empty as if false); `--channels` reads
 //! `GET /v2/contact/{uuid}/channels` for the `channel:phone` and
 //! `channel:email` columns — the contact's other phones and emails, which
-//! `hmbulk import` adds back as channels.
+//! `hmbulk import` adds back as channels. A contact the listing gives
+//! without a uuid has its channels from the listing's `contact_channels`
+//! when it shows them; else the export stops rather than write empty cells.
 
 use crate::api::{ApiError, Channel, Client, Contact, ContactRef};
 use crate::channel::ChannelKind;
@@ -42,16 +44,33 @@ impl Extras {
                 Err(e) => return Err(stop(e, "its status (--status)")),
             }
         }
-        if self.channels
-            && let Some(uuid) = c.uuid.as_deref()
-        {
-            match client.channels(uuid) {
-                Ok(all) => {
-                    extra.channels = all.into_iter().filter(|ch| !own(c, ch)).collect();
+        if self.channels {
+            let all = match c.uuid.as_deref() {
+                Some(uuid) => match client.channels(uuid) {
+                    Ok(all) => all,
+                    Err(e) if e.is_not_found() => Vec::new(),
+                    Err(e) => return Err(stop(e, "its channels (--channels)")),
+                },
+                // No uuid to ask by: the channels the listing shows, if it
+                // shows them; else an empty cell would claim there are none.
+                None if !c.channels.is_empty() => c
+                    .channels
+                    .iter()
+                    .map(|ch| Channel {
+                        channel_type: ch.channel_type.clone(),
+                        channel_id: ch.channel_id.clone(),
+                    })
+                    .collect(),
+                None => {
+                    return Err(Error::Fatal(format!(
+                        "contact {} has no uuid in the listing, and its channels are read by \
+                         uuid (--channels): the API's answers give none, so --channels cannot \
+                         be exported; export without it",
+                        c.id
+                    )));
                 }
-                Err(e) if e.is_not_found() => {}
-                Err(e) => return Err(stop(e, "its channels (--channels)")),
-            }
+            };
+            extra.channels = all.into_iter().filter(|ch| !own(c, ch)).collect();
         }
         Ok(extra)
     }

@@ -14,12 +14,26 @@
 //! bitmap (roaring), about 1 bit per contact for dense ids, so memory stays
 //! flat as the contact count grows.
 //!
+//! How the listing pages is found out, not guessed ([`paging`]): the
+//! largest `limit` it honours (1000 asked; a refusal steps down, a short
+//! page while more remain is a cap the run goes on at) and whether pages
+//! count from 0 or 1 (the first page of each guess, compared).
+//!
+//! `--state` remembers where the next run begins: the newest `updated` the
+//! listing showed when this run began (and the contacts written at that
+//! second), never a later one — a contact changed while the export runs has
+//! a newer `updated`, so the next run exports it, whether or not this run
+//! wrote its old version.
+//!
 //! A server that does not page as documented stops the export with an error
 //! instead of looping ([`progress`]): a page number answered with the very
 //! contacts of another page (checked twice, as a busy account can shift
-//! pages), more distinct contacts than `/v1/contacts/count` said exist, or
-//! far more rows read than paging that many contacts can take.
+//! pages), more distinct contacts than `/v1/contacts/count` says exist (the
+//! count is asked again first: contacts created meanwhile are collected,
+//! not an error), or far more rows read than paging that many contacts can
+//! take.
 
+pub mod paging;
 mod progress;
 
 pub mod columns;
@@ -30,12 +44,10 @@ use std::collections::HashSet;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use roaring::RoaringTreemap;
 
-use self::progress::PageLog;
+use self::paging::{Paging, base_from};
+use self::progress::{PageLog, Volume};
 use crate::api::{ApiError, ApiVersion, Client, Contact, ListQuery};
 use crate::error::Result;
-
-/// Largest page the API documents.
-pub const MAX_PAGE: u32 = 100;
 /// Passes over a tie group or the newest contacts before giving up on
 /// catching every concurrent change.
 const MAX_REPEATS: usize = 5;
@@ -74,7 +86,11 @@ pub struct PagerStats {
     pub cursor: &'static str,
     pub tie_group_rereads: u64,
     pub catch_up_passes: u64,
-    /// Newest `updated` written, and the (id, rev) written at that second.
+    /// The page size the listing answered, and its first page's number.
+    pub page_size: u32,
+    pub first_page: Option<u32>,
+    /// The newest `updated` the listing showed when the export began, and
+    /// the (id, rev) written at that second: where the next run begins.
     #[serde(skip)]
     pub high_water: Option<DateTime<Utc>>,
     #[serde(skip)]
@@ -84,11 +100,16 @@ pub struct PagerStats {
 pub struct Pager<'a> {
     client: &'a Client,
     version: ApiVersion,
-    limit: u32,
+    paging: Paging,
+    /// Pages read while finding the first page's number, to be used once:
+    /// (cursor, page from the first) -> contacts.
+    early: Vec<(Option<DateTime<Utc>>, u32, Vec<Contact>)>,
     since: Since,
     /// Ids written (or filtered out) so far.
     seen: RoaringTreemap,
     inclusive: bool,
+    /// The newest `updated` when the export began: the next run's start.
+    mark: Option<DateTime<Utc>>,
     /// Proof of progress: pages seen under the current cursor, rows read.
     log: PageLog,
     pub stats: PagerStats,
@@ -99,10 +120,12 @@ impl<'a> Pager<'a> {
         Pager {
             client,
             version,
-            limit: MAX_PAGE,
+            paging: Paging::default(),
+            early: Vec::new(),
             since,
             seen: RoaringTreemap::new(),
             inclusive: false,
+            mark: None,
             log: PageLog::default(),
             stats: PagerStats {
                 cursor: "exclusive",
@@ -129,6 +152,7 @@ impl<'a> Pager<'a> {
             // No contact has an `updated`: nothing to catch up from.
             return Ok(());
         };
+        self.stats.high_water = Some(newest);
         // Contacts created or updated since the export began sit at or above
         // `newest`. Read from the top until a pass turns up nothing new.
         for _ in 0..MAX_REPEATS {
@@ -160,8 +184,11 @@ impl<'a> Pager<'a> {
             let items = self.fetch(cursor, page)?;
             if cursor.is_none() && page == 0 {
                 newest = items.first().and_then(updated_of);
+                if self.stats.high_water.is_none() {
+                    self.mark = newest;
+                }
             }
-            let full = items.len() as u32 >= self.limit;
+            let full = self.full(items.len(), cursor, page)?;
             let mut below_since = false;
             for c in &items {
                 let u = updated_of(c);
@@ -250,7 +277,7 @@ impl<'a> Pager<'a> {
                 .last()
                 .and_then(updated_of)
                 .is_some_and(|u| u < newest);
-            if (items.len() as u32) < self.limit || reached_old {
+            if (items.len() as u32) < self.paging.size || reached_old {
                 return Ok((self.seen.len() - before) as usize);
             }
             page += 1;
@@ -276,22 +303,31 @@ impl<'a> Pager<'a> {
         if !self.since.keeps(updated, c) {
             return Ok(());
         }
-        if let Some(u) = updated {
-            match self.stats.high_water {
-                Some(h) if u < h => {}
-                Some(h) if u == h => self.stats.at_high_water.push((c.id, c.rev.unwrap_or(-1))),
-                _ => {
-                    self.stats.high_water = Some(u);
-                    self.stats.at_high_water = vec![(c.id, c.rev.unwrap_or(-1))];
-                }
-            }
+        if updated.is_some() && updated == self.mark {
+            self.stats.at_high_water.push((c.id, c.rev.unwrap_or(-1)));
         }
         self.stats.exported += 1;
         write(c)
     }
 
-    /// One page; a refused page size falls back to the documented default.
-    /// A page must show progress (see [`progress`]).
+    /// Whether a page of `len` contacts is a full one, more following: as
+    /// long as the page size, or shorter while more contacts remain (the
+    /// count says so, or the next page has some): a cap, gone on at.
+    fn full(&mut self, len: usize, cursor: Option<DateTime<Utc>>, page: u32) -> Result<bool> {
+        let size = self.paging.size as usize;
+        if len == 0 || len >= size || self.paging.size_known {
+            return Ok(self.paging.judge(len, || false));
+        }
+        let more = match self.log.expected() {
+            Some(count) => self.seen.len() + (len as u64) < count,
+            None => !self.fetch_once(cursor, page + 1)?.is_empty(),
+        };
+        let full = self.paging.judge(len, || more);
+        self.stats.page_size = self.paging.size;
+        Ok(full)
+    }
+
+    /// One page. A page must show progress (see [`progress`]).
     fn fetch(&mut self, cursor: Option<DateTime<Utc>>, page: u32) -> Result<Vec<Contact>> {
         let items = self.fetch_once(cursor, page)?;
         if let Some(earlier) = self.log.same_as_earlier(cursor, page, &items) {
@@ -301,28 +337,89 @@ impl<'a> Pager<'a> {
             self.log
                 .confirm_repeat(cursor, earlier, &again, page, &items, self.seen.len())?;
         }
-        self.log.check_volume(items.len(), self.seen.len())?;
+        match self.log.check_volume(items.len(), self.seen.len())? {
+            Volume::Fine => {}
+            Volume::PastCount => {
+                // Contacts created meanwhile, or a server that lists more
+                // than it has: the count, asked again, tells.
+                let before = self.log.expected().unwrap_or_default();
+                let count = self.client.count()?;
+                self.log.expect_about(count);
+                let distinct = self.seen.len();
+                self.log
+                    .check_volume(0, distinct)?
+                    .or_fail(before, count, distinct)?;
+            }
+        }
         Ok(items)
     }
 
+    /// Page `page` (counted from the first) under `cursor`, at the size the
+    /// API honours; the first call finds how pages are numbered.
     fn fetch_once(&mut self, cursor: Option<DateTime<Utc>>, page: u32) -> Result<Vec<Contact>> {
-        let base = match self.version {
-            ApiVersion::V1 => 1,
-            ApiVersion::V2 => 0,
+        if let Some(i) = self
+            .early
+            .iter()
+            .position(|(c, p, _)| *c == cursor && *p == page)
+        {
+            return Ok(self.early.swap_remove(i).2);
+        }
+        let base = match self.paging.base {
+            Some(base) => base,
+            None => self.find_base(cursor)?,
         };
+        self.list(cursor, base + page)
+    }
+
+    /// Whether pages count from 0 or 1: page 1 (which both readings
+    /// answer; a refused limit steps down there), then page 0, compared.
+    /// The pages read are kept for the sweep.
+    fn find_base(&mut self, cursor: Option<DateTime<Utc>>) -> Result<u32> {
+        let page1 = self.list(cursor, 1)?;
+        let page0 = match self.list_once(cursor, 0) {
+            Ok(items) => Some(items),
+            Err(ApiError::Rejected { .. }) => None,
+            Err(e) => return Err(e.into()),
+        };
+        let ids = |items: &[Contact]| items.iter().map(|c| c.id).collect::<Vec<_>>();
+        let base = base_from(page0.as_deref().map(ids).as_deref(), &ids(&page1));
+        self.paging.base = Some(base);
+        self.stats.first_page = Some(base);
+        match (base, page0) {
+            (0, Some(page0)) => {
+                self.early.push((cursor, 0, page0));
+                self.early.push((cursor, 1, page1));
+            }
+            _ => self.early.push((cursor, 0, page1)),
+        }
+        Ok(base)
+    }
+
+    /// Page number `number` as the API counts, at the largest limit it
+    /// takes (a refused one steps down to the next).
+    fn list(&mut self, cursor: Option<DateTime<Utc>>, number: u32) -> Result<Vec<Contact>> {
         loop {
-            let query = ListQuery {
-                limit: self.limit,
-                page: base + page,
-                date: cursor.map(|c| c.to_rfc3339_opts(SecondsFormat::Secs, true)),
-                ascending: false,
-            };
-            self.stats.pages += 1;
-            match self.client.list(self.version, &query) {
-                Err(ApiError::Rejected { .. }) if self.limit > 30 => self.limit = 30,
+            match self.list_once(cursor, number) {
+                Err(ApiError::Rejected { .. }) if self.paging.step_down() => {}
                 other => return Ok(other?),
             }
         }
+    }
+
+    fn list_once(
+        &mut self,
+        cursor: Option<DateTime<Utc>>,
+        number: u32,
+    ) -> std::result::Result<Vec<Contact>, ApiError> {
+        let query = ListQuery {
+            limit: self.paging.limit,
+            page: number,
+            date: cursor.map(|c| c.to_rfc3339_opts(SecondsFormat::Secs, true)),
+            ascending: false,
+        };
+        self.stats.pages += 1;
+        self.stats.page_size = self.paging.size;
+        self.client.list(self.version, &query)
     }
 }
 

@@ -7,7 +7,8 @@
 //!   the same cursor, and asking the other page again gives that set again
 //!   (a server that ignores `page`; a busy account may shift a whole page
 //!   once, which the second ask tells apart);
-//! - more distinct contacts are listed than `/v1/contacts/count` said exist,
+//! - more distinct contacts are listed than `/v1/contacts/count` says exist
+//!   (asked again once past it: contacts created meanwhile are collected),
 //!   beyond what could have been created meanwhile;
 //! - far more rows are read than paging that many contacts can take (a
 //!   server that shuffles the same contacts forever).
@@ -40,9 +41,37 @@ pub struct PageLog {
     expected: Option<u64>,
 }
 
+/// What the volume read so far says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Volume {
+    Fine,
+    /// More distinct contacts than the count allows: ask the count again.
+    PastCount,
+}
+
+impl Volume {
+    /// After the count was asked again (`before`, then `now`), with
+    /// `distinct` contacts listed: still past it is an error.
+    pub fn or_fail(self, before: u64, now: u64, distinct: u64) -> Result<()> {
+        match self {
+            Volume::Fine => Ok(()),
+            Volume::PastCount => Err(Error::fatal(format!(
+                "the API listed {distinct} different contacts, but /v1/contacts/count said \
+                 {before} before the export began and {now} when asked again: it does not \
+                 page as documented; stopped"
+            ))),
+        }
+    }
+}
+
 impl PageLog {
     pub fn expect_about(&mut self, count: u64) {
         self.expected = Some(count);
+    }
+
+    /// The count the listing is held to, if the API gave one.
+    pub fn expected(&self) -> Option<u64> {
+        self.expected
     }
 
     /// The number of an earlier page under the same cursor that gave the
@@ -104,18 +133,17 @@ impl PageLog {
         Ok(())
     }
 
-    /// Count `rows` more read, `distinct` contacts listed so far.
-    pub fn check_volume(&mut self, rows: usize, distinct: u64) -> Result<()> {
+    /// Count `rows` more read, `distinct` contacts listed so far. More
+    /// distinct contacts than the count allows is [`Volume::PastCount`]:
+    /// the caller asks the count again (contacts created meanwhile).
+    pub fn check_volume(&mut self, rows: usize, distinct: u64) -> Result<Volume> {
         self.rows_read += rows as u64;
         let Some(count) = self.expected else {
-            return Ok(());
+            return Ok(Volume::Fine);
         };
         let ceiling = count + CREATED_MEANWHILE.max(count / 10);
         if distinct > ceiling {
-            return Err(Error::fatal(format!(
-                "the API listed {distinct} different contacts, but /v1/contacts/count said \
-                 {count} before the export began: it does not page as documented; stopped"
-            )));
+            return Ok(Volume::PastCount);
         }
         let budget = ROWS_PER_CONTACT * count + ROWS_ALWAYS;
         if self.rows_read > budget {
@@ -125,7 +153,7 @@ impl PageLog {
                 self.rows_read
             )));
         }
-        Ok(())
+        Ok(Volume::Fine)
     }
 }
 
@@ -180,9 +208,14 @@ mod tests {
         log.check_volume(10_000_000, 5).unwrap(); // no count: no limit
         let mut log = PageLog::default();
         log.expect_about(50);
-        log.check_volume(100, 1050).unwrap();
-        let e = log.check_volume(100, 1051).unwrap_err();
+        assert_eq!(log.check_volume(100, 1050).unwrap(), Volume::Fine);
+        let past = log.check_volume(100, 1051).unwrap();
+        assert_eq!(past, Volume::PastCount, "the count is asked again");
+        let e = past.or_fail(50, 50, 1051).unwrap_err();
         assert!(e.to_string().contains("1051 different contacts"), "{e}");
+        assert!(e.to_string().contains("count said 50"), "{e}");
+        log.expect_about(2000);
+        assert_eq!(log.check_volume(0, 1051).unwrap(), Volume::Fine);
         let mut log = PageLog::default();
         log.expect_about(50);
         let e = log.check_volume(102_501, 60).unwrap_err();

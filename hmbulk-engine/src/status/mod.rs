@@ -24,8 +24,9 @@
 //!   bulk write covered are set again that way.
 //! - `blocked`, `unblocked`, `active`: `blocked` is read only by
 //!   `/v1/contact/status` and written only by `set_status`, one contact per
-//!   request: one request per contact, two when it changes (`active` on an
-//!   opted-out contact: one).
+//!   request: one request per contact, three when it changes (the read, the
+//!   `set_status`, and the read-back of what it did; `active` on an
+//!   opted-out contact: two; one more round when `active` left a flag).
 //! - rows that name their contact by `id`, which search does not take: the
 //!   per-contact path, one or two requests.
 //! - `--check`: `/v1/contact/status`, one request per contact.
@@ -234,10 +235,13 @@ impl Estimate {
     pub fn requests(&self, settings: &Settings) -> (u64, u64) {
         let batches = self.rows.div_ceil(settings.batch_size.max(1) as u64);
         let bulk = if settings.check { 0 } else { batches };
-        let per = if settings.check || settings.skip_read {
+        // A change costs its read, its set_status and the read-back.
+        let per = if settings.check {
             1
-        } else {
+        } else if settings.skip_read {
             2
+        } else {
+            3
         };
         (
             batches + self.per_contact,
@@ -257,13 +261,13 @@ impl Estimate {
             "one request per contact (/v1/contact/status)".to_string()
         } else if self.per_contact > 0 && settings.skip_read {
             format!(
-                "{} of them one request per contact (set_status, --skip-read)",
+                "{} of them two requests per contact (set_status and its read-back, --skip-read)",
                 self.per_contact
             )
         } else if self.per_contact > 0 {
             format!(
-                "{} of them one or two requests per contact (blocked is read and set one \
-                 contact at a time; --skip-read: one)",
+                "{} of them one to three requests per contact (blocked is read, set and read \
+                 back one contact at a time; --skip-read: two)",
                 self.per_contact
             )
         } else {

@@ -9,6 +9,8 @@
 //! search's `is_opted_out`), and whatever differs is set: `active` when both
 //! flags clear, else `blocked`/`unblocked` by `set_status`, and the opt-out
 //! in bulk ([`Batch::bulk`]) when the run trusts it, else by `set_status`.
+//! What `set_status` did is read back ([`set`]): the report shows the flags
+//! `/v1/contact/status` gives, never the ones a status word should mean.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -17,6 +19,7 @@ use crate::api::{ApiError, Client, Contact, ContactRef, SetStatus};
 use crate::lookup::{Finder, Named, NamedRow, Seen, in_parallel};
 
 mod bulk;
+mod set;
 use crate::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
 
 use super::{Settings, Want};
@@ -290,43 +293,36 @@ impl<'a> Batch<'a> {
             return (k, Step::Done(Action::Unchanged));
         }
         if active {
-            if let Err(e) = self
-                .client
-                .set_status(ContactRef::Id(id), SetStatus::Active)
-            {
-                return (k, self.failed_call(&w.row.named, e, ""));
-            }
-            k.unsubscribed = Some(false);
-            k.blocked = Some(false);
-            return (k, Step::Done(Action::Updated));
+            let want = (want.unsubscribed, want.blocked);
+            let step = self.set_checked(w, &mut k, &[SetStatus::Active], want);
+            return (k, step);
         }
+        let bulk =
+            unsubscribe.filter(|_| self.bulk_allowed() && k.uuid.is_some() && k.phone.is_some());
+        let mut statuses = Vec::new();
         if let Some(b) = block {
-            let status = if b {
+            statuses.push(if b {
                 SetStatus::Blocked
             } else {
                 SetStatus::Unblocked
-            };
-            if let Err(e) = self.client.set_status(ContactRef::Id(id), status) {
-                return (k, self.failed_call(&w.row.named, e, ""));
-            }
-            k.blocked = Some(b);
+            });
         }
-        if let Some(u) = unsubscribe {
-            if self.bulk_allowed() && k.uuid.is_some() && k.phone.is_some() {
+        if let (Some(u), None) = (unsubscribe, bulk) {
+            statuses.push(opt_status(u));
+        }
+        let checked = (want.unsubscribed.filter(|_| bulk.is_none()), want.blocked);
+        // Only the opt-out, in bulk: nothing to set (or read back) here.
+        let step = match statuses.is_empty() {
+            true => Step::Done(Action::Updated),
+            false => self.set_checked(w, &mut k, &statuses, checked),
+        };
+        match (step, bulk) {
+            (Step::Done(_), Some(target)) => {
                 let partly = block.is_some();
-                return (k, Step::Bulk { target: u, partly });
+                (k, Step::Bulk { target, partly })
             }
-            let done_first = match block {
-                Some(true) => "it was blocked, but ",
-                Some(false) => "it was unblocked, but ",
-                None => "",
-            };
-            if let Err(e) = self.client.set_status(ContactRef::Id(id), opt_status(u)) {
-                return (k, self.failed_call(&w.row.named, e, done_first));
-            }
-            k.unsubscribed = Some(u);
+            (step, _) => (k, step),
         }
-        (k, Step::Done(Action::Updated))
     }
 
     /// The step of a row whose call failed: `not_found` on a 404, the run

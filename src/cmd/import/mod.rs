@@ -23,7 +23,7 @@ use confirm::{Answer, confirm};
 use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::api::Client;
 use hmbulk_engine::batch::{Halt, Merge, Mode, Strategy};
-use hmbulk_engine::catalog::Catalog;
+use hmbulk_engine::catalog::{Catalog, Needs};
 use hmbulk_engine::config::Config;
 use hmbulk_engine::contact::channels::sample_phones;
 use hmbulk_engine::contact::tags::TagsMode;
@@ -339,20 +339,42 @@ fn import(
     let quiet = args.api_args.quiet;
     let shown = p.input.shown();
     let in_file = |e: Error| Error::input(shown, format!("{}: {e}", shown.display()));
-    // A dry run goes on offline at once when the API is out of reach.
-    let (catalog, offline_note) = match client {
-        Some(c) if dry_run => c.catalog_or_offline()?,
-        Some(c) => (c.catalog()?, None),
-        None => (Catalog::offline(), None),
-    };
+    // Only the parts of the account's catalog the file's columns can use:
+    // read from the mapping made without it (where every column that may
+    // be a custom field title is unchecked). A dry run goes on offline at
+    // once when the API is out of reach.
     // In update and upsert a uuid column may stand in for the phone.
     let uuid_for_phone = args.mode != Mode::Create;
+    let build_with = match uuid_for_phone {
+        true => Mapping::build_for_updates,
+        false => Mapping::build_with,
+    };
+    let needs = build_with(
+        p.reader.headers(),
+        &p.sample,
+        &Catalog::offline(),
+        p.map_file.as_ref(),
+        args.input.ignore_unknown,
+    )
+    .map_or(Needs::ALL, |m| Needs::of(&m, p.map_file.is_some()));
+    let needs = Needs {
+        tags: needs.tags || args.input.create_tags,
+        ..needs
+    };
+    let (catalog, offline_note) = match client {
+        Some(c) if dry_run => c.catalog_or_offline(needs)?,
+        Some(c) => {
+            // A file that needs none of them still learns at once whether
+            // the credentials work, before any row is read.
+            if needs == Needs::NONE {
+                c.check_credentials()?;
+            }
+            (c.catalog_for(needs)?, None)
+        }
+        None => (Catalog::offline(), None),
+    };
     let build = |map_file: Option<&MapFile>| {
-        let build = match uuid_for_phone {
-            true => Mapping::build_for_updates,
-            false => Mapping::build_with,
-        };
-        build(
+        build_with(
             p.reader.headers(),
             &p.sample,
             &catalog,

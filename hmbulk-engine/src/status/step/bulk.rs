@@ -101,7 +101,7 @@ impl Batch<'_> {
             let stored = answer
                 .contacts
                 .iter()
-                .find(|c| c.uuid.as_deref() == Some(uuid));
+                .find(|c| c.uuid.as_deref() == Some(uuid) || Some(c.id) == w.known.id);
             match stored.map(|c| c.is_opted_out) {
                 Some(Some(now)) if now == target => written.push((w, target, partly)),
                 _ => unconfirmed.push((w, target, partly)),
@@ -118,7 +118,7 @@ impl Batch<'_> {
                     for (w, target, partly) in unconfirmed {
                         let holds = now
                             .iter()
-                            .any(|c| c.uuid == w.known.uuid && c.is_opted_out == Some(target));
+                            .any(|c| Some(c.id) == w.known.id && c.is_opted_out == Some(target));
                         if holds {
                             written.push((w, target, partly));
                         } else {
@@ -204,23 +204,14 @@ impl Batch<'_> {
         }
     }
 
-    /// Set a row's opt-out by `set_status`.
+    /// Set a row's opt-out by `set_status`, read back.
     fn set_opt(&self, w: &Work, target: bool) -> (Known, Step) {
         let mut k = w.known.clone();
         if self.stopped() {
             return (k, Step::Failed(self.not_sent_error()));
         }
-        let id = k.id.unwrap_or_default();
-        match self
-            .client
-            .set_status(ContactRef::Id(id), opt_status(target))
-        {
-            Ok(()) => {
-                k.unsubscribed = Some(target);
-                (k, Step::Done(Action::Updated))
-            }
-            Err(e) => (k, self.failed_call(&w.row.named, e, "")),
-        }
+        let step = self.set_checked(w, &mut k, &[opt_status(target)], (Some(target), None));
+        (k, step)
     }
 }
 
