@@ -61,20 +61,6 @@ impl Needs {
         tags: false,
         members: false,
     };
-
-    /// What a file needs, from its mapping built with an offline catalog
-    /// (where every column that may be a custom field title is unchecked),
-    /// and whether a map file names targets (its titles are checked whole).
-    pub fn of(mapping: &crate::mapping::Mapping, map_file: bool) -> Needs {
-        use crate::mapping::Field;
-        Needs {
-            fields: map_file
-                || !mapping.unchecked().is_empty()
-                || mapping.custom_columns().next().is_some(),
-            tags: mapping.column(Field::Tags).is_some(),
-            members: mapping.column(Field::Assignee).is_some(),
-        }
-    }
 }
 
 impl Catalog {
@@ -87,12 +73,12 @@ impl Catalog {
         self.fields.iter().find(|f| f.id == id)
     }
 
-    /// Custom field whose title matches `name` (compared with [`crate::mapping::normalise_header`]).
+    /// Custom field whose title matches `name` (compared with [`crate::header::normalise_header`]).
     pub fn field_by_title(&self, name: &str) -> Option<&CustomField> {
-        let want = crate::mapping::normalise_header(name);
+        let want = crate::header::normalise_header(name);
         self.fields
             .iter()
-            .find(|f| crate::mapping::normalise_header(&f.title) == want)
+            .find(|f| crate::header::normalise_header(&f.title) == want)
     }
 
     pub fn tag_by_id(&self, id: i64) -> Option<&Tag> {

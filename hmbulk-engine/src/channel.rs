@@ -16,56 +16,11 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
-
-use crate::api::{ApiError, Channel, Client};
-use crate::batch::Pending;
+use crate::api::{ApiError, Client};
+use crate::contact::Draft;
 use crate::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
 
-/// The channel types hmbulk adds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ChannelKind {
-    Phone,
-    Email,
-}
-
-impl ChannelKind {
-    pub const ALL: [ChannelKind; 2] = [ChannelKind::Phone, ChannelKind::Email];
-
-    /// The API's name, as `channel:<type>` columns write it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChannelKind::Phone => "phone",
-            ChannelKind::Email => "email",
-        }
-    }
-
-    /// `phone` or `email`, any case.
-    pub fn parse(name: &str) -> Option<ChannelKind> {
-        ChannelKind::ALL
-            .into_iter()
-            .find(|k| k.as_str().eq_ignore_ascii_case(name.trim()))
-    }
-
-    /// Whether the API's channel is this one: phones by their digits,
-    /// emails ignoring case.
-    pub fn holds(self, channel: &Channel, value: &str) -> bool {
-        if !channel.channel_type.eq_ignore_ascii_case(self.as_str()) {
-            return false;
-        }
-        match self {
-            ChannelKind::Phone => channel.channel_id.trim_start_matches('+') == value,
-            ChannelKind::Email => channel.channel_id.trim().eq_ignore_ascii_case(value),
-        }
-    }
-}
-
-impl std::fmt::Display for ChannelKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::channel_kind::ChannelKind;
 
 /// What one row wants added, and its cells for the error report.
 struct Wanted {
@@ -81,17 +36,16 @@ pub struct ChannelPlan {
 
 impl ChannelPlan {
     /// The rows of `batch` that carry extra phones or emails.
-    pub fn of(batch: &[Pending]) -> ChannelPlan {
+    pub fn of<'a>(batch: impl IntoIterator<Item = (&'a Draft<'a>, &'a [String])>) -> ChannelPlan {
         let rows = batch
-            .iter()
-            .filter_map(|p| {
-                let d = &p.draft;
+            .into_iter()
+            .filter_map(|(d, cells)| {
                 let phones = d.secondary_phones.iter().map(|v| (ChannelKind::Phone, v));
                 let emails = d.secondary_emails.iter().map(|v| (ChannelKind::Email, v));
                 let channels: Vec<(ChannelKind, String)> =
                     phones.chain(emails).map(|(k, v)| (k, v.clone())).collect();
                 (!channels.is_empty()).then(|| {
-                    let cells = p.cells.clone();
+                    let cells = cells.to_vec();
                     (d.row, Wanted { channels, cells })
                 })
             })
@@ -220,7 +174,7 @@ fn add_missing(
         )
     })?;
     for (kind, value) in wanted {
-        if have.iter().any(|c| kind.holds(c, value)) {
+        if have.iter().any(|c| c.is(*kind, value)) {
             continue;
         }
         match client.add_channel(uuid, *kind, value) {
@@ -245,6 +199,7 @@ fn add_missing(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Channel;
 
     fn channel(t: &str, id: &str) -> Channel {
         Channel {
@@ -256,12 +211,12 @@ mod tests {
     #[test]
     fn phones_match_by_digits_and_emails_ignoring_case() {
         let phone = ChannelKind::Phone;
-        assert!(phone.holds(&channel("phone", "+14155550101"), "14155550101"));
-        assert!(phone.holds(&channel("PHONE", "14155550101"), "14155550101"));
-        assert!(!phone.holds(&channel("email", "14155550101"), "14155550101"));
+        assert!(channel("phone", "+14155550101").is(phone, "14155550101"));
+        assert!(channel("PHONE", "14155550101").is(phone, "14155550101"));
+        assert!(!channel("email", "14155550101").is(phone, "14155550101"));
         let email = ChannelKind::Email;
-        assert!(email.holds(&channel("email", "Ada@Example.com "), "ada@example.com"));
-        assert!(!email.holds(&channel("email", "ada@example.org"), "ada@example.com"));
+        assert!(channel("email", "Ada@Example.com ").is(email, "ada@example.com"));
+        assert!(!channel("email", "ada@example.org").is(email, "ada@example.com"));
         assert_eq!(ChannelKind::parse(" Email "), Some(ChannelKind::Email));
         assert_eq!(ChannelKind::parse("fax"), None);
     }

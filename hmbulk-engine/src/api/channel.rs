@@ -7,7 +7,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, Client};
-use crate::channel::ChannelKind;
+use crate::channel_kind::ChannelKind;
 
 /// One channel of a contact, as the API lists it. Fields the reference
 /// names but hmbulk does not use are ignored.
@@ -17,6 +17,20 @@ pub struct Channel {
     pub channel_type: String,
     /// E.164 digits without `+` for a phone; the address for an email.
     pub channel_id: String,
+}
+
+impl Channel {
+    /// Whether this is the `kind` channel holding `value`: phones by their
+    /// digits, emails ignoring case.
+    pub fn is(&self, kind: ChannelKind, value: &str) -> bool {
+        if !self.channel_type.eq_ignore_ascii_case(kind.as_str()) {
+            return false;
+        }
+        match kind {
+            ChannelKind::Phone => self.channel_id.trim_start_matches('+') == value,
+            ChannelKind::Email => self.channel_id.trim().eq_ignore_ascii_case(value),
+        }
+    }
 }
 
 #[derive(Serialize)]

@@ -241,7 +241,7 @@ impl<'a> Sender<'a> {
     /// or written without their channels at a stop): `--resume` settles
     /// those by a search.
     pub fn send(&self, batch: Vec<Pending>) -> (Vec<RowOutcome>, Option<Halt>) {
-        let channels = ChannelPlan::of(&batch);
+        let channels = ChannelPlan::of(batch.iter().map(|p| (&p.draft, p.cells.as_slice())));
         let mut out = Vec::with_capacity(batch.len());
         let stop = self.send_inner(batch, &mut out).err();
         let mut halt = None;

@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rayon::prelude::*;
 
 use crate::catalog::Catalog;
-use crate::channel::ChannelKind;
+use crate::channel_kind::ChannelKind;
 use crate::choice::choice;
 use crate::input::Record;
 use crate::mapping::{Field, Mapping, Target};

@@ -7,16 +7,9 @@
 use std::fmt;
 
 use super::Use;
-use crate::channel::ChannelKind;
+use crate::channel_kind::ChannelKind;
 
-/// Lower-case letters and digits only: `E-mail` -> `email`, `Last Name` -> `lastname`.
-pub fn normalise_header(header: &str) -> String {
-    header
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(|c| c.to_lowercase())
-        .collect()
-}
+pub use crate::header::normalise_header;
 
 /// A contact field a column can fill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -40,7 +40,7 @@ mod words;
 use std::fmt;
 
 use crate::catalog::Catalog;
-use crate::channel::ChannelKind;
+use crate::channel_kind::ChannelKind;
 use crate::error::{Error, Result};
 pub use content::{SAMPLE_ROWS, Sample};
 use field::{BUILT_IN, EMAIL_CONSENT, READ_ONLY_COLUMNS, REPORT_COLUMNS, field_of, rank};
@@ -142,6 +142,20 @@ enum Purpose<'a> {
 type Priority = (u8, usize, u32, usize);
 
 impl Mapping {
+    /// What of the account's catalog this mapping needs, when built with an
+    /// offline catalog (where every column that may be a custom field title
+    /// is unchecked); `map_file`: whether a map file names targets (its
+    /// titles are checked whole).
+    pub fn needs(&self, map_file: bool) -> crate::catalog::Needs {
+        crate::catalog::Needs {
+            fields: map_file
+                || !self.unchecked().is_empty()
+                || self.custom_columns().next().is_some(),
+            tags: self.column(Field::Tags).is_some(),
+            members: self.column(Field::Assignee).is_some(),
+        }
+    }
+
     /// Map every header. Unknown columns are an error listing all of them
     /// with a `[columns]` block to paste (unless `ignore_unknown`; offline
     /// they are unchecked instead); two columns for one single-valued field

@@ -356,7 +356,7 @@ fn import(
         p.map_file.as_ref(),
         args.input.ignore_unknown,
     )
-    .map_or(Needs::ALL, |m| Needs::of(&m, p.map_file.is_some()));
+    .map_or(Needs::ALL, |m| m.needs(p.map_file.is_some()));
     let needs = Needs {
         tags: needs.tags || args.input.create_tags,
         ..needs
