@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
-use hmbulk_engine::config::{Config, STDIN_NAME, is_stdin};
 use hmbulk_engine::error::{Error, Result};
+use hmbulk_engine::input::config::{Config, STDIN_NAME, is_stdin};
 
 /// The stem of the reports of a run that read standard input.
 pub const STDIN_STEM: &str = "stdin";

@@ -1,7 +1,7 @@
 //! Reading a spreadsheet export: encoding detection (UTF-8 with or without BOM,
 //! UTF-16 LE/BE with BOM, Windows-1252), delimiter sniffing (`, ; \t |`), and a
 //! streaming iterator of data records numbered as the reports number them.
-//! Takes a path (through [`crate::config::Config`]); gives [`Record`]s one by
+//! Takes a path (through [`crate::input::config::Config`]); gives [`Record`]s one by
 //! one, or a [`Chunk`] of them at a time (the pipeline's way: one buffer,
 //! reused, for thousands of records). Memory stays constant whatever the file
 //! size.
@@ -17,7 +17,7 @@
 //!   in [`RowReader::blank_lines`], and take no row number. Lines may end in
 //!   LF, CRLF or a bare CR (classic Mac).
 //! - A report's footer, lines after the data whose one cell of text is the
-//!   time the report was printed ([`crate::title_lines::is_footer`]), is
+//!   time the report was printed ([`crate::input::title_lines::is_footer`]), is
 //!   skipped when nothing but blank lines follows it, and takes no row
 //!   number ([`RowReader::footer`]); such a line among the rows is a row.
 //! - Ragged records (fewer or more cells than the header) are yielded as they
@@ -33,9 +33,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use csv_core::ReadRecordResult;
 
 mod chunk;
+pub mod config;
 mod footer;
 mod quote;
 mod row_numbers;
+pub mod title_lines;
+pub mod workbook;
 pub use chunk::Chunk;
 use footer::{Footer, Next};
 pub use row_numbers::RowNumbers;
@@ -106,19 +109,19 @@ pub struct RowReader {
     /// Lines of the file above the CSV text read (`sep=`, report titles);
     /// `None` when the text is not the file's own (a vCard file's rows).
     lines_above: Option<u64>,
-    /// Report title lines skipped above the header ([`crate::title_lines`]).
+    /// Report title lines skipped above the header ([`crate::input::title_lines`]).
     title_lines: u64,
     /// The report's footer lines at the end ([`footer`]).
     footer: Footer,
-    /// The workbook sheet the rows are from ([`crate::workbook`]).
-    sheet: Option<crate::workbook::Sheet>,
+    /// The workbook sheet the rows are from ([`crate::input::workbook`]).
+    sheet: Option<crate::input::workbook::Sheet>,
     /// The numbers the reports show for the rows.
     numbers: RowNumbers,
 }
 
 impl RowReader {
     /// Start reading a decoded stream (UTF-8, or bytes that may be
-    /// Windows-1252): read and check the header. Called by [`crate::config::Config::reader`].
+    /// Windows-1252): read and check the header. Called by [`crate::input::config::Config::reader`].
     pub(crate) fn start(
         path: PathBuf,
         stream: Box<dyn Read + Send>,
@@ -184,14 +187,18 @@ impl RowReader {
     }
 
     /// The rows are a workbook's `sheet`, numbered by `numbers`.
-    pub(crate) fn in_sheet(mut self, sheet: crate::workbook::Sheet, numbers: RowNumbers) -> Self {
+    pub(crate) fn in_sheet(
+        mut self,
+        sheet: crate::input::workbook::Sheet,
+        numbers: RowNumbers,
+    ) -> Self {
         self.sheet = Some(sheet);
         self.numbers = numbers;
         self
     }
 
     /// The workbook sheet read, when the file is a workbook.
-    pub fn sheet(&self) -> Option<&crate::workbook::Sheet> {
+    pub fn sheet(&self) -> Option<&crate::input::workbook::Sheet> {
         self.sheet.as_ref()
     }
 

@@ -4,8 +4,8 @@
 
 use std::io::Write;
 
-use hmbulk_engine::config::Config;
 use hmbulk_engine::error::Error;
+use hmbulk_engine::input::config::Config;
 use hmbulk_engine::input::{Chunk, Encoding, Record, RowReader};
 
 fn file_with(bytes: &[u8]) -> tempfile::NamedTempFile {

@@ -6,8 +6,8 @@
 
 use std::io::Write;
 
-use hmbulk_engine::config::Config;
 use hmbulk_engine::formula::unguard;
+use hmbulk_engine::input::config::Config;
 use proptest::prelude::*;
 
 fn cell() -> impl Strategy<Value = String> {

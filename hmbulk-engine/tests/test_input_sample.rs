@@ -3,10 +3,10 @@
 //! ends up either valid or with one error, and the bad rows are the ones the
 //! sample means to be bad.
 
-use hmbulk_engine::config::Config;
 use hmbulk_engine::contact::{BlankPolicy, Draft, Validator};
 use hmbulk_engine::dedupe::Dedupe;
 use hmbulk_engine::input::Encoding;
+use hmbulk_engine::input::config::Config;
 use hmbulk_engine::mapping::Mapping;
 use hmbulk_engine::outcome::{ErrorCode, RowError};
 use hmbulk_engine::phone::PhoneNormaliser;

@@ -12,7 +12,7 @@
 
 use std::io::Write;
 
-use hmbulk_engine::config::Config;
+use hmbulk_engine::input::config::Config;
 use serde_json::Value;
 
 struct Case {

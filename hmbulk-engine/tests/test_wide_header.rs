@@ -9,7 +9,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use hmbulk_engine::catalog::Catalog;
-use hmbulk_engine::config::Config;
+use hmbulk_engine::input::config::Config;
 use hmbulk_engine::mapping::{Mapping, Settings, render};
 
 /// Seconds to read, map and render a header of `width` columns (best of 3).

@@ -1,6 +1,6 @@
 //! `hmbulk export`: every contact, exactly once, to CSV, JSON lines or an
 //! `.xlsx` workbook (phones, ids and custom fields as text cells, times as
-//! dates, flags as booleans; [`hmbulk_engine::workbook::write`]). The format
+//! dates, flags as booleans; [`hmbulk_engine::input::workbook::write`]). The format
 //! is `--format`, else the `--out` extension; an extension that is not the
 //! format's is a usage error (so a CSV is never written into `.xlsx`).
 
@@ -23,8 +23,8 @@ use hmbulk_engine::export::columns::{CatalogRead, CellKind, Columns, needs_field
 use hmbulk_engine::export::extra::{Extra, Extras};
 use hmbulk_engine::export::{Pager, PagerStats, Since, parse_time};
 use hmbulk_engine::formula::guard;
+use hmbulk_engine::input::workbook::write::SheetWriter;
 use hmbulk_engine::progress::Progress;
-use hmbulk_engine::workbook::write::SheetWriter;
 
 pub const USAGE: &str = "\
 Examples:

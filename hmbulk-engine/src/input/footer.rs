@@ -1,4 +1,4 @@
-//! A report's footer at the end of the file ([`crate::title_lines::is_footer`]):
+//! A report's footer at the end of the file ([`crate::input::title_lines::is_footer`]):
 //! takes the records [`RowReader`] reads, gives them on as data, except the
 //! footer lines with nothing but blank lines after them, which are skipped
 //! and kept for the summary's note ([`RowReader::footer`]). A footer-like
@@ -7,7 +7,7 @@
 
 use super::{Record, RowReader};
 use crate::error::Result;
-use crate::title_lines::{MAX_FOOTER_LINES, is_footer};
+use crate::input::title_lines::{MAX_FOOTER_LINES, is_footer};
 
 /// The next data record.
 pub(super) enum Next {
@@ -162,7 +162,7 @@ pub(super) struct Footer {
 
 #[cfg(test)]
 mod tests {
-    use crate::config::Config;
+    use crate::input::config::Config;
 
     /// The rows a file gives (row number, first cell), and its footer.
     fn read(text: &str) -> (Vec<(u64, String)>, Vec<String>) {

@@ -15,7 +15,7 @@
 //!   put in front at the end ([`Dialect::bom_for`]). `--bom` / `--no-bom`
 //!   force it either way.
 
-use crate::config::DELIMITERS;
+use crate::input::config::DELIMITERS;
 use crate::input::{Encoding, RowReader};
 
 /// How a run's CSV reports are written.

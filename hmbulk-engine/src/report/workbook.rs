@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use super::META_COLUMNS;
 use crate::atomic_file::{AtomicFile, Placed, fallback_dir};
 use crate::error::{Error, Result};
-use crate::workbook::write::SheetWriter;
+use crate::input::workbook::write::SheetWriter;
 
 /// The error report being written: CSV, or a workbook.
 pub(super) enum ErrorsFile {

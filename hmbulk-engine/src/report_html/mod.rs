@@ -87,7 +87,7 @@ impl ErrorExamples {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .delimiter(crate::config::sniff_delimiter(&head))
+            .delimiter(crate::input::config::sniff_delimiter(&head))
             .from_path(errors_csv)
             .map_err(|e| failed(e.to_string()))?;
         let mut records = reader.records();

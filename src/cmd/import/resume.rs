@@ -11,10 +11,10 @@ use super::Args;
 use crate::cmd::fix_line::shell_quote;
 use hmbulk_engine::batch::Halt;
 use hmbulk_engine::error::{Error, Result};
+use hmbulk_engine::input::workbook::Sheet;
 use hmbulk_engine::journal::{self, Header, InputId, Journal, Resume};
 use hmbulk_engine::mapping::{self, Mapping, Settings};
 use hmbulk_engine::pipeline;
-use hmbulk_engine::workbook::Sheet;
 
 /// Before anything is sent: a journal beside the reports means a run
 /// stopped. `--resume` goes on with it, `--restart` deletes it, and

@@ -5,9 +5,9 @@
 
 use hmbulk_engine::api::{ApiError, Client};
 use hmbulk_engine::catalog::{Catalog, Tag};
-use hmbulk_engine::config::Config;
 use hmbulk_engine::contact::tags::tag_names;
 use hmbulk_engine::error::{Error, Result};
+use hmbulk_engine::input::config::Config;
 use hmbulk_engine::mapping::{Field, Mapping, quoted_list};
 
 /// Tag names the file's tag column holds that the account does not have,

@@ -1,11 +1,11 @@
-//! A sheet read through [`crate::config::Config`]: the CSV rows it gives,
+//! A sheet read through [`crate::input::config::Config`]: the CSV rows it gives,
 //! their sheet row numbers, merged regions, ragged rows. The workbooks are
 //! written here with rust_xlsxwriter (the end-to-end tests use files from
 //! openpyxl and LibreOffice).
 
 use rust_xlsxwriter::Workbook;
 
-use crate::config::Config;
+use crate::input::config::Config;
 
 /// Rows of cells (`None`: no cell), written to `name` in `dir`, then
 /// `edit` applied to the sheet.

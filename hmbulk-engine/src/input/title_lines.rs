@@ -24,7 +24,7 @@
 //! footer line; the reader skips such lines only at the end of the file
 //! (`crate::input`), so a line like it among the rows stays a row.
 
-use crate::config::sniff_delimiter;
+use crate::input::config::sniff_delimiter;
 use crate::mapping::layouts;
 
 /// Title lines looked through for a header.

@@ -7,9 +7,9 @@
 //! Only a fixed-size prefix of the file is looked at before streaming starts,
 //! and it is replayed into the reader, so memory stays constant. That prefix
 //! also tells a vCard file ([`crate::vcard`], read as the CSV rows it
-//! gives), a workbook by its zip or OLE signature ([`crate::workbook`]: its
+//! gives), a workbook by its zip or OLE signature ([`crate::input::workbook`]: its
 //! sheet read as CSV rows, `--sheet` choosing among its sheets) and report
-//! title lines above a known header ([`crate::title_lines`], skipped).
+//! title lines above a known header ([`crate::input::title_lines`], skipped).
 
 use std::fs::File;
 use std::io::{self, Cursor, Read};
@@ -20,9 +20,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 
 use crate::error::{Error, Result};
+use crate::input::title_lines;
+use crate::input::workbook::{self, HeaderCheck, Origin};
 use crate::input::{Encoding, RowReader};
-use crate::workbook::{self, HeaderCheck, Origin};
-use crate::{title_lines, vcard};
+use crate::vcard;
 
 /// The delimiters sniffed, in the order that breaks a complete tie.
 pub const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
