@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Cycles among a crate's top-level modules, read from `crate::` paths (tests left out).
+"""Cycles among a crate's top-level modules, read from `crate::` paths (tests and comments left out;
+copied from the team's shared tools, comments added: a doc link is not a dependency).
 usage: module_cycles.py SRC_DIR   e.g. hmbulk-engine/src — prints the cycles; exit 1 if any."""
 import os, re, sys, collections
 root = sys.argv[1]  # e.g. hmbulk-engine/src

@@ -5,7 +5,7 @@
 use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::cli::Cli;
+use crate::Cli;
 use crate::exit::{Exit, Outcome};
 use crate::output;
 use hmbulk_engine::error::Error;
