@@ -21,7 +21,7 @@ use hmbulk_engine::catalog::Catalog;
 use hmbulk_engine::error::{Error, Result};
 use hmbulk_engine::export::columns::{CatalogRead, CellKind, Columns, needs_fields};
 use hmbulk_engine::export::extra::{Extra, Extras};
-use hmbulk_engine::export::{Pager, PagerStats, Since, parse_time};
+use hmbulk_engine::export::{CountCheck, Pager, PagerStats, Since, parse_time};
 use hmbulk_engine::formula::guard;
 use hmbulk_engine::input::workbook::write::SheetWriter;
 use hmbulk_engine::progress::Progress;
@@ -175,7 +175,7 @@ struct ExportSummary {
     /// `/v1/contacts/count` at the end, for a full export.
     api_count: Option<u64>,
     /// "complete", "short by N", or why it was not checked.
-    count_check: String,
+    count_check: CountCheck,
     high_water: Option<String>,
     #[serde(flatten)]
     paging: PagerStats,
@@ -278,7 +278,7 @@ pub fn run(args: Args) -> Outcome {
     pager.run(&mut write)?;
 
     let (api_count, count_check) = if incremental {
-        (None, "not checked (incremental export)".to_string())
+        (None, CountCheck::NotChecked)
     } else {
         let mut count = client.count()?;
         if pager.exported() < count {
@@ -286,11 +286,7 @@ pub fn run(args: Args) -> Outcome {
             pager.repair(&mut write)?;
             count = client.count()?;
         }
-        let check = match count.checked_sub(pager.exported()) {
-            None | Some(0) => "complete".to_string(),
-            Some(n) => format!("short by {n}"),
-        };
-        (Some(count), check)
+        (Some(count), CountCheck::of(count, pager.exported()))
     };
     progress.finish();
     out.commit()?;
@@ -326,11 +322,11 @@ pub fn run(args: Args) -> Outcome {
             0.0
         },
         api_count,
-        count_check: count_check.clone(),
+        count_check,
         high_water: high_water.map(fmt_time),
         paging: stats,
     };
-    let exit = if count_check.starts_with("short") {
+    let exit = if count_check.is_short() {
         Exit::RowsFailed
     } else {
         Exit::Ok

@@ -34,9 +34,11 @@
 //! take.
 
 pub mod paging;
+pub use count_check::CountCheck;
 mod progress;
 
 pub mod columns;
+mod count_check;
 pub mod extra;
 
 use std::collections::HashSet;
