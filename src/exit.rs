@@ -1,4 +1,4 @@
-//! Exit codes (README, "Exit codes"), and how a failed command maps to one:
+//! Exit codes (docs/reliability.md, "Exit codes"), and how a failed command maps to one:
 //! by the error's cause, and by whether anything had been sent to the API
 //! (a write: contacts or tags) when it happened.
 //!

@@ -1,5 +1,5 @@
 //! The input named on the command line of `import` and `validate`: a file,
-//! or `-` for standard input (README, "Conventions").
+//! or `-` for standard input (docs/cli.md, "Conventions").
 //!
 //! Standard input is read as it streams, in one pass. A run that needs two
 //! (`--create-tags` reads the tag column before anything is sent) first

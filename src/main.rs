@@ -82,7 +82,7 @@ fn main() -> ExitCode {
     }
     std::panic::set_hook(Box::new(|info| {
         let message = hmbulk_engine::redact::cleaned(info.to_string());
-        // A `println!` into a closed pipe: end quietly (README, "Conventions").
+        // A `println!` into a closed pipe: end quietly (docs/cli.md, "Conventions").
         if let Some(stdout) = output::closed_pipe_panic(&message) {
             hmbulk_engine::atomic_file::remove_unfinished();
             std::process::exit(if stdout { 0 } else { CLOSED_STDERR });

@@ -1,4 +1,4 @@
-//! What goes to stdout, and how it ends (README, "Conventions"): stdout
+//! What goes to stdout, and how it ends (docs/cli.md, "Conventions"): stdout
 //! carries data (an export to `-`, `fields`, `completions`, `man`) and the
 //! `--json` object; everything for a person goes to stderr.
 //!

@@ -2,7 +2,7 @@
 //! configuration, the input file, a file hmbulk writes, the API, the user's
 //! Ctrl-C. Every error about a file names the file. The `hmbulk` binary
 //! turns the cause, and whether anything had been sent to the API by then,
-//! into an exit code (README, "Exit codes").
+//! into an exit code (docs/reliability.md, "Exit codes").
 
 use std::io;
 use std::path::{Path, PathBuf};

@@ -1,4 +1,4 @@
-//! The conventions of a command-line tool (README, "Conventions"), each
+//! The conventions of a command-line tool (docs/cli.md, "Conventions"), each
 //! through the real binary: `-` for stdin and stdout, completions and the
 //! man page, per-command help, a created `--report-dir`, file modes under
 //! the umask, closed pipes, `--json` errors, a header-only file, a folder

@@ -1,4 +1,4 @@
-//! Exit codes by cause and by whether anything was sent (README, "Exit
+//! Exit codes by cause and by whether anything was sent (docs/reliability.md, "Exit
 //! codes"): an input file that cannot be read further, or a report or
 //! export that cannot be written, is exit 2 when nothing was sent and exit
 //! 3 once contacts were; every such message names its file. Checked against

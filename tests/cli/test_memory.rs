@@ -4,7 +4,7 @@
 //! (tests/hostile: peak `VmHWM` of the process) and killed past a generous
 //! ceiling; the files are generated at 200,000 rows, where the defect took
 //! the debug binary past 150 MiB and a bounded import stays near 55 MiB (the
-//! 1,000,000-row figures are measured by hand, README "Benchmarks").
+//! 1,000,000-row figures are measured by hand, docs/performance.md).
 
 use std::time::Duration;
 

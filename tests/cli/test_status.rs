@@ -16,7 +16,7 @@ fn phone(n: usize) -> (String, String) {
     (format!("+1 415 555 01{n:02}"), format!("141555501{n:02}"))
 }
 
-/// Every word the README lists, with the flags `(opted out, blocked)` a
+/// Every word docs/status-and-delete.md lists, with the flags `(opted out, blocked)` a
 /// contact has after it, and the status the results report names.
 #[rustfmt::skip]
 const WORDS: &[(&str, (bool, bool), &str)] = &[

@@ -1,7 +1,7 @@
 //! The Heymarket HTTP client. Takes a base URL, credentials and pacing
 //! settings; gives one function per endpoint (`api::Client::search`,
 //! `write_v2`, `list`, ...). Every request passes the shared [`RateGate`],
-//! carries a fresh bearer token, and is retried as the README (import) says: 429 after
+//! carries a fresh bearer token, and is retried as docs/import.md says: 429 after
 //! `Retry-After` (everyone slows down), 5xx / timeouts / resets with jittered
 //! backoff, never other 4xx. 401 gets one retry with a freshly minted JWT;
 //! then 401/403 are fatal. The transport rules (https, no redirects, bodies

@@ -178,7 +178,7 @@ impl Strategy {
     pub fn note(&self) -> Option<String> {
         match self.proof() {
             Proof::Refuted(why) => Some(format!(
-                "every batch was searched before it was written: {why} (see import in README)"
+                "every batch was searched before it was written: {why} (see docs/import.md)"
             )),
             _ => None,
         }

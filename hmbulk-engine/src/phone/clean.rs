@@ -1,4 +1,4 @@
-//! The text of our own rules (README, "Phones"): small rewrites of a cell that
+//! The text of our own rules (docs/phones.md): small rewrites of a cell that
 //! libphonenumber did not read as a valid number, each handed back to
 //! libphonenumber. Takes one trimmed cell; gives it with odd spaces made plain,
 //! rewritten with `+` for a `00` exit code, with `+CC` for a country code

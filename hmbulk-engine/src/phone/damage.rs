@@ -2,7 +2,7 @@
 //! mistook for a number. Takes one cell (extension already split off); gives
 //! the digits back when nothing was lost, or says how much was lost.
 //!
-//! The rule (README, "Phones"): `1.4155553434E+10` is exact when
+//! The rule (docs/phones.md): `1.4155553434E+10` is exact when
 //! its mantissa carries at least exponent + 1 significant digits as written
 //! (every integer digit is there), and is then expanded; `4.15555E+09` had
 //! digits rounded away and cannot be recovered. `14155553434.0` (a float

@@ -6,7 +6,7 @@
 //! valid, take the extension it splits off. A rule of our own may only turn
 //! libphonenumber's refusal into a number where no slip of the hand (a digit
 //! dropped, doubled, inserted or swapped) can reach it, each named in the
-//! README ("Phones") and in [`Rule`]: exact spreadsheet damage, odd Unicode
+//! docs/phones.md and in [`Rule`]: exact spreadsheet damage, odd Unicode
 //! spaces, `00` in a North American file, the `(0)` trunk right after a
 //! country code. Two more need evidence or are certain by construction:
 //! - a spreadsheet float (`N.0`, `N.00`) is the whole number `N` and nothing

@@ -1,4 +1,4 @@
-//! The three reports of a run (README, "Reports"): results
+//! The three reports of a run (docs/reports.md): results
 //! (`row,phone_raw,phone,name,email,action,id,uuid,source_row`), errors (the
 //! input's own columns, then `_row,_error_code,_error`) and `summary.json`;
 //! the CSVs in the input's [`Dialect`] (its delimiter, a BOM for Excel).
