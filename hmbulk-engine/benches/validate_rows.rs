@@ -1,5 +1,6 @@
-//! Validate a generated 100,000-row chunk through `Validator::validate_chunk`
-//! (rayon, one shared phone metadata table). The rows mix the phone formats a real
+//! Validate a generated 100,000-row chunk through `Validator::validate_chunk`:
+//! what one validator thread of the import's pipeline does (the import runs
+//! one per core, sharing one phone metadata table). The rows mix the phone formats a real
 //! export has: US national and international forms, `1-` prefixes, dots,
 //! extensions, UK numbers, exact and damaged scientific notation, and junk.
 //! Run: `cargo bench --bench validate_rows`; criterion reports rows/s as
@@ -101,8 +102,7 @@ fn validate_rows(c: &mut Criterion) {
         .filter(|r| r.is_ok())
         .count();
     eprintln!(
-        "validate_rows: {ROWS} rows, {valid} valid, {} rayon threads",
-        rayon::current_num_threads()
+        "validate_rows: {ROWS} rows, {valid} valid, one thread (the import runs one per core)"
     );
 
     let mut group = c.benchmark_group("validate");

@@ -37,8 +37,6 @@ pub mod words;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-use rayon::prelude::*;
-
 use crate::api::Client;
 use crate::error::{Error, Result};
 use crate::input::{Record, RowReader};
@@ -319,7 +317,7 @@ pub fn run(
         if records.is_empty() {
             break;
         }
-        let read: Vec<_> = records.par_iter().map(|r| file.read(settings, r)).collect();
+        let read: Vec<_> = records.iter().map(|r| file.read(settings, r)).collect();
         let mut works = Vec::new();
         for (record, result) in records.into_iter().zip(read) {
             match result {
