@@ -176,3 +176,17 @@ fn quit_interrupted(message: &str) -> ! {
     }
     std::process::exit(Exit::Interrupted as i32)
 }
+
+/// The input file of `import`, `validate`, `status` or `delete`
+/// ([`InputFile::new`]), saying first when standard input is a terminal
+/// (so the wait is not a mystery).
+pub fn open_input(
+    arg: &std::path::Path,
+    two_passes: bool,
+) -> hmbulk_engine::error::Result<hmbulk_engine::input::InputFile> {
+    use std::io::IsTerminal;
+    if hmbulk_engine::input::config::is_stdin(arg) && std::io::stdin().is_terminal() {
+        eprintln!("hmbulk: reading the CSV from the terminal; end it with Ctrl-D");
+    }
+    hmbulk_engine::input::InputFile::new(arg, two_passes)
+}

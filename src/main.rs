@@ -6,9 +6,7 @@
 mod cli;
 mod cmd;
 mod exit;
-mod input_file;
 mod output;
-mod run_report;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 #[cfg(not(feature = "sandbox"))]

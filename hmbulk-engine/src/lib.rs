@@ -33,6 +33,7 @@ pub mod error;
 pub mod export;
 pub mod formula;
 pub mod header;
+pub mod import;
 pub mod input;
 pub mod journal;
 pub mod lookup;

@@ -8,13 +8,12 @@ use std::path::{Path, PathBuf};
 use crate::cli::{Connection, choice};
 use crate::cmd::fix_line::FixLine;
 use crate::cmd::import::summary::print_places;
-use crate::cmd::import::{
-    bom_flag, header_check, parse_delimiter, phones_for, read_phones, refuse_overwriting,
-};
+use crate::cmd::import::{bom_flag, parse_delimiter};
 use crate::exit::Exit;
-use crate::input_file::InputFile;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::error::{Error, Result};
+use hmbulk_engine::import::setup::{header_check, phones_for, read_phones, refuse_overwriting};
+use hmbulk_engine::input::InputFile;
 use hmbulk_engine::input::{RowNumbers, RowReader};
 use hmbulk_engine::lookup::Names;
 use hmbulk_engine::mapping::{Field, MapFile, Mapping, SAMPLE_ROWS, Sample, Settings, quoted_list};
@@ -97,7 +96,7 @@ impl FileArgs {
     /// Open the file for `command`, whose reports are
     /// `<stem>.<command>.results.csv` … (never an import's).
     pub fn open(&self, command: &str) -> Result<Opened> {
-        self.open_from(command, &InputFile::new(&self.file, false)?)
+        self.open_from(command, &crate::cli::open_input(&self.file, false)?)
     }
 
     /// [`FileArgs::open`], reading `input` (a pipe copied for a command

@@ -5,7 +5,6 @@
 use crate::cli::ApiArgs;
 use crate::cmd::rows::{self, FileArgs};
 use crate::exit::{Failure, Outcome};
-use crate::input_file::InputFile;
 use hmbulk_engine::api::Client;
 use hmbulk_engine::mapping::MapFile;
 use hmbulk_engine::progress::Progress;
@@ -77,7 +76,7 @@ pub fn run(args: Args) -> Outcome {
         concurrency: usize::from(args.input.concurrency),
     };
     // Read twice (the estimate, then the run): a pipe is copied once.
-    let input = InputFile::new(&args.input.file, true)?;
+    let input = crate::cli::open_input(&args.input.file, true)?;
     let opened = args.input.open_from("status", &input)?;
     let headers = opened.reader.headers().to_vec();
     let build = |map: Option<&MapFile>| {

@@ -26,7 +26,7 @@
 //! wrote its old version.
 //!
 //! A server that does not page as documented stops the export with an error
-//! instead of looping ([`progress`]): a page number answered with the very
+//! instead of looping ([`page_log`]): a page number answered with the very
 //! contacts of another page (checked twice, as a busy account can shift
 //! pages), more distinct contacts than `/v1/contacts/count` says exist (the
 //! count is asked again first: contacts created meanwhile are collected,
@@ -35,19 +35,22 @@
 
 pub mod paging;
 pub use count_check::CountCheck;
-mod progress;
+mod page_log;
 
 pub mod columns;
 mod count_check;
 pub mod extra;
+pub mod out_file;
+pub mod run;
+pub mod state;
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use roaring::RoaringTreemap;
 
+use self::page_log::{PageLog, Volume};
 use self::paging::{Paging, base_from};
-use self::progress::{PageLog, Volume};
 use crate::api::{ApiError, ApiVersion, Client, Contact, ListQuery};
 use crate::error::Result;
 /// Passes over a tie group or the newest contacts before giving up on

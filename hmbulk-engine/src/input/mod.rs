@@ -34,12 +34,14 @@ use csv_core::ReadRecordResult;
 
 mod chunk;
 pub mod config;
+mod file;
 mod footer;
 mod quote;
 mod row_numbers;
 pub mod title_lines;
 pub mod workbook;
 pub use chunk::Chunk;
+pub use file::{InputFile, STDIN_STEM};
 use footer::{Footer, Next};
 pub use row_numbers::RowNumbers;
 

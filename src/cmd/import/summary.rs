@@ -1,7 +1,7 @@
 //! What `import` and `validate` tell the person running them. Takes the
 //! [`Mapping`] and the run's [`Summary`]; gives the first lines of output
-//! (the layout, where each field comes from, the columns not used), the
-//! summary's notes about the mapping, and the closing lines on stderr (counts,
+//! (the layout, where each field comes from, the columns not used) and
+//! the closing lines on stderr (counts,
 //! errors by code, report paths) with the JSON summary on stdout for `--json`.
 
 use std::path::Path;
@@ -13,7 +13,7 @@ use crate::sandbox::Sandbox;
 use hmbulk_engine::contact::tags::TagsMode;
 use hmbulk_engine::error::Result;
 use hmbulk_engine::mapping::{Field, Mapping, Target, quoted_list};
-use hmbulk_engine::report::{IgnoredColumn, NO_ROWS, Summary};
+use hmbulk_engine::report::{NO_ROWS, Summary};
 
 /// The first lines of output: the layout recognised and where each field
 /// comes from, the mapping file used, and every column not used.
@@ -144,44 +144,6 @@ pub(super) fn plan_lines(mapping: &Mapping) -> Vec<String> {
 fn in_order(headers: &[String]) -> String {
     let quoted: Vec<String> = headers.iter().map(|h| format!("\"{h}\"")).collect();
     quoted.join(", then ")
-}
-
-/// What the summary says about the mapping.
-pub(super) fn describe(
-    s: &mut Summary,
-    mapping: &Mapping,
-    tags_created: Vec<String>,
-    tags_offline: bool,
-) {
-    s.layout = mapping.layout().map(|l| l.id.to_string());
-    s.layout_name = mapping.layout().map(|l| l.name.to_string());
-    s.ignored_columns = IgnoredColumn::all(mapping);
-    s.unchecked_columns = mapping.unchecked().to_vec();
-    if !s.unchecked_columns.is_empty() {
-        s.notes.push(format!(
-            "{} could not be checked without credentials (they may be custom field titles): \
-             {}; run validate with credentials (or --sandbox) to check them",
-            if s.unchecked_columns.len() == 1 {
-                "1 column".to_string()
-            } else {
-                format!("{} columns", s.unchecked_columns.len())
-            },
-            quoted_list(&s.unchecked_columns)
-        ));
-    }
-    if s.dry_run && !tags_created.is_empty() {
-        s.notes.push(format!(
-            "--create-tags would create {} tags: {}",
-            tags_created.len(),
-            quoted_list(&tags_created)
-        ));
-    }
-    if tags_offline {
-        s.notes.push(
-            "--create-tags: without credentials no tag could be checked or created".to_string(),
-        );
-    }
-    s.tags_created = tags_created;
 }
 
 pub(super) fn print_summary(

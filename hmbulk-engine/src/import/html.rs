@@ -1,19 +1,17 @@
 //! `--html` for `import` and `validate`: what the run report's timeline
 //! samples while the pipeline runs, and the page written beside the other
-//! reports at the end (the page itself is `hmbulk_engine::report_html`).
+//! reports at the end (the page itself is [`crate::report_html`]).
 
 use std::path::{Path, PathBuf};
 
-use hmbulk_engine::api::Client;
-use hmbulk_engine::error::{Error, Result};
-use hmbulk_engine::progress::Progress;
-use hmbulk_engine::report::Summary;
-use hmbulk_engine::report_html::{
-    self, Counters, EXAMPLES_PER_CODE, ErrorExamples, RunReport, Timeline,
-};
+use crate::api::Client;
+use crate::error::{Error, Result};
+use crate::progress::Progress;
+use crate::report::Summary;
+use crate::report_html::{self, Counters, EXAMPLES_PER_CODE, ErrorExamples, RunReport, Timeline};
 
 /// The counters the run report's timeline samples.
-pub fn counters(progress: &Progress, client: Option<&Client>) -> Counters {
+pub(crate) fn counters(progress: &Progress, client: Option<&Client>) -> Counters {
     use std::sync::atomic::Ordering::Relaxed;
     let (rows_done, rows_failed) = progress.decided();
     Counters {
@@ -27,7 +25,12 @@ pub fn counters(progress: &Progress, client: Option<&Client>) -> Counters {
 
 /// `<stem>.report.html` beside the summary of a run of `command` on
 /// `input`; gives its path.
-pub fn write(command: &str, input: &Path, s: &Summary, timeline: &Timeline) -> Result<PathBuf> {
+pub(crate) fn write(
+    command: &str,
+    input: &Path,
+    s: &Summary,
+    timeline: &Timeline,
+) -> Result<PathBuf> {
     let Some(paths) = &s.reports else {
         return Err(Error::fatal("internal error: the run wrote no reports"));
     };

@@ -1,5 +1,5 @@
-//! The input named on the command line of `import` and `validate`: a file,
-//! or `-` for standard input (docs/cli.md, "Conventions").
+//! The input named on the command line of `import`, `validate`, `status`
+//! and `delete`: a file, or `-` for standard input (docs/cli.md, "Conventions").
 //!
 //! Standard input is read as it streams, in one pass. A run that needs two
 //! (`--create-tags` reads the tag column before anything is sent) first
@@ -10,13 +10,13 @@
 //! writer forever, or finds the pipe drained): for two passes it is copied
 //! the same way, once; its reports keep its name.
 
-use std::io::{self, IsTerminal};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
-use hmbulk_engine::error::{Error, Result};
-use hmbulk_engine::input::config::{Config, STDIN_NAME, is_stdin};
+use crate::error::{Error, Result};
+use crate::input::config::{Config, STDIN_NAME, is_stdin};
 
 /// The stem of the reports of a run that read standard input.
 pub const STDIN_STEM: &str = "stdin";
@@ -31,9 +31,6 @@ pub struct InputFile {
 impl InputFile {
     /// `two_passes`: the run reads the input twice.
     pub fn new(arg: &Path, two_passes: bool) -> Result<InputFile> {
-        if is_stdin(arg) && io::stdin().is_terminal() {
-            eprintln!("hmbulk: reading the CSV from the terminal; end it with Ctrl-D");
-        }
         let copy = match () {
             _ if !two_passes => None,
             _ if is_stdin(arg) => Some(copy_from(arg, &mut io::stdin().lock())?),

@@ -3,16 +3,16 @@
 //! account lacks, and creates them once each (adding them to the catalog)
 //! before any contact is sent.
 
-use hmbulk_engine::api::{ApiError, Client};
-use hmbulk_engine::catalog::{Catalog, Tag};
-use hmbulk_engine::contact::tags::tag_names;
-use hmbulk_engine::error::{Error, Result};
-use hmbulk_engine::input::config::Config;
-use hmbulk_engine::mapping::{Field, Mapping, quoted_list};
+use crate::api::{ApiError, Client};
+use crate::catalog::{Catalog, Tag};
+use crate::contact::tags::tag_names;
+use crate::error::{Error, Result};
+use crate::input::config::Config;
+use crate::mapping::{Field, Mapping};
 
 /// Tag names the file's tag column holds that the account does not have,
 /// in the order they first appear, each once (ignoring case).
-pub(super) fn missing_tags(
+pub(crate) fn missing_tags(
     input: &Config,
     mapping: &Mapping,
     catalog: &Catalog,
@@ -47,11 +47,10 @@ pub(super) fn missing_tags(
 
 /// Create each missing tag once (`POST /v1/tag`) and add it to the catalog.
 /// A tag another writer created meanwhile is found by reading the tags again.
-pub(super) fn create_tags(
+pub(crate) fn create_tags(
     client: &Client,
     catalog: &mut Catalog,
     missing: &[String],
-    quiet: bool,
 ) -> Result<Vec<String>> {
     let mut created = Vec::new();
     for name in missing {
@@ -81,9 +80,6 @@ pub(super) fn create_tags(
             }
             Err(e) => return Err(e.into()),
         }
-    }
-    if !quiet && !created.is_empty() {
-        eprintln!("created {} tags: {}", created.len(), quoted_list(&created));
     }
     Ok(created)
 }
