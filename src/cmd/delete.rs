@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use crate::cli::ApiArgs;
 use crate::cmd::listing::printable;
-use crate::cmd::rows::{self, FileArgs};
+use crate::cmd::rows::{self, NamesArgs};
 use crate::exit::{Failure, Outcome};
 use hmbulk_engine::delete::{self, Resolved, Settings};
 use hmbulk_engine::error::Error;
@@ -40,7 +40,7 @@ Exit codes: 0 every row's contact deleted; 1 some rows failed (not found);
 #[command(after_help = USAGE)]
 pub struct Args {
     #[command(flatten)]
-    pub input: FileArgs,
+    pub input: NamesArgs,
     /// Delete without asking (required when stdin is not a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
@@ -71,7 +71,7 @@ pub fn run(args: Args) -> Outcome {
         )
     };
     let mut names = build(opened.map_file.as_ref())?;
-    if let Some(map) = rows::confirm_guesses(names.mapping(), &args.input.file)? {
+    if let Some(map) = rows::confirm_guesses(names.mapping(), &args.input.read.file)? {
         names = build(Some(&map))?;
     }
     let phones_note = rows::read_digits(&mut names, opened.phones_setting, &opened.sample);
@@ -130,7 +130,7 @@ pub fn run(args: Args) -> Outcome {
     let progress = Progress::new(
         "delete",
         Some(resolved.count() as u64),
-        args.input.progress,
+        args.input.read.progress,
         quiet,
     );
     let result = if args.dry_run {
@@ -149,7 +149,7 @@ pub fn run(args: Args) -> Outcome {
         } else {
             "delete"
         },
-        args.input.file.display(),
+        args.input.read.file.display(),
         s.rows_read,
         if args.dry_run { s.valid } else { s.deleted },
         if args.dry_run {

@@ -5,6 +5,7 @@ pub mod delete;
 pub mod docs;
 pub mod export;
 pub mod fields;
+pub mod file_args;
 pub mod fix_line;
 pub mod import;
 pub mod listing;

@@ -3,12 +3,12 @@
 //! their names, the columns used and ignored, the summary printed, and the
 //! exit code of a finished run.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::cli::{Connection, choice};
+use crate::cli::Connection;
+use crate::cmd::file_args::FileArgs;
 use crate::cmd::fix_line::FixLine;
 use crate::cmd::import::summary::print_places;
-use crate::cmd::import::{bom_flag, parse_delimiter};
 use crate::exit::Exit;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::error::{Error, Result};
@@ -21,50 +21,16 @@ use hmbulk_engine::phone::{PhoneNormaliser, PhonesSetting};
 use hmbulk_engine::pipeline::RunResult;
 use hmbulk_engine::report::{Dialect, IgnoredColumn, ReportPaths, Reporter, Summary};
 
-/// The input options of a command that reads a file naming contacts.
+/// The input options of a command that reads a file naming contacts (each
+/// row names one by its phone, `id` or `uuid` column).
 #[derive(Debug, clap::Args)]
-pub struct FileArgs {
-    /// The CSV file (any encoding and delimiter Excel writes), workbook
-    /// (.xlsx .xls .ods …) or vCard file (one row per card); each row names
-    /// a contact by its phone, `id` or `uuid` column.
-    pub file: PathBuf,
-    /// The workbook sheet to read: its name, or its number (1 is the first).
-    /// Default: the one sheet whose header names a phone column.
-    #[arg(long, value_name = "NAME|N")]
-    pub sheet: Option<String>,
-    /// Region for phone numbers written without a country code, when the row
-    /// has no country column (default US, or the map file's; `none`: such
-    /// numbers are row errors).
-    #[arg(long, value_name = "CC")]
-    pub default_region: Option<String>,
-    /// Digits without + (442079460001): E.164 numbers, or read with the
-    /// region (default auto: E.164 when the file's layout or its phone
-    /// column's own numbers show it; or the map file's `phones`).
-    #[arg(long, value_parser = choice::<PhonesSetting>())]
-    pub phones: Option<PhonesSetting>,
-    /// TOML file mapping column headers to fields ([columns] "Handy" = "phone" ...).
-    #[arg(long, value_name = "MAP.toml")]
-    pub map: Option<PathBuf>,
-    /// Directory for the reports, created if missing (default: next to the input file).
-    #[arg(long, value_name = "DIR")]
-    pub report_dir: Option<PathBuf>,
-    /// Field delimiter (default: sniffed among , ; tab |).
-    #[arg(long, value_parser = parse_delimiter)]
-    pub delimiter: Option<u8>,
+pub struct NamesArgs {
+    #[command(flatten)]
+    pub read: FileArgs,
     /// Replace the reports an earlier run on this file left, instead of
     /// keeping them as <stem>.<command>.<n>.* (an edited one is kept either way).
     #[arg(long)]
     pub overwrite: bool,
-    /// Start the CSV reports with a UTF-8 BOM (for Excel), whatever the
-    /// input (default: with one when the input was not plain UTF-8).
-    #[arg(long, overrides_with = "no_bom")]
-    pub bom: bool,
-    /// Never start the CSV reports with a BOM.
-    #[arg(long, overrides_with = "bom")]
-    pub no_bom: bool,
-    /// Show progress even when stderr is not a terminal.
-    #[arg(long)]
-    pub progress: bool,
     /// Contacts per search, bulk write or delete call (at most 1000).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub batch_size: u16,
@@ -92,31 +58,35 @@ pub struct Opened {
     pub sample: Sample,
 }
 
-impl FileArgs {
+impl NamesArgs {
     /// Open the file for `command`, whose reports are
     /// `<stem>.<command>.results.csv` … (never an import's).
     pub fn open(&self, command: &str) -> Result<Opened> {
-        self.open_from(command, &crate::cli::open_input(&self.file, false)?)
+        self.open_from(command, &crate::cli::open_input(&self.read.file, false)?)
     }
 
-    /// [`FileArgs::open`], reading `input` (a pipe copied for a command
+    /// [`NamesArgs::open`], reading `input` (a pipe copied for a command
     /// that reads the file twice, [`InputFile::new`]).
     pub fn open_from(&self, command: &str, input: &InputFile) -> Result<Opened> {
         let mut reader = self.reader(input)?;
         let sample = Sample::new(reader.peek(SAMPLE_ROWS));
-        let dialect = Dialect::of(&reader, bom_flag(self.bom, self.no_bom));
-        if let Some(dir) = &self.report_dir {
+        let dialect = Dialect::of(&reader, self.read.bom());
+        if let Some(dir) = &self.read.report_dir {
             std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
         }
-        let mut paths = ReportPaths::for_command(&self.file, self.report_dir.as_deref(), command);
+        let mut paths =
+            ReportPaths::for_command(&self.read.file, self.read.report_dir.as_deref(), command);
         if reader.sheet().is_some() {
             paths = paths.with_workbook_errors();
         }
-        refuse_overwriting(&self.file, &[&paths.results, &paths.errors, &paths.summary])?;
-        let map_file = self.map.as_deref().map(MapFile::load).transpose()?;
+        refuse_overwriting(
+            &self.read.file,
+            &[&paths.results, &paths.errors, &paths.summary],
+        )?;
+        let map_file = self.read.map.as_deref().map(MapFile::load).transpose()?;
         let (_, phones, phones_setting) = phones_for(
-            self.default_region.as_deref(),
-            self.phones,
+            self.read.default_region.as_deref(),
+            self.read.phones,
             map_file.as_ref(),
         )?;
         Ok(Opened {
@@ -136,17 +106,17 @@ impl FileArgs {
     /// (the map file, the default region) and reach the contacts.
     pub fn fix_line(&self, command: &str, errors: &Path, c: &Connection) -> FixLine {
         FixLine::new(command, errors)
-            .value("--map", self.map.as_ref().map(|m| m.display()))
-            .value("--default-region", self.default_region.as_ref())
+            .value("--map", self.read.map.as_ref().map(|m| m.display()))
+            .value("--default-region", self.read.default_region.as_ref())
             .connection(c)
     }
 
     /// A reader of `input` from its first row (for a pass that counts).
     pub fn reader(&self, input: &InputFile) -> Result<RowReader> {
-        let map_file = self.map.as_deref().map(MapFile::load).transpose()?;
+        let map_file = self.read.map.as_deref().map(MapFile::load).transpose()?;
         input
-            .config(self.delimiter)
-            .sheet(self.sheet.clone())
+            .config(self.read.delimiter)
+            .sheet(self.read.sheet.clone())
             .header_check(header_check(map_file.as_ref()))
             .reader()
     }

@@ -3,7 +3,7 @@
 //! (`--check`) into the results report without changing anything.
 
 use crate::cli::ApiArgs;
-use crate::cmd::rows::{self, FileArgs};
+use crate::cmd::rows::{self, NamesArgs};
 use crate::exit::{Failure, Outcome};
 use hmbulk_engine::api::Client;
 use hmbulk_engine::mapping::MapFile;
@@ -44,7 +44,7 @@ failed; 2 usage or input error, nothing sent; 3 stopped by the API.";
 #[command(after_help = USAGE)]
 pub struct Args {
     #[command(flatten)]
-    pub input: FileArgs,
+    pub input: NamesArgs,
     /// Set this status on every row's contact (status columns are not read):
     /// active, blocked, unblocked, subscribed, unsubscribed, or a word for
     /// one (opt-out, STOP, opt-in, START, block ...).
@@ -76,7 +76,7 @@ pub fn run(args: Args) -> Outcome {
         concurrency: usize::from(args.input.concurrency),
     };
     // Read twice (the estimate, then the run): a pipe is copied once.
-    let input = crate::cli::open_input(&args.input.file, true)?;
+    let input = crate::cli::open_input(&args.input.read.file, true)?;
     let opened = args.input.open_from("status", &input)?;
     let headers = opened.reader.headers().to_vec();
     let build = |map: Option<&MapFile>| {
@@ -84,7 +84,7 @@ pub fn run(args: Args) -> Outcome {
         StatusFile::new(&headers, &opened.sample, map, phones, &settings)
     };
     let mut file = build(opened.map_file.as_ref())?;
-    if let Some(map) = rows::confirm_guesses(file.names().mapping(), &args.input.file)? {
+    if let Some(map) = rows::confirm_guesses(file.names().mapping(), &args.input.read.file)? {
         file = build(Some(&map))?;
     }
     let phones_note = rows::read_digits(file.names_mut(), opened.phones_setting, &opened.sample);
@@ -109,7 +109,12 @@ pub fn run(args: Args) -> Outcome {
         opened.numbers,
     )?;
     reporter.summary.notes.extend(phones_note);
-    let progress = Progress::new("status", Some(estimate.rows), args.input.progress, quiet);
+    let progress = Progress::new(
+        "status",
+        Some(estimate.rows),
+        args.input.read.progress,
+        quiet,
+    );
     let interrupt = crate::cli::interrupt_on_ctrl_c();
     let result = status::run(
         &file,
@@ -126,7 +131,7 @@ pub fn run(args: Args) -> Outcome {
         let line = if settings.check {
             format!(
                 "checked {}: {} rows read, {} checked, {} failed",
-                args.input.file.display(),
+                args.input.read.file.display(),
                 s.rows_read,
                 s.checked,
                 s.rows_failed
@@ -134,7 +139,7 @@ pub fn run(args: Args) -> Outcome {
         } else {
             format!(
                 "status {}: {} rows read, {} ok ({} updated, {} unchanged, {} skipped), {} failed",
-                args.input.file.display(),
+                args.input.read.file.display(),
                 s.rows_read,
                 s.rows_ok,
                 s.updated,

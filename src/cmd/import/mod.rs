@@ -10,10 +10,10 @@ pub(crate) mod confirm;
 mod resume;
 pub(crate) mod summary;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::cli::{ApiArgs, choice};
-use crate::cmd::fix_line::FixLine;
+use crate::cmd::file_args::FileArgs;
 use crate::exit::{Exit, Failure, Outcome};
 use crate::sandbox::Sandbox;
 use confirm::{Answer, confirm};
@@ -23,10 +23,9 @@ use hmbulk_engine::contact::BlankPolicy;
 use hmbulk_engine::contact::tags::TagsMode;
 use hmbulk_engine::error::Result;
 use hmbulk_engine::import::{self, ImportOutcome, Mapped, Plan};
-use hmbulk_engine::phone::PhonesSetting;
 use hmbulk_engine::pipeline::OnDuplicate;
-use resume::{command_line, print_stop};
-use summary::{print_mapping, print_summary};
+use resume::command_line;
+use summary::{print_end, print_mapping};
 
 /// Most contacts one write call takes (the simulator's documented profile;
 /// a smaller limit is found by splitting when the API refuses a size).
@@ -56,38 +55,11 @@ past retries), or by an input-file or output error after contacts were sent; 130
 /// it, and where the reports go.
 #[derive(Debug, Clone, clap::Args)]
 pub struct InputArgs {
-    /// The CSV file (any encoding and delimiter Excel writes), workbook
-    /// (.xlsx .xlsm .xlsb .xls .ods: one sheet's rows, cells read as typed)
-    /// or vCard file (Apple Contacts, iCloud, Google, Outlook: one row per
-    /// card); `-` reads standard input (reports: stdin.* in --report-dir, or
-    /// the current folder).
-    pub file: PathBuf,
-    /// The workbook sheet to read: its name, or its number (1 is the first).
-    /// Default: the one sheet whose header names a phone column.
-    #[arg(long, value_name = "NAME|N")]
-    pub sheet: Option<String>,
-    /// Region for phone numbers written without a country code, when the row
-    /// has no country column: an ISO code (default US, or the mapping file's), or
-    /// `none` to make such numbers row errors (`phone_needs_country`).
-    #[arg(long, value_name = "CC")]
-    pub default_region: Option<String>,
-    /// Digits without + (442079460001): E.164 numbers, or read with the
-    /// region (default auto: E.164 when the file's layout or its phone
-    /// column's own numbers show it; or the mapping file's `phones`).
-    #[arg(long, value_parser = choice::<PhonesSetting>())]
-    pub phones: Option<PhonesSetting>,
-    /// TOML file mapping column headers to fields: [columns] "Header" = "phone" | "custom:12" | "ignore" ...
-    #[arg(long, value_name = "MAP.toml")]
-    pub map: Option<PathBuf>,
-    /// Directory for the reports, created if missing (default: next to the input file).
-    #[arg(long, value_name = "DIR")]
-    pub report_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: FileArgs,
     /// A row repeating an earlier row's phone: report it as an error, or skip it.
     #[arg(long, value_parser = choice::<OnDuplicate>(), default_value_t = OnDuplicate::Error)]
     pub on_duplicate: OnDuplicate,
-    /// Field delimiter (default: sniffed among , ; tab |).
-    #[arg(long, value_parser = parse_delimiter)]
-    pub delimiter: Option<u8>,
     /// Ignore a column that looks like a misspelt custom field title instead
     /// of stopping (columns that match no field are always ignored and
     /// named; consent columns are never ignored).
@@ -98,20 +70,10 @@ pub struct InputArgs {
     /// A dry run only lists the tags it would create.
     #[arg(long)]
     pub create_tags: bool,
-    /// Start the CSV reports with a UTF-8 BOM (for Excel), whatever the
-    /// input (default: with one when the input was not plain UTF-8).
-    #[arg(long, overrides_with = "no_bom")]
-    pub bom: bool,
-    /// Never start the CSV reports with a BOM.
-    #[arg(long, overrides_with = "bom")]
-    pub no_bom: bool,
     /// Also write <stem>.report.html: counts, errors by code with their
     /// first rows, rows/s and requests over time; one page, no network.
     #[arg(long)]
     pub html: bool,
-    /// Show progress even when stderr is not a terminal.
-    #[arg(long)]
-    pub progress: bool,
     /// What a row's tags do to the contact's tags: add to them (default),
     /// replace them (default for hmbulk's own export, whose tags cell is
     /// the whole set), or remove them. A map file may say `tags_mode`.
@@ -190,42 +152,23 @@ impl Args {
     }
 }
 
-/// `--bom` / `--no-bom` (the last given wins); `None`: neither.
-pub(crate) fn bom_flag(bom: bool, no_bom: bool) -> Option<bool> {
-    match (bom, no_bom) {
-        (true, _) => Some(true),
-        (_, true) => Some(false),
-        _ => None,
-    }
-}
-
-pub fn parse_delimiter(s: &str) -> std::result::Result<u8, String> {
-    match s {
-        "\\t" | "tab" | "\t" => Ok(b'\t'),
-        _ if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
-        _ => Err(format!(
-            "a delimiter is one ASCII character (or `tab`), not {s:?}"
-        )),
-    }
-}
-
 impl Args {
     /// What the engine's run is asked.
     fn plan(&self) -> Plan {
         let input = &self.input;
         Plan {
-            sheet: input.sheet.clone(),
-            default_region: input.default_region.clone(),
-            phones: input.phones,
-            map: input.map.clone(),
-            report_dir: input.report_dir.clone(),
+            sheet: input.read.sheet.clone(),
+            default_region: input.read.default_region.clone(),
+            phones: input.read.phones,
+            map: input.read.map.clone(),
+            report_dir: input.read.report_dir.clone(),
             on_duplicate: input.on_duplicate,
-            delimiter: input.delimiter,
+            delimiter: input.read.delimiter,
             ignore_unknown: input.ignore_unknown,
             create_tags: input.create_tags,
-            bom: bom_flag(input.bom, input.no_bom),
+            bom: input.read.bom(),
             html: input.html,
-            progress: input.progress,
+            progress: input.read.progress,
             quiet: self.api_args.quiet,
             tags: input.tags,
             mode: self.mode,
@@ -244,7 +187,7 @@ impl Args {
 }
 
 pub fn run(args: Args) -> Outcome {
-    let input = crate::cli::open_input(&args.input.file, args.input.create_tags)?;
+    let input = crate::cli::open_input(&args.input.read.file, args.input.create_tags)?;
     let opened = import::open(args.plan(), input)?;
     // A client when sending, and for a dry run when credentials are at hand
     // (to check custom field, tag and member names; it never writes).
@@ -313,88 +256,4 @@ fn exit_of(outcome: &ImportOutcome, sent: bool) -> Exit {
         None if result.summary.rows_failed > 0 => Exit::RowsFailed,
         None => Exit::Ok,
     }
-}
-
-/// What is said when the run ended: the summary, the way on after a stop,
-/// after failed rows, or when the reports had to go elsewhere.
-fn print_end(
-    args: &Args,
-    shown: &Path,
-    outcome: &ImportOutcome,
-    sandbox: Option<&Sandbox>,
-    exit: Exit,
-) -> Result<()> {
-    let dry_run = args.dry_run;
-    let s = &outcome.result.summary;
-    let moved = &s.reports_moved;
-    if s.rows_read == 0 && s.stopped.is_none() {
-        // Even with --quiet: a nightly job fed an empty export should say so.
-        eprintln!(
-            "hmbulk: warning: {} has a header line but no data rows: nothing was {}",
-            shown.display(),
-            if dry_run { "checked" } else { "sent" }
-        );
-    }
-    print_summary(args, shown, s, sandbox, exit)?;
-    if let Some(path) = outcome.html.as_ref().filter(|_| !args.api_args.quiet) {
-        eprintln!("report:  {}", path.display());
-    }
-    let stopped = outcome.stopped();
-    if stopped {
-        print_stop(&outcome.result, outcome.journal.as_deref());
-    }
-    if !stopped && moved.is_none() && exit == Exit::RowsFailed && !dry_run && !args.api_args.quiet {
-        fix_line(args, s).print();
-    }
-    if let Some(why) = moved {
-        let dir = s
-            .reports
-            .as_ref()
-            .and_then(|r| r.results.parent().map(Path::to_path_buf))
-            .unwrap_or_default();
-        eprintln!(
-            "hmbulk: {}; the reports were written to {} instead (see the paths above)",
-            hmbulk_engine::redact::clean(why),
-            dir.display()
-        );
-        if !stopped && outcome.journal.is_some() {
-            eprintln!(
-                "hmbulk: once there is room, `{}` writes them in place (nothing is sent again)",
-                command_line("--resume")
-            );
-        }
-    }
-    Ok(())
-}
-
-/// `fix people.errors.csv and run: hmbulk import people.errors.csv …`:
-/// the options that decide the rows' outcomes (the mapping, its default
-/// region and the tags mode are in the mapping file beside the report).
-fn fix_line(args: &Args, s: &hmbulk_engine::report::Summary) -> FixLine {
-    let errors = s
-        .reports
-        .as_ref()
-        .map(|r| r.errors.clone())
-        .unwrap_or_default();
-    let input = &args.input;
-    FixLine::new("import", &errors)
-        .value("--mode", Some(args.mode).filter(|m| *m != Mode::default()))
-        .value(
-            "--api",
-            Some(args.api).filter(|a| *a != ApiVersion::default()),
-        )
-        .value("--tags", input.tags)
-        .value(
-            "--blank",
-            Some(args.blank).filter(|b| *b != BlankPolicy::default()),
-        )
-        .value(
-            "--on-duplicate",
-            Some(input.on_duplicate).filter(|d| *d != OnDuplicate::default()),
-        )
-        .flag("--create-tags", input.create_tags)
-        .flag("--no-channels", args.no_channels)
-        .flag("--search-first", args.search_first)
-        .flag("--no-bom", input.no_bom && !input.bom)
-        .connection(&args.api_args.connection)
 }

@@ -1,18 +1,26 @@
 //! What `import` and `validate` tell the person running them. Takes the
 //! [`Mapping`] and the run's [`Summary`]; gives the first lines of output
 //! (the layout, where each field comes from, the columns not used) and
-//! the closing lines on stderr (counts,
-//! errors by code, report paths) with the JSON summary on stdout for `--json`.
+//! the closing lines on stderr (counts, errors by code, report paths, and
+//! the way on: after a stop, after failed rows, or when the reports had to
+//! go elsewhere) with the JSON summary on stdout for `--json`.
 
 use std::path::Path;
 
 use super::Args;
+use super::resume::{command_line, print_stop};
+use crate::cmd::fix_line::FixLine;
 use crate::exit::Exit;
 use crate::output;
 use crate::sandbox::Sandbox;
+use hmbulk_engine::api::ApiVersion;
+use hmbulk_engine::batch::Mode;
+use hmbulk_engine::contact::BlankPolicy;
 use hmbulk_engine::contact::tags::TagsMode;
 use hmbulk_engine::error::Result;
+use hmbulk_engine::import::ImportOutcome;
 use hmbulk_engine::mapping::{Field, Mapping, Target, quoted_list};
+use hmbulk_engine::pipeline::OnDuplicate;
 use hmbulk_engine::report::{NO_ROWS, Summary};
 
 /// The first lines of output: the layout recognised and where each field
@@ -224,4 +232,88 @@ pub(crate) fn print_places(s: &Summary, sandbox: Option<&Sandbox>, mapping: bool
         };
         eprintln!("sandbox: {count}, kept in {}", sb.dir().display());
     }
+}
+
+/// What is said when the run ended: the summary, the way on after a stop,
+/// after failed rows, or when the reports had to go elsewhere.
+pub(super) fn print_end(
+    args: &Args,
+    shown: &Path,
+    outcome: &ImportOutcome,
+    sandbox: Option<&Sandbox>,
+    exit: Exit,
+) -> Result<()> {
+    let dry_run = args.dry_run;
+    let s = &outcome.result.summary;
+    let moved = &s.reports_moved;
+    if s.rows_read == 0 && s.stopped.is_none() {
+        // Even with --quiet: a nightly job fed an empty export should say so.
+        eprintln!(
+            "hmbulk: warning: {} has a header line but no data rows: nothing was {}",
+            shown.display(),
+            if dry_run { "checked" } else { "sent" }
+        );
+    }
+    print_summary(args, shown, s, sandbox, exit)?;
+    if let Some(path) = outcome.html.as_ref().filter(|_| !args.api_args.quiet) {
+        eprintln!("report:  {}", path.display());
+    }
+    let stopped = outcome.stopped();
+    if stopped {
+        print_stop(&outcome.result, outcome.journal.as_deref());
+    }
+    if !stopped && moved.is_none() && exit == Exit::RowsFailed && !dry_run && !args.api_args.quiet {
+        fix_line(args, s).print();
+    }
+    if let Some(why) = moved {
+        let dir = s
+            .reports
+            .as_ref()
+            .and_then(|r| r.results.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        eprintln!(
+            "hmbulk: {}; the reports were written to {} instead (see the paths above)",
+            hmbulk_engine::redact::clean(why),
+            dir.display()
+        );
+        if !stopped && outcome.journal.is_some() {
+            eprintln!(
+                "hmbulk: once there is room, `{}` writes them in place (nothing is sent again)",
+                command_line("--resume")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `fix people.errors.csv and run: hmbulk import people.errors.csv …`:
+/// the options that decide the rows' outcomes (the mapping, its default
+/// region and the tags mode are in the mapping file beside the report).
+fn fix_line(args: &Args, s: &hmbulk_engine::report::Summary) -> FixLine {
+    let errors = s
+        .reports
+        .as_ref()
+        .map(|r| r.errors.clone())
+        .unwrap_or_default();
+    let input = &args.input;
+    FixLine::new("import", &errors)
+        .value("--mode", Some(args.mode).filter(|m| *m != Mode::default()))
+        .value(
+            "--api",
+            Some(args.api).filter(|a| *a != ApiVersion::default()),
+        )
+        .value("--tags", input.tags)
+        .value(
+            "--blank",
+            Some(args.blank).filter(|b| *b != BlankPolicy::default()),
+        )
+        .value(
+            "--on-duplicate",
+            Some(input.on_duplicate).filter(|d| *d != OnDuplicate::default()),
+        )
+        .flag("--create-tags", input.create_tags)
+        .flag("--no-channels", args.no_channels)
+        .flag("--search-first", args.search_first)
+        .flag("--no-bom", input.read.bom() == Some(false))
+        .connection(&args.api_args.connection)
 }
