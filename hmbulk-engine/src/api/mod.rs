@@ -14,6 +14,7 @@ mod channel;
 mod contact;
 mod delete;
 mod error;
+pub mod server_clock;
 mod status;
 mod team;
 pub mod throttle;
@@ -130,6 +131,8 @@ pub struct Client {
     gate: RateGate,
     options: ClientOptions,
     pub stats: CallStats,
+    /// The server's time, from its answers' `Date` headers.
+    clock: server_clock::ServerClock,
 }
 
 impl Client {
@@ -154,7 +157,13 @@ impl Client {
             gate: RateGate::new(options.rate_per_minute),
             options,
             stats: CallStats::default(),
+            clock: server_clock::ServerClock::default(),
         })
+    }
+
+    /// The server's time now (Unix seconds), once an answer said it.
+    pub fn server_now(&self) -> Option<i64> {
+        self.clock.now()
     }
 
     pub fn requests(&self) -> u64 {
@@ -343,6 +352,7 @@ impl Client {
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
             let problem = match request.send() {
                 Ok(response) => {
+                    self.clock.note(response.headers());
                     let status = response.status().as_u16();
                     match status {
                         200..=299 => return Ok(response),

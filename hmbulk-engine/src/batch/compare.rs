@@ -12,10 +12,7 @@
 
 use crate::api::{Contact, TagRef};
 use crate::contact::Draft;
-
-/// How far the API's clock may be behind ours, in seconds, when judging
-/// whether a contact was created after an import began.
-pub const CLOCK_SKEW_SECS: i64 = 60;
+use crate::journal::Began;
 
 /// Whether `rec` already holds every field `d` sets, so that writing the
 /// row would change nothing.
@@ -71,15 +68,16 @@ pub fn already_holds(d: &Draft, rec: &Contact) -> bool {
         && opted_ok
 }
 
-/// Whether `rec` may have been created by an import that began at `since`
-/// (Unix seconds): its `created` is not before then (less the clock skew
-/// allowed). A contact whose `created` is missing or unreadable may have.
-pub fn created_since(rec: &Contact, since: i64) -> bool {
+/// Whether `rec` may have been created by an import that began `since`:
+/// its `created` is not before then (on the API's clock; on ours, less the
+/// skew allowed, [`Began::earliest`]). A contact whose `created` is missing
+/// or unreadable may have.
+pub fn created_since(rec: &Contact, since: Began) -> bool {
     let created = rec
         .created
         .as_deref()
         .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok());
-    created.is_none_or(|t| t.timestamp() >= since - CLOCK_SKEW_SECS)
+    created.is_none_or(|t| t.timestamp() >= since.earliest())
 }
 
 /// Whether a refused create's reason says its phone belongs to a contact
@@ -282,10 +280,13 @@ mod tests {
     }
 
     #[test]
-    fn created_since_allows_for_the_clock_and_assumes_so_when_unknown() {
-        let began = chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:30Z")
-            .unwrap()
-            .timestamp();
+    fn created_since_allows_for_our_clock_and_assumes_so_when_unknown() {
+        let began = Began {
+            at: chrono::DateTime::parse_from_rfc3339("2026-11-20T10:00:30Z")
+                .unwrap()
+                .timestamp(),
+            server_clock: false,
+        };
         let at = |t: &str| Contact {
             created: Some(t.into()),
             ..stored()
@@ -300,6 +301,15 @@ mod tests {
             ..stored()
         };
         assert!(created_since(&unknown, began));
+        // On the API's own clock no skew is allowed: a contact stored a
+        // second before the run began is not the run's.
+        let exact = Began {
+            server_clock: true,
+            ..began
+        };
+        assert!(created_since(&at("2026-11-20T10:00:30Z"), exact));
+        assert!(!created_since(&at("2026-11-20T10:00:29Z"), exact));
+        assert!(created_since(&unknown, exact));
     }
 
     #[test]

@@ -46,7 +46,7 @@ use crate::channel::ChannelPlan;
 use crate::choice::choice;
 use crate::contact::Draft;
 use crate::error::Error;
-use crate::journal::Journal;
+use crate::journal::{Began, Journal};
 use crate::lookup::{Finder, Found};
 use crate::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
 
@@ -186,9 +186,9 @@ pub struct Sender<'a> {
     /// Search first or create first, shared by the workers; without one,
     /// every batch is searched first.
     strategy: Option<&'a Strategy>,
-    /// When the import began (Unix seconds; the first run's, when resumed):
-    /// a contact created before then is not this import's.
-    since: i64,
+    /// When the import began (the first run's, when resumed): a contact
+    /// created before then is not this import's.
+    since: Began,
     /// How a row meets the contact it updates ([`merge`]); without one,
     /// the row's fields are written as they are.
     merge: Option<&'a Merge>,
@@ -208,7 +208,7 @@ impl<'a> Sender<'a> {
             max_items,
             journal: None,
             strategy: None,
-            since: chrono::Utc::now().timestamp(),
+            since: Began::now(client.server_now()),
             merge: None,
         }
     }

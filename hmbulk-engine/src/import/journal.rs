@@ -74,27 +74,30 @@ pub(super) fn journal_settings(
     .collect()
 }
 
-/// Start this run's journal, or open the stopped run's (`--resume`) after
+/// Start this run's journal (`server_now`: the API's clock, when an answer
+/// said it), or open the stopped run's (`--resume`) after
 /// checking that the file and the options are the same.
 pub(super) fn open_journal(
     args: &Plan,
     file: &Path,
     path: &Path,
     options: std::collections::BTreeMap<String, String>,
+    server_now: Option<i64>,
 ) -> Result<(Option<Journal>, Option<Resume>)> {
     let input = InputId::of(file)?;
+    let header = |input, options| Header::new(input, options).on_server_clock(server_now);
     if args.resume {
         let (journal, resume) = Journal::resume(path)?;
         let Some(resume) = resume else {
             // Stopped before its first line was written: nothing was sent.
-            journal.begin(&Header::new(input, options))?;
+            journal.begin(&header(input, options))?;
             return Ok((Some(journal), None));
         };
         resume.check_input(&input, path)?;
         resume.check_settings(&options, path)?;
         Ok((Some(journal), Some(resume)))
     } else {
-        let journal = Journal::create(path, &Header::new(input, options))?;
+        let journal = Journal::create(path, &header(input, options))?;
         Ok((Some(journal), None))
     }
 }

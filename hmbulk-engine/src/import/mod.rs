@@ -385,7 +385,13 @@ impl Mapped {
             Some(file) if !dry_run && rereadable => {
                 let options =
                     journal::journal_settings(plan, &mapping, &settings, o.reader.sheet());
-                journal::open_journal(plan, file, &crate::journal::path_for(&o.paths), options)?
+                journal::open_journal(
+                    plan,
+                    file,
+                    &crate::journal::path_for(&o.paths),
+                    options,
+                    client.and_then(Client::server_now),
+                )?
             }
             _ => (None, None),
         };

@@ -139,6 +139,11 @@ pub struct Header {
     pub settings: BTreeMap<String, String>,
     /// When the run began (RFC 3339, UTC).
     pub started: String,
+    /// When the run began on the API's clock (Unix seconds, from its
+    /// `Date` headers): what contacts' `created` times are compared with.
+    /// Absent in a journal written before, or when no answer said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_started: Option<i64>,
 }
 
 impl Header {
@@ -149,7 +154,14 @@ impl Header {
             input,
             settings,
             started: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            server_started: None,
         }
+    }
+
+    /// The run began at `t` on the API's clock (Unix seconds), if known.
+    pub fn on_server_clock(mut self, t: Option<i64>) -> Header {
+        self.server_started = t;
+        self
     }
 }
 
@@ -157,8 +169,47 @@ impl Header {
 pub struct Journal {
     path: PathBuf,
     appender: Mutex<Appender>,
-    /// When the run it records began (its header's `started`), in Unix seconds.
-    began: OnceLock<i64>,
+    /// When the run it records began (its header's `server_started`, else
+    /// `started`).
+    began: OnceLock<Began>,
+}
+
+/// When an import began, in Unix seconds, and on whose clock: the API's
+/// (from its `Date` headers; exact to the second) or ours (the API's may
+/// be behind it, [`Began::earliest`] allows for that).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Began {
+    pub at: i64,
+    pub server_clock: bool,
+}
+
+/// How far the API's clock may be behind ours, in seconds, when a run's
+/// start is known only on our clock.
+pub const CLOCK_SKEW_SECS: i64 = 60;
+
+impl Began {
+    /// Now: on the API's clock when `server_now` is known, else ours.
+    pub fn now(server_now: Option<i64>) -> Began {
+        match server_now {
+            Some(at) => Began {
+                at,
+                server_clock: true,
+            },
+            None => Began {
+                at: chrono::Utc::now().timestamp(),
+                server_clock: false,
+            },
+        }
+    }
+
+    /// The earliest `created` time (API clock) a contact this run created
+    /// may carry.
+    pub fn earliest(self) -> i64 {
+        match self.server_clock {
+            true => self.at,
+            false => self.at - CLOCK_SKEW_SECS,
+        }
+    }
 }
 
 struct Appender {
@@ -190,15 +241,26 @@ impl Journal {
     }
 
     fn began_with(&self, header: &Header) {
-        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(&header.started) {
-            let _ = self.began.set(t.timestamp());
+        let began = match header.server_started {
+            Some(at) => Some(Began {
+                at,
+                server_clock: true,
+            }),
+            None => chrono::DateTime::parse_from_rfc3339(&header.started)
+                .ok()
+                .map(|t| Began {
+                    at: t.timestamp(),
+                    server_clock: false,
+                }),
+        };
+        if let Some(b) = began {
+            let _ = self.began.set(b);
         }
     }
 
     /// When the run this journal records began (the first run, for a run
-    /// resumed), in Unix seconds: contacts created before then are not
-    /// this import's.
-    pub fn began_at(&self) -> Option<i64> {
+    /// resumed): contacts created before then are not this import's.
+    pub fn began_at(&self) -> Option<Began> {
         self.began.get().copied()
     }
 }

@@ -92,9 +92,12 @@ fn a_row_sent_again_is_in_flight_with_its_last_action_and_the_start_is_kept() {
     let path = dir.path().join("people.journal");
     let h = header();
     let j = Journal::create(&path, &h).unwrap();
-    let began = chrono::DateTime::parse_from_rfc3339(&h.started)
-        .unwrap()
-        .timestamp();
+    let began = Began {
+        at: chrono::DateTime::parse_from_rfc3339(&h.started)
+            .unwrap()
+            .timestamp(),
+        server_clock: false,
+    };
     assert_eq!(j.began_at(), Some(began));
     // Sent create first; 2 and 3 refused as existing; 3 then updated.
     j.sent(&[
@@ -262,4 +265,29 @@ fn the_journal_sits_beside_the_reports_and_a_finished_run_removes_it() {
     let path = dir.path().join("p.journal");
     Journal::create(&path, &header()).unwrap().finish().unwrap();
     assert!(!path.exists());
+}
+
+#[test]
+fn the_start_on_the_apis_clock_is_kept_and_preferred() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("people.journal");
+    let h = header().on_server_clock(Some(1_796_457_600));
+    let j = Journal::create(&path, &h).unwrap();
+    let on_server = Began {
+        at: 1_796_457_600,
+        server_clock: true,
+    };
+    assert_eq!(j.began_at(), Some(on_server));
+    j.sent(&[(1, Action::Created)]).unwrap();
+    drop(j);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\"server_started\":1796457600"), "{text}");
+    let (j, _) = Journal::resume(&path).unwrap();
+    assert_eq!(j.began_at(), Some(on_server), "the first run's, on resume");
+    assert_eq!(on_server.earliest(), 1_796_457_600);
+    let ours = Began {
+        server_clock: false,
+        ..on_server
+    };
+    assert_eq!(ours.earliest(), 1_796_457_600 - CLOCK_SKEW_SECS);
 }
