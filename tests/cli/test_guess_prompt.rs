@@ -57,18 +57,7 @@ fn edit_runs_with_the_map_the_editor_saved() {
     let wd = Workdir::with_sim(Workdir::sim_config());
     guessing_file(&wd, "d.csv");
     // An editor that puts the second number first.
-    let editor = wd.path("editor.py");
-    std::fs::write(
-        &editor,
-        "import sys\n\
-         p = sys.argv[1]\n\
-         text = open(p).read()\n\
-         old = 'phone = [\"Kontakt\", \"Zweitnummer\"]'\n\
-         assert old in text, text\n\
-         open(p, 'w').write(text.replace(old, 'phone = [\"Zweitnummer\", \"Kontakt\"]'))\n",
-    )
-    .unwrap();
-    let editor = format!("python3 {}", editor.display());
+    let editor = editor_replacing(&wd, r#"phone = ["Zweitnummer", "Kontakt"]"#);
     let env = [("EDITOR", editor.as_str()), ("VISUAL", "")];
     let Some((code, out)) = wd.on_terminal(QUESTION, "edit", &["import", "d.csv"], &env) else {
         return;
@@ -76,4 +65,47 @@ fn edit_runs_with_the_map_the_editor_saved() {
     assert_eq!(code, 0, "{out}");
     assert_eq!(stored(&wd, "14155550961")["display_name"], "Ada", "{out}");
     assert_eq!(wd.sim().contacts().len(), 3);
+}
+
+/// An edit that maps a column to a custom field the first plan did not use:
+/// the run reads the account's custom fields then (the first plan needed
+/// none of the catalog), and the contacts are stored with the field.
+#[test]
+fn an_edit_that_adds_a_custom_field_column_reads_the_fields_then() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    guessing_file(&wd, "e.csv");
+    // Custom field 103 is "Loyalty Tier" in samples/fields.json.
+    let editor = editor_replacing(
+        &wd,
+        "phone = [\"Kontakt\"]\n\"Zweitnummer\" = \"custom:103\"",
+    );
+    let env = [("EDITOR", editor.as_str()), ("VISUAL", "")];
+    let Some((code, out)) = wd.on_terminal(QUESTION, "edit", &["import", "e.csv"], &env) else {
+        return;
+    };
+    assert_eq!(code, 0, "{out}");
+    let ada = stored(&wd, "14155550951");
+    assert_eq!(ada["display_name"], "Ada", "{out}");
+    assert_eq!(ada["custom"]["103"], "+1 415 555 0961", "{out}");
+    assert_eq!(wd.sim().contacts().len(), 3);
+}
+
+/// `$EDITOR` for the proposed map: a script that replaces its phone line,
+/// `phone = ["Kontakt", "Zweitnummer"]`, with `new` (TOML lines).
+fn editor_replacing(wd: &Workdir, new: &str) -> String {
+    let script = wd.path("editor.py");
+    let new = serde_json::to_string(new).unwrap();
+    std::fs::write(
+        &script,
+        format!(
+            "import sys\n\
+             p = sys.argv[1]\n\
+             text = open(p).read()\n\
+             old = 'phone = [\"Kontakt\", \"Zweitnummer\"]'\n\
+             assert old in text, text\n\
+             open(p, 'w').write(text.replace(old, {new}))\n"
+        ),
+    )
+    .unwrap();
+    format!("python3 {}", script.display())
 }

@@ -164,6 +164,8 @@ pub fn open(plan: Plan, input: InputFile) -> Result<Opened> {
 pub struct Mapped {
     opened: Opened,
     catalog: Catalog,
+    /// The parts of the catalog read.
+    read: Needs,
     /// Why a dry run went on offline, when it did.
     offline_note: Option<String>,
     mapping: Mapping,
@@ -237,6 +239,7 @@ impl Opened {
         Ok(Mapped {
             opened: self,
             catalog,
+            read: needs,
             offline_note,
             mapping,
             tags_mode,
@@ -332,9 +335,32 @@ impl Mapped {
     }
 
     /// Map the columns again with `map` (the plan edited by the person
-    /// running it).
-    pub fn remap(&mut self, map: &MapFile) -> Result<()> {
+    /// running it), reading first the parts of the account's catalog the
+    /// new map needs that the first plan did not (a column mapped to a
+    /// custom field, say).
+    pub fn remap(&mut self, map: &MapFile, client: Option<&Client>) -> Result<()> {
         let o = &self.opened;
+        if let Some(client) = client.filter(|_| self.catalog.online) {
+            let wanted = o
+                .build(&Catalog::offline(), Some(map))
+                .map_or(Needs::ALL, |m| m.needs(true));
+            let unread = Needs {
+                fields: wanted.fields && !self.read.fields,
+                tags: wanted.tags && !self.read.tags,
+                members: wanted.members && !self.read.members,
+            };
+            if unread != Needs::NONE {
+                let more = client.catalog_for(unread)?;
+                self.catalog.fields.extend(more.fields);
+                self.catalog.tags.extend(more.tags);
+                self.catalog.members.extend(more.members);
+                self.read = Needs {
+                    fields: self.read.fields || unread.fields,
+                    tags: self.read.tags || unread.tags,
+                    members: self.read.members || unread.members,
+                };
+            }
+        }
         self.mapping = o.build_checked(&self.catalog, &self.offline_note, Some(map))?;
         self.tags_mode = tags_mode(&o.plan, Some(map), &self.mapping)?;
         self.settings.tags_mode = Some(self.tags_mode.to_string());
@@ -361,6 +387,7 @@ impl Mapped {
         let Mapped {
             opened: o,
             mut catalog,
+            read: _,
             offline_note,
             mapping,
             tags_mode,

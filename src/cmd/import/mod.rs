@@ -223,7 +223,7 @@ fn import(
     let in_file =
         |e| hmbulk_engine::error::Error::input(&shown, format!("{}: {e}", shown.display()));
     if let Answer::Edited(map) = confirm(mapped.mapping(), mapped.settings()).map_err(in_file)? {
-        mapped.remap(&map)?;
+        mapped.remap(&map, client)?;
         if !quiet {
             show(&mapped, Some(map.path()));
         }
