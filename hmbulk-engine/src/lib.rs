@@ -32,6 +32,7 @@ pub mod delete;
 pub mod error;
 pub mod export;
 pub mod formula;
+mod halves;
 pub mod header;
 pub mod input;
 pub mod journal;

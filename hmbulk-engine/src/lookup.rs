@@ -23,6 +23,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use crate::api::{ApiError, ChannelType, Client, Contact};
 use crate::contact::channels;
 use crate::error::{Error, Result};
+use crate::halves::{Failed, send_in_halves};
 use crate::input::Record;
 use crate::mapping::{Field, Lookup, MapFile, Mapping, Sample, normalise_header, quoted_list};
 use crate::outcome::{ErrorCode, RowError};
@@ -365,29 +366,28 @@ impl<'a> Finder<'a> {
     /// One search; a call the API refuses is split in halves until the
     /// refused ids stand alone (an id it cannot read finds nothing). When
     /// both halves go through, the size was the problem: later calls are
-    /// cut to it. Gives whether the chunk went through whole.
+    /// cut to it ([`send_in_halves`]).
     fn search_chunk(
         &self,
         kind: ChannelType,
         chunk: &[String],
         all: &mut Vec<Contact>,
-    ) -> std::result::Result<bool, ApiError> {
-        match self.client.search(kind, chunk) {
-            Ok(found) => {
-                all.extend(found);
-                Ok(true)
-            }
-            Err(ApiError::Rejected { .. }) if chunk.len() > 1 => {
-                let (a, b) = chunk.split_at(chunk.len() / 2);
-                let both = self.search_chunk(kind, a, all)? & self.search_chunk(kind, b, all)?;
-                if both {
-                    self.max.fetch_min(a.len().max(1), Ordering::Relaxed);
+    ) -> std::result::Result<(), ApiError> {
+        let searched = send_in_halves(
+            all,
+            chunk,
+            &self.max,
+            &mut |all, chunk| match self.client.search(kind, chunk) {
+                Ok(found) => {
+                    all.extend(found);
+                    Ok(())
                 }
-                Ok(false)
-            }
-            Err(ApiError::Rejected { .. }) => Ok(false),
-            Err(e) => Err(e),
-        }
+                Err(e @ ApiError::Rejected { .. }) => Err(Failed::Refused(chunk, e)),
+                Err(e) => Err(Failed::Stop(e)),
+            },
+            &mut |_, _, _| {},
+        );
+        searched.map(|_| ()).map_err(|stopped| stopped.stop)
     }
 }
 
