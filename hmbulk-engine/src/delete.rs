@@ -22,7 +22,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
-use crate::api::{ApiError, ChannelType, Client, Contact, ContactRef};
+use crate::api::{ApiError, Client, Contact, ContactRef, SearchBy};
 use crate::error::{Error, Result};
 use crate::halves::{Failed, Stopped, send_in_halves};
 use crate::input::RowReader;
@@ -449,13 +449,13 @@ impl Resolved {
             .collect();
         let still: std::result::Result<Vec<i64>, ApiError> = (|| {
             let mut ids: Vec<i64> = finder
-                .search(ChannelType::Id, &uuids)?
+                .search(SearchBy::Id, &uuids)?
                 .iter()
                 .map(|c| c.id)
                 .collect();
             ids.extend(
                 finder
-                    .search(ChannelType::Phone, &phones)?
+                    .search(SearchBy::Phone, &phones)?
                     .iter()
                     .map(|c| c.id),
             );

@@ -22,7 +22,6 @@ pub mod atomic_file;
 pub mod batch;
 pub mod catalog;
 pub mod channel;
-pub mod channel_kind;
 pub mod choice;
 pub mod consent;
 pub mod contact;

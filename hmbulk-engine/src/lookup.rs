@@ -20,8 +20,8 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use crate::api::{ApiError, ChannelType, Client, Contact};
-use crate::contact::channels;
+use crate::api::{ApiError, Client, Contact, SearchBy};
+use crate::contact::columns;
 use crate::error::{Error, Result};
 use crate::halves::{Failed, send_in_halves};
 use crate::input::Record;
@@ -193,8 +193,8 @@ impl Names {
             ));
         }
         let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
-        let region = channels::row_region(&self.mapping, &cells);
-        let phones = channels::phones(&self.phones, &self.mapping, &cells, &region)?;
+        let region = columns::row_region(&self.mapping, &cells);
+        let phones = columns::phones(&self.phones, &self.mapping, &cells, &region)?;
         let mut named = named_row(Named::Phone(phones.primary.digits));
         named.phone_raw = phones.raw.to_string();
         Ok(named)
@@ -302,7 +302,7 @@ impl<'a> Finder<'a> {
         uuids: &[String],
     ) -> std::result::Result<Found, ApiError> {
         let mut found = Found::default();
-        for c in self.search(ChannelType::Phone, phones)? {
+        for c in self.search(SearchBy::Phone, phones)? {
             found.add(c);
         }
         for c in self.search_uuids(uuids)? {
@@ -326,7 +326,7 @@ impl<'a> Finder<'a> {
             let (chunk, tail) = rest.split_at(max.min(rest.len()));
             rest = tail;
             let mut found = Vec::new();
-            self.search_chunk(ChannelType::Id, chunk, &mut found)?;
+            self.search_chunk(SearchBy::Id, chunk, &mut found)?;
             if found.iter().all(|c| c.uuid.is_some()) {
                 all.extend(found);
             } else if let ([uuid], [_]) = (chunk, found.as_slice()) {
@@ -349,7 +349,7 @@ impl<'a> Finder<'a> {
     /// The contacts with these ids, in calls of at most `max`.
     pub fn search(
         &self,
-        kind: ChannelType,
+        kind: SearchBy,
         ids: &[String],
     ) -> std::result::Result<Vec<Contact>, ApiError> {
         let mut all = Vec::new();
@@ -369,7 +369,7 @@ impl<'a> Finder<'a> {
     /// cut to it ([`send_in_halves`]).
     fn search_chunk(
         &self,
-        kind: ChannelType,
+        kind: SearchBy,
         chunk: &[String],
         all: &mut Vec<Contact>,
     ) -> std::result::Result<(), ApiError> {

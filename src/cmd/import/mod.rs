@@ -24,7 +24,7 @@ use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::api::Client;
 use hmbulk_engine::batch::{Halt, Merge, Mode, Strategy};
 use hmbulk_engine::catalog::{Catalog, Needs};
-use hmbulk_engine::contact::channels::sample_phones;
+use hmbulk_engine::contact::columns::sample_phones;
 use hmbulk_engine::contact::tags::TagsMode;
 use hmbulk_engine::contact::{BlankPolicy, Validator};
 use hmbulk_engine::error::{Error, Result};

@@ -4,7 +4,7 @@
 //! check, after its first bulk write, that `/v1/contact/status` followed —
 //! if it did not, the rows are set again one by one with `set_status`.
 
-use crate::api::{ApiError, ChannelType, ContactRef, WriteAnswer, WriteItem};
+use crate::api::{ApiError, ContactRef, SearchBy, WriteAnswer, WriteItem};
 use crate::halves::{Failed, Stopped, send_in_halves};
 use crate::lookup::{Finder, in_parallel};
 use crate::outcome::{Action, ErrorCode, RowError};
@@ -123,7 +123,7 @@ impl Batch<'_> {
                 .filter_map(|(w, _, _)| w.known.uuid.clone())
                 .collect();
             let finder = Finder::new(self.client, self.settings.batch_size);
-            match finder.search(ChannelType::Id, &uuids) {
+            match finder.search(SearchBy::Id, &uuids) {
                 Ok(now) => {
                     for (w, target, partly) in unconfirmed {
                         let holds = now
