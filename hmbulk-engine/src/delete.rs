@@ -19,11 +19,12 @@
 //! `not_sent`. [`Resolved::dry_run`] reports what would go (`valid`).
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
-use crate::api::{ApiError, ChannelType, Client, Contact, ContactRef};
+use crate::api::{ApiError, Client, Contact, ContactRef, SearchBy};
 use crate::error::{Error, Result};
+use crate::halves::{Failed, Stopped, send_in_halves};
 use crate::input::RowReader;
 use crate::lookup::{Finder, Named, NamedRow, Names, Seen, in_parallel};
 use crate::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
@@ -338,7 +339,8 @@ impl Resolved {
     /// Delete a chunk of contacts, then read back which are gone. Those with
     /// a uuid go by `DELETE /v2/contacts` (a call refused as a whole is split
     /// in halves until the refused rows stand alone; when both halves go
-    /// through, the size was the problem and later calls are cut to it);
+    /// through, the size was the problem and later calls are cut to it:
+    /// [`send_in_halves`]);
     /// those without, by `DELETE /v1/contact/{id}`. A fatal error stops the
     /// run: the rows whose delete may have reached the API are read back (or
     /// `unconfirmed`), the others are `not_sent`.
@@ -369,57 +371,56 @@ impl Resolved {
         fatal.map_or(Ok(()), Err)
     }
 
-    /// `DELETE /v2/contacts` for targets with a uuid; the ones a call may
-    /// have deleted go to `sent`. Gives whether the call went through whole.
+    /// `DELETE /v2/contacts` for targets with a uuid, in halves when the API
+    /// refuses a call as a whole ([`send_in_halves`]); the ones a call may
+    /// have deleted go to `sent`. A fatal error is given back: the targets
+    /// not sent are `not_sent`.
     fn delete_by_uuid(
         &mut self,
         client: &Client,
         chunk: Vec<Target>,
         out: &mut Vec<RowOutcome>,
         sent: &mut Vec<Target>,
-    ) -> std::result::Result<bool, ApiError> {
+    ) -> std::result::Result<(), ApiError> {
         if chunk.is_empty() {
-            return Ok(true);
+            return Ok(());
         }
-        let uuids: Vec<String> = chunk.iter().filter_map(|t| t.uuid.clone()).collect();
-        match client.delete_contacts(&uuids) {
-            Ok(()) | Err(ApiError::Decode { .. }) => {
-                sent.extend(chunk);
-                Ok(true)
-            }
-            Err(ApiError::Rejected { .. }) if chunk.len() > 1 => {
-                let mut first = chunk;
-                let second = first.split_off(first.len() / 2);
-                let half = first.len();
-                let a = self.delete_by_uuid(client, first, out, sent);
-                let a = match a {
-                    Ok(a) => a,
-                    Err(e) => {
-                        let why = format!("the run stopped ({e})");
-                        out.extend(second.into_iter().map(|t| not_sent(t.row, &why)));
-                        return Err(e);
+        let size = AtomicUsize::new(self.batch_size);
+        let deleted = send_in_halves(
+            out,
+            chunk,
+            &size,
+            &mut |_, chunk: Vec<Target>| {
+                let uuids: Vec<String> = chunk.iter().filter_map(|t| t.uuid.clone()).collect();
+                match client.delete_contacts(&uuids) {
+                    Ok(()) | Err(ApiError::Decode { .. }) => {
+                        sent.extend(chunk);
+                        Ok(())
                     }
-                };
-                if a & self.delete_by_uuid(client, second, out, sent)? {
-                    self.batch_size = self.batch_size.min(half);
+                    Err(e @ ApiError::Rejected { .. }) => Err(Failed::Refused(chunk, e)),
+                    Err(e) if e.maybe_stored() => {
+                        // It may have gone through: the read-back says.
+                        sent.extend(chunk);
+                        match e.is_fatal() {
+                            true => Err(Failed::Stop((e, Vec::new()))),
+                            false => Ok(()),
+                        }
+                    }
+                    Err(e) => Err(Failed::Stop((e, chunk))),
                 }
-                Ok(false)
-            }
-            Err(e @ ApiError::Rejected { .. }) => {
-                out.extend(chunk.into_iter().map(|t| refused(t.row, &e)));
-                Ok(false)
-            }
-            Err(e) if e.maybe_stored() => {
-                // It may have gone through: the read-back says.
-                sent.extend(chunk);
-                if e.is_fatal() {
-                    return Err(e);
-                }
-                Ok(true)
-            }
-            Err(e) => {
+            },
+            &mut |out, one, e| out.extend(one.into_iter().map(|t| refused(t.row, &e))),
+        );
+        self.batch_size = size.into_inner();
+        match deleted {
+            Ok(_) => Ok(()),
+            Err(Stopped {
+                stop: (e, undecided),
+                unsent,
+            }) => {
                 let why = format!("the run stopped ({e})");
-                out.extend(chunk.into_iter().map(|t| not_sent(t.row, &why)));
+                let not_deleted = undecided.into_iter().chain(unsent.into_iter().flatten());
+                out.extend(not_deleted.map(|t| not_sent(t.row, &why)));
                 Err(e)
             }
         }
@@ -448,13 +449,13 @@ impl Resolved {
             .collect();
         let still: std::result::Result<Vec<i64>, ApiError> = (|| {
             let mut ids: Vec<i64> = finder
-                .search(ChannelType::Id, &uuids)?
+                .search(SearchBy::Id, &uuids)?
                 .iter()
                 .map(|c| c.id)
                 .collect();
             ids.extend(
                 finder
-                    .search(ChannelType::Phone, &phones)?
+                    .search(SearchBy::Phone, &phones)?
                     .iter()
                     .map(|c| c.id),
             );

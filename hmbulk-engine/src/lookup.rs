@@ -20,9 +20,10 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use crate::api::{ApiError, ChannelType, Client, Contact};
-use crate::contact::channels;
+use crate::api::{ApiError, Client, Contact, SearchBy};
+use crate::contact::columns;
 use crate::error::{Error, Result};
+use crate::halves::{Failed, send_in_halves};
 use crate::input::Record;
 use crate::mapping::{Field, Lookup, MapFile, Mapping, Sample, normalise_header, quoted_list};
 use crate::outcome::{ErrorCode, RowError};
@@ -192,8 +193,8 @@ impl Names {
             ));
         }
         let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
-        let region = channels::row_region(&self.mapping, &cells);
-        let phones = channels::phones(&self.phones, &self.mapping, &cells, &region)?;
+        let region = columns::row_region(&self.mapping, &cells);
+        let phones = columns::phones(&self.phones, &self.mapping, &cells, &region)?;
         let mut named = named_row(Named::Phone(phones.primary.digits));
         named.phone_raw = phones.raw.to_string();
         Ok(named)
@@ -301,7 +302,7 @@ impl<'a> Finder<'a> {
         uuids: &[String],
     ) -> std::result::Result<Found, ApiError> {
         let mut found = Found::default();
-        for c in self.search(ChannelType::Phone, phones)? {
+        for c in self.search(SearchBy::Phone, phones)? {
             found.add(c);
         }
         for c in self.search_uuids(uuids)? {
@@ -325,7 +326,7 @@ impl<'a> Finder<'a> {
             let (chunk, tail) = rest.split_at(max.min(rest.len()));
             rest = tail;
             let mut found = Vec::new();
-            self.search_chunk(ChannelType::Id, chunk, &mut found)?;
+            self.search_chunk(SearchBy::Id, chunk, &mut found)?;
             if found.iter().all(|c| c.uuid.is_some()) {
                 all.extend(found);
             } else if let ([uuid], [_]) = (chunk, found.as_slice()) {
@@ -348,7 +349,7 @@ impl<'a> Finder<'a> {
     /// The contacts with these ids, in calls of at most `max`.
     pub fn search(
         &self,
-        kind: ChannelType,
+        kind: SearchBy,
         ids: &[String],
     ) -> std::result::Result<Vec<Contact>, ApiError> {
         let mut all = Vec::new();
@@ -365,29 +366,28 @@ impl<'a> Finder<'a> {
     /// One search; a call the API refuses is split in halves until the
     /// refused ids stand alone (an id it cannot read finds nothing). When
     /// both halves go through, the size was the problem: later calls are
-    /// cut to it. Gives whether the chunk went through whole.
+    /// cut to it ([`send_in_halves`]).
     fn search_chunk(
         &self,
-        kind: ChannelType,
+        kind: SearchBy,
         chunk: &[String],
         all: &mut Vec<Contact>,
-    ) -> std::result::Result<bool, ApiError> {
-        match self.client.search(kind, chunk) {
-            Ok(found) => {
-                all.extend(found);
-                Ok(true)
-            }
-            Err(ApiError::Rejected { .. }) if chunk.len() > 1 => {
-                let (a, b) = chunk.split_at(chunk.len() / 2);
-                let both = self.search_chunk(kind, a, all)? & self.search_chunk(kind, b, all)?;
-                if both {
-                    self.max.fetch_min(a.len().max(1), Ordering::Relaxed);
+    ) -> std::result::Result<(), ApiError> {
+        let searched = send_in_halves(
+            all,
+            chunk,
+            &self.max,
+            &mut |all, chunk| match self.client.search(kind, chunk) {
+                Ok(found) => {
+                    all.extend(found);
+                    Ok(())
                 }
-                Ok(false)
-            }
-            Err(ApiError::Rejected { .. }) => Ok(false),
-            Err(e) => Err(e),
-        }
+                Err(e @ ApiError::Rejected { .. }) => Err(Failed::Refused(chunk, e)),
+                Err(e) => Err(Failed::Stop(e)),
+            },
+            &mut |_, _, _| {},
+        );
+        searched.map(|_| ()).map_err(|stopped| stopped.stop)
     }
 }
 

@@ -1,13 +1,14 @@
 //! A contact's channels (its phones and emails): `GET
 //! /v2/contact/{uuid}/channels` lists them, `POST /v2/contact/{uuid}/channel`
 //! adds one. One request per contact, and one per channel added: the
-//! reference documents no bulk form.
+//! reference documents no bulk form. A channel's kind is named by its wire
+//! name (`phone`, `email`): the kinds themselves are the `channel` module's
+//! (`crate::channel::ChannelKind`), which the API client does not import.
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, Client};
-use crate::channel_kind::ChannelKind;
 
 /// One channel of a contact, as the API lists it. Fields the reference
 /// names but hmbulk does not use are ignored.
@@ -19,23 +20,9 @@ pub struct Channel {
     pub channel_id: String,
 }
 
-impl Channel {
-    /// Whether this is the `kind` channel holding `value`: phones by their
-    /// digits, emails ignoring case.
-    pub fn is(&self, kind: ChannelKind, value: &str) -> bool {
-        if !self.channel_type.eq_ignore_ascii_case(kind.as_str()) {
-            return false;
-        }
-        match kind {
-            ChannelKind::Phone => self.channel_id.trim_start_matches('+') == value,
-            ChannelKind::Email => self.channel_id.trim().eq_ignore_ascii_case(value),
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct AddBody<'a> {
-    channel_type: ChannelKind,
+    channel_type: &'a str,
     channel_id: &'a str,
 }
 
@@ -46,17 +33,19 @@ impl Client {
         self.call::<_, ()>(Method::GET, &path, None)
     }
 
-    /// `POST /v2/contact/{uuid}/channel`: gives the contact's channels after.
+    /// `POST /v2/contact/{uuid}/channel`: adds the `channel_type` (`phone`,
+    /// `email`: `crate::channel::ChannelKind::as_str`) channel `channel_id`;
+    /// gives the contact's channels after.
     pub fn add_channel(
         &self,
         uuid: &str,
-        kind: ChannelKind,
+        channel_type: &str,
         channel_id: &str,
     ) -> Result<Vec<Channel>, ApiError> {
         let path = format!("/v2/contact/{}/channel", path_uuid(uuid)?);
         self.count_write();
         let body = AddBody {
-            channel_type: kind,
+            channel_type,
             channel_id,
         };
         self.call(Method::POST, &path, Some(&body))

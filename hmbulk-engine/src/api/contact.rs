@@ -15,7 +15,7 @@
 //!   phone both as `phone` and in `contact_channels` ([`WriteItem::with_channels`]).
 //! - [`WriteAnswer`]: the answer of `POST /v2/contacts`, the contacts stored
 //!   and the items that failed, each with the API's reason.
-//! - [`SearchBody`], [`ChannelType`]: the body of `POST /v2/contacts/search`.
+//! - [`SearchBody`], [`SearchBy`]: the body of `POST /v2/contacts/search`.
 
 use std::collections::BTreeMap;
 
@@ -428,10 +428,12 @@ impl From<FailedEntry> for FailedContact {
     }
 }
 
-/// What a search looks contacts up by.
+/// What a search looks contacts up by: the `channel_type` of the search's
+/// body (`phone`, `id`). Not a contact's channel kind (phone, email: that is
+/// `crate::channel::ChannelKind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum ChannelType {
+pub enum SearchBy {
     /// E.164 digits.
     Phone,
     /// Contact UUIDs.
@@ -446,7 +448,7 @@ pub(super) struct SearchBody<'a> {
 
 #[derive(Debug, Serialize)]
 pub(super) struct Channels<'a> {
-    pub channel_type: ChannelType,
+    pub channel_type: SearchBy,
     pub channel_ids: &'a [String],
 }
 
@@ -632,7 +634,7 @@ mod tests {
         let ids = ["14155550001".to_string()];
         let body = SearchBody {
             contact_channels: [Channels {
-                channel_type: ChannelType::Phone,
+                channel_type: SearchBy::Phone,
                 channel_ids: &ids,
             }],
         };

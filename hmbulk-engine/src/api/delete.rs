@@ -9,7 +9,7 @@
 use reqwest::Method;
 
 use super::contact::{Channels, SearchBody};
-use super::{ApiError, ChannelType, Client};
+use super::{ApiError, Client, SearchBy};
 
 impl Client {
     /// Delete the contacts with these UUIDs.
@@ -19,7 +19,7 @@ impl Client {
         }
         let body = SearchBody {
             contact_channels: [Channels {
-                channel_type: ChannelType::Id,
+                channel_type: SearchBy::Id,
                 channel_ids: uuids,
             }],
         };

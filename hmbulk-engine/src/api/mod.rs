@@ -31,10 +31,8 @@ use serde_json::{Value, json};
 
 pub use self::auth::{Authenticator, Credentials};
 pub use self::channel::Channel;
-pub use self::contact::{
-    ChannelType, Contact, FailedContact, TagId, TagRef, WriteAnswer, WriteItem,
-};
 use self::contact::{Channels, SearchBody, WriteBody};
+pub use self::contact::{Contact, FailedContact, SearchBy, TagId, TagRef, WriteAnswer, WriteItem};
 pub use self::error::ApiError;
 pub use self::status::{ContactRef, SetStatus, StatusAnswer};
 pub use self::team::Team;
@@ -457,17 +455,13 @@ impl Client {
     }
 
     /// `POST /v2/contacts/search`: the contacts with these phones or UUIDs.
-    pub fn search(
-        &self,
-        channel_type: ChannelType,
-        ids: &[String],
-    ) -> Result<Vec<Contact>, ApiError> {
+    pub fn search(&self, by: SearchBy, ids: &[String]) -> Result<Vec<Contact>, ApiError> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
         let body = SearchBody {
             contact_channels: [Channels {
-                channel_type,
+                channel_type: by,
                 channel_ids: ids,
             }],
         };

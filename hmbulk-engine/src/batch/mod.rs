@@ -42,7 +42,7 @@ use self::compare::{already_holds, created_since};
 pub use self::merge::{Merge, TagTally};
 pub use self::strategy::{Proof, Route, Strategy};
 use crate::api::{ApiError, ApiVersion, Client, Contact, TagId, WriteItem};
-use crate::channel::ChannelPlan;
+use crate::channel::{ChannelPlan, RowChannels};
 use crate::choice::choice;
 use crate::contact::Draft;
 use crate::error::Error;
@@ -241,7 +241,12 @@ impl<'a> Sender<'a> {
     /// or written without their channels at a stop): `--resume` settles
     /// those by a search.
     pub fn send(&self, batch: Vec<Pending>) -> (Vec<RowOutcome>, Option<Halt>) {
-        let channels = ChannelPlan::of(batch.iter().map(|p| (&p.draft, p.cells.as_slice())));
+        let channels = ChannelPlan::of(batch.iter().map(|p| RowChannels {
+            row: p.draft.row,
+            phones: &p.draft.secondary_phones,
+            emails: &p.draft.secondary_emails,
+            cells: &p.cells,
+        }));
         let mut out = Vec::with_capacity(batch.len());
         let stop = self.send_inner(batch, &mut out).err();
         let mut halt = None;

@@ -25,6 +25,7 @@ use super::{
 };
 use crate::api::{ApiError, Contact, WriteItem};
 use crate::contact::Draft;
+use crate::halves::{Failed, Stopped, send_in_halves};
 use crate::outcome::{Action, ErrorCode, RowOutcome, RowResult};
 
 use super::Mode;
@@ -452,7 +453,8 @@ impl<'a> Sender<'a> {
     // ---- splitting ----------------------------------------------------------
 
     /// Run `call` on `items` in chunks of at most `max_items`; a chunk refused
-    /// as a whole is split in halves until the refused rows stand alone.
+    /// as a whole is split in halves until the refused rows stand alone
+    /// ([`send_in_halves`]).
     fn split_calls(
         &self,
         items: Vec<Item>,
@@ -486,51 +488,53 @@ impl<'a> Sender<'a> {
         Ok(())
     }
 
-    /// Returns whether the chunk went through without a whole-call refusal.
+    /// One chunk, in halves when the API refuses it as a whole (a row it
+    /// refuses alone is `refused` with the API's message). A fatal error
+    /// gives back the rows it leaves undecided, the halves never sent
+    /// after them; an answer that cannot be read leaves the call's rows
+    /// `unconfirmed`.
     fn split_call(
         &self,
         chunk: Vec<Item>,
         out: &mut Vec<RowOutcome>,
         call: &mut WriteCall<'_, 'a>,
-    ) -> Result<bool, Refused> {
-        match call(self, chunk, out) {
-            Ok(()) => Ok(true),
-            Err((ApiError::Rejected { message, .. }, mut chunk)) => {
-                if chunk.len() == 1 {
-                    let item = chunk.remove(0);
-                    out.push(refused(item.pending, &message));
-                    return Ok(false);
+    ) -> Result<(), Refused> {
+        let sent = send_in_halves(
+            out,
+            chunk,
+            self.max_items,
+            &mut |out, chunk| match call(self, chunk, out) {
+                Ok(()) => Ok(()),
+                Err((ApiError::Rejected { message, .. }, chunk)) => {
+                    Err(Failed::Refused(chunk, message))
                 }
-                let n = chunk.len();
-                let second = chunk.split_off(n / 2);
-                let a = self.split_call(chunk, out, call);
-                let a_ok = match a {
-                    Ok(ok) => ok,
-                    Err((e, mut undecided)) => {
-                        undecided.extend(second);
-                        return Err((e, undecided));
-                    }
-                };
-                let b_ok = self.split_call(second, out, call)?;
-                if a_ok && b_ok {
-                    // Both halves went through: the size was the problem.
-                    self.max_items.fetch_min((n / 2).max(1), Ordering::Relaxed);
+                Err((e, chunk)) if e.is_fatal() => Err(Failed::Stop((e, chunk))),
+                Err((e, chunk)) => {
+                    // An unreadable answer: the write may or may not have happened.
+                    let message = format!(
+                        "{e}; the contact may or may not be stored: import the file (or this \
+                         error report) again to settle it"
+                    );
+                    out.extend(
+                        chunk
+                            .into_iter()
+                            .map(|i| fail(i.pending, ErrorCode::Unconfirmed, message.clone())),
+                    );
+                    Ok(())
                 }
-                Ok(false)
-            }
-            Err((e, chunk)) if e.is_fatal() => Err((e, chunk)),
-            Err((e, chunk)) => {
-                // An unreadable answer: the write may or may not have happened.
-                let message = format!(
-                    "{e}; the contact may or may not be stored: import the file (or this error \
-                     report) again to settle it"
-                );
-                out.extend(
-                    chunk
-                        .into_iter()
-                        .map(|i| fail(i.pending, ErrorCode::Unconfirmed, message.clone())),
-                );
-                Ok(true)
+            },
+            &mut |out, one, message| {
+                out.extend(one.into_iter().map(|i| refused(i.pending, &message)));
+            },
+        );
+        match sent {
+            Ok(_) => Ok(()),
+            Err(Stopped {
+                stop: (error, mut undecided),
+                unsent,
+            }) => {
+                undecided.extend(unsent.into_iter().flatten());
+                Err((error, undecided))
             }
         }
     }

@@ -8,7 +8,7 @@
 //! the other columns left to right. Every message names the column as the
 //! file writes it, the value, and what would be accepted.
 //!
-//! Phones, emails and the row's region come from [`channels`] (several
+//! Phones, emails and the row's region come from [`columns`] (several
 //! columns, in priority order; a cell of several labelled numbers is split
 //! by [`phone_labels`]); tag cells are split by [`tags`].
 //!
@@ -18,7 +18,7 @@
 //! say "not checked"; numeric ids are taken as they are.
 
 mod cells;
-pub mod channels;
+pub mod columns;
 mod phone_labels;
 pub mod tags;
 
@@ -26,7 +26,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::catalog::Catalog;
-use crate::channel_kind::ChannelKind;
+use crate::channel::ChannelKind;
 use crate::choice::choice;
 use crate::input::Record;
 use crate::mapping::{Field, Mapping, Target};
@@ -312,7 +312,7 @@ impl Validator {
     /// valid national number there.
     pub fn valid_in_file_region(&self, cells: &[&str]) -> Option<Region> {
         let region = self.file_region?;
-        channels::valid_in(&self.phones, &self.mapping, cells, region).then_some(region)
+        columns::valid_in(&self.phones, &self.mapping, cells, region).then_some(region)
     }
 
     /// Whether rows keep their other phones and emails as channels to add.
@@ -394,11 +394,11 @@ impl Validator {
             ..Draft::default()
         };
         let mapping = &self.mapping;
-        let region = channels::row_region(mapping, cells);
-        if let channels::RowRegion::From { region, .. } = &region {
+        let region = columns::row_region(mapping, cells);
+        if let columns::RowRegion::From { region, .. } = &region {
             draft.country_region = Some(region.to_string());
         }
-        match channels::phones(&self.phones, mapping, cells, &region) {
+        match columns::phones(&self.phones, mapping, cells, &region) {
             Ok(phones) => {
                 draft.phone_raw = Cow::Borrowed(phones.raw);
                 draft.phone = phones.primary.digits;
@@ -413,7 +413,7 @@ impl Validator {
             }
             Err(e) => return Err(e),
         }
-        let emails = channels::emails(mapping, cells, email_invalid)?;
+        let emails = columns::emails(mapping, cells, email_invalid)?;
         draft.email = match emails.primary {
             Some(email) => Some(Cow::Borrowed(email)),
             None if emails.blank && self.blank == BlankPolicy::Clear => {
@@ -518,18 +518,18 @@ impl Validator {
         kind: ChannelKind,
         header: &str,
         cell: &str,
-        region: &channels::RowRegion,
+        region: &columns::RowRegion,
         draft: &mut Draft<'_>,
     ) -> Result<(), RowError> {
         let values: Box<dyn Iterator<Item = &str>> = match kind {
-            ChannelKind::Phone => Box::new(channels::phone_values(cell)),
-            ChannelKind::Email => Box::new(channels::email_values(cell)),
+            ChannelKind::Phone => Box::new(columns::phone_values(cell)),
+            ChannelKind::Email => Box::new(columns::email_values(cell)),
         };
         for value in values {
             match kind {
                 ChannelKind::Phone => {
                     let value = value.strip_prefix('\'').unwrap_or(value);
-                    let phone = channels::read(&self.phones, &self.mapping, value, region)
+                    let phone = columns::read(&self.phones, &self.mapping, value, region)
                         .map_err(|e| RowError::new(e.code, in_column(header, &e.message)))?;
                     let digits = phone.digits;
                     if digits != draft.phone && !draft.secondary_phones.contains(&digits) {
@@ -537,7 +537,7 @@ impl Validator {
                     }
                 }
                 ChannelKind::Email => {
-                    if !channels::is_email(value) {
+                    if !columns::is_email(value) {
                         return Err(email_invalid(header, value));
                     }
                     let known = draft.email.as_deref().into_iter();

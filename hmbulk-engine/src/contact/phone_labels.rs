@@ -1,7 +1,7 @@
 //! A phone cell of several labelled numbers, as QuickBooks Online's Customer
 //! Contact List writes its `Phone numbers` column:
 //! `Phone:(410) 415-7406 Mobile:(410) 555-0123`. Takes one value of a phone
-//! cell ([`super::channels::values`]); gives its numbers, mobile first, then
+//! cell ([`super::columns::values`]); gives its numbers, mobile first, then
 //! the others in the cell's order, fax numbers left out (a fax takes no
 //! texts) — or the value itself when it is not such a list.
 //!

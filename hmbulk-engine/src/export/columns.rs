@@ -18,7 +18,7 @@ use serde_json::{Map, Value, json};
 use super::extra::{Extra, Extras};
 use crate::api::{Client, Contact, TagRef};
 use crate::catalog::Catalog;
-use crate::channel_kind::ChannelKind;
+use crate::channel::ChannelKind;
 use crate::error::{Error, Result};
 
 /// A standard column: one field of the contact as the API reads it

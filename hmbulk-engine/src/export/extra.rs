@@ -10,7 +10,7 @@
 //! when it shows them; else the export stops rather than write empty cells.
 
 use crate::api::{ApiError, Channel, Client, Contact, ContactRef};
-use crate::channel_kind::ChannelKind;
+use crate::channel::ChannelKind;
 use crate::error::{Error, Result};
 
 /// The per-contact reads an export makes.
@@ -100,11 +100,11 @@ fn own(c: &Contact, ch: &Channel) -> bool {
     let phone = c
         .phone
         .as_deref()
-        .is_some_and(|p| ch.is(ChannelKind::Phone, p));
+        .is_some_and(|p| ChannelKind::Phone.matches(ch, p));
     let email = c
         .email
         .as_deref()
-        .is_some_and(|e| ch.is(ChannelKind::Email, e));
+        .is_some_and(|e| ChannelKind::Email.matches(ch, e));
     phone || email
 }
 

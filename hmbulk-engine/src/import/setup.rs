@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::catalog::Catalog;
-use crate::contact::channels::sample_phones;
+use crate::contact::columns::sample_phones;
 use crate::error::{Error, Result};
 use crate::input::workbook::HeaderCheck;
 use crate::mapping::{MapFile, Mapping, Sample};

@@ -7,7 +7,7 @@
 use std::fmt;
 
 use super::Use;
-use crate::channel_kind::ChannelKind;
+use crate::channel::ChannelKind;
 
 pub use crate::header::normalise_header;
 

@@ -40,7 +40,7 @@ mod words;
 use std::fmt;
 
 use crate::catalog::Catalog;
-use crate::channel_kind::ChannelKind;
+use crate::channel::ChannelKind;
 use crate::error::{Error, Result};
 pub use content::{SAMPLE_ROWS, Sample};
 use field::{BUILT_IN, EMAIL_CONSENT, READ_ONLY_COLUMNS, REPORT_COLUMNS, field_of, rank};

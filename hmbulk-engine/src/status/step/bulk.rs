@@ -4,24 +4,55 @@
 //! check, after its first bulk write, that `/v1/contact/status` followed —
 //! if it did not, the rows are set again one by one with `set_status`.
 
-use std::sync::atomic::Ordering;
-
-use crate::api::{ApiError, ChannelType, ContactRef, WriteAnswer, WriteItem};
+use crate::api::{ApiError, ContactRef, SearchBy, WriteAnswer, WriteItem};
+use crate::halves::{Failed, Stopped, send_in_halves};
 use crate::lookup::{Finder, in_parallel};
 use crate::outcome::{Action, ErrorCode, RowError};
 
 use super::{Batch, Known, Step, Trust, Work, done, fail, lock, opt_status};
 
+/// A row's opt-out to write: its work, the value to write, and whether its
+/// blocked status was set already.
+type Opt = (Work, bool, bool);
+
 impl Batch<'_> {
     /// Write the opt-outs of up to a batch of rows in one `/v2/contacts`
     /// call; a call refused as a whole is split in halves until the refused
     /// rows stand alone, and when both halves go through, the size was the
-    /// problem: later calls are cut to it. Gives whether the call went
-    /// through whole.
-    pub(super) fn bulk(&self, items: Vec<(Work, bool, bool)>) -> bool {
+    /// problem: later calls are cut to it ([`send_in_halves`]). A stop
+    /// leaves the rows not sent `not_sent`.
+    pub(super) fn bulk(&self, items: Vec<Opt>) {
+        let sent = send_in_halves(
+            &mut (),
+            items,
+            &self.bulk_max,
+            &mut |_, items| self.bulk_call(items),
+            &mut |_, items, e| {
+                for (w, _, partly) in items {
+                    let error = RowError::new(
+                        ErrorCode::ApiRejected,
+                        format!(
+                            "{}the API refused the opt-out change: {e}",
+                            partly_done(partly)
+                        ),
+                    );
+                    self.decide(fail(w, error));
+                }
+            },
+        );
+        if let Err(Stopped { unsent, .. }) = sent {
+            for (w, _, _) in unsent.into_iter().flatten() {
+                self.not_sent(w);
+            }
+        }
+    }
+
+    /// One `/v2/contacts` call of opt-outs. The run stopped (before or by
+    /// this call): its rows are `not_sent`.
+    fn bulk_call(&self, items: Vec<Opt>) -> Result<(), Failed<Vec<Opt>, ApiError, ()>> {
         if self.stopped() {
             items.into_iter().for_each(|(w, _, _)| self.not_sent(w));
-            return false;
+            return Err(Failed::Stop(()));
         }
         let bodies: Vec<WriteItem> = items
             .iter()
@@ -37,40 +68,19 @@ impl Batch<'_> {
         match answer {
             Ok(answer) => {
                 self.bulk_answered(items, &answer);
-                true
+                Ok(())
             }
-            Err(ApiError::Rejected { .. }) if items.len() > 1 => {
-                let mut first = items;
-                let second = first.split_off(first.len() / 2);
-                let half = first.len();
-                if self.bulk(first) & self.bulk(second) {
-                    self.bulk_max.fetch_min(half, Ordering::Relaxed);
-                }
-                false
-            }
-            Err(e @ ApiError::Rejected { .. }) => {
-                for (w, _, partly) in items {
-                    let error = RowError::new(
-                        ErrorCode::ApiRejected,
-                        format!(
-                            "{}the API refused the opt-out change: {e}",
-                            partly_done(partly)
-                        ),
-                    );
-                    self.decide(fail(w, error));
-                }
-                false
-            }
+            Err(e @ ApiError::Rejected { .. }) => Err(Failed::Refused(items, e)),
             Err(e) if e.is_fatal() => {
                 self.stop_with(e);
                 items.into_iter().for_each(|(w, _, _)| self.not_sent(w));
-                false
+                Err(Failed::Stop(()))
             }
             // An answer that cannot be read: the write may or may not have
             // happened; the search below says.
             Err(_) => {
                 self.bulk_answered(items, &WriteAnswer::default());
-                true
+                Ok(())
             }
         }
     }
@@ -113,7 +123,7 @@ impl Batch<'_> {
                 .filter_map(|(w, _, _)| w.known.uuid.clone())
                 .collect();
             let finder = Finder::new(self.client, self.settings.batch_size);
-            match finder.search(ChannelType::Id, &uuids) {
+            match finder.search(SearchBy::Id, &uuids) {
                 Ok(now) => {
                     for (w, target, partly) in unconfirmed {
                         let holds = now

@@ -3,7 +3,8 @@
 //! with several), and from `channel:phone` / `channel:email` columns — added
 //! to the contact after its write.
 //!
-//! Takes a batch's rows before the write ([`ChannelPlan::of`]) and their
+//! Takes a batch's rows before the write ([`ChannelPlan::of`], each row's
+//! other phones and emails: [`RowChannels`]) and their
 //! outcomes after it ([`ChannelPlan::add`]); gives the outcomes with every
 //! written row's channels added. For each such contact it lists the channels
 //! it has (`GET /v2/contact/{uuid}/channels`, one request) and adds each one
@@ -16,11 +17,18 @@
 
 use std::collections::HashMap;
 
+use super::ChannelKind;
 use crate::api::{ApiError, Client};
-use crate::contact::Draft;
 use crate::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
 
-pub use crate::channel_kind::ChannelKind;
+/// A row's other phones and emails (a contact draft's secondary ones), and
+/// its cells for the error report.
+pub struct RowChannels<'a> {
+    pub row: u64,
+    pub phones: &'a [String],
+    pub emails: &'a [String],
+    pub cells: &'a [String],
+}
 
 /// What one row wants added, and its cells for the error report.
 struct Wanted {
@@ -36,17 +44,17 @@ pub struct ChannelPlan {
 
 impl ChannelPlan {
     /// The rows of `batch` that carry extra phones or emails.
-    pub fn of<'a>(batch: impl IntoIterator<Item = (&'a Draft<'a>, &'a [String])>) -> ChannelPlan {
+    pub fn of<'a>(batch: impl IntoIterator<Item = RowChannels<'a>>) -> ChannelPlan {
         let rows = batch
             .into_iter()
-            .filter_map(|(d, cells)| {
-                let phones = d.secondary_phones.iter().map(|v| (ChannelKind::Phone, v));
-                let emails = d.secondary_emails.iter().map(|v| (ChannelKind::Email, v));
+            .filter_map(|r| {
+                let phones = r.phones.iter().map(|v| (ChannelKind::Phone, v));
+                let emails = r.emails.iter().map(|v| (ChannelKind::Email, v));
                 let channels: Vec<(ChannelKind, String)> =
                     phones.chain(emails).map(|(k, v)| (k, v.clone())).collect();
                 (!channels.is_empty()).then(|| {
-                    let cells = cells.to_vec();
-                    (d.row, Wanted { channels, cells })
+                    let cells = r.cells.to_vec();
+                    (r.row, Wanted { channels, cells })
                 })
             })
             .collect();
@@ -174,10 +182,10 @@ fn add_missing(
         )
     })?;
     for (kind, value) in wanted {
-        if have.iter().any(|c| c.is(*kind, value)) {
+        if have.iter().any(|c| kind.matches(c, value)) {
             continue;
         }
-        match client.add_channel(uuid, *kind, value) {
+        match client.add_channel(uuid, kind.as_str(), value) {
             Ok(now) => have = now,
             Err(e @ ApiError::Rejected { .. }) => {
                 return Err(Failure::Row(format!(
@@ -194,30 +202,4 @@ fn add_missing(
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::api::Channel;
-
-    fn channel(t: &str, id: &str) -> Channel {
-        Channel {
-            channel_type: t.into(),
-            channel_id: id.into(),
-        }
-    }
-
-    #[test]
-    fn phones_match_by_digits_and_emails_ignoring_case() {
-        let phone = ChannelKind::Phone;
-        assert!(channel("phone", "+14155550101").is(phone, "14155550101"));
-        assert!(channel("PHONE", "14155550101").is(phone, "14155550101"));
-        assert!(!channel("email", "14155550101").is(phone, "14155550101"));
-        let email = ChannelKind::Email;
-        assert!(channel("email", "Ada@Example.com ").is(email, "ada@example.com"));
-        assert!(!channel("email", "ada@example.org").is(email, "ada@example.com"));
-        assert_eq!(ChannelKind::parse(" Email "), Some(ChannelKind::Email));
-        assert_eq!(ChannelKind::parse("fax"), None);
-    }
 }
