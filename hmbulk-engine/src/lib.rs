@@ -1,21 +1,22 @@
 //! hmbulk-engine: the import/export engine of hmbulk, which moves contacts
-//! between CSV files and the Heymarket contacts API. It knows nothing of the
-//! command line: the `hmbulk` binary parses flags and calls it.
+//! between spreadsheets and the Heymarket contacts API. It knows nothing of
+//! the command line: the `hmbulk` binary parses flags, builds a run's plan
+//! and calls one run ([`import`], [`export::run`], [`status`], [`delete`]).
 //!
-//! The import pipeline, one module per stage, data flowing one way:
+//! The import, one module per stage, data flowing one way (no two top-level
+//! modules import each other, directly or round a loop: CI checks it):
 //!
 //! ```text
 //! input (encoding, delimiter, records; vcard, workbook, title_lines) -> mapping (header -> field)
 //!   -> contact (normalise + validate, with phone) -> dedupe
-//!   -> batch (chunk, upsert plan, split on 400) -> api (auth, rate limit, retries)
-//!   -> report (results, errors, summary)
+//!   -> pipeline (validator threads, decide) -> batch (upsert plan, split on refusal: halves)
+//!   -> api (auth, rate limit, retries) -> report (results, errors, summary), journal
 //! ```
 //!
 //! `journal` records what each batch sent and how it ended, so that a
-//! stopped import can be resumed.
-//!
-//! Export pages through the API (`export`) and writes CSV or JSON lines.
-//! The simulator every test talks to is its own crate, `heymarket-sim`.
+//! stopped import can be resumed. Export pages through the API (`export`)
+//! and writes CSV, JSON lines or a workbook. The simulator every test talks
+//! to is its own crate, `heymarket-sim`.
 
 pub mod api;
 pub mod atomic_file;
