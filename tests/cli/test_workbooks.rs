@@ -385,3 +385,46 @@ fn a_stopped_workbook_import_resumes() {
     want.sort();
     assert_eq!(store_phones(&wd), want);
 }
+
+/// Every message that names a row names it as the sheet does, where the
+/// sheet's rows are not the data rows (title rows, an empty row): two rows
+/// of a workbook naming one contact (`delete`: rows 4 and 10 of the
+/// fixture, its 1st and 6th data rows), and a read that stops inside the
+/// sheet (stray_cell.xlsx: after row 14, its 11th data row).
+#[test]
+fn messages_name_rows_as_the_sheet_numbers_them() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    copy(&wd, "people.openpyxl.xlsx", "people.xlsx");
+    let out = wd.run(&["import", "people.xlsx"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let before = wd.sim().contacts().len();
+
+    let out = wd.run(&["delete", "people.xlsx", "--yes"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 1, "{err}");
+    let errors = sheet_text(&wd.path("people.delete.errors.xlsx"));
+    let duplicate: Vec<(String, String)> = column(&errors, "_row")
+        .into_iter()
+        .zip(column(&errors, "_error"))
+        .filter(|(_, e)| e.contains("names the same contact"))
+        .collect();
+    assert_eq!(duplicate.len(), 1, "{errors:?}");
+    assert_eq!(duplicate[0].0, "10");
+    assert!(
+        duplicate[0].1.starts_with("row 4 names the same contact"),
+        "{}",
+        duplicate[0].1
+    );
+    assert!(wd.sim().contacts().len() < before, "the others deleted");
+
+    copy(&wd, "stray_cell.xlsx", "stray.xlsx");
+    let out = wd.run(&["validate", "stray.xlsx"]);
+    let err = stderr(&out);
+    assert_ne!(code(&out), 0, "{err}");
+    assert!(
+        err.contains("after row 14 of sheet \"Contacts\""),
+        "the sheet's row, not the 11th data row: {err}"
+    );
+    assert!(err.contains("cell A15"), "{err}");
+    assert!(!err.contains("data row"), "{err}");
+}

@@ -42,10 +42,13 @@ pub(super) fn csv_text(
                 tx,
                 buf: Vec::with_capacity(BLOCK),
             };
-            if let Err(e) = write_sheet(book, &origin, &plan, &rows, &mut out) {
+            let written = write_sheet(book, &origin, &plan, &rows, &mut out);
+            // The rows read before an error are handed on before it, so
+            // that the error comes after the last good row.
+            if out.flush()
+                && let Err(e) = written
+            {
                 let _ = out.tx.send(Err(e));
-            } else {
-                out.flush();
             }
         });
     match spawned {
