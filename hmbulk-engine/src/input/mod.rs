@@ -41,7 +41,7 @@ pub mod title_lines;
 pub mod workbook;
 pub use chunk::Chunk;
 use footer::{Footer, Next};
-pub use row_numbers::RowNumbers;
+pub use row_numbers::{Hidden, RowNumbers};
 
 use crate::error::{Error, Result};
 use crate::formula;

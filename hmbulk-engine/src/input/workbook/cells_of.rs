@@ -3,11 +3,13 @@
 //! (calamine's cell reader: one row's cells in memory, plus the workbook's
 //! shared strings); `.xls`, `.xlsb` and `.ods` sheets are read whole by
 //! calamine first (their readers offer no stream), then walked the same way.
+//! And the sheet's [`Layout`] (merged regions, hidden rows) as far as its
+//! format gives it.
 
 use calamine::{Data, Dimensions, Range, Reader, Sheets, XlsxCellReader};
 
 use super::cells::{write_data, write_data_ref};
-use super::merges::xlsx_merges;
+use super::merges::{Layout, xlsx_layout};
 use super::{Origin, Source};
 
 /// A cell reader over one sheet.
@@ -88,18 +90,22 @@ impl<'a> SheetCells<'a> {
     }
 }
 
-/// The merged regions of sheet `name` of `book`, read from `origin`
-/// (`.xlsx` and `.xls`; calamine reads none for `.xlsb` and `.ods`).
-pub(super) fn merged_regions(
+/// The layout of sheet `name` of `book`, read from `origin`: merged
+/// regions and hidden rows of `.xlsx` ([`super::merges`]), merged regions
+/// of `.xls` (calamine's); nothing for `.xlsb` (calamine reads none).
+pub(super) fn layout(
     book: &Sheets<Source>,
     origin: &Origin,
     name: &str,
-) -> std::io::Result<Vec<Dimensions>> {
+) -> std::io::Result<Layout> {
     match book {
-        Sheets::Xlsx(_) => xlsx_merges(origin.source()?, Some(name)).map(|(_, found)| found),
-        Sheets::Xls(x) => x
-            .merge_cells_by_sheet_name(name)
-            .map_err(std::io::Error::other),
-        _ => Ok(Vec::new()),
+        Sheets::Xlsx(_) => xlsx_layout(origin.source()?, Some(name)).map(|(_, found)| found),
+        Sheets::Xls(x) => Ok(Layout {
+            merges: x
+                .merge_cells_by_sheet_name(name)
+                .map_err(std::io::Error::other)?,
+            hidden_rows: Vec::new(),
+        }),
+        _ => Ok(Layout::default()),
     }
 }

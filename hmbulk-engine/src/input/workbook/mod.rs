@@ -19,8 +19,9 @@
 //! 2024-03-01`) above a row the check accepts, within the first
 //! [`MAX_TITLE_ROWS`] rows, are skipped. Cells are typed ([`cells`]);
 //! merged regions are filled down ([`rows`]); hidden rows and columns are
-//! read like the others (calamine does not say which are hidden, and a
-//! "Save as CSV" keeps them too).
+//! read like the others (they hold data, and a "Save as CSV" keeps them
+//! too); the hidden rows read are counted where the format says which
+//! they are (`.xlsx`: [`merges`]), for the summary's note.
 
 mod cells;
 mod cells_of;
@@ -105,8 +106,8 @@ pub(crate) struct Plan {
     header_row: u32,
     /// Cells of the header.
     width: usize,
-    /// Its merged regions, when found already.
-    merges: Option<Vec<calamine::Dimensions>>,
+    /// Its merged regions and hidden rows, when found already.
+    layout: Option<merges::Layout>,
 }
 
 /// The workbook's bytes: the file (bytes read counted, for progress), or
@@ -209,7 +210,7 @@ pub(crate) fn open(
         header_row: head.header_row + 1,
         format,
     };
-    let merges = match &book {
+    let layout = match &book {
         Sheets::Xlsx(_) => early.and_then(|e| e.of(&name)),
         _ => None,
     };
@@ -217,7 +218,7 @@ pub(crate) fn open(
         sheet: name,
         header_row: head.header_row,
         width: head.header.len(),
-        merges,
+        layout,
     };
     let rows = RowNumbers::sheet();
     let text = stream::csv_text(book, origin, plan, rows.clone());

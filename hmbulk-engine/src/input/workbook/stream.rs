@@ -5,7 +5,8 @@
 //! reported as ragged and nothing is lost). A row that holds nothing but
 //! spaces is an empty line, which the CSV reader skips and counts as a
 //! blank line; every other row's sheet row is recorded in the
-//! [`RowNumbers`] before its text is handed on.
+//! [`RowNumbers`] before its text is handed on, and whether the sheet
+//! hides it.
 //!
 //! Memory: the rows in a few 64 KiB blocks queued between the threads
 //! (and, for formats calamine reads whole, the sheet). The thread ends at
@@ -17,7 +18,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use calamine::Sheets;
 
 use super::cells::is_blank;
-use super::cells_of::{SheetCells, merged_regions};
+use super::cells_of::{SheetCells, layout};
 use super::rows::SheetRows;
 use super::{Origin, Plan, Source};
 use crate::input::RowNumbers;
@@ -69,12 +70,13 @@ fn write_sheet(
     numbers: &RowNumbers,
     out: &mut Blocks,
 ) -> io::Result<()> {
-    let merges = match &plan.merges {
+    let layout = match &plan.layout {
         Some(found) => found.clone(),
-        None => merged_regions(&book, origin, &plan.sheet)?,
+        None => layout(&book, origin, &plan.sheet)?,
     };
+    let mut hidden = layout.hidden_rows.iter().copied().peekable();
     let cells = SheetCells::open(&mut book, &plan.sheet).map_err(io::Error::other)?;
-    let mut rows = SheetRows::new(cells, &merges, plan.header_row);
+    let mut rows = SheetRows::new(cells, &layout.merges, plan.header_row);
     let width = plan.width;
     let mut last = None::<u32>;
     let mut data_row = 0u64;
@@ -97,6 +99,10 @@ fn write_sheet(
         if row > plan.header_row {
             data_row += 1;
             numbers.record(data_row, u64::from(row) + 1);
+            while hidden.next_if(|&h| h < row).is_some() {}
+            if hidden.next_if_eq(&row).is_some() {
+                numbers.record_hidden(u64::from(row) + 1);
+            }
         }
         let kept = cells
             .iter()
