@@ -10,6 +10,7 @@ use calamine::{Data, Dimensions, Range, Reader, Sheets, XlsxCellReader};
 
 use super::cells::{write_data, write_data_ref};
 use super::merges::{Layout, xlsx_layout};
+use super::ods_layout::ods_layout;
 use super::{Origin, Source};
 
 /// A cell reader over one sheet.
@@ -91,8 +92,9 @@ impl<'a> SheetCells<'a> {
 }
 
 /// The layout of sheet `name` of `book`, read from `origin`: merged
-/// regions and hidden rows of `.xlsx` ([`super::merges`]), merged regions
-/// of `.xls` (calamine's); nothing for `.xlsb` (calamine reads none).
+/// regions and hidden rows of `.xlsx` ([`super::merges`]) and `.ods`
+/// ([`super::ods_layout`]), merged regions of `.xls` (calamine's); nothing
+/// for `.xlsb` (calamine reads none, and its sheets are binary records).
 pub(super) fn layout(
     book: &Sheets<Source>,
     origin: &Origin,
@@ -106,6 +108,7 @@ pub(super) fn layout(
                 .map_err(std::io::Error::other)?,
             hidden_rows: Vec::new(),
         }),
-        _ => Ok(Layout::default()),
+        Sheets::Ods(_) => ods_layout(origin.source()?, name),
+        Sheets::Xlsb(_) => Ok(Layout::default()),
     }
 }

@@ -21,11 +21,13 @@
 //! merged regions are filled down ([`rows`]); hidden rows and columns are
 //! read like the others (they hold data, and a "Save as CSV" keeps them
 //! too); the hidden rows read are counted where the format says which
-//! they are (`.xlsx`: [`merges`]), for the summary's note.
+//! they are (`.xlsx`: [`merges`]; `.ods`: [`ods_layout`]), for the
+//! summary's note.
 
 mod cells;
 mod cells_of;
 mod merges;
+mod ods_layout;
 mod rows;
 mod stream;
 pub mod write;
