@@ -7,8 +7,8 @@
 //! takes the time of inflating it (0.04 s). Regions come after the cells in
 //! a sheet, so they must be known before the first row is read: the
 //! workbook's first visible sheet is searched on a thread of its own while
-//! calamine opens the workbook ([`Early`]), which is the sheet read in most
-//! workbooks.
+//! calamine opens the workbook and reads the sheet's first cells ([`Early`]),
+//! which is the sheet read in most workbooks.
 //!
 //! The same pass finds the hidden rows, which calamine does not report:
 //! `<row r="12" hidden="1">` (a row hidden by hand, or by a filter: Excel
@@ -48,6 +48,11 @@ impl Early {
             .spawn(move || xlsx_layout(source, wanted.as_deref()))
             .ok()?;
         Some(Early(handle))
+    }
+
+    /// The search is done ([`Early::of`] will not wait).
+    pub(super) fn is_finished(&self) -> bool {
+        self.0.is_finished()
     }
 
     /// The layout, when the sheet searched was `name`.

@@ -108,8 +108,9 @@ pub(crate) struct Plan {
     header_row: u32,
     /// Cells of the header.
     width: usize,
-    /// Its merged regions and hidden rows, when found already.
-    layout: Option<merges::Layout>,
+    /// The search for its merged regions and hidden rows begun early, when
+    /// it may be this sheet's.
+    early: Option<merges::Early>,
 }
 
 /// The workbook's bytes: the file (bytes read counted, for progress), or
@@ -212,15 +213,15 @@ pub(crate) fn open(
         header_row: head.header_row + 1,
         format,
     };
-    let layout = match &book {
-        Sheets::Xlsx(_) => early.and_then(|e| e.of(&name)),
+    let early = match &book {
+        Sheets::Xlsx(_) => early,
         _ => None,
     };
     let plan = Plan {
         sheet: name,
         header_row: head.header_row,
         width: head.header.len(),
-        layout,
+        early,
     };
     let rows = RowNumbers::sheet();
     let text = stream::csv_text(book, origin, plan, rows.clone());
