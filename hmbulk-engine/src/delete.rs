@@ -103,7 +103,7 @@ pub fn resolve(
 ) -> Result<Resolved> {
     let started = Instant::now();
     let finder = Finder::new(client, settings.batch_size);
-    let mut seen = Seen::default();
+    let mut seen = Seen::new(reader.row_numbers());
     let mut resolved = Vec::new();
     let mut not_found = 0u64;
     let mut unusable = 0u64;
@@ -169,7 +169,9 @@ pub fn resolve(
     let stopped = match (&fatal, interrupted) {
         (Some(e), _) => Some(format!(
             "{e}; rows after row {} were not read",
-            reader_rows(&resolved, &reporter)
+            reader
+                .row_numbers()
+                .shown(reader_rows(&resolved, &reporter))
         )),
         (None, true) => Some("interrupted (Ctrl-C) while finding the contacts".to_string()),
         (None, false) => None,

@@ -24,7 +24,7 @@ use crate::api::{ApiError, Client, Contact, SearchBy};
 use crate::contact::columns;
 use crate::error::{Error, Result};
 use crate::halves::{Failed, send_in_halves};
-use crate::input::Record;
+use crate::input::{Record, RowNumbers};
 use crate::mapping::{Field, Lookup, MapFile, Mapping, Sample, normalise_header, quoted_list};
 use crate::outcome::{ErrorCode, RowError};
 use crate::phone::PhoneNormaliser;
@@ -391,11 +391,18 @@ impl<'a> Finder<'a> {
     }
 }
 
-/// The contacts named so far, by id, with the row that first named each.
+/// The contacts named so far, by id, with the row that first named each;
+/// messages name that row as the reports do ([`RowNumbers`]: a workbook's
+/// own sheet row).
 #[derive(Debug, Default)]
-pub struct Seen(HashMap<i64, u64>);
+pub struct Seen(HashMap<i64, u64>, RowNumbers);
 
 impl Seen {
+    /// No contact named yet; rows are shown as `numbers` shows them.
+    pub fn new(numbers: RowNumbers) -> Seen {
+        Seen(HashMap::new(), numbers)
+    }
+
     /// `duplicate_in_file` when an earlier row named contact `id`; else
     /// remembers `row` for it.
     pub fn check(&mut self, id: i64, row: u64) -> std::result::Result<(), RowError> {
@@ -403,8 +410,9 @@ impl Seen {
             Some(&first) if first != row => Err(RowError::new(
                 ErrorCode::DuplicateInFile,
                 format!(
-                    "row {first} names the same contact (id {id}); each contact once per \
-                     file: remove one of the two rows"
+                    "row {} names the same contact (id {id}); each contact once per \
+                     file: remove one of the two rows",
+                    self.1.shown(first)
                 ),
             )),
             Some(_) => Ok(()),
@@ -490,5 +498,14 @@ mod tests {
         let e = seen.check(7, 5).unwrap_err();
         assert_eq!(e.code, ErrorCode::DuplicateInFile);
         assert!(e.message.contains("row 1"), "{}", e.message);
+
+        // A sheet's rows are named as the sheet numbers them.
+        let numbers = RowNumbers::sheet();
+        numbers.record(1, 4);
+        numbers.record(2, 6);
+        let mut seen = Seen::new(numbers);
+        assert!(seen.check(7, 1).is_ok());
+        let e = seen.check(7, 2).unwrap_err();
+        assert!(e.message.starts_with("row 4 names"), "{}", e.message);
     }
 }

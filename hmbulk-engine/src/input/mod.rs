@@ -43,7 +43,7 @@ pub mod workbook;
 pub use chunk::Chunk;
 pub use file::{InputFile, STDIN_STEM};
 use footer::{Footer, Next};
-pub use row_numbers::RowNumbers;
+pub use row_numbers::{Hidden, RowNumbers};
 
 use crate::error::{Error, Result};
 use crate::formula;
@@ -260,13 +260,32 @@ impl RowReader {
                         .map(|above| format!(" (near line {})", above + self.records.core.line()))
                         .unwrap_or_default();
                     let message = format!(
-                        "cannot read {} after data row {}{near}: {e}",
+                        "cannot read {} after {}{near}: {e}",
                         self.path.display(),
-                        self.rows + self.footer.held_rows(),
+                        self.last_row_read(),
                     );
                     return Err(Error::input(&self.path, message));
                 }
             }
+        }
+    }
+
+    /// The last row read, as messages name it: `data row 7` of a CSV
+    /// file; a workbook's own row, `row 9 of sheet "Contacts"` (or its
+    /// header's row when no data row was read).
+    fn last_row_read(&self) -> String {
+        let row = self.rows + self.footer.held_rows();
+        match &self.sheet {
+            None => format!("data row {row}"),
+            Some(sheet) if row == 0 => format!(
+                "the header (row {}) of sheet \"{}\"",
+                sheet.header_row, sheet.name
+            ),
+            Some(sheet) => format!(
+                "row {} of sheet \"{}\"",
+                self.numbers.shown(row),
+                sheet.name
+            ),
         }
     }
 

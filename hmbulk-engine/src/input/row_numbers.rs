@@ -12,6 +12,11 @@
 //! always known by the time anything prints it. Held as runs of
 //! consecutive rows: 16 bytes per break (an empty row or a run of them
 //! inside the data), nothing per row.
+//!
+//! The reader also records which data rows the sheet hides (hidden rows,
+//! and rows a filter hides, where the format says so: `.xlsx`, `.ods`):
+//! they are read like the others, and [`RowNumbers::hidden`] gives their
+//! count and the first few of them for the summary's note.
 
 use std::sync::{Arc, RwLock};
 
@@ -19,9 +24,21 @@ use std::sync::{Arc, RwLock};
 #[derive(Debug, Clone, Default)]
 pub struct RowNumbers(Option<Arc<RwLock<Runs>>>);
 
-/// `(first data row of a run, its sheet row)`, by data row.
+/// `(first data row of a run, its sheet row)`, by data row; and the
+/// hidden rows read.
 #[derive(Debug, Default)]
-struct Runs(Vec<(u64, u64)>);
+struct Runs(Vec<(u64, u64)>, Hidden);
+
+/// Hidden data rows: how many, and the sheet rows of the first
+/// [`HIDDEN_LISTED`].
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Hidden {
+    pub count: u64,
+    pub first: Vec<u64>,
+}
+
+/// Hidden rows named in the summary's note.
+const HIDDEN_LISTED: usize = 10;
 
 impl RowNumbers {
     /// The numbers of a sheet, recorded as its rows are read.
@@ -41,6 +58,26 @@ impl RowNumbers {
         if !continues {
             runs.0.push((row, sheet_row));
         }
+    }
+
+    /// Sheet row `sheet_row`, a data row recorded, is hidden in the sheet.
+    pub(crate) fn record_hidden(&self, sheet_row: u64) {
+        let Some(runs) = &self.0 else { return };
+        let mut runs = runs.write().unwrap_or_else(|e| e.into_inner());
+        let hidden = &mut runs.1;
+        hidden.count += 1;
+        if hidden.first.len() < HIDDEN_LISTED {
+            hidden.first.push(sheet_row);
+        }
+    }
+
+    /// The hidden data rows read so far.
+    pub fn hidden(&self) -> Hidden {
+        let Some(runs) = &self.0 else {
+            return Hidden::default();
+        };
+        let runs = runs.read().unwrap_or_else(|e| e.into_inner());
+        runs.1.clone()
     }
 
     /// The number printed for data row `row`.

@@ -161,8 +161,13 @@ pub struct Summary {
 
 impl Summary {
     /// What the input turned out to be: encoding, delimiter, blank lines,
-    /// and a note when a report's footer was skipped.
+    /// and a note when a report's footer was skipped or a sheet's hidden
+    /// rows were read.
     pub fn read_from(&mut self, reader: &crate::input::RowReader) {
+        let hidden = reader.row_numbers().hidden();
+        if hidden.count > 0 {
+            self.notes.push(hidden_note(&hidden));
+        }
         if let [first, ..] = reader.footer() {
             let (lines, is) = match reader.footer().len() {
                 1 => (format!("the last line (\"{first}\")"), "is"),
@@ -195,6 +200,24 @@ impl Summary {
         // rows_per_s follows in `Reporter::finish`, once every row is counted.
         self.elapsed_s = started.elapsed().as_secs_f64();
     }
+}
+
+/// `2 rows were hidden in the sheet (rows 12, 15) …`.
+fn hidden_note(hidden: &crate::input::Hidden) -> String {
+    let mut rows: Vec<String> = hidden.first.iter().map(u64::to_string).collect();
+    if hidden.count > rows.len() as u64 {
+        rows.push("…".into());
+    }
+    let (n, were, label) = match hidden.count {
+        1 => ("1 row".to_string(), "was", "row"),
+        n => (format!("{n} rows"), "were", "rows"),
+    };
+    format!(
+        "{n} {were} hidden in the sheet ({label} {}), by hand or by a filter, and {were} read \
+         like the others: a hidden row holds data all the same; delete the rows from the \
+         sheet, or import a copy without them, to leave them out",
+        rows.join(", ")
+    )
 }
 
 /// A column the run did not use.

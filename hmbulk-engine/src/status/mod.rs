@@ -299,7 +299,7 @@ pub fn run(
     interrupt: &AtomicBool,
 ) -> Result<RunResult> {
     let started = Instant::now();
-    let batch = Batch::new(client, settings, interrupt);
+    let batch = Batch::new(client, settings, interrupt, reader.row_numbers());
     let finder = Finder::new(client, settings.batch_size);
     let mut read_error = None;
     loop {
@@ -345,7 +345,8 @@ pub fn run(
     s.sent_by(client, started);
     s.mode = if settings.check { "check" } else { "set" }.to_string();
     s.notes.extend(batch.notes());
-    let stop = |why: String| format!("{why}; rows after row {} were not read", s.rows_read);
+    let last = reader.row_numbers().shown(s.rows_read);
+    let stop = |why: String| format!("{why}; rows after row {last} were not read");
     s.stopped = match (&fatal, &read_error) {
         (_, Some(e)) => Some(stop(e.to_string())),
         (Some(e), None) => Some(stop(e.to_string())),

@@ -3,18 +3,33 @@
 //! (calamine's cell reader: one row's cells in memory, plus the workbook's
 //! shared strings); `.xls`, `.xlsb` and `.ods` sheets are read whole by
 //! calamine first (their readers offer no stream), then walked the same way.
+//! Cells may be read ahead and kept ([`SheetCells::read_ahead`]), then
+//! given first. And the sheet's [`Layout`] (merged regions, hidden rows) as far as its
+//! format gives it.
+
+use std::collections::VecDeque;
 
 use calamine::{Data, Dimensions, Range, Reader, Sheets, XlsxCellReader};
 
 use super::cells::{write_data, write_data_ref};
-use super::merges::xlsx_merges;
+use super::merges::{Layout, xlsx_layout};
+use super::ods_layout::ods_layout;
 use super::{Origin, Source};
 
 /// A cell reader over one sheet.
 pub(super) struct SheetCells<'a> {
     inner: Inner<'a>,
     text: String,
+    /// Cells read ahead ([`SheetCells::read_ahead`]), given first, and
+    /// the error that ended the reading ahead, given after them.
+    ahead: VecDeque<(u32, u32, String)>,
+    failed: Option<calamine::Error>,
+    /// The sheet's last cell was read (calamine's reader is not asked again).
+    ended: bool,
 }
+
+/// Cells read ahead at most (a few MB).
+const MAX_AHEAD: usize = 1 << 17;
 
 enum Inner<'a> {
     Stream(Box<XlsxCellReader<'a, Source>>, Dimensions),
@@ -42,6 +57,9 @@ impl<'a> SheetCells<'a> {
         Ok(SheetCells {
             inner,
             text: String::new(),
+            ahead: VecDeque::new(),
+            failed: None,
+            ended: false,
         })
     }
 
@@ -53,13 +71,52 @@ impl<'a> SheetCells<'a> {
         }
     }
 
+    /// Read one more cell and keep it for [`next_cell`](Self::next_cell);
+    /// false at the end of the sheet, or when enough are kept.
+    pub(super) fn read_ahead(&mut self) -> bool {
+        if self.ahead.len() >= MAX_AHEAD || self.failed.is_some() {
+            return false;
+        }
+        match self.read_cell() {
+            Ok(Some((row, col))) => {
+                let text = std::mem::take(&mut self.text);
+                self.ahead.push_back((row, col, text));
+                true
+            }
+            Ok(None) => false,
+            Err(e) => {
+                self.failed = Some(e);
+                false
+            }
+        }
+    }
+
     /// The next cell that holds something: `(row, column, text)`, 0-based.
     pub(super) fn next_cell(&mut self) -> Result<Option<(u32, u32, &str)>, calamine::Error> {
+        if let Some((row, col, text)) = self.ahead.pop_front() {
+            self.text = text;
+            return Ok(Some((row, col, &self.text)));
+        }
+        if let Some(e) = self.failed.take() {
+            return Err(e);
+        }
+        Ok(self
+            .read_cell()?
+            .map(|(row, col)| (row, col, self.text.as_str())))
+    }
+
+    /// Read the next cell that holds something into `text`: its place.
+    fn read_cell(&mut self) -> Result<Option<(u32, u32)>, calamine::Error> {
+        if self.ended {
+            return Ok(None);
+        }
         loop {
             self.text.clear();
             let (row, col) = match &mut self.inner {
                 Inner::Stream(cells, _) => {
                     let Some(cell) = cells.next_cell().map_err(calamine::Error::Xlsx)? else {
+                        // Asked again, calamine's reader reads past the end.
+                        self.ended = true;
                         return Ok(None);
                     };
                     write_data_ref(&mut self.text, cell.get_value());
@@ -82,24 +139,30 @@ impl<'a> SheetCells<'a> {
                 }
             };
             if !self.text.is_empty() {
-                return Ok(Some((row, col, &self.text)));
+                return Ok(Some((row, col)));
             }
         }
     }
 }
 
-/// The merged regions of sheet `name` of `book`, read from `origin`
-/// (`.xlsx` and `.xls`; calamine reads none for `.xlsb` and `.ods`).
-pub(super) fn merged_regions(
+/// The layout of sheet `name` of `book`, read from `origin`: merged
+/// regions and hidden rows of `.xlsx` ([`super::merges`]) and `.ods`
+/// ([`super::ods_layout`]), merged regions of `.xls` (calamine's); nothing
+/// for `.xlsb` (calamine reads none, and its sheets are binary records).
+pub(super) fn layout(
     book: &Sheets<Source>,
     origin: &Origin,
     name: &str,
-) -> std::io::Result<Vec<Dimensions>> {
+) -> std::io::Result<Layout> {
     match book {
-        Sheets::Xlsx(_) => xlsx_merges(origin.source()?, Some(name)).map(|(_, found)| found),
-        Sheets::Xls(x) => x
-            .merge_cells_by_sheet_name(name)
-            .map_err(std::io::Error::other),
-        _ => Ok(Vec::new()),
+        Sheets::Xlsx(_) => xlsx_layout(origin.source()?, Some(name)).map(|(_, found)| found),
+        Sheets::Xls(x) => Ok(Layout {
+            merges: x
+                .merge_cells_by_sheet_name(name)
+                .map_err(std::io::Error::other)?,
+            hidden_rows: Vec::new(),
+        }),
+        Sheets::Ods(_) => ods_layout(origin.source()?, name),
+        Sheets::Xlsb(_) => Ok(Layout::default()),
     }
 }

@@ -7,8 +7,12 @@
 //! takes the time of inflating it (0.04 s). Regions come after the cells in
 //! a sheet, so they must be known before the first row is read: the
 //! workbook's first visible sheet is searched on a thread of its own while
-//! calamine opens the workbook ([`Early`]), which is the sheet read in most
-//! workbooks.
+//! calamine opens the workbook and reads the sheet's first cells ([`Early`]),
+//! which is the sheet read in most workbooks.
+//!
+//! The same pass finds the hidden rows, which calamine does not report:
+//! `<row r="12" hidden="1">` (a row hidden by hand, or by a filter: Excel
+//! writes both alike), so that the summary can say they were read.
 
 use std::io::{self, Read};
 
@@ -23,22 +27,36 @@ use super::Source;
 const BLOCK: usize = 64 * 1024;
 const OVERLAP: usize = 256;
 
-/// The merged regions of an `.xlsx` sheet, searched for on a thread of its
-/// own: the sheet `--sheet` names, or else the first visible one.
-pub(super) struct Early(std::thread::JoinHandle<io::Result<(String, Vec<Dimensions>)>>);
+/// What a sheet's XML says beyond its cells.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Layout {
+    /// Merged regions.
+    pub merges: Vec<Dimensions>,
+    /// Hidden rows (0-based), in order.
+    pub hidden_rows: Vec<u32>,
+}
+
+/// The layout of an `.xlsx` sheet, searched for on a thread of its own:
+/// the sheet `--sheet` names, or else the first visible one.
+pub(super) struct Early(std::thread::JoinHandle<io::Result<(String, Layout)>>);
 
 impl Early {
     pub(super) fn start(source: Source, wanted: Option<&str>) -> Option<Early> {
         let wanted = wanted.map(str::to_string);
         let thread = std::thread::Builder::new().name("merges".into());
         let handle = thread
-            .spawn(move || xlsx_merges(source, wanted.as_deref()))
+            .spawn(move || xlsx_layout(source, wanted.as_deref()))
             .ok()?;
         Some(Early(handle))
     }
 
-    /// The regions, when the sheet searched was `name`.
-    pub(super) fn of(self, name: &str) -> Option<Vec<Dimensions>> {
+    /// The search is done ([`Early::of`] will not wait).
+    pub(super) fn is_finished(&self) -> bool {
+        self.0.is_finished()
+    }
+
+    /// The layout, when the sheet searched was `name`.
+    pub(super) fn of(self, name: &str) -> Option<Layout> {
         match self.0.join() {
             Ok(Ok((searched, found))) if searched == name => Some(found),
             _ => None,
@@ -46,20 +64,17 @@ impl Early {
     }
 }
 
-/// The merged regions of the sheet called `name` (else the first visible
-/// sheet) in the `.xlsx` `source`, and that sheet's name.
-pub(super) fn xlsx_merges(
-    source: Source,
-    name: Option<&str>,
-) -> io::Result<(String, Vec<Dimensions>)> {
+/// The layout of the sheet called `name` (else the first visible sheet)
+/// in the `.xlsx` `source`, and that sheet's name.
+pub(super) fn xlsx_layout(source: Source, name: Option<&str>) -> io::Result<(String, Layout)> {
     let mut zip = ZipArchive::new(source).map_err(io::Error::other)?;
     let workbook = read_part(&mut zip, "xl/workbook.xml")?;
     let rels = read_part(&mut zip, "xl/_rels/workbook.xml.rels")?;
     let Some((name, path)) = sheet_part(&workbook, &rels, name) else {
-        return Ok((String::new(), Vec::new()));
+        return Ok((String::new(), Layout::default()));
     };
     let mut part = zip.by_name(&path).map_err(io::Error::other)?;
-    let mut found = Vec::new();
+    let mut found = Layout::default();
     let mut buf = vec![0u8; BLOCK + OVERLAP];
     let mut kept = 0;
     loop {
@@ -72,14 +87,40 @@ pub(super) fn xlsx_merges(
         let whole = memchr::memrchr(b'>', &buf[..end]).map_or(0, |i| i + 1);
         for at in memmem::find_iter(&buf[..whole], b"mergeCell ") {
             if let Some(d) = tag_attr(&buf[at..whole], b"ref").and_then(|r| region(&r)) {
-                found.push(d);
+                found.merges.push(d);
             }
         }
+        found.hidden_rows.extend(hidden_rows(&buf[..whole]));
         let tail = (end - whole).min(OVERLAP);
         buf.copy_within(end - tail..end, 0);
         kept = tail;
     }
+    found.hidden_rows.sort_unstable();
+    found.hidden_rows.dedup();
     Ok((name, found))
+}
+
+/// The values of a `hidden` attribute that hide.
+const HIDDEN: [&[u8]; 4] = [b"\"1\"", b"'1'", b"\"true\"", b"'true'"];
+
+/// The rows (0-based) of the `<row … hidden="1">` tags in `xml`.
+fn hidden_rows(xml: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    memmem::find_iter(xml, b" hidden=").filter_map(move |at| {
+        // LibreOffice writes `hidden="false"` on every row: told at once.
+        let value = &xml[at + b" hidden=".len()..];
+        if !HIDDEN.iter().any(|v| value.starts_with(v)) {
+            return None;
+        }
+        let open = memchr::memrchr(b'<', &xml[..at])?;
+        let tag = &xml[open..];
+        let name_end = memchr::memchr3(b' ', b'\t', b'\n', tag)?;
+        // `<row`, or `<x:row` with a namespace prefix.
+        let name = &tag[1..name_end];
+        if name != b"row" && !name.ends_with(b":row") {
+            return None;
+        }
+        tag_attr(tag, b"r")?.parse::<u32>().ok()?.checked_sub(1)
+    })
 }
 
 fn read_part(zip: &mut ZipArchive<Source>, path: &str) -> io::Result<Vec<u8>> {
@@ -217,6 +258,13 @@ mod tests {
         assert_eq!(cell("$C$3"), Some((2, 2)));
         assert_eq!(cell("A0"), None);
         assert_eq!(region("B3:C7"), Some(Dimensions::new((2, 1), (6, 2))));
+    }
+
+    #[test]
+    fn hidden_rows_are_the_row_tags_that_say_so() {
+        let xml = br#"<sheetData><row r="2" spans="1:3"><c r="A2"><v>1</v></c></row><row r="5" hidden="1" spans="1:3"><c r="A5" t="inlineStr"><is><t>x hidden="1"</t></is></c></row><x:row r="7" hidden="true"/><row r="8" hidden="0"/><row hidden="1" r="12" ht="15"></row>"#;
+        let rows: Vec<u32> = hidden_rows(xml).collect();
+        assert_eq!(rows, [4, 6, 11]);
     }
 
     #[test]

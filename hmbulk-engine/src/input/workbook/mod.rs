@@ -19,12 +19,15 @@
 //! 2024-03-01`) above a row the check accepts, within the first
 //! [`MAX_TITLE_ROWS`] rows, are skipped. Cells are typed ([`cells`]);
 //! merged regions are filled down ([`rows`]); hidden rows and columns are
-//! read like the others (calamine does not say which are hidden, and a
-//! "Save as CSV" keeps them too).
+//! read like the others (they hold data, and a "Save as CSV" keeps them
+//! too); the hidden rows read are counted where the format says which
+//! they are (`.xlsx`: [`merges`]; `.ods`: [`ods_layout`]), for the
+//! summary's note.
 
 mod cells;
 mod cells_of;
 mod merges;
+mod ods_layout;
 mod rows;
 mod stream;
 pub mod write;
@@ -105,8 +108,9 @@ pub(crate) struct Plan {
     header_row: u32,
     /// Cells of the header.
     width: usize,
-    /// Its merged regions, when found already.
-    merges: Option<Vec<calamine::Dimensions>>,
+    /// The search for its merged regions and hidden rows begun early, when
+    /// it may be this sheet's.
+    early: Option<merges::Early>,
 }
 
 /// The workbook's bytes: the file (bytes read counted, for progress), or
@@ -209,15 +213,15 @@ pub(crate) fn open(
         header_row: head.header_row + 1,
         format,
     };
-    let merges = match &book {
-        Sheets::Xlsx(_) => early.and_then(|e| e.of(&name)),
+    let early = match &book {
+        Sheets::Xlsx(_) => early,
         _ => None,
     };
     let plan = Plan {
         sheet: name,
         header_row: head.header_row,
         width: head.header.len(),
-        merges,
+        early,
     };
     let rows = RowNumbers::sheet();
     let text = stream::csv_text(book, origin, plan, rows.clone());

@@ -5,10 +5,17 @@
 //! reported as ragged and nothing is lost). A row that holds nothing but
 //! spaces is an empty line, which the CSV reader skips and counts as a
 //! blank line; every other row's sheet row is recorded in the
-//! [`RowNumbers`] before its text is handed on.
+//! [`RowNumbers`] before its text is handed on, and whether the sheet
+//! hides it.
 //!
-//! Memory: the rows in a few 64 KiB blocks queued between the threads
-//! (and, for formats calamine reads whole, the sheet). The thread ends at
+//! An `.xlsx` sheet's layout (merged regions, hidden rows) is searched for
+//! on a thread of its own from the start ([`super::merges::Early`]); its
+//! first cells are read and kept while that search ends, so that the
+//! search does not hold back the first row.
+//!
+//! Memory: the rows in a few 64 KiB blocks queued between the threads, the
+//! cells kept while the layout search ends (at most 131,072), and, for
+//! formats calamine reads whole, the sheet. The thread ends at
 //! the end of the sheet, or as soon as the reader is dropped.
 
 use std::io::{self, Read};
@@ -17,7 +24,8 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use calamine::Sheets;
 
 use super::cells::is_blank;
-use super::cells_of::{SheetCells, merged_regions};
+use super::cells_of::{SheetCells, layout};
+use super::merges::{Layout, xlsx_layout};
 use super::rows::SheetRows;
 use super::{Origin, Plan, Source};
 use crate::input::RowNumbers;
@@ -42,10 +50,13 @@ pub(super) fn csv_text(
                 tx,
                 buf: Vec::with_capacity(BLOCK),
             };
-            if let Err(e) = write_sheet(book, &origin, &plan, &rows, &mut out) {
+            let written = write_sheet(book, &origin, plan, &rows, &mut out);
+            // The rows read before an error are handed on before it, so
+            // that the error comes after the last good row.
+            if out.flush()
+                && let Err(e) = written
+            {
                 let _ = out.tx.send(Err(e));
-            } else {
-                out.flush();
             }
         });
     match spawned {
@@ -62,16 +73,31 @@ pub(super) fn csv_text(
 fn write_sheet(
     mut book: Sheets<Source>,
     origin: &Origin,
-    plan: &Plan,
+    mut plan: Plan,
     numbers: &RowNumbers,
     out: &mut Blocks,
 ) -> io::Result<()> {
-    let merges = match &plan.merges {
-        Some(found) => found.clone(),
-        None => merged_regions(&book, origin, &plan.sheet)?,
+    let sheet = &plan.sheet;
+    let known = match plan.early {
+        Some(_) => None,
+        None => Some(layout(&book, origin, sheet)?),
     };
-    let cells = SheetCells::open(&mut book, &plan.sheet).map_err(io::Error::other)?;
-    let mut rows = SheetRows::new(cells, &merges, plan.header_row);
+    let mut cells = SheetCells::open(&mut book, sheet).map_err(io::Error::other)?;
+    let layout = match (known, plan.early.take()) {
+        (Some(found), _) => found,
+        (None, Some(early)) => {
+            // The sheet's first cells are read (and kept) while the early
+            // search for its layout ends, rather than wait for it.
+            while !early.is_finished() && cells.read_ahead() {}
+            match early.of(sheet) {
+                Some(found) => found,
+                None => xlsx_layout(origin.source()?, Some(sheet))?.1,
+            }
+        }
+        (None, None) => Layout::default(),
+    };
+    let mut hidden = layout.hidden_rows.iter().copied().peekable();
+    let mut rows = SheetRows::new(cells, &layout.merges, plan.header_row);
     let width = plan.width;
     let mut last = None::<u32>;
     let mut data_row = 0u64;
@@ -94,6 +120,10 @@ fn write_sheet(
         if row > plan.header_row {
             data_row += 1;
             numbers.record(data_row, u64::from(row) + 1);
+            while hidden.next_if(|&h| h < row).is_some() {}
+            if hidden.next_if_eq(&row).is_some() {
+                numbers.record_hidden(u64::from(row) + 1);
+            }
         }
         let kept = cells
             .iter()

@@ -146,3 +146,40 @@ fn a_zip_that_is_no_workbook_is_an_input_error() {
         "{err}"
     );
 }
+
+#[test]
+fn cells_read_ahead_to_the_end_are_given_in_order_then_none() {
+    use super::cells_of::SheetCells;
+    use super::{Origin, Signature, open_book};
+    let dir = tempfile::tempdir().unwrap();
+    let path = book(
+        dir.path(),
+        "ahead.xlsx",
+        &[
+            &[Some("Phone"), Some("Name")],
+            &[Some("4155550101"), Some("Ann")],
+        ],
+        |_| {},
+    );
+    let bytes: std::sync::Arc<[u8]> = std::fs::read(&path).unwrap().into();
+    let (mut sheets, _) = open_book(&path, &Origin::Bytes(bytes), Signature::Zip).unwrap();
+    let mut cells = SheetCells::open(&mut sheets, "Sheet1").unwrap();
+    assert!(cells.read_ahead() && cells.read_ahead());
+    while cells.read_ahead() {}
+    let mut read = Vec::new();
+    while let Some((row, col, text)) = cells.next_cell().unwrap() {
+        read.push((row, col, text.to_string()));
+    }
+    let at = |row, col, text: &str| (row, col, text.to_string());
+    let want = [
+        at(0, 0, "Phone"),
+        at(0, 1, "Name"),
+        at(1, 0, "4155550101"),
+        at(1, 1, "Ann"),
+    ];
+    assert_eq!(read, want);
+    assert!(
+        cells.next_cell().unwrap().is_none(),
+        "asked again: still the end"
+    );
+}

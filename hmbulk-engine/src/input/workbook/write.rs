@@ -65,8 +65,7 @@ impl SheetWriter {
             date_time: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
         };
         for (col, name) in header.iter().enumerate() {
-            let format = writer.header.clone();
-            writer.string(col, name, &format)?;
+            writer.string(col, name, Style::Header)?;
         }
         writer.row = 1;
         Ok(writer)
@@ -74,14 +73,12 @@ impl SheetWriter {
 
     /// A text cell of the current row (nothing for empty text).
     pub fn text(&mut self, col: usize, text: &str) -> Result<()> {
-        let format = self.text.clone();
-        self.string(col, text, &format)
+        self.string(col, text, Style::Text)
     }
 
     /// A text cell shown as the cause of the row's error.
     pub fn bad(&mut self, col: usize, text: &str) -> Result<()> {
-        let format = self.bad.clone();
-        self.string(col, text, &format)
+        self.string(col, text, Style::Bad)
     }
 
     /// A boolean cell.
@@ -160,7 +157,8 @@ impl SheetWriter {
         self.book.worksheet_from_index(0).map_err(xlsx_error)
     }
 
-    fn string(&mut self, col: usize, text: &str, format: &Format) -> Result<()> {
+    /// A text cell in `style` (its format borrowed, not copied per cell).
+    fn string(&mut self, col: usize, text: &str, style: Style) -> Result<()> {
         if text.is_empty() {
             return Ok(());
         }
@@ -176,7 +174,14 @@ impl SheetWriter {
         let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
         self.fit(col, widest);
         let (row, col) = (self.row, col_num(col)?);
-        self.sheet()?
+        let format = match style {
+            Style::Header => &self.header,
+            Style::Text => &self.text,
+            Style::Bad => &self.bad,
+        };
+        self.book
+            .worksheet_from_index(0)
+            .map_err(xlsx_error)?
             .write_string_with_format(row, col, text, format)
             .map_err(xlsx_error)?;
         Ok(())
@@ -189,6 +194,14 @@ impl SheetWriter {
         }
         self.widths[col] = self.widths[col].max(chars);
     }
+}
+
+/// Which of the text formats a cell has.
+#[derive(Clone, Copy)]
+enum Style {
+    Header,
+    Text,
+    Bad,
 }
 
 /// A column number as the writer takes it (Excel has 16,384 columns).

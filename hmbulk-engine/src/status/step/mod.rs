@@ -16,6 +16,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::api::{ApiError, Client, Contact, ContactRef, SetStatus};
+use crate::input::RowNumbers;
 use crate::lookup::{Finder, Named, NamedRow, Seen, in_parallel};
 
 mod bulk;
@@ -94,7 +95,13 @@ pub(super) struct Batch<'a> {
 }
 
 impl<'a> Batch<'a> {
-    pub fn new(client: &'a Client, settings: &'a Settings, interrupt: &'a AtomicBool) -> Self {
+    /// Rows are named in messages as `numbers` shows them.
+    pub fn new(
+        client: &'a Client,
+        settings: &'a Settings,
+        interrupt: &'a AtomicBool,
+        numbers: RowNumbers,
+    ) -> Self {
         let trust = if settings.per_contact || settings.check {
             Trust::Refused
         } else {
@@ -105,7 +112,7 @@ impl<'a> Batch<'a> {
             settings,
             interrupt,
             trust: Mutex::new(trust),
-            seen: Mutex::new(Seen::default()),
+            seen: Mutex::new(Seen::new(numbers)),
             decided: Mutex::new(Vec::new()),
             fatal: Mutex::new(None),
             notes: Mutex::new(Vec::new()),
