@@ -442,3 +442,44 @@ fn messages_name_rows_as_the_sheet_numbers_them() {
     assert!(err.contains("cell A15"), "{err}");
     assert!(!err.contains("data row"), "{err}");
 }
+
+/// `--results-xlsx`: the results report again as a workbook beside the CSV,
+/// read back by calamine: the same header and rows, every cell text (the
+/// phones and ids as the API holds them, never numbers). The input is a
+/// semicolon CSV in Windows-1252, so the CSV results start with a BOM and
+/// are semicolon-separated: the workbook reads them in that dialect.
+#[test]
+fn results_xlsx_holds_the_results_report_with_every_cell_as_text() {
+    let wd = Workdir::with_sim(Workdir::sim_config());
+    let text = "Vorname;Nachname;Handy\r\nJürgen;Groß;+49 151 23456789\r\nAda;Lovelace;(415) 555-0171\r\nBad;Row;12\r\n";
+    let bytes: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
+    std::fs::write(wd.path("kontakte.csv"), bytes).unwrap();
+    let out = wd.run(&["import", "kontakte.csv", "--results-xlsx"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("kontakte.results.xlsx"),
+        "{}",
+        stderr(&out)
+    );
+    let raw = std::fs::read(wd.path("kontakte.results.csv")).unwrap();
+    assert!(raw.starts_with(b"\xEF\xBB\xBFrow;"), "the CSV's dialect");
+    let csv_rows = wd.read_csv("kontakte.results.csv");
+    let cells = sheet_cells(&wd.path("kontakte.results.xlsx"));
+    assert_eq!(cells[0][..3], ["row", "phone_raw", "phone"].map(Data::from));
+    assert_eq!(
+        cells.len(),
+        csv_rows.len(),
+        "the header and every result row once"
+    );
+    for (row, want) in cells.iter().zip(&csv_rows) {
+        assert_eq!(row.len(), want.len(), "{row:?}");
+        for (cell, want) in row.iter().zip(want) {
+            assert!(matches!(cell, Data::String(_) | Data::Empty), "{row:?}");
+            assert_eq!(&cell.to_string(), want, "{row:?}");
+        }
+    }
+    let phones = column(&csv_rows, "phone");
+    assert_eq!(phones, ["4915123456789", "14155550171"], "{csv_rows:?}");
+    assert_eq!(stored(&wd, "4915123456789")["first"], "Jürgen");
+    assert_eq!(wd.sim().contacts().len(), 2);
+}

@@ -60,6 +60,8 @@ pub struct Plan {
     pub bom: Option<bool>,
     /// Also write `<stem>.report.html`.
     pub html: bool,
+    /// Also write the results as a workbook, `<stem>.results.xlsx`.
+    pub results_xlsx: bool,
     /// Progress on stderr even when it is not a terminal; none when `quiet`.
     pub progress: bool,
     pub quiet: bool,
@@ -292,6 +294,8 @@ pub struct ImportOutcome {
     pub journal: Option<PathBuf>,
     /// The `--html` page.
     pub html: Option<PathBuf>,
+    /// The results as a workbook (`--results-xlsx`).
+    pub results_xlsx: Option<PathBuf>,
 }
 
 impl ImportOutcome {
@@ -453,6 +457,7 @@ impl Mapped {
             Vec::new()
         };
         let dialect = Dialect::of(&o.reader, plan.bom);
+        let delimiter = dialect.delimiter;
         let mut reporter = Reporter::create(o.paths, o.reader.headers(), dialect)?;
         reporter.number_rows(o.reader.row_numbers());
         reporter.write_mapping(&mapping::render(&mapping, &settings))?;
@@ -530,6 +535,10 @@ impl Mapped {
             true => Some(html::write(command, shown, &result.summary, &timeline)?),
             false => None,
         };
+        let results_xlsx = match (&result.summary.reports, plan.results_xlsx) {
+            (Some(r), true) => Some(crate::report::results_workbook(&r.results, delimiter)?),
+            _ => None,
+        };
         let stopped = result.fatal.is_some() || result.interrupted;
         let moved = result.summary.reports_moved.is_some();
         // A journal that records nothing sent goes when the run ends
@@ -546,6 +555,7 @@ impl Mapped {
             result,
             journal: kept,
             html,
+            results_xlsx,
         })
     }
 }

@@ -30,6 +30,7 @@ pub use lines::{Decided, Lines, RESULT_COLUMNS, ResultLine};
 use lines::{Kind, Line, put_cell, put_name};
 pub use summary::{IgnoredColumn, ReportPaths, Summary};
 use workbook::ErrorsFile;
+pub use workbook::results_workbook;
 
 use crate::atomic_file::{AtomicFile, write_report_json};
 use crate::error::{Error, Result};

@@ -119,20 +119,7 @@ impl ErrorBook {
             .into_inner()
             .map_err(|e| error(e.into_error()))?;
         staged.seek(SeekFrom::Start(0)).map_err(error)?;
-        let mut lines = csv::ReaderBuilder::new()
-            .delimiter(self.delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(io::BufReader::new(staged));
-        let mut records = lines.records();
-        let header: Vec<String> = match records.next() {
-            Some(h) => h
-                .map_err(|e| error(e.into()))?
-                .iter()
-                .map(String::from)
-                .collect(),
-            None => Vec::new(),
-        };
+        let (header, records) = lines(io::BufReader::new(staged), self.delimiter, &path)?;
         let columns = header.len().saturating_sub(META_COLUMNS.len());
         let message_at = header.len().checked_sub(1);
         let mut book = SheetWriter::new("errors", &header)?;
@@ -164,6 +151,73 @@ impl ErrorBook {
         }
         Ok(placed)
     }
+}
+
+/// CSV lines in `delimiter` (a report's, or a report's staged lines): the
+/// first as the header, and the records after it. `path` names the file an
+/// error is about.
+fn lines<R: io::Read>(
+    reader: R,
+    delimiter: u8,
+    path: &Path,
+) -> Result<(Vec<String>, csv::StringRecordsIntoIter<R>)> {
+    let mut records = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(reader)
+        .into_records();
+    let header = match records.next() {
+        Some(h) => h
+            .map_err(|e| Error::output(path, e.into()))?
+            .iter()
+            .map(String::from)
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok((header, records))
+}
+
+/// Most rows an Excel sheet holds, its header included.
+const SHEET_ROWS: u64 = 1_048_576;
+
+/// `--results-xlsx`: the results report `csv` (its lines in `delimiter`,
+/// perhaps after a UTF-8 BOM) as a workbook beside it, `<stem>.results.xlsx`:
+/// its header bold and frozen, every cell a Text cell, so a spreadsheet
+/// shows phones, ids and uuids as they are (a CSV opened in Excel turns
+/// `14155550100` into `1.4155E+10`). Written through [`AtomicFile`] like every
+/// report; gives its path. A results report longer than a sheet holds is a
+/// usage error naming the limit (the CSV is complete either way).
+pub fn results_workbook(csv: &Path, delimiter: u8) -> Result<PathBuf> {
+    let target = csv.with_extension("xlsx");
+    let error = |e: io::Error| Error::output(&target, e);
+    let mut file = io::BufReader::new(File::open(csv).map_err(|e| Error::output(csv, e))?);
+    let bom = io::BufRead::fill_buf(&mut file)
+        .map_err(error)?
+        .starts_with(b"\xEF\xBB\xBF");
+    if bom {
+        io::BufRead::consume(&mut file, 3);
+    }
+    let (header, records) = lines(file, delimiter, &target)?;
+    let mut book = SheetWriter::new("results", &header)?;
+    for (n, record) in records.enumerate() {
+        if n as u64 + 1 >= SHEET_ROWS {
+            return Err(Error::usage(format!(
+                "--results-xlsx: {} has more rows than an Excel sheet holds ({SHEET_ROWS}, the \
+                 header included); the results are complete in the CSV",
+                csv.display()
+            )));
+        }
+        let record = record.map_err(|e| error(e.into()))?;
+        for (col, cell) in record.iter().enumerate() {
+            book.text(col, cell)?;
+        }
+        book.end_row()?;
+    }
+    let mut out = AtomicFile::create_report(&target, false)?;
+    book.finish(&mut out)?;
+    out.place()?;
+    Ok(target)
 }
 
 /// The column an error message names first (`column "Phone": …`), among

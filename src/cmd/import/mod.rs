@@ -74,6 +74,10 @@ pub struct InputArgs {
     /// first rows, rows/s and requests over time; one page, no network.
     #[arg(long)]
     pub html: bool,
+    /// Also write the results as a workbook, <stem>.results.xlsx, beside
+    /// the CSV: every cell text, so phones and ids show as they are.
+    #[arg(long)]
+    pub results_xlsx: bool,
     /// What a row's tags do to the contact's tags: add to them (default),
     /// replace them (default for hmbulk's own export, whose tags cell is
     /// the whole set), or remove them. A map file may say `tags_mode`.
@@ -168,6 +172,7 @@ impl Args {
             create_tags: input.create_tags,
             bom: input.read.bom(),
             html: input.html,
+            results_xlsx: input.results_xlsx,
             progress: input.read.progress,
             quiet: self.api_args.quiet,
             tags: input.tags,

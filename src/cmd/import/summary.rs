@@ -258,6 +258,13 @@ pub(super) fn print_end(
     if let Some(path) = outcome.html.as_ref().filter(|_| !args.api_args.quiet) {
         eprintln!("report:  {}", path.display());
     }
+    if let Some(path) = outcome
+        .results_xlsx
+        .as_ref()
+        .filter(|_| !args.api_args.quiet)
+    {
+        eprintln!("results: {}", path.display());
+    }
     let stopped = outcome.stopped();
     if stopped {
         print_stop(&outcome.result, outcome.journal.as_deref());
