@@ -6,9 +6,9 @@
 use std::path::Path;
 
 use crate::cli::Connection;
+use crate::cmd::end::{End, print_block};
 use crate::cmd::file_args::FileArgs;
 use crate::cmd::fix_line::FixLine;
-use crate::cmd::import::summary::print_places;
 use crate::exit::Exit;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::error::Result;
@@ -133,19 +133,14 @@ pub fn finish(
         None if s.rows_failed > 0 => Exit::RowsFailed,
         None => Exit::Ok,
     };
-    if json {
-        crate::output::print_json(s, exit)?;
-    }
-    if !quiet {
-        eprintln!("{line} — {} requests in {:.1}s", s.requests, s.elapsed_s);
-        for (code, n) in &s.errors_by_code {
-            eprintln!("  {n:>7} {code}");
-        }
-        for note in &s.notes {
-            eprintln!("note: {note}");
-        }
-        print_places(s, sandbox, false);
-    }
+    let end = End {
+        line: format!("{line} — {} requests in {:.1}s", s.requests, s.elapsed_s),
+        after_codes: Vec::new(),
+        notes: s.notes.iter().map(String::as_str).collect(),
+        after_notes: Vec::new(),
+        mapping: false,
+    };
+    print_block(s, end, (json, quiet), sandbox, exit)?;
     if let Some(e) = &result.fatal {
         eprintln!(
             "hmbulk: stopped: {}",
