@@ -39,6 +39,7 @@ pub mod input;
 pub mod journal;
 pub mod lookup;
 pub mod mapping;
+pub mod names_file;
 pub mod outcome;
 pub mod phone;
 pub mod pipeline;

@@ -11,9 +11,6 @@ use crate::exit::{Failure, Outcome};
 use hmbulk_engine::delete::{self, Resolved, Settings};
 use hmbulk_engine::error::Error;
 use hmbulk_engine::input::RowNumbers;
-use hmbulk_engine::lookup::Names;
-use hmbulk_engine::mapping::MapFile;
-use hmbulk_engine::progress::Progress;
 
 pub const USAGE: &str = "\
 Examples:
@@ -56,57 +53,33 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Outcome {
-    let opened = args.input.open("delete")?;
-    let headers = opened.reader.headers().to_vec();
-    let build = |map: Option<&MapFile>| {
-        let phones = opened.phones.clone();
-        Names::new(
-            &headers,
-            &opened.sample,
-            map,
-            phones,
-            "delete",
-            &[],
-            &|_| false,
-        )
+    let plan = delete::Plan {
+        file: args.input.plan(),
+        settings: Settings {
+            batch_size: usize::from(args.input.batch_size),
+            concurrency: usize::from(args.input.concurrency),
+        },
+        dry_run: args.dry_run,
+        progress: args.input.read.progress,
+        quiet: args.api.quiet,
     };
-    let mut names = build(opened.map_file.as_ref())?;
-    if let Some(map) = rows::confirm_guesses(names.mapping(), &args.input.read.file)? {
-        names = build(Some(&map))?;
+    let input = crate::cli::open_input(&args.input.read.file, false)?;
+    let mut opened = delete::open(plan, &input)?;
+    if let Some(map) = rows::confirm_guesses(opened.names().mapping(), &args.input.read.file)? {
+        opened.remap(&map)?;
     }
-    let phones_note = rows::read_digits(&mut names, opened.phones_setting, &opened.sample);
     let quiet = args.api.quiet;
     if !quiet {
+        let names = opened.names();
         rows::print_columns(names.mapping(), names.id_column(), &[]);
     }
     let sandbox = args.api.sandbox()?;
     let client = args.api.required_client(sandbox.as_ref())?;
-    let mut reporter = rows::reporter(
-        opened.paths,
-        &headers,
-        (opened.dialect, opened.keep_runs),
-        &[],
-        names.mapping(),
-        opened.numbers,
-    )?;
-    reporter.summary.dry_run = args.dry_run;
-    reporter.summary.notes.extend(phones_note);
-    let settings = Settings {
-        batch_size: usize::from(args.input.batch_size),
-        concurrency: usize::from(args.input.concurrency),
-    };
     let interrupt = crate::cli::interrupt_on_ctrl_c();
-    let numbers = opened.reader.row_numbers();
-    let resolved = delete::resolve(
-        &names,
-        opened.reader,
-        &client,
-        settings,
-        reporter,
-        &interrupt,
-    )?;
+    let found = opened.resolve(&client, &interrupt)?;
+    let resolved = found.resolved();
     if !quiet || !resolved.is_complete() {
-        preview(&resolved, args.sample, args.dry_run, &numbers);
+        preview(resolved, args.sample, args.dry_run, found.numbers());
     }
     let asked = args.dry_run || args.yes || resolved.count() == 0 || !resolved.is_complete();
     let answer = if asked {
@@ -127,18 +100,7 @@ pub fn run(args: Args) -> Outcome {
         ))
         .into());
     }
-    let progress = Progress::new(
-        "delete",
-        Some(resolved.count() as u64),
-        args.input.read.progress,
-        quiet,
-    );
-    let result = if args.dry_run {
-        resolved.dry_run(&client)
-    } else {
-        resolved.delete(&client, &progress, &interrupt)
-    };
-    progress.finish();
+    let result = found.run(&client, &interrupt);
     let sent = |e: Error| Failure::new(e, client.has_written());
     let result = result.map_err(sent)?;
     let s = &result.summary;

@@ -1,8 +1,10 @@
 //! One module per subcommand, each opening with its usage, then its `Args`,
-//! then `run`; `listing`, `rows` and `fix_line` are what several of them share.
+//! then `run`; `listing`, `rows`, `end` (the block that closes a run) and `fix_line`
+//! are what several of them share.
 
 pub mod delete;
 pub mod docs;
+pub mod end;
 pub mod export;
 pub mod fields;
 pub mod file_args;

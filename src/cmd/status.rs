@@ -6,9 +6,7 @@ use crate::cli::ApiArgs;
 use crate::cmd::rows::{self, NamesArgs};
 use crate::exit::{Failure, Outcome};
 use hmbulk_engine::api::Client;
-use hmbulk_engine::mapping::MapFile;
-use hmbulk_engine::progress::Progress;
-use hmbulk_engine::status::{self, Estimate, Settings, StatusFile, Want, words};
+use hmbulk_engine::status::{self, Settings, Want, words};
 
 pub const USAGE: &str = "\
 Examples:
@@ -67,68 +65,43 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Outcome {
-    let settings = Settings {
-        set: args.set,
-        check: args.check,
-        per_contact: args.per_contact,
-        skip_read: args.skip_read,
-        batch_size: usize::from(args.input.batch_size),
-        concurrency: usize::from(args.input.concurrency),
+    let plan = status::Plan {
+        file: args.input.plan(),
+        settings: Settings {
+            set: args.set,
+            check: args.check,
+            per_contact: args.per_contact,
+            skip_read: args.skip_read,
+            batch_size: usize::from(args.input.batch_size),
+            concurrency: usize::from(args.input.concurrency),
+        },
+        progress: args.input.read.progress,
+        quiet: args.api.quiet,
     };
+    let check = plan.settings.check;
     // Read twice (the estimate, then the run): a pipe is copied once.
     let input = crate::cli::open_input(&args.input.read.file, true)?;
-    let opened = args.input.open_from("status", &input)?;
-    let headers = opened.reader.headers().to_vec();
-    let build = |map: Option<&MapFile>| {
-        let phones = opened.phones.clone();
-        StatusFile::new(&headers, &opened.sample, map, phones, &settings)
-    };
-    let mut file = build(opened.map_file.as_ref())?;
-    if let Some(map) = rows::confirm_guesses(file.names().mapping(), &args.input.read.file)? {
-        file = build(Some(&map))?;
+    let mut opened = status::open(plan, input)?;
+    let mapping = opened.file().names().mapping();
+    if let Some(map) = rows::confirm_guesses(mapping, &args.input.read.file)? {
+        opened.remap(&map)?;
     }
-    let phones_note = rows::read_digits(file.names_mut(), opened.phones_setting, &opened.sample);
     let quiet = args.api.quiet;
     if !quiet {
-        let mapping = file.names().mapping();
+        let file = opened.file();
         let own = [("status", file.status_headers())];
-        rows::print_columns(mapping, file.names().id_column(), &own);
+        rows::print_columns(file.names().mapping(), file.names().id_column(), &own);
     }
-    let estimate = Estimate::of(&file, args.input.reader(&input)?, &settings)?;
+    let estimated = opened.estimate()?;
     if !quiet {
-        eprintln!("status: {}", estimate.describe(&settings, args.api.rate));
+        eprintln!("status: {}", estimated.describe(args.api.rate));
     }
     let sandbox = args.api.sandbox()?;
     let client = args.api.required_client(sandbox.as_ref())?;
-    let mut reporter = rows::reporter(
-        opened.paths,
-        &headers,
-        (opened.dialect, opened.keep_runs),
-        &status::RESULT_COLUMNS,
-        file.names().mapping(),
-        opened.numbers,
-    )?;
-    reporter.summary.notes.extend(phones_note);
-    let progress = Progress::new(
-        "status",
-        Some(estimate.rows),
-        args.input.read.progress,
-        quiet,
-    );
     let interrupt = crate::cli::interrupt_on_ctrl_c();
-    let result = status::run(
-        &file,
-        opened.reader,
-        &client,
-        &settings,
-        reporter,
-        &progress,
-        &interrupt,
-    )
-    .and_then(|result| {
-        progress.finish();
+    let result = estimated.run(&client, &interrupt).and_then(|result| {
         let s = &result.summary;
-        let line = if settings.check {
+        let line = if check {
             format!(
                 "checked {}: {} rows read, {} checked, {} failed",
                 args.input.read.file.display(),

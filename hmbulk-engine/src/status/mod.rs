@@ -31,6 +31,7 @@
 //!   per-contact path, one or two requests.
 //! - `--check`: `/v1/contact/status`, one request per contact.
 
+mod open;
 mod step;
 pub mod words;
 
@@ -47,6 +48,7 @@ use crate::phone::PhoneNormaliser;
 use crate::pipeline::RunResult;
 use crate::progress::Progress;
 use crate::report::Reporter;
+pub use open::{Estimated, Opened, Plan, open};
 use step::{Batch, Work, failed};
 pub use words::{StatusColumn, Want};
 

@@ -1,17 +1,18 @@
 //! What `import` and `validate` tell the person running them. Takes the
 //! [`Mapping`] and the run's [`Summary`]; gives the first lines of output
 //! (the layout, where each field comes from, the columns not used) and
-//! the closing lines on stderr (counts, errors by code, report paths, and
-//! the way on: after a stop, after failed rows, or when the reports had to
-//! go elsewhere) with the JSON summary on stdout for `--json`.
+//! the closing lines on stderr (the counts line, the tags and phone columns
+//! in the block every run closes with, [`crate::cmd::end`], and the way on:
+//! after a stop, after failed rows, or when the reports had to go
+//! elsewhere) with the JSON summary on stdout for `--json`.
 
 use std::path::Path;
 
 use super::Args;
 use super::resume::{command_line, print_stop};
+use crate::cmd::end::{End, print_block};
 use crate::cmd::fix_line::FixLine;
 use crate::exit::Exit;
-use crate::output;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::api::ApiVersion;
 use hmbulk_engine::batch::Mode;
@@ -161,12 +162,6 @@ pub(super) fn print_summary(
     sandbox: Option<&Sandbox>,
     exit: Exit,
 ) -> Result<()> {
-    if args.api_args.json {
-        output::print_json(s, exit)?;
-    }
-    if args.api_args.quiet {
-        return Ok(());
-    }
     let verb = if s.dry_run { "validated" } else { "imported" };
     let mut line = format!(
         "{verb} {}: {} rows read, {} ok",
@@ -192,46 +187,23 @@ pub(super) fn print_summary(
     if !s.dry_run {
         line += &format!(" — {} requests in {:.1}s", s.requests, s.elapsed_s);
     }
-    eprintln!("{line}");
-    for (code, n) in &s.errors_by_code {
-        eprintln!("  {n:>7} {code}");
-    }
-    if s.tags_added + s.tags_removed > 0 {
-        eprintln!(
+    let tags = (s.tags_added + s.tags_removed > 0).then(|| {
+        format!(
             "tags: {} put on contacts, {} taken off (--tags {})",
             s.tags_added, s.tags_removed, s.tags_mode
-        );
-    }
-    for note in s.notes.iter().filter(|&n| n != NO_ROWS) {
-        eprintln!("note: {note}");
-    }
-    for (column, n) in &s.phone_columns {
-        if s.phone_columns.len() > 1 {
-            eprintln!("  {n:>7} rows took their phone from \"{column}\"");
-        }
-    }
-    print_places(s, sandbox, true);
-    Ok(())
-}
-
-/// On stderr: where the reports went (the mapping file too, when the
-/// command writes one), and the sandbox's store when the run used one.
-pub(crate) fn print_places(s: &Summary, sandbox: Option<&Sandbox>, mapping: bool) {
-    if let Some(r) = &s.reports {
-        eprintln!("results: {}", r.results.display());
-        eprintln!("errors:  {}", r.errors.display());
-        eprintln!("summary: {}", r.summary.display());
-        if mapping {
-            eprintln!("mapping: {}", r.mapping.display());
-        }
-    }
-    if let Some(sb) = sandbox {
-        let count = match sb.contact_count() {
-            Ok(n) => format!("now {n} contacts"),
-            Err(e) => e.to_string(),
-        };
-        eprintln!("sandbox: {count}, kept in {}", sb.dir().display());
-    }
+        )
+    });
+    let columns = (s.phone_columns.iter().filter(|_| s.phone_columns.len() > 1))
+        .map(|(column, n)| format!("  {n:>7} rows took their phone from \"{column}\""));
+    let end = End {
+        line,
+        after_codes: tags.into_iter().collect(),
+        notes: (s.notes.iter().filter(|&n| n != NO_ROWS).map(String::as_str)).collect(),
+        after_notes: columns.collect(),
+        mapping: true,
+    };
+    let api = &args.api_args;
+    print_block(s, end, (api.json, api.quiet), sandbox, exit)
 }
 
 /// What is said when the run ended: the summary, the way on after a stop,

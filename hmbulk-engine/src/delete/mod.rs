@@ -18,6 +18,8 @@
 //! `unconfirmed` (it may or may not be gone), never `deleted` nor
 //! `not_sent`. [`Resolved::dry_run`] reports what would go (`valid`).
 
+mod open;
+
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
@@ -31,6 +33,7 @@ use crate::outcome::{Action, ErrorCode, RowError, RowOutcome, RowResult};
 use crate::pipeline::RunResult;
 use crate::progress::Progress;
 use crate::report::Reporter;
+pub use open::{Found, Opened, Plan, open};
 
 /// How a run goes.
 #[derive(Debug, Clone, Copy)]
