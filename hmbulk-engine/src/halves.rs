@@ -22,7 +22,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Items a call carries, which can be cut in halves.
-pub trait Halve: Sized {
+pub(crate) trait Halve: Sized {
     /// How many items.
     fn count(&self) -> usize;
     /// The first `count / 2` items, and the rest.
@@ -52,7 +52,7 @@ impl<T> Halve for &[T] {
 
 /// Why a call did not go through whole.
 #[derive(Debug)]
-pub enum Failed<P, R, S> {
+pub(crate) enum Failed<P, R, S> {
     /// The API refused the call as a whole (for its size, it may be): its
     /// items come back, with the refusal.
     Refused(P, R),
@@ -63,7 +63,7 @@ pub enum Failed<P, R, S> {
 
 /// The sending stopped: why, and the parts never sent, in their order.
 #[derive(Debug)]
-pub struct Stopped<P, S> {
+pub(crate) struct Stopped<P, S> {
     pub stop: S,
     pub unsent: Vec<P>,
 }
@@ -74,7 +74,7 @@ pub struct Stopped<P, S> {
 /// size when both halves of a refused call go through whole. Gives whether
 /// `items` went through in one call, or the stop, after which nothing more
 /// is sent.
-pub fn send_in_halves<X, P, R, S>(
+pub(crate) fn send_in_halves<X, P, R, S>(
     cx: &mut X,
     items: P,
     size: &AtomicUsize,

@@ -18,6 +18,8 @@
 //! and writes CSV, JSON lines or a workbook. The simulator every test talks
 //! to is its own crate, `heymarket-sim`.
 
+#![warn(unreachable_pub)]
+
 pub mod api;
 pub mod atomic_file;
 pub mod batch;

@@ -33,7 +33,7 @@ use crate::journal::Began;
 /// - `is_opted_out`: equal, and present in the answer.
 /// - The phone: the contact's must be the row's (a row that matched by
 ///   `uuid` may carry a new phone).
-pub fn already_holds(d: &Draft, rec: &Contact) -> bool {
+pub(super) fn already_holds(d: &Draft, rec: &Contact) -> bool {
     let text = |have: &Option<String>, want: &Option<std::borrow::Cow<'_, str>>| {
         want.as_deref()
             .is_none_or(|w| have.as_deref().unwrap_or("") == w)
@@ -72,7 +72,7 @@ pub fn already_holds(d: &Draft, rec: &Contact) -> bool {
 /// its `created` is not before then (on the API's clock; on ours, less the
 /// skew allowed, [`Began::earliest`]). A contact whose `created` is missing
 /// or unreadable may have.
-pub fn created_since(rec: &Contact, since: Began) -> bool {
+pub(super) fn created_since(rec: &Contact, since: Began) -> bool {
     let created = rec
         .created
         .as_deref()
@@ -83,13 +83,13 @@ pub fn created_since(rec: &Contact, since: Began) -> bool {
 /// Whether a refused create's reason says its phone belongs to a contact
 /// already (`phone exists: <uuid>` from the simulator). Any other wording
 /// leaves the row to a search, which settles it either way.
-pub fn says_phone_exists(reason: &str) -> bool {
+pub(super) fn says_phone_exists(reason: &str) -> bool {
     let r = reason.to_ascii_lowercase();
     r.contains("phone") && (r.contains("exist") || r.contains("already"))
 }
 
 /// The first UUID written in `text` (the contact a refusal names).
-pub fn uuid_in(text: &str) -> Option<String> {
+pub(super) fn uuid_in(text: &str) -> Option<String> {
     let is_part = |c: char| c.is_ascii_hexdigit() || c == '-';
     text.split(|c: char| !is_part(c))
         .filter(|w| w.len() == 36)

@@ -37,7 +37,7 @@ const LABELS: &[(&str, Kind)] = &[
 
 /// The numbers of one value: its labelled numbers, mobile first, when it is
 /// a list of them; else the value.
-pub fn numbers(value: &str) -> impl Iterator<Item = &str> {
+pub(super) fn numbers(value: &str) -> impl Iterator<Item = &str> {
     let list = labelled(value);
     let whole = list.is_none().then_some(value);
     whole.into_iter().chain(list.into_iter().flatten())

@@ -32,7 +32,7 @@ const ROWS_PER_CONTACT: u64 = 50;
 const ROWS_ALWAYS: u64 = 100_000;
 
 #[derive(Debug, Default)]
-pub struct PageLog {
+pub(super) struct PageLog {
     /// The cursor the pages below were read under.
     cursor: Option<Option<DateTime<Utc>>>,
     /// Fingerprint of a page's set of ids -> the page number that gave it.
@@ -43,7 +43,7 @@ pub struct PageLog {
 
 /// What the volume read so far says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Volume {
+pub(super) enum Volume {
     Fine,
     /// More distinct contacts than the count allows: ask the count again.
     PastCount,
@@ -52,7 +52,7 @@ pub enum Volume {
 impl Volume {
     /// After the count was asked again (`before`, then `now`), with
     /// `distinct` contacts listed: still past it is an error.
-    pub fn or_fail(self, before: u64, now: u64, distinct: u64) -> Result<()> {
+    pub(super) fn or_fail(self, before: u64, now: u64, distinct: u64) -> Result<()> {
         match self {
             Volume::Fine => Ok(()),
             Volume::PastCount => Err(Error::fatal(format!(
@@ -65,18 +65,18 @@ impl Volume {
 }
 
 impl PageLog {
-    pub fn expect_about(&mut self, count: u64) {
+    pub(super) fn expect_about(&mut self, count: u64) {
         self.expected = Some(count);
     }
 
     /// The count the listing is held to, if the API gave one.
-    pub fn expected(&self) -> Option<u64> {
+    pub(super) fn expected(&self) -> Option<u64> {
         self.expected
     }
 
     /// The number of an earlier page under the same cursor that gave the
     /// same set of contacts as this one, if any; else remember this one.
-    pub fn same_as_earlier(
+    pub(super) fn same_as_earlier(
         &mut self,
         cursor: Option<DateTime<Utc>>,
         page: u32,
@@ -101,7 +101,7 @@ impl PageLog {
 
     /// `page` gave the contacts of page `earlier`, which gave `again` when
     /// asked once more: the same set means the server ignores `page`.
-    pub fn confirm_repeat(
+    pub(super) fn confirm_repeat(
         &mut self,
         cursor: Option<DateTime<Utc>>,
         earlier: u32,
@@ -136,7 +136,7 @@ impl PageLog {
     /// Count `rows` more read, `distinct` contacts listed so far. More
     /// distinct contacts than the count allows is [`Volume::PastCount`]:
     /// the caller asks the count again (contacts created meanwhile).
-    pub fn check_volume(&mut self, rows: usize, distinct: u64) -> Result<Volume> {
+    pub(super) fn check_volume(&mut self, rows: usize, distinct: u64) -> Result<Volume> {
         self.rows_read += rows as u64;
         let Some(count) = self.expected else {
             return Ok(Volume::Fine);

@@ -48,7 +48,7 @@ const DESCRIBING: &[&str] = &[
 ];
 
 /// Up to three targets close to `header`, best first.
-pub fn suggestions(header: &str, catalog: &Catalog) -> Vec<String> {
+pub(super) fn suggestions(header: &str, catalog: &Catalog) -> Vec<String> {
     let words = words(header);
     if words.iter().any(|w| DESCRIBING.contains(&w.as_str())) {
         return Vec::new();

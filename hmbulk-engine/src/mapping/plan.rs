@@ -73,7 +73,7 @@ impl fmt::Display for Why {
 
 /// What the evidence step decided for one column.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decided {
+pub(super) enum Decided {
     Target {
         field: Field,
         /// Rank among columns of a multi-valued field (lower first).
@@ -86,17 +86,17 @@ pub enum Decided {
 }
 
 /// The reason named for email-only consent columns.
-pub const EMAIL_CONSENT: &str = "email-marketing consent, which is not SMS consent";
+pub(super) const EMAIL_CONSENT: &str = "email-marketing consent, which is not SMS consent";
 
 /// One column the evidence step decides.
-pub struct Column<'a> {
+pub(super) struct Column<'a> {
     pub index: usize,
     pub header: &'a str,
     pub reading: Reading,
 }
 
 /// Decide every column of `columns`; `problems` gets what stops the run.
-pub fn decide(
+pub(super) fn decide(
     columns: &[Column],
     sample: &Sample,
     catalog: &Catalog,

@@ -14,7 +14,7 @@ use unicode_normalization::UnicodeNormalization;
 /// no-break U+202F, the other U+2000 block spaces, tabs) become plain spaces,
 /// which it does; a cell without them comes back borrowed. Word processors
 /// and French typography put thin and narrow spaces between digit groups.
-pub fn spaces(cell: &str) -> Cow<'_, str> {
+pub(super) fn spaces(cell: &str) -> Cow<'_, str> {
     let odd = if cell.is_ascii() {
         cell.bytes().any(|b| b.is_ascii_whitespace() && b != b' ')
     } else {
@@ -41,7 +41,7 @@ fn odd_space(c: char) -> bool {
 /// America's exit code, is never rewritten: where it is dialled
 /// libphonenumber reads it, and elsewhere a slip reaches it (`0115152591681`
 /// is a German number with a `1` doubled).
-pub fn exit_code(cell: &str) -> Option<String> {
+pub(super) fn exit_code(cell: &str) -> Option<String> {
     let folded = folded(cell);
     let rest = folded.strip_prefix("00")?;
     let after = rest.trim_start_matches([' ', '-', '.']);
@@ -62,7 +62,7 @@ fn folded(cell: &str) -> Cow<'_, str> {
 
 /// How a cell with a `(0)` trunk after its country code writes the code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CodeWritten {
+pub(super) enum CodeWritten {
     Plus,
     /// After `00` or `011`: the caller decides whether the region dials it.
     ExitCode,
@@ -73,7 +73,7 @@ pub enum CodeWritten {
 /// at once, right after a country code of one to three digits written with
 /// `+`, `00` or `011`. `None` for any other cell, wherever else its `(0)`
 /// stands (`64(0)64123456`, `(0)3 0 -3 2 23 12 34`).
-pub fn trunk_after_code(cell: &str) -> Option<(String, CodeWritten)> {
+pub(super) fn trunk_after_code(cell: &str) -> Option<(String, CodeWritten)> {
     let folded = folded(cell);
     let (rest, written) = if let Some(rest) = folded.strip_prefix('+') {
         (rest, CodeWritten::Plus)
@@ -96,7 +96,7 @@ pub fn trunk_after_code(cell: &str) -> Option<(String, CodeWritten)> {
 /// `442079460001` -> `+442079460001`: Heymarket writes E.164 digits without
 /// the `+` (and so does `hmbulk export`). Only a cell of 8 to 15 ASCII digits
 /// not starting with `0` qualifies; `None` otherwise.
-pub fn bare_international(cell: &str) -> Option<String> {
+pub(super) fn bare_international(cell: &str) -> Option<String> {
     let digits = (8..=15).contains(&cell.len())
         && cell.bytes().all(|b| b.is_ascii_digit())
         && !cell.starts_with('0');
@@ -105,7 +105,7 @@ pub fn bare_international(cell: &str) -> Option<String> {
 
 /// A North American number as [`nanp`] reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Nanp<'a> {
+pub(super) struct Nanp<'a> {
     /// The ten digits after the country code.
     pub national: u64,
     /// Written with `+1`.
@@ -121,7 +121,7 @@ pub struct Nanp<'a> {
 /// any of them after `+1` or `1` (with or without one `-`, `.` or space),
 /// and an extension at the end: `x12`, `ext. 12`, `EXT 12` (1 to 6 digits,
 /// spaces around the label). The area code starts with 2-9. ASCII only.
-pub fn nanp(cell: &str) -> Option<Nanp<'_>> {
+pub(super) fn nanp(cell: &str) -> Option<Nanp<'_>> {
     let b = cell.as_bytes();
     let mut i = 0;
     let plus = b.starts_with(b"+1");

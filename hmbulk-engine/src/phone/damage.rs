@@ -11,7 +11,7 @@
 
 /// Why a spreadsheet number could not be turned back into a phone number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Damage {
+pub(super) enum Damage {
     /// Scientific notation with fewer significant digits than the number has:
     /// the spreadsheet rounded it to `significant` digits.
     Rounded { significant: usize },
@@ -22,7 +22,7 @@ pub enum Damage {
 /// `None` when `cell` is not in scientific notation (so it is an ordinary
 /// phone cell); `Some(Ok(digits))` when it is and nothing was lost (a leading
 /// `+` is kept); `Some(Err(_))` when digits were lost.
-pub fn recover(cell: &str) -> Option<Result<String, Damage>> {
+pub(super) fn recover(cell: &str) -> Option<Result<String, Damage>> {
     if !cell.bytes().any(|b| b | 0x20 == b'e') {
         return None;
     }
@@ -80,7 +80,7 @@ pub fn recover(cell: &str) -> Option<Result<String, Damage>> {
 /// digits, are taken: exactly what printing a whole number as a float adds.
 /// A real dotted number has other digits after its point, or more of them
 /// (`2234.0000`, `(11) 2234.0000`), and is left to libphonenumber.
-pub fn zero_fraction(cell: &str) -> Option<&str> {
+pub(super) fn zero_fraction(cell: &str) -> Option<&str> {
     // Every phone cell passes here: bytes from the end, no char search.
     let b = cell.as_bytes();
     let point = match b {

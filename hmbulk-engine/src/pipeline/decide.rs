@@ -35,7 +35,7 @@ pub(super) struct Counts {
 impl Counts {
     /// Put the counts by column, by country column region, and the
     /// duplicates into `s`.
-    pub fn add_to(&mut self, s: &mut Summary, mapping: &Mapping) {
+    pub(super) fn add_to(&mut self, s: &mut Summary, mapping: &Mapping) {
         let columns = [
             (&mut self.phone_columns, &mut s.phone_columns),
             (&mut self.email_columns, &mut s.email_columns),
@@ -60,7 +60,7 @@ pub(super) struct Span {
 }
 
 impl Span {
-    pub fn starting_at(row: u64) -> Span {
+    pub(super) fn starting_at(row: u64) -> Span {
         Span {
             rows: row..row,
             decided: Decided::default(),
@@ -94,7 +94,7 @@ pub(super) struct Decider<'a, 's> {
 }
 
 impl<'a, 's> Decider<'a, 's> {
-    pub fn new(
+    pub(super) fn new(
         shared: &'s Shared<'a>,
         settings: &'s ImportSettings<'s>,
         lines: Lines,
@@ -121,7 +121,7 @@ impl<'a, 's> Decider<'a, 's> {
     }
 
     /// What the decider counted, for the summary.
-    pub fn counts(self) -> Counts {
+    pub(super) fn counts(self) -> Counts {
         Counts {
             countries: self.countries,
             phone_columns: self.phone_columns,
@@ -133,7 +133,12 @@ impl<'a, 's> Decider<'a, 's> {
         }
     }
 
-    pub fn run(&mut self, done: Receiver<Work>, free: Queue<Work>, spans: &SyncSender<Span>) {
+    pub(super) fn run(
+        &mut self,
+        done: Receiver<Work>,
+        free: Queue<Work>,
+        spans: &SyncSender<Span>,
+    ) {
         let mut early = BTreeMap::new();
         let mut next = 0;
         'chunks: while let Ok(w) = done.recv() {

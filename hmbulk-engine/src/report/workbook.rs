@@ -105,7 +105,7 @@ impl ErrorsFile {
 }
 
 /// Is `path` a workbook's name (`.xlsx`)?
-pub fn is_workbook(path: &Path) -> bool {
+pub(super) fn is_workbook(path: &Path) -> bool {
     path.extension()
         .is_some_and(|x| x.eq_ignore_ascii_case("xlsx"))
 }

@@ -11,7 +11,7 @@ use std::fmt::Write;
 use super::escape;
 
 /// One line: its CSS class (colour) and its points (seconds, value).
-pub struct Series<'a> {
+pub(super) struct Series<'a> {
     pub class: &'a str,
     pub points: &'a [(f64, f64)],
 }
@@ -25,7 +25,7 @@ const BOTTOM: f64 = 30.0;
 
 /// An SVG chart of `series` from second 0 to `x_max`; `label` names it
 /// for screen readers.
-pub fn line_chart(label: &str, series: &[Series], x_max: f64) -> String {
+pub(super) fn line_chart(label: &str, series: &[Series], x_max: f64) -> String {
     let x_max = if x_max > 0.0 { x_max } else { 1.0 };
     let y_top = series
         .iter()
@@ -146,7 +146,7 @@ fn short_number(v: f64) -> String {
 }
 
 /// `0s`, `45s`, `2m`, `1m30s`, `2h`, `1h15m`.
-pub fn duration(secs: f64) -> String {
+pub(super) fn duration(secs: f64) -> String {
     let s = secs.round() as u64;
     if secs > 0.0 && secs < 10.0 && secs.fract() != 0.0 {
         return format!("{secs:.1}s");

@@ -211,7 +211,7 @@ fn the_page_loads_nothing_from_anywhere() {
 
 /// No URL with a scheme or a host, no `src`, `url(` or `@import`, and a
 /// Content-Security-Policy that forbids loading anything.
-pub fn assert_self_contained(html: &str) {
+pub(super) fn assert_self_contained(html: &str) {
     assert!(html.contains("content=\"default-src 'none'; style-src 'unsafe-inline'\""));
     for banned in [
         "http://", "https://", "src=", "url(", "@import", "<script", "<link",

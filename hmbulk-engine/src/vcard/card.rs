@@ -49,7 +49,7 @@ pub(super) struct Row {
 
 impl Row {
     /// The cells, in the order of [`super::COLUMNS`].
-    pub fn cells(&self) -> Vec<String> {
+    pub(super) fn cells(&self) -> Vec<String> {
         let join = |values: &[String]| values.join(" ::: ");
         let tags: Vec<String> = self
             .categories

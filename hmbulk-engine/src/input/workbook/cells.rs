@@ -21,7 +21,7 @@ use std::fmt::Write;
 use calamine::{Data, DataRef, ExcelDateTime};
 
 /// Append the text of `cell` to `out`.
-pub fn write_data(out: &mut String, cell: &Data) {
+pub(super) fn write_data(out: &mut String, cell: &Data) {
     match cell {
         Data::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
         Data::Float(f) => write_number(out, *f),
@@ -34,7 +34,7 @@ pub fn write_data(out: &mut String, cell: &Data) {
 }
 
 /// [`write_data`] for a cell read as it streams (shared strings borrowed).
-pub fn write_data_ref(out: &mut String, cell: &DataRef<'_>) {
+pub(super) fn write_data_ref(out: &mut String, cell: &DataRef<'_>) {
     match cell {
         DataRef::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
         DataRef::Float(f) => write_number(out, *f),
@@ -84,7 +84,7 @@ fn write_date(out: &mut String, d: &ExcelDateTime) {
 
 /// Every byte is ASCII whitespace (or there are none): what the CSV
 /// reader takes for a blank cell.
-pub fn is_blank(text: &str) -> bool {
+pub(super) fn is_blank(text: &str) -> bool {
     text.bytes().all(|b| b.is_ascii_whitespace())
 }
 

@@ -18,7 +18,7 @@ use unicode_normalization::char::is_combining_mark;
 /// The kind of a phone, email or country column: its rank among columns
 /// of its field (lower first).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
+pub(super) enum Kind {
     /// Mobile, cell, handy, portable, celular …: first.
     Mobile,
     /// Primary, main.
@@ -32,7 +32,7 @@ pub enum Kind {
 
 /// Which way a consent column asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Consent {
+pub(super) enum Consent {
     /// An SMS, text or phone opt-out, or an opt-out of no named channel
     /// (`Unsubscribed`, `Do not contact`): yes = opted out.
     OptedOut,
@@ -47,7 +47,7 @@ pub enum Consent {
 
 /// What a header says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reading {
+pub(super) enum Reading {
     Phone(Kind),
     Email(Kind),
     First,
@@ -86,7 +86,7 @@ pub enum Reading {
 /// The words of a header: accents removed, lower case, cut at punctuation,
 /// spaces, lower→upper case changes and letter↔digit changes; `e mail`,
 /// `opt out`, `opt in` joined.
-pub fn words(header: &str) -> Vec<String> {
+pub(super) fn words(header: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut word = String::new();
     let mut prev: Option<char> = None;
@@ -1051,7 +1051,7 @@ const OWNER: Words = Words {
 };
 
 /// Read one header.
-pub fn read(header: &str) -> Reading {
+pub(super) fn read(header: &str) -> Reading {
     let w = words(without_position(header));
     if w.is_empty() {
         return Reading::Nothing;
@@ -1236,7 +1236,7 @@ fn kind(w: &[String], default: Kind) -> Kind {
 
 /// A value that names a kind of phone (`Mobile`, `Work`, `Privat`,
 /// `Fax`): what a type or label column holds.
-pub fn names_a_kind(value: &str) -> bool {
+pub(super) fn names_a_kind(value: &str) -> bool {
     let w = words(value);
     !w.is_empty()
         && w.iter().all(|x| {
@@ -1251,7 +1251,7 @@ fn is_number(word: &str) -> bool {
 }
 
 /// The number in a header (`Phone 2` → 2), to order columns of one kind.
-pub fn number(header: &str) -> u32 {
+pub(super) fn number(header: &str) -> u32 {
     words(header)
         .iter()
         .find(|w| is_number(w))

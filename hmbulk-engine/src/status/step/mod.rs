@@ -47,7 +47,7 @@ pub(super) struct Work {
 }
 
 impl Work {
-    pub fn new(row: NamedRow, want: Want) -> Work {
+    pub(super) fn new(row: NamedRow, want: Want) -> Work {
         Work {
             row,
             want,
@@ -96,7 +96,7 @@ pub(super) struct Batch<'a> {
 
 impl<'a> Batch<'a> {
     /// Rows are named in messages as `numbers` shows them.
-    pub fn new(
+    pub(super) fn new(
         client: &'a Client,
         settings: &'a Settings,
         interrupt: &'a AtomicBool,
@@ -120,25 +120,25 @@ impl<'a> Batch<'a> {
         }
     }
 
-    pub fn decide(&self, d: Decided) {
+    pub(super) fn decide(&self, d: Decided) {
         lock(&self.decided).push(d);
     }
 
     /// The outcomes decided since the last call.
-    pub fn take(&self) -> Vec<Decided> {
+    pub(super) fn take(&self) -> Vec<Decided> {
         std::mem::take(&mut *lock(&self.decided))
     }
 
     /// A fatal error or Ctrl-C: nothing more is sent.
-    pub fn stopped(&self) -> bool {
+    pub(super) fn stopped(&self) -> bool {
         lock(&self.fatal).is_some() || self.interrupt.load(Ordering::SeqCst)
     }
 
-    pub fn fatal(&self) -> Option<ApiError> {
+    pub(super) fn fatal(&self) -> Option<ApiError> {
         lock(&self.fatal).clone()
     }
 
-    pub fn notes(&self) -> Vec<String> {
+    pub(super) fn notes(&self) -> Vec<String> {
         lock(&self.notes).clone()
     }
 
@@ -155,7 +155,7 @@ impl<'a> Batch<'a> {
     }
 
     /// Decide every row of one batch.
-    pub fn run(&self, finder: &Finder, works: Vec<Work>) {
+    pub(super) fn run(&self, finder: &Finder, works: Vec<Work>) {
         if self.stopped() {
             works.into_iter().for_each(|w| self.not_sent(w));
             return;
