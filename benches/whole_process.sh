@@ -86,7 +86,8 @@ PY
 fi
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
-[ -x "$venv/bin/python" ] || { python3 -m venv "$venv" && "$venv/bin/pip" install -q phonenumbers; }
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -c "import phonenumbers" 2>/dev/null || "$venv/bin/pip" install -q phonenumbers
 [ -f "$work/1m.csv" ] || python3 benches/gen_contacts.py "$work/1m.csv" 1000000
 [ -n "${SKIP_10M:-}" ] || [ -f "$work/10m.csv" ] || python3 benches/gen_contacts.py "$work/10m.csv" 10000000 --seed 10
 head -2 "$work/1m.csv" >"$work/one.csv"
