@@ -123,7 +123,7 @@ fn hidden_rows(xml: &[u8]) -> impl Iterator<Item = u32> + '_ {
     })
 }
 
-fn read_part(zip: &mut ZipArchive<Source>, path: &str) -> io::Result<Vec<u8>> {
+pub(super) fn read_part(zip: &mut ZipArchive<Source>, path: &str) -> io::Result<Vec<u8>> {
     let mut part = zip.by_name(path).map_err(io::Error::other)?;
     let mut bytes = Vec::new();
     part.read_to_end(&mut bytes)?;
@@ -133,7 +133,11 @@ fn read_part(zip: &mut ZipArchive<Source>, path: &str) -> io::Result<Vec<u8>> {
 /// The name and zip path of sheet `name` (else of the first visible
 /// sheet): its `r:id` in the workbook, that relationship's target
 /// (relative to `xl/`, or absolute).
-fn sheet_part(workbook: &[u8], rels: &[u8], name: Option<&str>) -> Option<(String, String)> {
+pub(super) fn sheet_part(
+    workbook: &[u8],
+    rels: &[u8],
+    name: Option<&str>,
+) -> Option<(String, String)> {
     let sheet = tags(workbook, b"<sheet ").find(|tag| match name {
         Some(name) => tag_attr(tag, b"name").is_some_and(|n| unescape(&n) == name),
         None => tag_attr(tag, b"state").is_none_or(|s| s == "visible"),
@@ -190,7 +194,7 @@ fn tag_attr(tag: &[u8], key: &[u8]) -> Option<String> {
 }
 
 /// XML's five entities and numeric references.
-fn unescape(text: &str) -> String {
+pub(super) fn unescape(text: &str) -> String {
     if !text.contains('&') {
         return text.to_string();
     }

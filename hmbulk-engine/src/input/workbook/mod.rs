@@ -1,5 +1,6 @@
 //! Workbooks (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`) as rows, read with
-//! calamine, with no CSV save in between (the save is where a spreadsheet
+//! calamine (an `.xlsx` sheet's rows by hand, [`xlsx_sheet`], for speed),
+//! with no CSV save in between (the save is where a spreadsheet
 //! damages phone numbers). Takes the file, told apart by its first bytes
 //! ([`signature`]: a zip or an OLE compound file; the extension does not
 //! matter), the `--sheet` asked for, and a check of whether a header row is
@@ -31,6 +32,9 @@ mod ods_layout;
 mod rows;
 mod stream;
 pub mod write;
+mod xlsx_parts;
+mod xlsx_sheet;
+mod xlsx_xml;
 
 use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read, Seek, SeekFrom};

@@ -82,7 +82,7 @@ fn write_sheet(
         Some(_) => None,
         None => Some(layout(&book, origin, sheet)?),
     };
-    let mut cells = SheetCells::open(&mut book, sheet).map_err(io::Error::other)?;
+    let mut cells = SheetCells::open_fast(&mut book, origin, sheet).map_err(io::Error::other)?;
     let layout = match (known, plan.early.take()) {
         (Some(found), _) => found,
         (None, Some(early)) => {

@@ -1,0 +1,152 @@
+//! The workbook-wide parts a sheet's cells are read with, read by hand
+//! like the sheet ([`super::xlsx_sheet`]): the shared strings
+//! (`xl/sharedStrings.xml`: each `<si>` item's text, in order) and what
+//! each cell style's number format makes of a number
+//! (`xl/styles.xml`: a date, a duration, or a number), as calamine reads
+//! them.
+
+use std::collections::HashMap;
+use std::io;
+
+use super::xlsx_xml::{Kind, Tags, rich_text, unescape_entities};
+
+/// What a cell style's number format makes of a number (calamine's
+/// `CellFormat`, which it does not export).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum NumberKind {
+    Number,
+    DateTime,
+    Duration,
+}
+
+/// `xl/sharedStrings.xml`: each `<si>` item's text, in order.
+pub(super) fn shared_strings(xml: &[u8]) -> io::Result<Vec<String>> {
+    let mut strings = Vec::new();
+    let mut tags = Tags::new(xml);
+    while let Some(tag) = tags.next() {
+        match (tag.kind, tag.local) {
+            (Kind::Empty, b"si") => strings.push(String::new()),
+            (Kind::Start, b"si") => {
+                let mut text = String::new();
+                rich_text(tags.content(&tag), &mut text);
+                strings.push(text);
+            }
+            _ => {}
+        }
+    }
+    Ok(strings)
+}
+
+/// `xl/styles.xml`: what each cell style (`<cellXfs>`'s `<xf>`s, in
+/// order) makes of a number, by its number format: a custom one
+/// (`<numFmt numFmtId formatCode>`) read as calamine reads it, else
+/// Excel's built-in ids.
+pub(super) fn style_kinds(xml: &[u8]) -> Vec<NumberKind> {
+    let mut custom: HashMap<Vec<u8>, String> = HashMap::new();
+    let mut kinds = Vec::new();
+    let mut in_xfs = false;
+    for tag in Tags::new(xml) {
+        match (tag.kind, tag.local) {
+            (Kind::Start | Kind::Empty, b"numFmt") => {
+                if let (Some(id), Some(code)) = (tag.attr(b"numFmtId"), tag.attr(b"formatCode")) {
+                    custom.insert(
+                        id.to_vec(),
+                        unescape_entities(&String::from_utf8_lossy(code)),
+                    );
+                }
+            }
+            (Kind::Start, b"cellXfs") => in_xfs = true,
+            (Kind::End, b"cellXfs") => in_xfs = false,
+            (Kind::Start | Kind::Empty, b"xf") if in_xfs => {
+                kinds.push(match tag.attr(b"numFmtId") {
+                    None => NumberKind::Number,
+                    Some(id) => match custom.get(id) {
+                        Some(code) => custom_kind(code),
+                        None => builtin_kind(id),
+                    },
+                });
+            }
+            _ => {}
+        }
+    }
+    kinds
+}
+
+/// Excel's built-in number formats that are dates or times (ECMA-376
+/// 18.8.30, and the East Asian ones), as calamine's `builtin_format_by_id`.
+fn builtin_kind(id: &[u8]) -> NumberKind {
+    match id {
+        b"14" | b"15" | b"16" | b"17" | b"18" | b"19" | b"20" | b"21" | b"22" | b"45" | b"47"
+        | b"27" | b"28" | b"29" | b"30" | b"31" | b"32" | b"33" | b"34" | b"35" | b"36" | b"50"
+        | b"51" | b"52" | b"53" | b"54" | b"55" | b"56" | b"57" | b"58" => NumberKind::DateTime,
+        b"46" => NumberKind::Duration,
+        _ => NumberKind::Number,
+    }
+}
+
+/// A custom number format's kind, as calamine's
+/// `detect_custom_number_format` tells it (MIT, after openpyxl): the first
+/// section only; quoted text, `\`-escaped, `_` and `*` characters left out;
+/// a date or time letter outside brackets makes a date, `[h]`/`[m]`/`[s]`
+/// a duration.
+fn custom_kind(format: &str) -> NumberKind {
+    let mut escaped = false;
+    let mut is_quote = false;
+    let mut brackets = 0u8;
+    let mut prev = ' ';
+    let mut hms = false;
+    let mut ap = false;
+    for s in format.chars() {
+        match (s, escaped, is_quote, ap, brackets) {
+            (_, true, ..) => escaped = false,
+            ('_' | '\\' | '*', ..) => escaped = true,
+            ('"', _, true, _, _) => is_quote = false,
+            (_, _, true, _, _) => (),
+            ('"', _, _, _, _) => is_quote = true,
+            (';', ..) => return NumberKind::Number,
+            ('[', ..) => brackets += 1,
+            (']', .., 1) if hms => return NumberKind::Duration,
+            (']', ..) => brackets = brackets.saturating_sub(1),
+            ('a' | 'A', _, _, false, 0) => ap = true,
+            ('p' | 'm' | '/' | 'P' | 'M', _, _, true, 0) => return NumberKind::DateTime,
+            ('d' | 'm' | 'h' | 'y' | 's' | 'D' | 'M' | 'H' | 'Y' | 'S', _, _, false, 0) => {
+                return NumberKind::DateTime;
+            }
+            _ => {
+                if !(hms && s.eq_ignore_ascii_case(&prev)) {
+                    hms = prev == '[' && matches!(s, 'm' | 'h' | 's' | 'M' | 'H' | 'S');
+                }
+            }
+        }
+        prev = s;
+    }
+    NumberKind::Number
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn number_formats_are_told_apart_as_calamine_tells_them() {
+        assert_eq!(custom_kind("DD/MM/YY"), NumberKind::DateTime);
+        assert_eq!(custom_kind("[h]:mm:ss"), NumberKind::Duration);
+        assert_eq!(custom_kind("0.00"), NumberKind::Number);
+        assert_eq!(custom_kind("\"days\" 0"), NumberKind::Number);
+        assert_eq!(builtin_kind(b"14"), NumberKind::DateTime);
+        let styles = br#"<styleSheet><numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy&quot;-&quot;mm"/></numFmts><cellStyleXfs><xf numFmtId="14"/></cellStyleXfs><cellXfs><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="46" applyNumberFormat="1"></xf></cellXfs></styleSheet>"#;
+        let kinds = style_kinds(styles);
+        assert_eq!(
+            kinds,
+            [
+                NumberKind::Number,
+                NumberKind::DateTime,
+                NumberKind::Duration
+            ]
+        );
+        let strings =
+            shared_strings(br#"<sst><si><t>a</t></si><si/><si><r><t>b</t></r></si></sst>"#)
+                .unwrap();
+        assert_eq!(strings, ["a", "", "b"]);
+    }
+}

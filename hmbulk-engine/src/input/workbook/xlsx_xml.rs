@@ -1,0 +1,290 @@
+//! The small part of XML an `.xlsx` workbook's parts are written in, read
+//! by hand for speed ([`super::xlsx_sheet`] says why): tags (`<x:c r="A1">`,
+//! `</c>`, `<v/>`; a namespace prefix is read past), their attributes, the
+//! text between them (entities and CDATA sections undone), and Excel's own
+//! `_xHHHH_` escapes. Takes bytes; gives borrowed tags and owned text. Not
+//! a general XML reader: no DTD entities, no namespace resolution (a prefix
+//! is dropped, whatever it names), which an OOXML part does not use.
+
+use memchr::{memchr, memmem};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Kind {
+    Start,
+    End,
+    Empty,
+    /// A comment, processing instruction, CDATA section or declaration.
+    Other,
+}
+
+/// One tag as written: `<x:c r="A1" t="s">`.
+pub(super) struct Tag<'a> {
+    pub(super) kind: Kind,
+    /// The name as written (`x:c`), for finding its end tag.
+    pub(super) name: &'a [u8],
+    /// The name without a namespace prefix (`c`).
+    pub(super) local: &'a [u8],
+    /// What follows the name, up to `>` or `/>`.
+    attrs: &'a [u8],
+}
+
+impl<'a> Tag<'a> {
+    /// `markup` runs from `<` to `>` ([`markup_len`]).
+    pub(super) fn of(markup: &'a [u8]) -> Tag<'a> {
+        let other = Tag {
+            kind: Kind::Other,
+            name: b"",
+            local: b"",
+            attrs: b"",
+        };
+        let (kind, inner) = match markup.get(1) {
+            Some(b'/') => (Kind::End, &markup[2..markup.len() - 1]),
+            Some(b'?' | b'!') | None => return other,
+            _ if markup.ends_with(b"/>") => (Kind::Empty, &markup[1..markup.len() - 2]),
+            _ => (Kind::Start, &markup[1..markup.len() - 1]),
+        };
+        let name_len = inner
+            .iter()
+            .position(|b| b.is_ascii_whitespace())
+            .unwrap_or(inner.len());
+        let name = &inner[..name_len];
+        let local = match memchr::memrchr(b':', name) {
+            Some(colon) => &name[colon + 1..],
+            None => name,
+        };
+        Tag {
+            kind,
+            name,
+            local,
+            attrs: &inner[name_len..],
+        }
+    }
+
+    /// The raw value of attribute `key` (its name as written, prefix and all).
+    pub(super) fn attr(&self, key: &[u8]) -> Option<&'a [u8]> {
+        let mut rest = self.attrs;
+        loop {
+            let eq = memchr(b'=', rest)?;
+            let name = rest[..eq].trim_ascii();
+            let after = rest[eq + 1..].trim_ascii_start();
+            let quote = *after.first()?;
+            if quote != b'"' && quote != b'\'' {
+                return None;
+            }
+            let len = memchr(quote, &after[1..])?;
+            if name == key {
+                return Some(&after[1..1 + len]);
+            }
+            rest = &after[len + 2..];
+        }
+    }
+}
+
+/// Where the end tag `</name>` starts in `xml`.
+pub(super) fn end_tag(xml: &[u8], name: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(i) = memchr(b'<', &xml[at..]) {
+        let lt = at + i;
+        let rest = &xml[lt + 1..];
+        if rest.first() == Some(&b'/')
+            && rest[1..].starts_with(name)
+            && rest.get(1 + name.len()) == Some(&b'>')
+        {
+            return Some(lt);
+        }
+        at = lt + 1;
+    }
+    None
+}
+
+/// The length of the markup at the start of `xml` (which starts with
+/// `<`), through its closing `>`; `None` when it is not all there.
+/// Quoted attribute values may hold `>`.
+pub(super) fn markup_len(xml: &[u8]) -> Option<usize> {
+    let (open, close): (&[u8], &[u8]) = if xml.starts_with(b"<!--") {
+        (b"<!--", b"-->")
+    } else if xml.starts_with(b"<![CDATA[") {
+        (b"<![CDATA[", b"]]>")
+    } else if xml.starts_with(b"<?") {
+        (b"<?", b"?>")
+    } else {
+        let mut at = 1;
+        while let Some(i) = memchr::memchr3(b'>', b'"', b'\'', &xml[at..]) {
+            let found = at + i;
+            if xml[found] == b'>' {
+                return Some(found + 1);
+            }
+            at = found + 1 + memchr(xml[found], &xml[found + 1..])? + 1;
+        }
+        return None;
+    };
+    memmem::find(&xml[open.len()..], close).map(|i| open.len() + i + close.len())
+}
+
+/// The tags of a piece of XML held whole, in order; an element's content
+/// can be taken as it is ([`Tags::content`]).
+pub(super) struct Tags<'a> {
+    xml: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Tags<'a> {
+    pub(super) fn new(xml: &'a [u8]) -> Tags<'a> {
+        Tags { xml, at: 0 }
+    }
+
+    /// The content of the element `tag` (just read, a start tag) up to its
+    /// end tag, or to the end of the XML; the reading goes on after it.
+    pub(super) fn content(&mut self, tag: &Tag<'_>) -> &'a [u8] {
+        let rest = &self.xml[self.at..];
+        let len = end_tag(rest, tag.name).unwrap_or(rest.len());
+        self.at = (self.at + len + tag.name.len() + 3).min(self.xml.len());
+        &rest[..len]
+    }
+}
+
+impl<'a> Iterator for Tags<'a> {
+    type Item = Tag<'a>;
+
+    /// The next tag; `None` at the end, or at markup cut short.
+    fn next(&mut self) -> Option<Tag<'a>> {
+        let from = self.at + memchr(b'<', &self.xml[self.at..])?;
+        let len = markup_len(&self.xml[from..])?;
+        self.at = from + len;
+        Some(Tag::of(&self.xml[from..from + len]))
+    }
+}
+
+/// The text of a string item (`<si>`, `<is>`) appended to `out`: its `<t>`
+/// runs joined, phonetic runs (`<rPh>`) left out, each run trimmed of ASCII
+/// spaces unless `xml:space="preserve"`, then unescaped (as calamine's
+/// `read_string` reads it).
+pub(super) fn rich_text(xml: &[u8], out: &mut String) {
+    let mut phonetic = false;
+    let mut tags = Tags::new(xml);
+    while let Some(tag) = tags.next() {
+        match (tag.kind, tag.local) {
+            (Kind::Start, b"rPh") => phonetic = true,
+            (Kind::End, b"rPh") => phonetic = false,
+            (Kind::Start, b"t") if !phonetic => {
+                let raw = tags.content(&tag);
+                let plain = memchr::memchr2(b'&', b'<', raw).is_none();
+                let owned;
+                let text = match std::str::from_utf8(raw) {
+                    Ok(text) if plain => text,
+                    _ => {
+                        owned = char_data(raw);
+                        &owned
+                    }
+                };
+                let text = if tag.attr(b"xml:space") == Some(b"preserve") {
+                    text
+                } else {
+                    text.trim_matches([' ', '\t', '\r', '\n'])
+                };
+                if text.contains("_x") {
+                    out.push_str(&unescape_excel(text));
+                } else {
+                    out.push_str(text);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Character data as text: CDATA sections as they are, entities undone.
+pub(super) fn char_data(xml: &[u8]) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    while let Some(at) = memmem::find(rest, b"<![CDATA[") {
+        out.push_str(&unescape_entities(&String::from_utf8_lossy(&rest[..at])));
+        let body = &rest[at + 9..];
+        let end = memmem::find(body, b"]]>").unwrap_or(body.len());
+        out.push_str(&String::from_utf8_lossy(&body[..end]));
+        rest = &body[(end + 3).min(body.len())..];
+    }
+    out.push_str(&unescape_entities(&String::from_utf8_lossy(rest)));
+    out
+}
+
+/// XML's entities and character references undone.
+pub(super) fn unescape_entities(text: &str) -> String {
+    super::merges::unescape(text)
+}
+
+/// Excel's escapes undone: `_x000D_` is the UTF-16 unit 0x000D (a pair
+/// of them a character past the BMP; a lone surrogate U+FFFD).
+pub(super) fn unescape_excel(text: &str) -> String {
+    if !text.contains("_x") {
+        return text.to_string();
+    }
+    let unit = |s: &str, at: usize| -> Option<u16> {
+        let e = s.get(at..at + 7)?;
+        if !e.starts_with("_x") || !e.ends_with('_') {
+            return None;
+        }
+        let hex = &e[2..6];
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        u16::from_str_radix(hex, 16).ok()
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while let Some(found) = text[i..].find("_x").map(|f| i + f) {
+        let Some(u) = unit(text, found) else {
+            i = found + 1;
+            continue;
+        };
+        out.push_str(&text[copied..found]);
+        let mut next = found + 7;
+        match u {
+            0xD800..=0xDBFF => match unit(text, next) {
+                Some(low @ 0xDC00..=0xDFFF) => {
+                    let c = 0x10000 + ((u32::from(u) - 0xD800) << 10) + (u32::from(low) - 0xDC00);
+                    out.push(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
+                    next += 7;
+                }
+                _ => out.push(char::REPLACEMENT_CHARACTER),
+            },
+            0xDC00..=0xDFFF => out.push(char::REPLACEMENT_CHARACTER),
+            _ => out.push(char::from_u32(u32::from(u)).unwrap_or(char::REPLACEMENT_CHARACTER)),
+        }
+        copied = next;
+        i = next;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_escapes_are_undone_as_calamine_undoes_them() {
+        assert_eq!(unescape_excel("a_x000D_b"), "a\rb");
+        assert_eq!(unescape_excel("_x005F_x000D_"), "_x000D_");
+        assert_eq!(unescape_excel("_xD83D__xDCF7_"), "\u{1F4F7}");
+        assert_eq!(unescape_excel("_xD83D_"), "\u{FFFD}");
+        assert_eq!(unescape_excel("_x41 _x0041_"), "_x41 A");
+    }
+
+    #[test]
+    fn tags_content_and_rich_text() {
+        let xml = br#"<?xml version="1.0"?><!-- a > b --><x:si a='1>2'><x:r><x:t>ru</x:t></x:r><x:r><x:t xml:space="preserve"> n </x:t></x:r><x:rPh><x:t>no</x:t></x:rPh><x:t><![CDATA[<&>]]> &amp;</x:t></x:si>"#;
+        let mut tags = Tags::new(xml);
+        let si = tags.find(|t| t.local == b"si").unwrap();
+        assert_eq!(
+            (si.kind, si.name, si.attr(b"a")),
+            (Kind::Start, &b"x:si"[..], Some(&b"1>2"[..]))
+        );
+        let mut text = String::new();
+        rich_text(tags.content(&si), &mut text);
+        assert_eq!(text, "ru n <&> &");
+        assert!(tags.next().is_none());
+        assert_eq!(markup_len(b"<c r=\"A1"), None, "cut short");
+    }
+}
