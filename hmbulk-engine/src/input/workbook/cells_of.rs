@@ -17,7 +17,7 @@ use calamine::{Data, Dimensions, Range, Reader, Sheets, XlsxCellReader};
 use super::cells::{write_data, write_data_ref};
 use super::merges::{Layout, xlsx_layout};
 use super::ods_layout::ods_layout;
-use super::xlsx_sheet::XlsxSheet;
+use super::xlsx_sheet::{SheetPart, XlsxSheet};
 use super::{Origin, Source};
 
 /// A cell reader over one sheet.
@@ -68,26 +68,31 @@ impl<'a> SheetCells<'a> {
         })
     }
 
-    /// [`SheetCells::open`], an `.xlsx` sheet read by hand as it streams
-    /// ([`XlsxSheet`], several times faster than calamine's reader) when
-    /// it can be opened so.
-    pub(super) fn open_fast(
-        book: &'a mut Sheets<Source>,
+    /// Where sheet `name` of `book` can be read by hand ([`XlsxSheet`],
+    /// several times faster than calamine's reader): an `.xlsx` whose
+    /// sheet part is deflated or stored. The caller drops `book` before
+    /// [`SheetCells::by_hand`], so that calamine's copy of the shared
+    /// strings is gone before the hand reader makes its own.
+    pub(super) fn hand_readable(
+        book: &Sheets<Source>,
         origin: &Origin,
         name: &str,
-    ) -> Result<SheetCells<'a>, calamine::Error> {
-        if let Sheets::Xlsx(x) = book
-            && let Ok(sheet) = XlsxSheet::open(origin, name, x.has_1904_epoch())
-        {
-            return Ok(SheetCells {
-                inner: Inner::Scan(Box::new(sheet)),
-                text: String::new(),
-                ahead: VecDeque::new(),
-                failed: None,
-                ended: false,
-            });
+    ) -> Option<SheetPart> {
+        match book {
+            Sheets::Xlsx(x) => XlsxSheet::find(origin, name, x.has_1904_epoch()).ok(),
+            _ => None,
         }
-        SheetCells::open(book, name)
+    }
+
+    /// The sheet at `part` ([`SheetCells::hand_readable`]), read by hand.
+    pub(super) fn by_hand(origin: &Origin, part: &SheetPart) -> std::io::Result<SheetCells<'a>> {
+        Ok(SheetCells {
+            inner: Inner::Scan(Box::new(XlsxSheet::open(origin, part)?)),
+            text: String::new(),
+            ahead: VecDeque::new(),
+            failed: None,
+            ended: false,
+        })
     }
 
     /// The sheet is read by [`XlsxSheet`].

@@ -71,7 +71,7 @@ pub(super) fn csv_text(
 
 /// The rows of the sheet from its header on, written to `out`.
 fn write_sheet(
-    mut book: Sheets<Source>,
+    book: Sheets<Source>,
     origin: &Origin,
     mut plan: Plan,
     numbers: &RowNumbers,
@@ -82,7 +82,19 @@ fn write_sheet(
         Some(_) => None,
         None => Some(layout(&book, origin, sheet)?),
     };
-    let mut cells = SheetCells::open_fast(&mut book, origin, sheet).map_err(io::Error::other)?;
+    let mut kept;
+    let mut cells = match SheetCells::hand_readable(&book, origin, sheet) {
+        Some(part) => {
+            // calamine's copy of the shared strings goes before the hand
+            // reader makes its own (a sheet of 1M rows: 300 MB, not 150).
+            drop(book);
+            SheetCells::by_hand(origin, &part)?
+        }
+        None => {
+            kept = book;
+            SheetCells::open(&mut kept, sheet).map_err(io::Error::other)?
+        }
+    };
     let layout = match (known, plan.early.take()) {
         (Some(found), _) => found,
         (None, Some(early)) => {

@@ -193,7 +193,9 @@ fn all_cells(path: &std::path::Path, name: &str, fast: bool) -> Vec<(u32, u32, S
     let origin = Origin::Bytes(bytes);
     let (mut sheets, _) = open_book(path, &origin, Signature::Zip).unwrap();
     let mut cells = if fast {
-        SheetCells::open_fast(&mut sheets, &origin, name).unwrap()
+        let part = SheetCells::hand_readable(&sheets, &origin, name).unwrap();
+        drop(sheets);
+        SheetCells::by_hand(&origin, &part).unwrap()
     } else {
         SheetCells::open(&mut sheets, name).unwrap()
     };

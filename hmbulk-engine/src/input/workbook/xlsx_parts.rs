@@ -6,7 +6,9 @@
 //! them.
 
 use std::collections::HashMap;
-use std::io;
+use std::io::{self, Read};
+
+use memchr::memmem;
 
 use super::xlsx_xml::{Kind, Tags, rich_text, unescape_entities};
 
@@ -19,9 +21,49 @@ pub(super) enum NumberKind {
     Duration,
 }
 
-/// `xl/sharedStrings.xml`: each `<si>` item's text, in order.
-pub(super) fn shared_strings(xml: &[u8]) -> io::Result<Vec<String>> {
+/// Bytes of `xl/sharedStrings.xml` read at once.
+const BLOCK: u64 = 256 * 1024;
+
+/// `xl/sharedStrings.xml`: each `<si>` item's text, in order. Read as it
+/// inflates, a block at a time up to the block's last `</si>`, so that
+/// only the strings are held, not the part's XML as well (a sheet of 1M
+/// rows saved by LibreOffice: 100 MB of it).
+pub(super) fn shared_strings(mut xml: impl Read) -> io::Result<Vec<String>> {
     let mut strings = Vec::new();
+    let mut buf = Vec::new();
+    loop {
+        // A whole block is read before it is looked at: an inflating
+        // reader gives a few bytes at a time.
+        let n = (&mut xml).take(BLOCK).read_to_end(&mut buf)?;
+        if n == 0 {
+            push_items(&buf, &mut strings);
+            return Ok(strings);
+        }
+        if let Some(end) = last_item_end(&buf) {
+            push_items(&buf[..end], &mut strings);
+            buf.drain(..end);
+        }
+    }
+}
+
+/// Just past the last `</si>` (or `</prefix:si>`) in `xml`, if any and
+/// not inside a CDATA section (then none: the part is read on).
+fn last_item_end(xml: &[u8]) -> Option<usize> {
+    let at = memmem::rfind(xml, b"si>")?;
+    if let Some(cdata) = memmem::rfind(&xml[..at], b"<![CDATA[")
+        && memmem::find(&xml[cdata..at], b"]]>").is_none()
+    {
+        return None;
+    }
+    let open = memchr::memrchr(b'<', &xml[..at])?;
+    let name = xml[open + 1..at].strip_prefix(b"/")?;
+    let is_end = name.is_empty()
+        || (name.ends_with(b":") && name[..name.len() - 1].iter().all(u8::is_ascii_alphanumeric));
+    is_end.then_some(at + 3)
+}
+
+/// The `<si>` items of `xml` (whole ones, from a tag's start) pushed.
+fn push_items(xml: &[u8], strings: &mut Vec<String>) {
     let mut tags = Tags::new(xml);
     while let Some(tag) = tags.next() {
         match (tag.kind, tag.local) {
@@ -34,7 +76,6 @@ pub(super) fn shared_strings(xml: &[u8]) -> io::Result<Vec<String>> {
             _ => {}
         }
     }
-    Ok(strings)
 }
 
 /// `xl/styles.xml`: what each cell style (`<cellXfs>`'s `<xf>`s, in
@@ -145,8 +186,38 @@ mod tests {
             ]
         );
         let strings =
-            shared_strings(br#"<sst><si><t>a</t></si><si/><si><r><t>b</t></r></si></sst>"#)
+            shared_strings(&br#"<sst><si><t>a</t></si><si/><si><r><t>b</t></r></si></sst>"#[..])
                 .unwrap();
         assert_eq!(strings, ["a", "", "b"]);
+    }
+
+    /// A reader giving `step` bytes at a time.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.1.min(self.0.len()).min(out.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    /// However the part's bytes arrive, the strings are the same: an item
+    /// cut anywhere (in a tag, in `</si>`, in an entity) is read whole.
+    #[test]
+    fn shared_strings_are_the_same_in_any_pieces() {
+        let xml = concat!(
+            r#"<?xml version="1.0"?><x:sst xmlns:x="s" count="5">"#,
+            r#"<x:si><x:t xml:space="preserve"> a&amp;b </x:t></x:si><x:si/>"#,
+            r#"<x:si><x:r><x:t>si&gt;</x:t></x:r><x:r><x:t>c</x:t></x:r><x:rPh><x:t>no</x:t></x:rPh></x:si>"#,
+            r#"<x:si><x:t><![CDATA[</si>d]]></x:t></x:si><x:si><x:t>_x0041_</x:t></x:si></x:sst>"#
+        )
+        .as_bytes();
+        let whole = shared_strings(xml).unwrap();
+        assert_eq!(whole, [" a&b ", "", "si>c", "</si>d", "A"]);
+        for step in 1..xml.len() {
+            assert_eq!(shared_strings(Trickle(xml, step)).unwrap(), whole, "{step}");
+        }
     }
 }

@@ -40,11 +40,19 @@ use super::Origin;
 use super::merges::{read_part, sheet_part};
 use super::xlsx_parts::{NumberKind, shared_strings, style_kinds};
 use super::xlsx_xml::{
-    Kind, Tag, Tags, end_tag, markup_len, rich_text, unescape_entities, unescape_excel,
+    Kind, Tag, Tags, end_tag, markup_len, push_run, rich_text, unescape_entities, unescape_excel,
 };
 
 /// Bytes inflated at once.
 const BLOCK: usize = 256 * 1024;
+
+/// Where a sheet's XML lies in the zip ([`XlsxSheet::find`]).
+pub(super) struct SheetPart {
+    start: u64,
+    size: u64,
+    deflated: bool,
+    is_1904: bool,
+}
 
 /// One `.xlsx` sheet's cells as they stream.
 pub(super) struct XlsxSheet {
@@ -66,36 +74,57 @@ pub(super) struct XlsxSheet {
 }
 
 impl XlsxSheet {
-    /// Open sheet `name` of the `.xlsx` at `origin`, read up to its first row.
-    pub(super) fn open(origin: &Origin, name: &str, is_1904: bool) -> io::Result<XlsxSheet> {
+    /// Where sheet `name`'s part lies in the `.xlsx` at `origin`, when it
+    /// can be read by hand (deflated or stored): reads only the workbook's
+    /// list of sheets, so it costs little before the book is dropped.
+    pub(super) fn find(origin: &Origin, name: &str, is_1904: bool) -> io::Result<SheetPart> {
         let mut zip = ZipArchive::new(origin.source()?).map_err(io::Error::other)?;
         let workbook = read_part(&mut zip, "xl/workbook.xml")?;
         let rels = read_part(&mut zip, "xl/_rels/workbook.xml.rels")?;
         let (_, path) = sheet_part(&workbook, &rels, Some(name))
             .ok_or_else(|| io::Error::other(format!("no part for sheet {name}")))?;
-        let strings = match read_part(&mut zip, "xl/sharedStrings.xml") {
-            Ok(xml) => shared_strings(&xml)?,
+        let part = zip.by_name_raw(path.as_bytes()).map_err(io::Error::other)?;
+        let (method, size) = (part.compression(), part.compressed_size());
+        if !matches!(
+            method,
+            CompressionMethod::Deflated | CompressionMethod::Stored
+        ) {
+            return Err(io::Error::other(format!(
+                "sheet compressed with {method:?}"
+            )));
+        }
+        let start = part
+            .data_start()
+            .ok_or_else(|| io::Error::other("sheet part without a data offset"))?;
+        Ok(SheetPart {
+            start,
+            size,
+            deflated: method == CompressionMethod::Deflated,
+            is_1904,
+        })
+    }
+
+    /// Open the sheet at `part` of the `.xlsx` at `origin`, read up to its
+    /// first row: the workbook's shared strings and styles are read first.
+    pub(super) fn open(origin: &Origin, part: &SheetPart) -> io::Result<XlsxSheet> {
+        let mut zip = ZipArchive::new(origin.source()?).map_err(io::Error::other)?;
+        let strings = match zip.by_name("xl/sharedStrings.xml") {
+            Ok(xml) => shared_strings(xml)?,
             Err(_) => Vec::new(),
         };
         let kinds = match read_part(&mut zip, "xl/styles.xml") {
             Ok(xml) => style_kinds(&xml),
             Err(_) => Vec::new(),
         };
-        let part = zip.by_name_raw(path.as_bytes()).map_err(io::Error::other)?;
-        let (method, size) = (part.compression(), part.compressed_size());
-        let start = part
-            .data_start()
-            .ok_or_else(|| io::Error::other("sheet part without a data offset"))?;
-        drop(part);
         let mut source = origin.source()?;
-        source.seek(SeekFrom::Start(start))?;
-        let raw = source.take(size);
-        let xml: Box<dyn Read + Send> = match method {
-            CompressionMethod::Deflated => Box::new(DeflateDecoder::new(raw)),
-            CompressionMethod::Stored => Box::new(raw),
-            other => return Err(io::Error::other(format!("sheet compressed with {other:?}"))),
+        source.seek(SeekFrom::Start(part.start))?;
+        let raw = source.take(part.size);
+        let xml: Box<dyn Read + Send> = if part.deflated {
+            Box::new(DeflateDecoder::new(raw))
+        } else {
+            Box::new(raw)
         };
-        XlsxSheet::over(xml, BLOCK, strings, kinds, is_1904)
+        XlsxSheet::over(xml, BLOCK, strings, kinds, part.is_1904)
     }
 
     /// The sheet whose XML `xml` gives, read in blocks of `block` bytes,
@@ -219,7 +248,8 @@ impl XlsxSheet {
                     self.pos = end;
                 }
                 (Kind::Start | Kind::Empty, b"c") => {
-                    let (row, col) = match tag.attr(b"r") {
+                    let [r, style, cell_type] = tag.attrs([b"r", b"s", b"t"]);
+                    let (row, col) = match r {
                         Some(r) => {
                             cell_ref(r).ok_or_else(|| bad(&format!("a cell at {:?}", lossy(r))))?
                         }
@@ -237,12 +267,10 @@ impl XlsxSheet {
                         self.refill()?;
                         continue;
                     };
-                    let style = tag.attr(b"s").and_then(parse_usize);
-                    let kind = match style {
+                    let kind = match style.and_then(parse_usize) {
                         Some(s) => self.kinds.get(s).copied().unwrap_or(NumberKind::Number),
                         None => NumberKind::Number,
                     };
-                    let cell_type = tag.attr(b"t");
                     let body = &self.buf[end..end + body_len];
                     let value = cell_value(
                         body,
@@ -290,10 +318,23 @@ fn cell_value<'s>(
     scratch: &'s mut String,
     is_1904: bool,
 ) -> Result<DataRef<'s>, String> {
-    let mut v: Option<&[u8]> = None;
+    // Most cells are `<v>…</v>` or `<is><t>…</t></is>` alone: read at once.
+    let plain = |open: &[u8], close: &[u8]| {
+        let inner = body.strip_prefix(open)?.strip_suffix(close)?;
+        memchr(b'<', inner).is_none().then_some(inner)
+    };
+    let mut v: Option<&[u8]> = plain(b"<v>", b"</v>");
+    if v.is_none()
+        && let Some(run) = plain(b"<is><t>", b"</t></is>")
+    {
+        scratch.clear();
+        push_run(run, false, scratch);
+        return Ok(DataRef::SharedString(scratch));
+    }
     let mut inline: Option<&[u8]> = None;
     let mut tags = Tags::new(body);
-    while let Some(tag) = tags.next() {
+    while v.is_none() && inline.is_none() {
+        let Some(tag) = tags.next() else { break };
         if tag.kind != Kind::Start {
             continue;
         }
@@ -473,6 +514,37 @@ mod tests {
         let mut sheet = over(xml, Vec::new(), Vec::new());
         let err = sheet.next_cell(|_| ()).unwrap_err().to_string();
         assert!(err.contains("C1") && err.contains("shared string"), "{err}");
+    }
+
+    /// Every cut of a sheet, and every byte of it replaced by markup, is
+    /// read to an end or an error: no panic, no endless loop.
+    #[test]
+    fn any_damage_is_an_error_or_an_end_never_a_panic() {
+        let xml = r#"<worksheet><dimension ref="A1:C2"/><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t xml:space="preserve"> é _x000D_&amp;</t></is></c><c r="C1" s="1"><f>1</f><v>45356</v></c></row><row r="2"><c r="A2" t="str"><v>x</v></c></row></sheetData></worksheet>"#;
+        let read_all = |xml: &[u8]| {
+            let text = String::from_utf8_lossy(xml);
+            let kinds = vec![NumberKind::Number, NumberKind::DateTime];
+            let xml = Box::new(io::Cursor::new(text.as_bytes().to_vec()));
+            let Ok(mut sheet) = XlsxSheet::over(xml, 16, vec!["s".into()], kinds, false) else {
+                return;
+            };
+            for _ in 0..1000 {
+                match sheet.next_cell(|_| ()) {
+                    Ok(Some(_)) => {}
+                    Ok(None) | Err(_) => return,
+                }
+            }
+            panic!("more cells than the sheet holds");
+        };
+        let bytes = xml.as_bytes();
+        for cut in 0..bytes.len() {
+            read_all(&bytes[..cut]);
+            for b in [b'<', b'>', b'"', b'/', b'&', b'_', b'x', b' '] {
+                let mut damaged = bytes.to_vec();
+                damaged[cut] = b;
+                read_all(&damaged);
+            }
+        }
     }
 
     #[test]

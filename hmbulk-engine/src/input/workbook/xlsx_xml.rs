@@ -62,21 +62,29 @@ impl<'a> Tag<'a> {
 
     /// The raw value of attribute `key` (its name as written, prefix and all).
     pub(super) fn attr(&self, key: &[u8]) -> Option<&'a [u8]> {
+        let [value] = self.attrs([key]);
+        value
+    }
+
+    /// The raw values of attributes `keys`, in one pass over the tag.
+    pub(super) fn attrs<const N: usize>(&self, keys: [&[u8]; N]) -> [Option<&'a [u8]>; N] {
+        let mut found = [None; N];
         let mut rest = self.attrs;
-        loop {
-            let eq = memchr(b'=', rest)?;
+        while let Some(eq) = memchr(b'=', rest) {
             let name = rest[..eq].trim_ascii();
             let after = rest[eq + 1..].trim_ascii_start();
-            let quote = *after.first()?;
-            if quote != b'"' && quote != b'\'' {
-                return None;
-            }
-            let len = memchr(quote, &after[1..])?;
-            if name == key {
-                return Some(&after[1..1 + len]);
+            let Some(&quote) = after.first().filter(|q| matches!(q, b'"' | b'\'')) else {
+                break;
+            };
+            let Some(len) = memchr(quote, &after[1..]) else {
+                break;
+            };
+            if let Some(i) = keys.iter().position(|key| *key == name) {
+                found[i] = Some(&after[1..1 + len]);
             }
             rest = &after[len + 2..];
         }
+        found
     }
 }
 
@@ -167,29 +175,35 @@ pub(super) fn rich_text(xml: &[u8], out: &mut String) {
             (Kind::Start, b"rPh") => phonetic = true,
             (Kind::End, b"rPh") => phonetic = false,
             (Kind::Start, b"t") if !phonetic => {
-                let raw = tags.content(&tag);
-                let plain = memchr::memchr2(b'&', b'<', raw).is_none();
-                let owned;
-                let text = match std::str::from_utf8(raw) {
-                    Ok(text) if plain => text,
-                    _ => {
-                        owned = char_data(raw);
-                        &owned
-                    }
-                };
-                let text = if tag.attr(b"xml:space") == Some(b"preserve") {
-                    text
-                } else {
-                    text.trim_matches([' ', '\t', '\r', '\n'])
-                };
-                if text.contains("_x") {
-                    out.push_str(&unescape_excel(text));
-                } else {
-                    out.push_str(text);
-                }
+                let preserve = tag.attr(b"xml:space") == Some(b"preserve");
+                push_run(tags.content(&tag), preserve, out);
             }
             _ => {}
         }
+    }
+}
+
+/// One `<t>` run's content appended to `out`: trimmed of ASCII spaces
+/// unless `preserve`, entities, CDATA and Excel's escapes undone.
+pub(super) fn push_run(raw: &[u8], preserve: bool, out: &mut String) {
+    let plain = memchr::memchr2(b'&', b'<', raw).is_none();
+    let owned;
+    let text = match std::str::from_utf8(raw) {
+        Ok(text) if plain => text,
+        _ => {
+            owned = char_data(raw);
+            &owned
+        }
+    };
+    let text = if preserve {
+        text
+    } else {
+        text.trim_matches([' ', '\t', '\r', '\n'])
+    };
+    if text.contains("_x") {
+        out.push_str(&unescape_excel(text));
+    } else {
+        out.push_str(text);
     }
 }
 
