@@ -1,24 +1,19 @@
-//! The cells of one sheet, in row order, as text ([`super::cells`]), and
-//! the sheet's merged regions. An `.xlsx` sheet is read as it streams:
-//! by hand ([`super::xlsx_sheet`], for the rows of a run: several times
-//! faster) or by calamine's cell reader (for a sheet's first rows while
-//! the sheet is chosen, and for a workbook the hand reader cannot open);
-//! either holds one cell in memory, plus the workbook's shared strings.
-//! `.xls`, `.xlsb` and `.ods` sheets are read whole by calamine first
-//! (their readers offer no stream), then walked the same way.
-//! Cells may be read ahead and kept ([`SheetCells::read_ahead`]), then
-//! given first. And the sheet's [`Layout`] (merged regions, hidden rows) as far as its
-//! format gives it.
+//! The cells of one sheet, in row order, as text ([`super::cells`]). An
+//! `.xlsx` sheet is read as it streams: by hand ([`super::xlsx_sheet`],
+//! several times faster) or, for a workbook the hand reader cannot open,
+//! by calamine's cell reader; either holds one cell in memory, plus the
+//! workbook's shared strings. `.xls`, `.xlsb` and `.ods` sheets are read
+//! whole by calamine first (their readers offer no stream), then walked
+//! the same way. Cells may be read ahead and kept
+//! ([`SheetCells::read_ahead`]), then given first.
 
 use std::collections::VecDeque;
 
 use calamine::{Data, Dimensions, Range, Reader, Sheets, XlsxCellReader};
 
+use super::Source;
 use super::cells::{write_data, write_data_ref};
-use super::merges::{Layout, xlsx_layout};
-use super::ods_layout::ods_layout;
-use super::xlsx_sheet::{SheetPart, XlsxSheet};
-use super::{Origin, Source};
+use super::xlsx_sheet::XlsxSheet;
 
 /// A cell reader over one sheet.
 pub(super) struct SheetCells<'a> {
@@ -68,31 +63,15 @@ impl<'a> SheetCells<'a> {
         })
     }
 
-    /// Where sheet `name` of `book` can be read by hand ([`XlsxSheet`],
-    /// several times faster than calamine's reader): an `.xlsx` whose
-    /// sheet part is deflated or stored. The caller drops `book` before
-    /// [`SheetCells::by_hand`], so that calamine's copy of the shared
-    /// strings is gone before the hand reader makes its own.
-    pub(super) fn hand_readable(
-        book: &Sheets<Source>,
-        origin: &Origin,
-        name: &str,
-    ) -> Option<SheetPart> {
-        match book {
-            Sheets::Xlsx(x) => XlsxSheet::find(origin, name, x.has_1904_epoch()).ok(),
-            _ => None,
-        }
-    }
-
-    /// The sheet at `part` ([`SheetCells::hand_readable`]), read by hand.
-    pub(super) fn by_hand(origin: &Origin, part: &SheetPart) -> std::io::Result<SheetCells<'a>> {
-        Ok(SheetCells {
-            inner: Inner::Scan(Box::new(XlsxSheet::open(origin, part)?)),
+    /// A sheet read by hand ([`XlsxSheet`]).
+    pub(super) fn by_hand(sheet: XlsxSheet) -> SheetCells<'a> {
+        SheetCells {
+            inner: Inner::Scan(Box::new(sheet)),
             text: String::new(),
             ahead: VecDeque::new(),
             failed: None,
             ended: false,
-        })
+        }
     }
 
     /// The sheet is read by [`XlsxSheet`].
@@ -192,27 +171,5 @@ impl<'a> SheetCells<'a> {
                 return Ok(Some((row, col)));
             }
         }
-    }
-}
-
-/// The layout of sheet `name` of `book`, read from `origin`: merged
-/// regions and hidden rows of `.xlsx` ([`super::merges`]) and `.ods`
-/// ([`super::ods_layout`]), merged regions of `.xls` (calamine's); nothing
-/// for `.xlsb` (calamine reads none, and its sheets are binary records).
-pub(super) fn layout(
-    book: &Sheets<Source>,
-    origin: &Origin,
-    name: &str,
-) -> std::io::Result<Layout> {
-    match book {
-        Sheets::Xlsx(_) => xlsx_layout(origin.source()?, Some(name)).map(|(_, found)| found),
-        Sheets::Xls(x) => Ok(Layout {
-            merges: x
-                .merge_cells_by_sheet_name(name)
-                .map_err(std::io::Error::other)?,
-            hidden_rows: Vec::new(),
-        }),
-        Sheets::Ods(_) => ods_layout(origin.source()?, name),
-        Sheets::Xlsb(_) => Ok(Layout::default()),
     }
 }

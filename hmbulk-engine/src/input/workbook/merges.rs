@@ -156,7 +156,7 @@ pub(super) fn sheet_part(
 }
 
 /// Each tag starting with `open` (`<sheet `), up to its `>`.
-fn tags<'a>(xml: &'a [u8], open: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
+pub(super) fn tags<'a>(xml: &'a [u8], open: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
     memmem::find_iter(xml, open).map(move |at| {
         let rest = &xml[at..];
         &rest[..memchr::memchr(b'>', rest).unwrap_or(rest.len())]
@@ -165,7 +165,7 @@ fn tags<'a>(xml: &'a [u8], open: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + '
 
 /// The value of the attribute of `tag` whose name ends with `key`
 /// (`ref`, `name`, `:id` for `r:id` whatever the prefix).
-fn tag_attr(tag: &[u8], key: &[u8]) -> Option<String> {
+pub(super) fn tag_attr(tag: &[u8], key: &[u8]) -> Option<String> {
     let end = memchr::memchr(b'>', tag).unwrap_or(tag.len());
     let tag = &tag[..end];
     let mut from = 0;

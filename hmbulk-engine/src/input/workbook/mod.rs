@@ -1,6 +1,6 @@
 //! Workbooks (`.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`) as rows, read with
-//! calamine (an `.xlsx` sheet's rows by hand, [`xlsx_sheet`], for speed),
-//! with no CSV save in between (the save is where a spreadsheet
+//! calamine (an `.xlsx` by hand, [`xlsx_book`] and [`xlsx_sheet`], for
+//! speed; [`book`] says which), with no CSV save in between (the save is where a spreadsheet
 //! damages phone numbers). Takes the file, told apart by its first bytes
 //! ([`signature`]: a zip or an OLE compound file; the extension does not
 //! matter), the `--sheet` asked for, and a check of whether a header row is
@@ -25,6 +25,7 @@
 //! they are (`.xlsx`: [`merges`]; `.ods`: [`ods_layout`]), for the
 //! summary's note.
 
+mod book;
 mod cells;
 mod cells_of;
 mod merges;
@@ -32,6 +33,7 @@ mod ods_layout;
 mod rows;
 mod stream;
 pub mod write;
+mod xlsx_book;
 mod xlsx_parts;
 mod xlsx_sheet;
 mod xlsx_xml;
@@ -42,15 +44,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use calamine::{
-    Ods, Reader, SheetType, SheetVisible, Sheets, Xls, Xlsb, Xlsx, open_workbook_from_rs,
-};
+use calamine::{SheetType, SheetVisible};
 
 use crate::error::{Error, Result};
 use crate::input::RowNumbers;
+use book::{Book, open_book};
 use cells::is_blank;
 pub use cells::write_number;
-use cells_of::SheetCells;
 pub use rows::column_name;
 
 /// Rows above the header that may be a title.
@@ -190,7 +190,7 @@ pub(crate) fn open(
         Signature::Ole => None,
     };
     let (mut book, format) = open_book(shown, &origin, signature)?;
-    let all = book.sheets_metadata().to_vec();
+    let all = book.sheets();
     let unreadable = |e: String| {
         Error::input(
             shown,
@@ -217,10 +217,7 @@ pub(crate) fn open(
         header_row: head.header_row + 1,
         format,
     };
-    let early = match &book {
-        Sheets::Xlsx(_) => early,
-        _ => None,
-    };
+    let early = if book.is_xlsx() { early } else { None };
     let plan = Plan {
         sheet: name,
         header_row: head.header_row,
@@ -230,46 +227,6 @@ pub(crate) fn open(
     let rows = RowNumbers::sheet();
     let text = stream::csv_text(book, origin, plan, rows.clone());
     Ok(Opened { sheet, text, rows })
-}
-
-/// calamine's reader for the file: an OLE file is `.xls`; a zip is tried
-/// as `.xlsx`, `.xlsb`, then `.ods`.
-fn open_book(
-    shown: &Path,
-    origin: &Origin,
-    signature: Signature,
-) -> Result<(Sheets<Source>, &'static str)> {
-    let file = shown.display();
-    let io_error = |e: io::Error| Error::input(shown, format!("cannot open {file}: {e}"));
-    if signature == Signature::Ole {
-        return match open_workbook_from_rs::<Xls<_>, _>(origin.source().map_err(io_error)?) {
-            Ok(book) => Ok((Sheets::Xls(book), "xls")),
-            Err(e) => Err(Error::input(
-                shown,
-                format!(
-                    "cannot read {file} as an Excel 97-2003 (.xls) workbook: {e}; if it is \
-                     password-protected, save a copy without the password and import that"
-                ),
-            )),
-        };
-    }
-    let source = || origin.source().map_err(io_error);
-    if let Ok(book) = open_workbook_from_rs::<Xlsx<_>, _>(source()?) {
-        return Ok((Sheets::Xlsx(book), "xlsx"));
-    }
-    if let Ok(book) = open_workbook_from_rs::<Xlsb<_>, _>(source()?) {
-        return Ok((Sheets::Xlsb(book), "xlsb"));
-    }
-    match open_workbook_from_rs::<Ods<_>, _>(source()?) {
-        Ok(book) => Ok((Sheets::Ods(book), "ods")),
-        Err(e) => Err(Error::input(
-            shown,
-            format!(
-                "{file} is a zip file but no workbook hmbulk reads (.xlsx, .xlsm, .xlsb, \
-                 .ods): {e}; save it from the spreadsheet as .xlsx or as \"CSV UTF-8\""
-            ),
-        )),
-    }
 }
 
 /// The first rows of a sheet: where its header is, the header's cells,
@@ -285,11 +242,11 @@ struct Head {
 
 /// Read the first rows of sheet `name` and find its header.
 fn head_of(
-    book: &mut Sheets<Source>,
+    book: &mut Book,
     name: &str,
     check: Option<&HeaderCheck>,
 ) -> std::result::Result<Head, String> {
-    let cells = SheetCells::open(book, name).map_err(|e| e.to_string())?;
+    let cells = book.cells(name).map_err(|e| e.to_string())?;
     let mut rows = rows::SheetRows::new(cells, &[], u32::MAX);
     let mut first: Vec<(u32, Vec<String>)> = Vec::new();
     while let Some((row, cells)) = rows.next_row()? {

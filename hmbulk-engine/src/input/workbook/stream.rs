@@ -21,13 +21,11 @@
 use std::io::{self, Read};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use calamine::Sheets;
-
+use super::book::Book;
 use super::cells::is_blank;
-use super::cells_of::{SheetCells, layout};
 use super::merges::{Layout, xlsx_layout};
 use super::rows::SheetRows;
-use super::{Origin, Plan, Source};
+use super::{Origin, Plan};
 use crate::input::RowNumbers;
 
 /// Bytes of CSV text handed over at once.
@@ -37,7 +35,7 @@ const QUEUED: usize = 4;
 
 /// Start the thread reading `plan`'s sheet of `book`; gives the text.
 pub(super) fn csv_text(
-    book: Sheets<Source>,
+    book: Book,
     origin: Origin,
     plan: Plan,
     rows: RowNumbers,
@@ -71,7 +69,7 @@ pub(super) fn csv_text(
 
 /// The rows of the sheet from its header on, written to `out`.
 fn write_sheet(
-    book: Sheets<Source>,
+    mut book: Book,
     origin: &Origin,
     mut plan: Plan,
     numbers: &RowNumbers,
@@ -80,21 +78,9 @@ fn write_sheet(
     let sheet = &plan.sheet;
     let known = match plan.early {
         Some(_) => None,
-        None => Some(layout(&book, origin, sheet)?),
+        None => Some(book.layout(origin, sheet)?),
     };
-    let mut kept;
-    let mut cells = match SheetCells::hand_readable(&book, origin, sheet) {
-        Some(part) => {
-            // calamine's copy of the shared strings goes before the hand
-            // reader makes its own (a sheet of 1M rows: 300 MB, not 150).
-            drop(book);
-            SheetCells::by_hand(origin, &part)?
-        }
-        None => {
-            kept = book;
-            SheetCells::open(&mut kept, sheet).map_err(io::Error::other)?
-        }
-    };
+    let mut cells = book.cells(sheet)?;
     let layout = match (known, plan.early.take()) {
         (Some(found), _) => found,
         (None, Some(early)) => {

@@ -149,7 +149,6 @@ fn a_zip_that_is_no_workbook_is_an_input_error() {
 
 #[test]
 fn cells_read_ahead_to_the_end_are_given_in_order_then_none() {
-    use super::cells_of::SheetCells;
     use super::{Origin, Signature, open_book};
     let dir = tempfile::tempdir().unwrap();
     let path = book(
@@ -162,8 +161,8 @@ fn cells_read_ahead_to_the_end_are_given_in_order_then_none() {
         |_| {},
     );
     let bytes: std::sync::Arc<[u8]> = std::fs::read(&path).unwrap().into();
-    let (mut sheets, _) = open_book(&path, &Origin::Bytes(bytes), Signature::Zip).unwrap();
-    let mut cells = SheetCells::open(&mut sheets, "Sheet1").unwrap();
+    let (mut book, _) = open_book(&path, &Origin::Bytes(bytes), Signature::Zip).unwrap();
+    let mut cells = book.cells("Sheet1").unwrap();
     assert!(cells.read_ahead() && cells.read_ahead());
     while cells.read_ahead() {}
     let mut read = Vec::new();
@@ -189,15 +188,15 @@ fn cells_read_ahead_to_the_end_are_given_in_order_then_none() {
 fn all_cells(path: &std::path::Path, name: &str, fast: bool) -> Vec<(u32, u32, String)> {
     use super::cells_of::SheetCells;
     use super::{Origin, Signature, open_book};
+    use calamine::{Sheets, open_workbook_from_rs};
     let bytes: std::sync::Arc<[u8]> = std::fs::read(path).unwrap().into();
     let origin = Origin::Bytes(bytes);
-    let (mut sheets, _) = open_book(path, &origin, Signature::Zip).unwrap();
+    let (mut book, _) = open_book(path, &origin, Signature::Zip).unwrap();
+    let mut calamines = Sheets::Xlsx(open_workbook_from_rs(origin.source().unwrap()).unwrap());
     let mut cells = if fast {
-        let part = SheetCells::hand_readable(&sheets, &origin, name).unwrap();
-        drop(sheets);
-        SheetCells::by_hand(&origin, &part).unwrap()
+        book.cells(name).unwrap()
     } else {
-        SheetCells::open(&mut sheets, name).unwrap()
+        SheetCells::open(&mut calamines, name).unwrap()
     };
     assert_eq!(cells.is_read_by_hand(), fast, "{}", path.display());
     let mut read = Vec::new();
@@ -279,13 +278,66 @@ fn the_sheet_read_by_hand_is_calamines_cell_for_cell() {
     let runs = [(&bold, "Rich "), (&Format::default(), " text & runs")];
     sheet.write_rich_string(20, 0, &runs).unwrap();
     sheet.write_string(40, 30, "far away").unwrap();
+    let hidden = wb.add_worksheet().set_name("Hidden & <kept>").unwrap();
+    hidden.set_hidden(true);
+    hidden.write_string(0, 0, "x").unwrap();
+    let mut chart = rust_xlsxwriter::Chart::new(rust_xlsxwriter::ChartType::Column);
+    chart.add_series().set_values("Sheet1!$B$1:$B$5");
+    wb.add_chartsheet().insert_chart(0, 0, &chart).unwrap();
     wb.save(&path).unwrap();
-    books.push((path, "Sheet1".into()));
+    books.push((path.clone(), "Sheet1".into()));
+    books.push((path.clone(), "Hidden & <kept>".into()));
+    // The same workbook on the 1904 date system (as Excel for Mac wrote).
+    let mac = dir.path().join("kinds1904.xlsx");
+    rezip(&path, &mac, |name, xml| {
+        if name == "xl/workbook.xml" {
+            let text = String::from_utf8(xml).unwrap();
+            assert!(text.contains("<workbookPr "), "{text}");
+            text.replace("<workbookPr ", "<workbookPr date1904=\"1\" ")
+                .into_bytes()
+        } else {
+            xml
+        }
+    });
+    books.push((mac, "Sheet1".into()));
 
     for (path, name) in &books {
+        // The sheets are listed as calamine lists them (names, kinds,
+        // visibility, order), so that the same sheet is chosen.
+        let origin = super::Origin::Bytes(std::fs::read(path).unwrap().into());
+        let book = super::xlsx_book::XlsxBook::open(&origin).unwrap();
+        let calamines = calamine::open_workbook_auto(path).unwrap();
+        let listed = |s: &calamine::Sheet| format!("{} {:?} {:?}", s.name, s.typ, s.visible);
+        assert_eq!(
+            book.sheets().iter().map(listed).collect::<Vec<_>>(),
+            calamine::Reader::sheets_metadata(&calamines)
+                .iter()
+                .map(listed)
+                .collect::<Vec<_>>(),
+            "{}",
+            path.display()
+        );
         let by_calamine = all_cells(path, name, false);
         let by_hand = all_cells(path, name, true);
         assert!(!by_calamine.is_empty(), "{} {name}", path.display());
         assert_eq!(by_hand, by_calamine, "{} {name}", path.display());
     }
+}
+
+/// The zip at `from` written to `to`, each part's bytes passed through
+/// `edit(name, bytes)`.
+fn rezip(from: &std::path::Path, to: &std::path::Path, edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let name = part.name().unwrap().into_owned();
+        let mut bytes = Vec::new();
+        part.read_to_end(&mut bytes).unwrap();
+        let options = zip::write::SimpleFileOptions::default();
+        out.start_file(name.as_str(), options).unwrap();
+        out.write_all(&edit(&name, bytes)).unwrap();
+    }
+    out.finish().unwrap();
 }

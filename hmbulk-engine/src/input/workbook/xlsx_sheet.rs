@@ -1,6 +1,8 @@
 //! The cells of one `.xlsx` sheet, read from its XML by hand as it
-//! inflates. Takes the workbook's origin and the sheet's name; gives the
-//! cells that hold something in the sheet's order, `(row, column)` 0-based,
+//! inflates. Takes where the sheet's part lies in the workbook's zip and
+//! the workbook's shared strings and cell styles ([`super::xlsx_book`]);
+//! gives the cells that hold something in the sheet's order, `(row,
+//! column)` 0-based,
 //! each as the calamine value ([`DataRef`]) that calamine's own cell reader
 //! gives for it, so that [`super::cells`] makes the same text of it.
 //!
@@ -11,9 +13,7 @@
 //! `<sheetData>` is a small, regular part of XML — `<row>`s of `<c>`s, each
 //! holding a `<v>` value, an `<f>` formula or an `<is>` inline string — and
 //! it is scanned here with `memchr` over the inflated bytes, one whole cell
-//! at a time. The workbook's shared strings (`xl/sharedStrings.xml`) and the
-//! date formats of its cell styles (`xl/styles.xml`) are read the same way
-//! when the sheet is opened.
+//! at a time.
 //!
 //! Read as calamine reads (checked cell by cell against it in
 //! `tests.rs`): a cell's type (`t`: shared string `s`, `inlineStr`, `str`,
@@ -24,34 +24,55 @@
 //! with an error (an unknown cell type, a shared string index past the
 //! table, a number that is not one) so does this, naming the cell.
 //!
-//! A workbook this cannot open (no `xl/workbook.xml`, a sheet part stored
-//! with another compression than deflate) is read by calamine's reader
-//! instead ([`super::cells_of`]). Memory: the shared strings, a block of
-//! the inflated sheet (grown to hold the longest cell), one cell's text.
+//! Memory: a block of the inflated sheet (grown to hold the longest
+//! cell), one cell's text; the shared strings are the book's.
 
 use std::io::{self, Read, Seek, SeekFrom};
+use std::sync::Arc;
 
 use calamine::{CellErrorType, DataRef, ExcelDateTime, ExcelDateTimeType};
 use flate2::read::DeflateDecoder;
 use memchr::memchr;
 use zip::{CompressionMethod, ZipArchive};
 
-use super::Origin;
-use super::merges::{read_part, sheet_part};
-use super::xlsx_parts::{NumberKind, shared_strings, style_kinds};
+use super::xlsx_parts::NumberKind;
 use super::xlsx_xml::{
     Kind, Tag, Tags, end_tag, markup_len, push_run, rich_text, unescape_entities, unescape_excel,
 };
+use super::{Origin, Source};
 
 /// Bytes inflated at once.
 const BLOCK: usize = 256 * 1024;
 
-/// Where a sheet's XML lies in the zip ([`XlsxSheet::find`]).
+/// Where a sheet's XML lies in the workbook's zip.
 pub(super) struct SheetPart {
     start: u64,
     size: u64,
     deflated: bool,
-    is_1904: bool,
+}
+
+impl SheetPart {
+    /// Part `path` of `zip`: an error when it is missing or compressed
+    /// with another method than deflate (or none).
+    pub(super) fn locate(zip: &mut ZipArchive<Source>, path: &str) -> io::Result<SheetPart> {
+        let part = zip.by_name_raw(path.as_bytes()).map_err(io::Error::other)?;
+        let method = part.compression();
+        if !matches!(
+            method,
+            CompressionMethod::Deflated | CompressionMethod::Stored
+        ) {
+            return Err(io::Error::other(format!(
+                "{path} compressed with {method:?}"
+            )));
+        }
+        Ok(SheetPart {
+            start: part
+                .data_start()
+                .ok_or_else(|| io::Error::other("a part without a data offset"))?,
+            size: part.compressed_size(),
+            deflated: method == CompressionMethod::Deflated,
+        })
+    }
 }
 
 /// One `.xlsx` sheet's cells as they stream.
@@ -61,9 +82,9 @@ pub(super) struct XlsxSheet {
     pos: usize,
     end: usize,
     eof: bool,
-    strings: Vec<String>,
+    strings: Arc<[String]>,
     /// By cell style index (`s`).
-    kinds: Vec<NumberKind>,
+    kinds: Arc<[NumberKind]>,
     is_1904: bool,
     row: u32,
     col: u32,
@@ -74,48 +95,15 @@ pub(super) struct XlsxSheet {
 }
 
 impl XlsxSheet {
-    /// Where sheet `name`'s part lies in the `.xlsx` at `origin`, when it
-    /// can be read by hand (deflated or stored): reads only the workbook's
-    /// list of sheets, so it costs little before the book is dropped.
-    pub(super) fn find(origin: &Origin, name: &str, is_1904: bool) -> io::Result<SheetPart> {
-        let mut zip = ZipArchive::new(origin.source()?).map_err(io::Error::other)?;
-        let workbook = read_part(&mut zip, "xl/workbook.xml")?;
-        let rels = read_part(&mut zip, "xl/_rels/workbook.xml.rels")?;
-        let (_, path) = sheet_part(&workbook, &rels, Some(name))
-            .ok_or_else(|| io::Error::other(format!("no part for sheet {name}")))?;
-        let part = zip.by_name_raw(path.as_bytes()).map_err(io::Error::other)?;
-        let (method, size) = (part.compression(), part.compressed_size());
-        if !matches!(
-            method,
-            CompressionMethod::Deflated | CompressionMethod::Stored
-        ) {
-            return Err(io::Error::other(format!(
-                "sheet compressed with {method:?}"
-            )));
-        }
-        let start = part
-            .data_start()
-            .ok_or_else(|| io::Error::other("sheet part without a data offset"))?;
-        Ok(SheetPart {
-            start,
-            size,
-            deflated: method == CompressionMethod::Deflated,
-            is_1904,
-        })
-    }
-
     /// Open the sheet at `part` of the `.xlsx` at `origin`, read up to its
-    /// first row: the workbook's shared strings and styles are read first.
-    pub(super) fn open(origin: &Origin, part: &SheetPart) -> io::Result<XlsxSheet> {
-        let mut zip = ZipArchive::new(origin.source()?).map_err(io::Error::other)?;
-        let strings = match zip.by_name("xl/sharedStrings.xml") {
-            Ok(xml) => shared_strings(xml)?,
-            Err(_) => Vec::new(),
-        };
-        let kinds = match read_part(&mut zip, "xl/styles.xml") {
-            Ok(xml) => style_kinds(&xml),
-            Err(_) => Vec::new(),
-        };
+    /// first row, with the workbook's shared strings and cell styles.
+    pub(super) fn open(
+        origin: &Origin,
+        part: &SheetPart,
+        strings: Arc<[String]>,
+        kinds: Arc<[NumberKind]>,
+        is_1904: bool,
+    ) -> io::Result<XlsxSheet> {
         let mut source = origin.source()?;
         source.seek(SeekFrom::Start(part.start))?;
         let raw = source.take(part.size);
@@ -124,7 +112,7 @@ impl XlsxSheet {
         } else {
             Box::new(raw)
         };
-        XlsxSheet::over(xml, BLOCK, strings, kinds, part.is_1904)
+        XlsxSheet::over(xml, BLOCK, strings, kinds, is_1904)
     }
 
     /// The sheet whose XML `xml` gives, read in blocks of `block` bytes,
@@ -132,8 +120,8 @@ impl XlsxSheet {
     fn over(
         xml: Box<dyn Read + Send>,
         block: usize,
-        strings: Vec<String>,
-        kinds: Vec<NumberKind>,
+        strings: Arc<[String]>,
+        kinds: Arc<[NumberKind]>,
         is_1904: bool,
     ) -> io::Result<XlsxSheet> {
         let mut sheet = XlsxSheet {
@@ -463,7 +451,7 @@ mod tests {
     /// `xml` read in blocks of 16 bytes: every tag and cell is cut.
     fn over(xml: &str, strings: Vec<String>, kinds: Vec<NumberKind>) -> XlsxSheet {
         let xml = Box::new(io::Cursor::new(xml.as_bytes().to_vec()));
-        XlsxSheet::over(xml, 16, strings, kinds, false).unwrap()
+        XlsxSheet::over(xml, 16, strings.into(), kinds.into(), false).unwrap()
     }
 
     fn cells(xml: &str) -> Vec<(u32, u32, String)> {
@@ -525,7 +513,9 @@ mod tests {
             let text = String::from_utf8_lossy(xml);
             let kinds = vec![NumberKind::Number, NumberKind::DateTime];
             let xml = Box::new(io::Cursor::new(text.as_bytes().to_vec()));
-            let Ok(mut sheet) = XlsxSheet::over(xml, 16, vec!["s".into()], kinds, false) else {
+            let Ok(mut sheet) =
+                XlsxSheet::over(xml, 16, vec!["s".into()].into(), kinds.into(), false)
+            else {
                 return;
             };
             for _ in 0..1000 {

@@ -1,0 +1,117 @@
+//! A workbook opened, whoever reads it: an `.xlsx` by hand
+//! ([`XlsxBook`]: several times faster), else calamine (`.xls`, `.xlsb`,
+//! `.ods`, and an `.xlsx` the hand reader cannot open). Takes the file's
+//! origin and its [`Signature`]; gives the workbook's sheets (as calamine
+//! lists them), a sheet's cells ([`SheetCells`]) and its [`Layout`]
+//! (merged regions, hidden rows) as far as its format gives it.
+
+use std::io;
+use std::path::Path;
+
+use calamine::{Ods, Reader, Sheet, Sheets, Xls, Xlsb, Xlsx, open_workbook_from_rs};
+
+use super::cells_of::SheetCells;
+use super::merges::{Layout, xlsx_layout};
+use super::ods_layout::ods_layout;
+use super::xlsx_book::XlsxBook;
+use super::{Origin, Signature, Source};
+use crate::error::{Error, Result};
+
+/// A workbook opened.
+pub(super) enum Book {
+    /// An `.xlsx` read by hand.
+    Xlsx(XlsxBook),
+    Calamine(Box<Sheets<Source>>),
+}
+
+impl Book {
+    /// Its sheets, in the workbook's order.
+    pub(super) fn sheets(&self) -> Vec<Sheet> {
+        match self {
+            Book::Xlsx(book) => book.sheets().to_vec(),
+            Book::Calamine(book) => book.sheets_metadata().to_vec(),
+        }
+    }
+
+    /// Is it an `.xlsx` (whose layout is searched for early)?
+    pub(super) fn is_xlsx(&self) -> bool {
+        match self {
+            Book::Xlsx(_) => true,
+            Book::Calamine(book) => matches!(**book, Sheets::Xlsx(_)),
+        }
+    }
+
+    /// The cells of sheet `name`.
+    pub(super) fn cells(&mut self, name: &str) -> io::Result<SheetCells<'_>> {
+        match self {
+            Book::Xlsx(book) => Ok(SheetCells::by_hand(book.sheet(name)?)),
+            Book::Calamine(book) => SheetCells::open(book, name).map_err(io::Error::other),
+        }
+    }
+
+    /// The layout of sheet `name`, read from `origin`: merged regions and
+    /// hidden rows of `.xlsx` ([`super::merges`]) and `.ods`
+    /// ([`super::ods_layout`]), merged regions of `.xls` (calamine's);
+    /// nothing for `.xlsb` (calamine reads none, and its sheets are binary
+    /// records).
+    pub(super) fn layout(&mut self, origin: &Origin, name: &str) -> io::Result<Layout> {
+        let book = match self {
+            Book::Xlsx(_) => return xlsx_layout(origin.source()?, Some(name)).map(|(_, l)| l),
+            Book::Calamine(book) => &mut **book,
+        };
+        match book {
+            Sheets::Xlsx(_) => xlsx_layout(origin.source()?, Some(name)).map(|(_, l)| l),
+            Sheets::Xls(x) => Ok(Layout {
+                merges: x
+                    .merge_cells_by_sheet_name(name)
+                    .map_err(io::Error::other)?,
+                hidden_rows: Vec::new(),
+            }),
+            Sheets::Ods(_) => ods_layout(origin.source()?, name),
+            Sheets::Xlsb(_) => Ok(Layout::default()),
+        }
+    }
+}
+
+/// The reader for the file: an OLE file is `.xls`; a zip is tried as an
+/// `.xlsx` by hand, then by calamine as `.xlsx`, `.xlsb` and `.ods`.
+pub(super) fn open_book(
+    shown: &Path,
+    origin: &Origin,
+    signature: Signature,
+) -> Result<(Book, &'static str)> {
+    let file = shown.display();
+    let io_error = |e: io::Error| Error::input(shown, format!("cannot open {file}: {e}"));
+    if signature == Signature::Ole {
+        return match open_workbook_from_rs::<Xls<_>, _>(origin.source().map_err(io_error)?) {
+            Ok(book) => Ok((Book::Calamine(Box::new(Sheets::Xls(book))), "xls")),
+            Err(e) => Err(Error::input(
+                shown,
+                format!(
+                    "cannot read {file} as an Excel 97-2003 (.xls) workbook: {e}; if it is \
+                     password-protected, save a copy without the password and import that"
+                ),
+            )),
+        };
+    }
+    if let Ok(book) = XlsxBook::open(origin) {
+        return Ok((Book::Xlsx(book), "xlsx"));
+    }
+    let source = || origin.source().map_err(io_error);
+    if let Ok(book) = open_workbook_from_rs::<Xlsx<_>, _>(source()?) {
+        return Ok((Book::Calamine(Box::new(Sheets::Xlsx(book))), "xlsx"));
+    }
+    if let Ok(book) = open_workbook_from_rs::<Xlsb<_>, _>(source()?) {
+        return Ok((Book::Calamine(Box::new(Sheets::Xlsb(book))), "xlsb"));
+    }
+    match open_workbook_from_rs::<Ods<_>, _>(source()?) {
+        Ok(book) => Ok((Book::Calamine(Box::new(Sheets::Ods(book))), "ods")),
+        Err(e) => Err(Error::input(
+            shown,
+            format!(
+                "{file} is a zip file but no workbook hmbulk reads (.xlsx, .xlsm, .xlsb, \
+                 .ods): {e}; save it from the spreadsheet as .xlsx or as \"CSV UTF-8\""
+            ),
+        )),
+    }
+}
