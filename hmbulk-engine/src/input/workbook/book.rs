@@ -56,18 +56,18 @@ impl Book {
     /// records).
     pub(super) fn layout(&mut self, origin: &Origin, name: &str) -> io::Result<Layout> {
         let book = match self {
-            Book::Xlsx(_) => return xlsx_layout(origin.source()?, Some(name)).map(|(_, l)| l),
+            Book::Xlsx(_) => return xlsx_layout(origin.side_source()?, Some(name)).map(|(_, l)| l),
             Book::Calamine(book) => &mut **book,
         };
         match book {
-            Sheets::Xlsx(_) => xlsx_layout(origin.source()?, Some(name)).map(|(_, l)| l),
+            Sheets::Xlsx(_) => xlsx_layout(origin.side_source()?, Some(name)).map(|(_, l)| l),
             Sheets::Xls(x) => Ok(Layout {
                 merges: x
                     .merge_cells_by_sheet_name(name)
                     .map_err(io::Error::other)?,
                 hidden_rows: Vec::new(),
             }),
-            Sheets::Ods(_) => ods_layout(origin.source()?, name),
+            Sheets::Ods(_) => ods_layout(origin.side_source()?, name),
             Sheets::Xlsb(_) => Ok(Layout::default()),
         }
     }

@@ -155,12 +155,24 @@ pub(crate) enum Origin {
 }
 
 impl Origin {
+    /// The bytes, counted for progress as they are read.
     fn source(&self) -> io::Result<Source> {
         Ok(match self {
             Origin::Path(p, count) => {
                 Source::File(BufReader::new(File::open(p)?), Arc::clone(count))
             }
             Origin::Bytes(b) => Source::Memory(Cursor::new(Arc::clone(b))),
+        })
+    }
+
+    /// The bytes read a second time (the search for a sheet's layout), not
+    /// counted: progress counts each byte of the file once.
+    fn side_source(&self) -> io::Result<Source> {
+        Ok(match self {
+            Origin::Path(p, _) => {
+                Source::File(BufReader::new(File::open(p)?), Arc::new(AtomicU64::new(0)))
+            }
+            Origin::Bytes(_) => self.source()?,
         })
     }
 }
@@ -184,7 +196,7 @@ pub(crate) fn open(
 ) -> Result<Opened> {
     let early = match signature {
         Signature::Zip => origin
-            .source()
+            .side_source()
             .ok()
             .and_then(|source| merges::Early::start(source, wanted)),
         Signature::Ole => None,

@@ -89,7 +89,7 @@ fn write_sheet(
             while !early.is_finished() && cells.read_ahead() {}
             match early.of(sheet) {
                 Some(found) => found,
-                None => xlsx_layout(origin.source()?, Some(sheet))?.1,
+                None => xlsx_layout(origin.side_source()?, Some(sheet))?.1,
             }
         }
         (None, None) => Layout::default(),
