@@ -113,7 +113,7 @@ fn status_reports_the_quote_row_and_applies_every_opt_out_after_it() {
     lines[broken] = &quoted;
     wd.create_bytes("optouts.csv", (lines.join("\n") + "\n").as_bytes());
 
-    let out = wd.run(&["status", "optouts.csv"]);
+    let out = wd.run(&["status", "optouts.csv", "--rate", "0"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert_each_row_once(&wd, "optouts.status", n);
     let errors = wd.read_csv("optouts.status.errors.csv");
