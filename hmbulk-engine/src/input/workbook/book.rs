@@ -98,20 +98,42 @@ pub(super) fn open_book(
         return Ok((Book::Xlsx(book), "xlsx"));
     }
     let source = || origin.source().map_err(io_error);
-    if let Ok(book) = open_workbook_from_rs::<Xlsx<_>, _>(source()?) {
-        return Ok((Book::Calamine(Box::new(Sheets::Xlsx(book))), "xlsx"));
-    }
-    if let Ok(book) = open_workbook_from_rs::<Xlsb<_>, _>(source()?) {
-        return Ok((Book::Calamine(Box::new(Sheets::Xlsb(book))), "xlsb"));
-    }
-    match open_workbook_from_rs::<Ods<_>, _>(source()?) {
-        Ok(book) => Ok((Book::Calamine(Box::new(Sheets::Ods(book))), "ods")),
-        Err(e) => Err(Error::input(
-            shown,
-            format!(
-                "{file} is a zip file but no workbook hmbulk reads (.xlsx, .xlsm, .xlsb, \
-                 .ods): {e}; save it from the spreadsheet as .xlsx or as \"CSV UTF-8\""
-            ),
-        )),
-    }
+    let xlsx = match open_workbook_from_rs::<Xlsx<_>, _>(source()?) {
+        Ok(book) => return Ok((Book::Calamine(Box::new(Sheets::Xlsx(book))), "xlsx")),
+        Err(e) => e.to_string(),
+    };
+    let xlsb = match open_workbook_from_rs::<Xlsb<_>, _>(source()?) {
+        Ok(book) => return Ok((Book::Calamine(Box::new(Sheets::Xlsb(book))), "xlsb")),
+        Err(e) => e.to_string(),
+    };
+    let ods = match open_workbook_from_rs::<Ods<_>, _>(source()?) {
+        Ok(book) => return Ok((Book::Calamine(Box::new(Sheets::Ods(book))), "ods")),
+        Err(e) => e.to_string(),
+    };
+    // Say why it was not read as what it says it is: an OpenDocument
+    // names its kind in `mimetype`, an `.xlsb` has a binary workbook part.
+    let names: Vec<String> = zip::ZipArchive::new(source()?)
+        .map(|zip| {
+            zip.file_names()
+                .flatten()
+                .map(|n| n.to_ascii_lowercase())
+                .collect()
+        })
+        .unwrap_or_default();
+    let has = |name: &str| names.iter().any(|n| n.replace('\\', "/") == name);
+    let (kind, why) = if has("mimetype") {
+        (".ods", ods)
+    } else if has("xl/workbook.bin") {
+        (".xlsb", xlsb)
+    } else {
+        (".xlsx", xlsx)
+    };
+    Err(Error::input(
+        shown,
+        format!(
+            "{file} is a zip file but no workbook hmbulk reads (.xlsx, .xlsm, .xlsb, .ods): \
+             read as {kind}: {why}; save it from the spreadsheet again as .xlsx or as \
+             \"CSV UTF-8\""
+        ),
+    ))
 }

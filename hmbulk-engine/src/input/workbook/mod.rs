@@ -34,6 +34,7 @@ mod rows;
 mod stream;
 pub mod write;
 mod xlsx_book;
+mod xlsx_package;
 mod xlsx_parts;
 mod xlsx_sheet;
 mod xlsx_xml;

@@ -145,6 +145,39 @@ fn a_zip_that_is_no_workbook_is_an_input_error() {
         err.to_string().contains("no workbook hmbulk reads"),
         "{err}"
     );
+    // A damaged workbook is said to be one, with why it could not be
+    // read as what it says it is: an .xlsx by its package, an .ods by its
+    // `mimetype`.
+    for (name, parts, said) in [
+        (
+            "people.xlsx",
+            &[
+                ("[Content_Types].xml", "<Types/>"),
+                ("_rels/.rels", "<Relationships/>"),
+            ][..],
+            "read as .xlsx",
+        ),
+        (
+            "people.ods",
+            &[("mimetype", "application/vnd.oasis.opendocument.spreadsheet")][..],
+            "read as .ods",
+        ),
+    ] {
+        use std::io::Write;
+        let path = dir.path().join(name);
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        for (part, text) in parts {
+            zip.start_file(*part, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+        let err = Config::new(&path).reader().err().unwrap().to_string();
+        assert!(
+            err.contains("no workbook hmbulk reads") && err.contains(said),
+            "{err}"
+        );
+    }
 }
 
 #[test]
@@ -369,4 +402,58 @@ fn progress_counts_the_workbook_once() {
         counted >= len * 9 / 10 && counted <= len + len * 15 / 100,
         "{counted} bytes counted for a file of {len}"
     );
+}
+
+/// Workbooks saved by Excel (Windows and Mac), LibreOffice, openpyxl and
+/// .NET tools, from calamine's own tests (tests/fixtures/workbooks/calamine,
+/// its README says which and from where): every one is opened by hand, its
+/// sheets listed as calamine lists them, and every worksheet's cells are
+/// calamine's, cell for cell.
+#[test]
+fn workbooks_other_writers_made_read_by_hand_as_calamine_reads_them() {
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/workbooks/calamine"
+    );
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "xlsx" || e == "xlsm"))
+        .collect();
+    paths.sort();
+    assert!(paths.len() >= 20, "the fixtures are there: {paths:?}");
+    let mut regions = 0;
+    for path in &paths {
+        let origin = super::Origin::Bytes(std::fs::read(path).unwrap().into());
+        let book = super::xlsx_book::XlsxBook::open(&origin)
+            .unwrap_or_else(|e| panic!("{} not opened by hand: {e}", path.display()));
+        let calamines = calamine::open_workbook_auto(path).unwrap();
+        let listed = |s: &calamine::Sheet| format!("{} {:?} {:?}", s.name, s.typ, s.visible);
+        let sheets = calamine::Reader::sheets_metadata(&calamines).to_vec();
+        assert_eq!(
+            book.sheets().iter().map(listed).collect::<Vec<_>>(),
+            sheets.iter().map(listed).collect::<Vec<_>>(),
+            "{}",
+            path.display()
+        );
+        let mut cells = 0;
+        for sheet in sheets
+            .iter()
+            .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        {
+            let by_calamine = all_cells(path, &sheet.name, false);
+            let by_hand = all_cells(path, &sheet.name, true);
+            assert_eq!(by_hand, by_calamine, "{} {}", path.display(), sheet.name);
+            cells += by_hand.len();
+            // Its merged regions found where calamine finds them.
+            let (_, layout) =
+                super::merges::xlsx_layout(origin.source().unwrap(), Some(&sheet.name)).unwrap();
+            let mut xlsx: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+            let merged = xlsx.merge_cells_by_sheet_name(&sheet.name).unwrap();
+            assert_eq!(layout.merges, merged, "{} {}", path.display(), sheet.name);
+            regions += merged.len();
+        }
+        assert!(cells > 0, "{} has cells", path.display());
+    }
+    assert!(regions > 0, "some sheet has merged regions");
 }

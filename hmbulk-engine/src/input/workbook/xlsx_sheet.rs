@@ -37,7 +37,8 @@ use zip::{CompressionMethod, ZipArchive};
 
 use super::xlsx_parts::NumberKind;
 use super::xlsx_xml::{
-    Kind, Tag, Tags, end_tag, markup_len, push_run, rich_text, unescape_entities, unescape_excel,
+    Kind, Tag, Tags, end_tag, line_ends, markup_len, push_run, rich_text, unescape_entities,
+    unescape_excel,
 };
 use super::{Origin, Source};
 
@@ -319,18 +320,23 @@ fn cell_value<'s>(
         push_run(run, false, scratch);
         return Ok(DataRef::SharedString(scratch));
     }
+    // Otherwise the last `<v>` or `<is>` written gives the value, and an
+    // inline string cell's `<v>` is not its value (a writer may add one
+    // beside its `<is>`; calamine's tests/inlineStr_with_value.xlsx).
+    let inline_type = matches!(cell_type, Some(b"inlineStr" | b"is"));
     let mut inline: Option<&[u8]> = None;
-    let mut tags = Tags::new(body);
-    while v.is_none() && inline.is_none() {
-        let Some(tag) = tags.next() else { break };
-        if tag.kind != Kind::Start {
-            continue;
-        }
-        let content = tags.content(&tag);
-        match tag.local {
-            b"v" => v = Some(content),
-            b"is" => inline = Some(content),
-            _ => {}
+    if v.is_none() {
+        let mut tags = Tags::new(body);
+        while let Some(tag) = tags.next() {
+            if tag.kind != Kind::Start {
+                continue;
+            }
+            let content = tags.content(&tag);
+            match tag.local {
+                b"v" if !inline_type => (v, inline) = (Some(content), None),
+                b"is" => (v, inline) = (None, Some(content)),
+                _ => {}
+            }
         }
     }
     if let Some(xml) = inline {
@@ -371,7 +377,7 @@ fn cell_value<'s>(
         }
         Some(b"e") => DataRef::Error(error_value(text(raw)?)?),
         Some(b"d") => DataRef::DateTimeIso(unescape_entities(text(raw)?)),
-        Some(b"str") => DataRef::String(unescape_excel(&unescape_entities(text(raw)?))),
+        Some(b"str") => DataRef::String(unescape_excel(&unescape_entities(text(&line_ends(raw))?))),
         Some(b"n") | None => {
             let raw = text(raw)?;
             if raw.is_empty() {

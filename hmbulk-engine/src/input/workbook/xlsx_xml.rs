@@ -186,6 +186,7 @@ pub(super) fn rich_text(xml: &[u8], out: &mut String) {
 /// One `<t>` run's content appended to `out`: trimmed of ASCII spaces
 /// unless `preserve`, entities, CDATA and Excel's escapes undone.
 pub(super) fn push_run(raw: &[u8], preserve: bool, out: &mut String) {
+    let raw = &*line_ends(raw);
     let plain = memchr::memchr2(b'&', b'<', raw).is_none();
     let owned;
     let text = match std::str::from_utf8(raw) {
@@ -207,6 +208,27 @@ pub(super) fn push_run(raw: &[u8], preserve: bool, out: &mut String) {
     }
 }
 
+/// XML's end-of-line handling (XML 1.0, 2.11): a `\r\n` pair or a lone
+/// `\r` written in the file is read as `\n`, as every XML reader reads it
+/// (a workbook written on Windows by .NET keeps its line ends; a `\r`
+/// meant as text is written `&#13;` or `_x000D_`, undone after this).
+pub(super) fn line_ends(raw: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    if memchr(b'\r', raw).is_none() {
+        return raw.into();
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut bytes = raw.iter().peekable();
+    while let Some(&b) = bytes.next() {
+        if b == b'\r' {
+            out.push(b'\n');
+            bytes.next_if_eq(&&b'\n');
+        } else {
+            out.push(b);
+        }
+    }
+    out.into()
+}
+
 /// Character data as text: CDATA sections as they are, entities undone.
 pub(super) fn char_data(xml: &[u8]) -> String {
     let mut out = String::new();
@@ -224,7 +246,7 @@ pub(super) fn char_data(xml: &[u8]) -> String {
 
 /// XML's entities and character references undone.
 pub(super) fn unescape_entities(text: &str) -> String {
-    super::merges::unescape(text)
+    unescape(text)
 }
 
 /// Excel's escapes undone: `_x000D_` is the UTF-16 unit 0x000D (a pair
@@ -273,6 +295,101 @@ pub(super) fn unescape_excel(text: &str) -> String {
     out
 }
 
+/// Each tag whose local name is `local` (`sheet` finds `<sheet …>` and
+/// `<x:sheet …>`, not `<sheets>`), from its `<` up to its `>`.
+pub(super) fn tags<'a>(xml: &'a [u8], local: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
+    memmem::find_iter(xml, local).filter_map(move |at| {
+        let after = *xml.get(at + local.len())?;
+        if !(after.is_ascii_whitespace() || after == b'/' || after == b'>') {
+            return None;
+        }
+        let open = match at.checked_sub(1).map(|i| xml[i]) {
+            Some(b'<') => at - 1,
+            Some(b':') => {
+                let open = memchr::memrchr(b'<', &xml[..at])?;
+                let prefix = &xml[open + 1..at - 1];
+                if prefix.is_empty()
+                    || prefix
+                        .iter()
+                        .any(|b| b.is_ascii_whitespace() || b"/>\"'=".contains(b))
+                {
+                    return None;
+                }
+                open
+            }
+            _ => return None,
+        };
+        let rest = &xml[open..];
+        Some(&rest[..memchr(b'>', rest).unwrap_or(rest.len())])
+    })
+}
+
+/// The value of the attribute of `tag` whose name ends with `key`
+/// (`ref`, `name`, `:id` for `r:id` whatever the prefix).
+pub(super) fn tag_attr(tag: &[u8], key: &[u8]) -> Option<String> {
+    let end = memchr::memchr(b'>', tag).unwrap_or(tag.len());
+    let tag = &tag[..end];
+    let mut from = 0;
+    while let Some(eq) = memchr::memchr(b'=', &tag[from..]).map(|i| from + i) {
+        let name_start = tag[..eq]
+            .iter()
+            .rposition(|b| b.is_ascii_whitespace())
+            .map_or(0, |i| i + 1);
+        let quote = *tag.get(eq + 1)?;
+        if quote != b'"' && quote != b'\'' {
+            return None;
+        }
+        let value_end = memchr::memchr(quote, &tag[eq + 2..])? + eq + 2;
+        let name = &tag[name_start..eq];
+        let matches = if key.starts_with(b":") {
+            name.ends_with(key)
+        } else {
+            name == key
+        };
+        if matches {
+            return Some(String::from_utf8_lossy(&tag[eq + 2..value_end]).into_owned());
+        }
+        from = value_end + 1;
+    }
+    None
+}
+
+/// XML's five entities and numeric references.
+pub(super) fn unescape(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let Some(end) = rest[at..].find(';').map(|e| at + e) else {
+            out.push_str(&rest[at..]);
+            return out;
+        };
+        let entity = &rest[at + 1..end];
+        let ch = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match ch {
+            Some(c) => out.push(c),
+            None => out.push_str(&rest[at..=end]),
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,6 +401,16 @@ mod tests {
         assert_eq!(unescape_excel("_xD83D__xDCF7_"), "\u{1F4F7}");
         assert_eq!(unescape_excel("_xD83D_"), "\u{FFFD}");
         assert_eq!(unescape_excel("_x41 _x0041_"), "_x41 A");
+    }
+
+    /// Line ends written in the file are `\n`; a `\r` written as a
+    /// reference or an Excel escape is kept (the escape-then-CRLF case is
+    /// calamine's tests/has_x000D_.xlsx, written by Excel).
+    #[test]
+    fn line_ends_are_read_as_xml_reads_them() {
+        let mut text = String::new();
+        push_run(b"a\r\nb\rc\nd&#13;e_x000D_\r\nf", true, &mut text);
+        assert_eq!(text, "a\nb\nc\nd\re\r\nf");
     }
 
     #[test]
@@ -300,5 +427,16 @@ mod tests {
         assert_eq!(text, "ru n <&> &");
         assert!(tags.next().is_none());
         assert_eq!(markup_len(b"<c r=\"A1"), None, "cut short");
+    }
+
+    #[test]
+    fn tags_are_found_by_their_local_name_whatever_the_prefix() {
+        let xml = br#"<x:sheets><x:sheet name="A" r:id="rId1"/><sheet name="B"/><sheetPr/><my:sheet
+ name="C"/><x:sheets2/></x:sheets>"#;
+        let names: Vec<String> = tags(xml, b"sheet")
+            .filter_map(|t| tag_attr(t, b"name"))
+            .collect();
+        assert_eq!(names, ["A", "B", "C"]);
+        assert_eq!(unescape("a &#x41;&#66;&lt;"), "a AB<");
     }
 }
