@@ -85,6 +85,14 @@ pub(super) fn open_book(
     if signature == Signature::Ole {
         return match open_workbook_from_rs::<Xls<_>, _>(origin.source().map_err(io_error)?) {
             Ok(book) => Ok((Book::Calamine(Box::new(Sheets::Xls(book))), "xls")),
+            Err(_) if is_encrypted(origin) => Err(Error::input(
+                shown,
+                format!(
+                    "{file} is a workbook encrypted with a password, which hmbulk cannot \
+                     open; in Excel remove it (File > Info > Protect Workbook > Encrypt \
+                     with Password, then clear it) or save a copy without it, and import that"
+                ),
+            )),
             Err(e) => Err(Error::input(
                 shown,
                 format!(
@@ -136,4 +144,20 @@ pub(super) fn open_book(
              \"CSV UTF-8\""
         ),
     ))
+}
+
+/// Is the OLE file at `origin` an encrypted workbook? An `.xlsx` saved
+/// with a password is an OLE file holding its package in a stream named
+/// `EncryptedPackage` (MS-OFFCRYPTO), the name written in UTF-16 in the
+/// file's directory.
+fn is_encrypted(origin: &Origin) -> bool {
+    let mut bytes = Vec::new();
+    let read = origin
+        .side_source()
+        .and_then(|mut source| io::Read::read_to_end(&mut source, &mut bytes));
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    read.is_ok() && memchr::memmem::find(&bytes, &name).is_some()
 }

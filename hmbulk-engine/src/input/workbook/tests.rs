@@ -375,6 +375,23 @@ fn rezip(from: &std::path::Path, to: &std::path::Path, edit: impl Fn(&str, Vec<u
     out.finish().unwrap();
 }
 
+/// A workbook Excel saved with a password (calamine's
+/// tests/pass_protected.xlsx) is an OLE file, as an `.xls` is: the error
+/// says it is encrypted and how to remove the password, not that it is a
+/// damaged `.xls`.
+#[test]
+fn an_encrypted_workbook_is_said_to_be_one() {
+    let path = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/workbooks/calamine/encrypted/pass_protected.xlsx"
+    ));
+    let err = Config::new(path).reader().err().unwrap();
+    assert!(matches!(err, crate::error::Error::Input { .. }), "{err}");
+    let text = err.to_string();
+    assert!(text.contains("encrypted with a password"), "{text}");
+    assert!(!text.contains(".xls)"), "{text}");
+}
+
 /// Progress counts each byte of a workbook once: read to its end, the
 /// bytes counted are about the file's size — the layout search's second
 /// pass over the sheet is not counted (it was: the bar ran past the end).
