@@ -2,7 +2,7 @@
 //! column), opened for a `status` or `delete` run: what both set up before
 //! their rows are read.
 //!
-//! Takes a [`FilePlan`] (how the command line asked the file read and its
+//! Takes a [`NamesPlan`] (the file, how the command line asked the file read and its
 //! reports written) and the [`InputFile`]; gives an [`Opened`]: the reader
 //! at its first row, the first rows read ahead (the mapper's evidence), the
 //! reports' paths (`<stem>.<command>.results.csv` …, never an import's, and
@@ -15,44 +15,30 @@
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
-use crate::import::setup::{header_check, phones_for, read_phones, refuse_overwriting};
+use crate::import::setup::{FilePlan, phones_for, read_phones, refuse_overwriting};
 use crate::input::{InputFile, RowNumbers, RowReader};
 use crate::lookup::Names;
 use crate::mapping::{Field, MapFile, Mapping, SAMPLE_ROWS, Sample};
 use crate::phone::{PhoneNormaliser, PhonesSetting};
 use crate::report::{Dialect, IgnoredColumn, ReportPaths, Reporter};
 
-/// How the command line asked a file naming contacts read, and its
-/// reports written.
+/// A file naming contacts, how the command line asked it read, and
+/// whether its reports replace an earlier run's.
 #[derive(Debug, Clone, Default)]
-pub struct FilePlan {
+pub struct NamesPlan {
     /// The file as named on the command line (`-`: standard input).
     pub file: PathBuf,
-    /// The workbook sheet (name or number).
-    pub sheet: Option<String>,
-    /// `--default-region`.
-    pub default_region: Option<String>,
-    /// `--phones`.
-    pub phones: Option<PhonesSetting>,
-    /// `--map`.
-    pub map: Option<PathBuf>,
-    pub report_dir: Option<PathBuf>,
-    pub delimiter: Option<u8>,
-    /// A BOM on the CSV reports: yes, no, or as the input (`None`).
-    pub bom: Option<bool>,
+    /// How it is read and its reports written.
+    pub read: FilePlan,
     /// Replace the reports of an earlier run instead of keeping them numbered.
     pub overwrite: bool,
 }
 
-impl FilePlan {
+impl NamesPlan {
     /// A reader of `input` from its first row (for a pass that counts).
     pub fn reader(&self, input: &InputFile) -> Result<RowReader> {
-        let map_file = self.map.as_deref().map(MapFile::load).transpose()?;
-        input
-            .config(self.delimiter)
-            .sheet(self.sheet.clone())
-            .header_check(header_check(map_file.as_ref()))
-            .reader()
+        let map_file = self.read.map.as_deref().map(MapFile::load).transpose()?;
+        self.read.config(input, map_file.as_ref()).reader()
     }
 }
 
@@ -77,22 +63,22 @@ pub struct Opened {
 
 /// Open `input` as `plan` says for `command`, whose reports are
 /// `<stem>.<command>.results.csv` … (never an import's).
-pub fn open(command: &str, plan: &FilePlan, input: &InputFile) -> Result<Opened> {
+pub fn open(command: &str, plan: &NamesPlan, input: &InputFile) -> Result<Opened> {
     let mut reader = plan.reader(input)?;
     let sample = Sample::new(reader.peek(SAMPLE_ROWS));
-    let dialect = Dialect::of(&reader, plan.bom);
-    if let Some(dir) = &plan.report_dir {
+    let dialect = Dialect::of(&reader, plan.read.bom);
+    if let Some(dir) = &plan.read.report_dir {
         std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
     }
-    let mut paths = ReportPaths::for_command(&plan.file, plan.report_dir.as_deref(), command);
+    let mut paths = ReportPaths::for_command(&plan.file, plan.read.report_dir.as_deref(), command);
     if reader.sheet().is_some() {
         paths = paths.with_workbook_errors();
     }
     refuse_overwriting(&plan.file, &[&paths.results, &paths.errors, &paths.summary])?;
-    let map_file = plan.map.as_deref().map(MapFile::load).transpose()?;
+    let map_file = plan.read.map.as_deref().map(MapFile::load).transpose()?;
     let (_, phones, phones_setting) = phones_for(
-        plan.default_region.as_deref(),
-        plan.phones,
+        plan.read.default_region.as_deref(),
+        plan.read.phones,
         map_file.as_ref(),
     )?;
     Ok(Opened {

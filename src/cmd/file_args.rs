@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use crate::cli::choice;
+use hmbulk_engine::import::FilePlan;
 use hmbulk_engine::phone::PhonesSetting;
 
 /// How a command reads a file of contacts and where its reports go.
@@ -52,6 +53,19 @@ pub struct FileArgs {
 }
 
 impl FileArgs {
+    /// How the engine is to read the file and write its reports.
+    pub fn plan(&self) -> FilePlan {
+        FilePlan {
+            sheet: self.sheet.clone(),
+            default_region: self.default_region.clone(),
+            phones: self.phones,
+            map: self.map.clone(),
+            report_dir: self.report_dir.clone(),
+            delimiter: self.delimiter,
+            bom: self.bom(),
+        }
+    }
+
     /// `--bom` / `--no-bom` (the last given wins); `None`: neither.
     pub fn bom(&self) -> Option<bool> {
         match (self.bom, self.no_bom) {

@@ -1,5 +1,5 @@
 //! What `status` and `delete` share: their file options ([`NamesArgs`],
-//! made into the engine's [`FilePlan`]), the columns used and ignored
+//! made into the engine's [`NamesPlan`]), the columns used and ignored
 //! printed, a guessed plan confirmed as an import's, the summary printed,
 //! and the exit code of a finished run.
 
@@ -13,7 +13,7 @@ use crate::exit::Exit;
 use crate::sandbox::Sandbox;
 use hmbulk_engine::error::Result;
 use hmbulk_engine::mapping::{Field, MapFile, Mapping, Settings, quoted_list};
-use hmbulk_engine::names_file::FilePlan;
+use hmbulk_engine::names_file::NamesPlan;
 use hmbulk_engine::pipeline::RunResult;
 use hmbulk_engine::report::Summary;
 
@@ -37,17 +37,10 @@ pub struct NamesArgs {
 
 impl NamesArgs {
     /// How the engine is to read the file and write its reports.
-    pub fn plan(&self) -> FilePlan {
-        let read = &self.read;
-        FilePlan {
-            file: read.file.clone(),
-            sheet: read.sheet.clone(),
-            default_region: read.default_region.clone(),
-            phones: read.phones,
-            map: read.map.clone(),
-            report_dir: read.report_dir.clone(),
-            delimiter: read.delimiter,
-            bom: read.bom(),
+    pub fn plan(&self) -> NamesPlan {
+        NamesPlan {
+            file: self.read.file.clone(),
+            read: self.read.plan(),
             overwrite: self.overwrite,
         }
     }

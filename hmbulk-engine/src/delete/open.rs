@@ -21,14 +21,14 @@ use crate::error::Result;
 use crate::input::{InputFile, RowNumbers};
 use crate::lookup::Names;
 use crate::mapping::MapFile;
-use crate::names_file::{self, FilePlan};
+use crate::names_file::{self, NamesPlan};
 use crate::pipeline::RunResult;
 use crate::progress::Progress;
 
 /// What the command line asked of a `delete` run.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    pub file: FilePlan,
+    pub file: NamesPlan,
     pub settings: Settings,
     /// Find the contacts and report what would go; delete nothing.
     pub dry_run: bool,

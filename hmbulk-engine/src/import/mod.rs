@@ -38,26 +38,17 @@ use crate::pipeline::{self, ImportSettings, OnDuplicate, RunResult};
 use crate::progress::Progress;
 use crate::report::{Dialect, IgnoredColumn, ReportPaths, Reporter, Summary};
 use crate::report_html;
-use setup::{header_check, phones_for, read_phones, refuse_overwriting};
+pub use setup::FilePlan;
+use setup::{phones_for, read_phones, refuse_overwriting};
 
 /// What the command line asked of an import.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    /// The workbook sheet (name or number).
-    pub sheet: Option<String>,
-    /// `--default-region`.
-    pub default_region: Option<String>,
-    /// `--phones`.
-    pub phones: Option<PhonesSetting>,
-    /// `--map`.
-    pub map: Option<PathBuf>,
-    pub report_dir: Option<PathBuf>,
+    /// How the file is read and its reports written.
+    pub file: FilePlan,
     pub on_duplicate: OnDuplicate,
-    pub delimiter: Option<u8>,
     pub ignore_unknown: bool,
     pub create_tags: bool,
-    /// A BOM on the CSV reports: yes, no, or as the input (`None`).
-    pub bom: Option<bool>,
     /// Also write `<stem>.report.html`.
     pub html: bool,
     /// Also write the results as a workbook, `<stem>.results.xlsx`.
@@ -82,17 +73,6 @@ pub struct Plan {
     pub resume_command: String,
 }
 
-impl Plan {
-    /// How `input` is read: the delimiter, and for a workbook the sheet,
-    /// chosen by whether the mapper (with `map`) reads its header.
-    fn config(&self, input: &InputFile, map: Option<&MapFile>) -> crate::input::config::Config {
-        input
-            .config(self.delimiter)
-            .sheet(self.sheet.clone())
-            .header_check(header_check(map))
-    }
-}
-
 /// Step 1: `input` opened as `plan` says, nothing sent yet.
 pub struct Opened {
     plan: Plan,
@@ -115,19 +95,20 @@ pub struct Opened {
 pub fn open(plan: Plan, input: InputFile) -> Result<Opened> {
     // The map: --map, or the mapping file the run that wrote this error
     // report left beside it.
-    let found_map = match (&plan.map, input.file()) {
+    let found_map = match (&plan.file.map, input.file()) {
         (None, Some(file)) => mapping::for_error_report(file),
         _ => None,
     };
     let map_file = plan
+        .file
         .map
         .as_deref()
         .or(found_map.as_deref())
         .map(MapFile::load)
         .transpose()?;
-    let mut reader = plan.config(&input, map_file.as_ref()).reader()?;
+    let mut reader = plan.file.config(&input, map_file.as_ref()).reader()?;
     let sample = Sample::new(reader.peek(SAMPLE_ROWS));
-    let mut paths = ReportPaths::for_input(input.report_base(), plan.report_dir.as_deref());
+    let mut paths = ReportPaths::for_input(input.report_base(), plan.file.report_dir.as_deref());
     if reader.sheet().is_some() {
         paths = paths.with_workbook_errors();
     }
@@ -144,8 +125,8 @@ pub fn open(plan: Plan, input: InputFile) -> Result<Opened> {
         journal::check_journal(&plan, input.shown(), &crate::journal::path_for(&paths))?;
     }
     let (region, phones, phones_setting) = phones_for(
-        plan.default_region.as_deref(),
-        plan.phones,
+        plan.file.default_region.as_deref(),
+        plan.file.phones,
         map_file.as_ref(),
     )?;
     Ok(Opened {
@@ -406,7 +387,7 @@ impl Mapped {
         let shown = o.input.shown();
         let phones_note = reading.note();
         let file_region = phone_sample.file_region(phones.default_region());
-        if let Some(dir) = &plan.report_dir {
+        if let Some(dir) = &plan.file.report_dir {
             std::fs::create_dir_all(dir).map_err(|e| Error::output(dir, e))?;
         }
         // The journal, before anything is written (tags included). Standard
@@ -437,7 +418,7 @@ impl Mapped {
             ));
         }
         let tags_created = if plan.create_tags && catalog.online {
-            let config = plan.config(&o.input, o.map_file.as_ref());
+            let config = plan.file.config(&o.input, o.map_file.as_ref());
             let missing = tags::missing_tags(&config, &mapping, &catalog)?;
             match client.filter(|_| !dry_run) {
                 Some(client) => {
@@ -456,7 +437,7 @@ impl Mapped {
         } else {
             Vec::new()
         };
-        let dialect = Dialect::of(&o.reader, plan.bom);
+        let dialect = Dialect::of(&o.reader, plan.file.bom);
         let delimiter = dialect.delimiter;
         let mut reporter = Reporter::create(o.paths, o.reader.headers(), dialect)?;
         reporter.number_rows(o.reader.row_numbers());

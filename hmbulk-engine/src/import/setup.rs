@@ -1,5 +1,6 @@
 //! What a run over a file of contacts (import, validate, status, delete)
-//! sets up before its rows are read: which sheet of a workbook holds the
+//! sets up before its rows are read: how the command line asked the file
+//! read and its reports written ([`FilePlan`], one for every command), which sheet of a workbook holds the
 //! contacts ([`header_check`]), the region and the reading of digits without
 //! `+` ([`phones_for`], [`read_phones`]), and that no report overwrites the
 //! input ([`refuse_overwriting`]).
@@ -10,9 +11,40 @@ use std::sync::Arc;
 use crate::catalog::Catalog;
 use crate::contact::columns::sample_phones;
 use crate::error::{Error, Result};
+use crate::input::InputFile;
+use crate::input::config::Config;
 use crate::input::workbook::HeaderCheck;
 use crate::mapping::{MapFile, Mapping, Sample};
 use crate::phone::{ColumnSample, DigitsReading, PhoneNormaliser, PhonesSetting};
+
+/// How the command line asked a file of contacts read, and its reports
+/// written: the same for an import, a validation, a status and a delete.
+#[derive(Debug, Clone, Default)]
+pub struct FilePlan {
+    /// The workbook sheet (name or number).
+    pub sheet: Option<String>,
+    /// `--default-region`.
+    pub default_region: Option<String>,
+    /// `--phones`.
+    pub phones: Option<PhonesSetting>,
+    /// `--map`.
+    pub map: Option<PathBuf>,
+    pub report_dir: Option<PathBuf>,
+    pub delimiter: Option<u8>,
+    /// A BOM on the CSV reports: yes, no, or as the input (`None`).
+    pub bom: Option<bool>,
+}
+
+impl FilePlan {
+    /// How `input` is read: the delimiter, and for a workbook the sheet,
+    /// chosen by whether the mapper (with `map`) reads its header.
+    pub(crate) fn config(&self, input: &InputFile, map: Option<&MapFile>) -> Config {
+        input
+            .config(self.delimiter)
+            .sheet(self.sheet.clone())
+            .header_check(header_check(map))
+    }
+}
 
 /// Does the mapper find a phone column in a header (offline, unknown
 /// columns let through)? How a workbook's contacts sheet is told.

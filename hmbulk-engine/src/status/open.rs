@@ -20,14 +20,14 @@ use crate::api::Client;
 use crate::error::Result;
 use crate::input::InputFile;
 use crate::mapping::MapFile;
-use crate::names_file::{self, FilePlan};
+use crate::names_file::{self, NamesPlan};
 use crate::pipeline::RunResult;
 use crate::progress::Progress;
 
 /// What the command line asked of a `status` run.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    pub file: FilePlan,
+    pub file: NamesPlan,
     pub settings: Settings,
     /// Progress on stderr even when it is not a terminal; none when `quiet`.
     pub progress: bool,

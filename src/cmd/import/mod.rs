@@ -161,16 +161,10 @@ impl Args {
     fn plan(&self) -> Plan {
         let input = &self.input;
         Plan {
-            sheet: input.read.sheet.clone(),
-            default_region: input.read.default_region.clone(),
-            phones: input.read.phones,
-            map: input.read.map.clone(),
-            report_dir: input.read.report_dir.clone(),
+            file: input.read.plan(),
             on_duplicate: input.on_duplicate,
-            delimiter: input.read.delimiter,
             ignore_unknown: input.ignore_unknown,
             create_tags: input.create_tags,
-            bom: input.read.bom(),
             html: input.html,
             results_xlsx: input.results_xlsx,
             progress: input.read.progress,
