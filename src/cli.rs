@@ -178,7 +178,7 @@ fn quit_interrupted(message: &str) -> ! {
 }
 
 /// The input file of `import`, `validate`, `status` or `delete`
-/// ([`InputFile::new`]), saying first when standard input is a terminal
+/// ([`hmbulk_engine::input::InputFile::new`]), saying first when standard input is a terminal
 /// (so the wait is not a mystery).
 pub fn open_input(
     arg: &std::path::Path,

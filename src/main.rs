@@ -3,6 +3,10 @@
 //! code. The work is in the `hmbulk-engine` crate; the
 //! `--sandbox` simulator is the `heymarket-sim` crate (the `sandbox` feature).
 
+// clap makes `--help` from the arguments' doc comments, where `<stem>` is
+// a placeholder the user reads, not an HTML tag.
+#![allow(rustdoc::invalid_html_tags)]
+
 mod cli;
 mod cmd;
 mod exit;

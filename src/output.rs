@@ -3,7 +3,7 @@
 //! `--json` object; everything for a person goes to stderr.
 //!
 //! - A closed stdout (`hmbulk fields | head -1`) ends the output quietly:
-//!   [`print`] gives an error that [`is_closed_stdout`] recognises, and the
+//!   [`print()`] gives an error that [`is_closed_stdout`] recognises, and the
 //!   command ends with status 0, as ripgrep and xsv do — the reader has what
 //!   it wanted. The `--json` summary of an import that finished is the
 //!   exception: the run keeps its own status.
@@ -93,7 +93,7 @@ pub fn error_kind(error: &Error) -> (&'static str, Option<&Path>) {
 
 /// What a panic's message says when `println!`/`eprintln!` met a closed
 /// pipe: `Some(true)` for stdout, `Some(false)` for stderr. The net under
-/// any `println!` left in a command (they should use [`print`]).
+/// any `println!` left in a command (they should use [`print()`]).
 pub fn closed_pipe_panic(message: &str) -> Option<bool> {
     let closed = message.contains("Broken pipe") || message.contains("os error 32");
     if !closed {

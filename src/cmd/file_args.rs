@@ -31,7 +31,7 @@ pub struct FileArgs {
     /// column's own numbers show it; or the mapping file's `phones`).
     #[arg(long, value_parser = choice::<PhonesSetting>())]
     pub phones: Option<PhonesSetting>,
-    /// TOML file mapping column headers to fields: [columns] "Header" = "phone" | "custom:12" | "ignore" ...
+    /// TOML file mapping column headers to fields: \[columns\] "Header" = "phone" | "custom:12" | "ignore" ...
     #[arg(long, value_name = "MAP.toml")]
     pub map: Option<PathBuf>,
     /// Directory for the reports, created if missing (default: next to the input file).

@@ -332,7 +332,7 @@ impl<'a> Pager<'a> {
         Ok(full)
     }
 
-    /// One page. A page must show progress (see [`progress`]).
+    /// One page. A page must show progress (see [`page_log`]).
     fn fetch(&mut self, cursor: Option<DateTime<Utc>>, page: u32) -> Result<Vec<Contact>> {
         let items = self.fetch_once(cursor, page)?;
         if let Some(earlier) = self.log.same_as_earlier(cursor, page, &items) {

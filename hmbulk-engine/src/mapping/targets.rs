@@ -53,7 +53,7 @@ pub(super) fn targets_hint(catalog: Option<&Catalog>) -> String {
 
 /// A map file target that cannot be resolved is a usage error, whether or
 /// not this file has that column (the map is checked as a whole). Offline,
-/// titles cannot be checked and are left to [`Mapping::build`] as unchecked.
+/// titles cannot be checked and are left to [`Mapping::build`](super::Mapping::build) as unchecked.
 pub(super) fn check_map_targets(map: &MapFile, catalog: &Catalog) -> Result<()> {
     let bad: Vec<String> = map
         .columns

@@ -8,7 +8,7 @@
 //! [`crate::mapping::layouts`]), its rows are numbered and reported like a
 //! CSV file's, and its error report is a CSV file that imports again.
 //!
-//! What a card gives: [`card`]. Each card is parsed by the `calcard` crate
+//! What a card gives: [`card()`](card::card). Each card is parsed by the `calcard` crate
 //! (Stalwart's; line folding, `item1.` groups, parameters of every version,
 //! quoted-printable values and their CHARSET); a line it cannot make sense
 //! of is skipped. calcard parses a whole text held in memory and does not
@@ -36,7 +36,7 @@ use card::card;
 pub const LINE: &str = "vCard line";
 /// The first column of an Apple Contacts / iCloud file's rows.
 pub const APPLE_LINE: &str = "Apple vCard line";
-/// The columns after the line, filled by [`card`].
+/// The columns after the line, filled by [`card()`](card::card).
 pub const COLUMNS: [&str; 9] = [
     "Name",
     "First Name",

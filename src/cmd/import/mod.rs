@@ -2,7 +2,7 @@
 //! Heymarket, with a results report, an error report that can be fixed and
 //! imported again as it is, and a JSON summary. This file is the command:
 //! its usage, its `Args` and `run`, which opens the file, has the plan of
-//! columns confirmed ([`confirm`]) and calls the engine's run
+//! columns confirmed ([`confirm()`](confirm::confirm)) and calls the engine's run
 //! ([`hmbulk_engine::import`]); what is printed is in [`summary`], what is
 //! said after a stop in [`resume`].
 
