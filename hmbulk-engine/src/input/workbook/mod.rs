@@ -304,8 +304,18 @@ fn head_of(
             break;
         }
     }
+    // No row is a header the mapper reads: the header is still the row
+    // below the title rows (at most two cells with text each) when one has
+    // more cells, so that a sheet listed, or mapped with --map, shows its
+    // column names, not its title.
+    let filled = |cells: &[String]| cells.iter().filter(|c| !is_blank(c)).count();
+    let (header_row, header) = first
+        .iter()
+        .position(|(_, cells)| filled(cells) > MAX_TITLE_CELLS)
+        .filter(|&at| at > 0)
+        .map_or((top, header), |at| first[at].clone());
     Ok(Head {
-        header_row: top,
+        header_row,
         header,
         readable: false,
         empty: false,

@@ -71,6 +71,59 @@ fn rows_keep_their_sheet_numbers_and_empty_rows_are_counted() {
     assert_eq!(reader.blank_lines(), 2, "rows 4 and 5");
 }
 
+/// A sheet whose header the mapper does not read (no phone column) still
+/// has its header found below its title rows: `--map` and the sheet list
+/// name its columns, not its title (calamine's tests/minimal_package.xlsx
+/// is such a report: a title, a blank row, then the header).
+#[test]
+fn a_header_no_mapping_reads_is_still_found_below_the_titles() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = crate::import::setup::header_check(None);
+    let titled = book(
+        dir.path(),
+        "titled.xlsx",
+        &[
+            &[Some("Bookings for 01/30/17")],
+            &[Some("  ")],
+            &[Some("Booking"), Some("Date"), Some("Officer")],
+            &[Some("4894831"), Some("01/30/17"), Some("Lee")],
+        ],
+        |_| {},
+    );
+    let reader = Config::new(&titled)
+        .header_check(check.clone())
+        .reader()
+        .unwrap();
+    assert_eq!(reader.headers(), ["Booking", "Date", "Officer"]);
+    assert_eq!(reader.sheet().unwrap().header_row, 3);
+    // A first row with as many cells is the header, title-like or not.
+    let plain = book(
+        dir.path(),
+        "plain.xlsx",
+        &[
+            &[Some("Ref"), Some("When")],
+            &[Some("Booking"), Some("Date"), Some("Officer")],
+        ],
+        |_| {},
+    );
+    let reader = Config::new(&plain).header_check(check).reader().unwrap();
+    assert_eq!(reader.sheet().unwrap().header_row, 2, "2 cells are a title");
+    let wide = book(
+        dir.path(),
+        "wide.xlsx",
+        &[
+            &[Some("Ref"), Some("When"), Some("Who")],
+            &[Some("Booking"), Some("Date"), Some("Officer"), Some("Desk")],
+        ],
+        |_| {},
+    );
+    let reader = Config::new(&wide)
+        .header_check(crate::import::setup::header_check(None))
+        .reader()
+        .unwrap();
+    assert_eq!(reader.headers(), ["Ref", "When", "Who"]);
+}
+
 #[test]
 fn a_region_merged_down_fills_its_rows_and_one_merged_across_does_not() {
     let dir = tempfile::tempdir().unwrap();
