@@ -14,6 +14,7 @@ use super::cells_of::SheetCells;
 use super::merges::{Layout, xlsx_layout};
 use super::ods_layout::ods_layout;
 use super::xlsx_book::XlsxBook;
+use super::xlsx_sheet::TooLarge;
 use super::{Origin, Signature, Source};
 use crate::error::{Error, Result};
 
@@ -102,8 +103,12 @@ pub(super) fn open_book(
             )),
         };
     }
-    if let Ok(book) = XlsxBook::open(origin) {
-        return Ok((Book::Xlsx(book), "xlsx"));
+    match XlsxBook::open(origin) {
+        Ok(book) => return Ok((Book::Xlsx(book), "xlsx")),
+        Err(e) if TooLarge::is(&e) => {
+            return Err(Error::input(shown, format!("cannot read {file}: {e}")));
+        }
+        Err(_) => {}
     }
     let source = || origin.source().map_err(io_error);
     let xlsx = match open_workbook_from_rs::<Xlsx<_>, _>(source()?) {

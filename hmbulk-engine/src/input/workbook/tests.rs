@@ -445,6 +445,37 @@ fn an_encrypted_workbook_is_said_to_be_one() {
     assert!(!text.contains(".xls)"), "{text}");
 }
 
+/// A workbook whose shared strings inflate past what any spreadsheet
+/// writes (here one string of 20 MiB: a zip of 20 KiB) is refused as
+/// damaged, and not handed to calamine, which would hold it all.
+#[test]
+fn a_workbook_that_inflates_past_any_spreadsheet_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = book(
+        dir.path(),
+        "plain.xlsx",
+        &[&[Some("Phone")], &[Some("x")]],
+        |_| {},
+    );
+    let bomb = dir.path().join("bomb.xlsx");
+    rezip(&path, &bomb, |name, xml| {
+        if name == "xl/sharedStrings.xml" {
+            let text = String::from_utf8(xml).unwrap();
+            let at = text.find("<t>").unwrap() + 3;
+            let mut out = text[..at].to_string();
+            out.push_str(&"0".repeat(20 << 20));
+            out.push_str(&text[at..]);
+            out.into_bytes()
+        } else {
+            xml
+        }
+    });
+    assert!(std::fs::metadata(&bomb).unwrap().len() < 200_000);
+    let err = Config::new(&bomb).reader().err().unwrap();
+    assert!(matches!(err, crate::error::Error::Input { .. }), "{err}");
+    assert!(err.to_string().contains("damaged"), "{err}");
+}
+
 /// Progress counts each byte of a workbook once: read to its end, the
 /// bytes counted are about the file's size — the layout search's second
 /// pass over the sheet is not counted (it was: the bar ran past the end).

@@ -10,6 +10,7 @@ use std::io::{self, Read};
 
 use memchr::memmem;
 
+use super::xlsx_sheet::{MAX_PIECE, TooLarge};
 use super::xlsx_xml::{Kind, Tags, rich_text, unescape_entities};
 
 /// What a cell style's number format makes of a number (calamine's
@@ -28,23 +29,53 @@ const BLOCK: u64 = 256 * 1024;
 /// inflates, a block at a time up to the block's last `</si>`, so that
 /// only the strings are held, not the part's XML as well (a sheet of 1M
 /// rows saved by LibreOffice: 100 MB of it).
+///
+/// A damaged or hostile part (a small zip that inflates to gigabytes) is
+/// refused: one item of more than [`MAX_PIECE`] bytes of XML, or strings
+/// that would hold more than [`MAX_STRINGS`] bytes of memory.
 pub(super) fn shared_strings(mut xml: impl Read) -> io::Result<Vec<String>> {
     let mut strings = Vec::new();
     let mut buf = Vec::new();
+    let mut held = 0;
     loop {
         // A whole block is read before it is looked at: an inflating
         // reader gives a few bytes at a time.
         let n = (&mut xml).take(BLOCK).read_to_end(&mut buf)?;
-        if n == 0 {
-            push_items(&buf, &mut strings);
-            return Ok(strings);
-        }
-        if let Some(end) = last_item_end(&buf) {
+        let end = if n == 0 {
+            Some(buf.len())
+        } else {
+            last_item_end(&buf)
+        };
+        if let Some(end) = end {
+            let from = strings.len();
             push_items(&buf[..end], &mut strings);
+            held += strings[from..]
+                .iter()
+                .map(|s| s.len() + size_of::<String>())
+                .sum::<usize>();
             buf.drain(..end);
+        }
+        if held > MAX_STRINGS {
+            return Err(TooLarge::error(format!(
+                "its shared strings would take more than {} GiB of memory",
+                MAX_STRINGS >> 30
+            )));
+        }
+        if buf.len() > MAX_PIECE {
+            return Err(TooLarge::error(format!(
+                "a shared string runs past {} MiB of XML, which no spreadsheet writes",
+                MAX_PIECE >> 20
+            )));
+        }
+        if n == 0 {
+            return Ok(strings);
         }
     }
 }
+
+/// The most memory the shared strings may take (a million rows of ten
+/// distinct 100-character texts take 1.2 GiB).
+pub(super) const MAX_STRINGS: usize = 2 << 30;
 
 /// Just past the last `</si>` (or `</prefix:si>`) in `xml`, if any and
 /// not inside a CDATA section (then none: the part is read on).
@@ -167,6 +198,14 @@ fn custom_kind(format: &str) -> NumberKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A shared string that never ends is refused past [`MAX_PIECE`].
+    #[test]
+    fn a_shared_string_without_end_is_refused_not_held() {
+        let head = io::Cursor::new(b"<sst><si><t>ok</t></si><si><t>".to_vec());
+        let err = shared_strings(head.chain(io::repeat(b'a'))).err().unwrap();
+        assert!(TooLarge::is(&err), "{err}");
+    }
 
     #[test]
     fn number_formats_are_told_apart_as_calamine_tells_them() {

@@ -45,6 +45,37 @@ use super::{Origin, Source};
 /// Bytes inflated at once.
 const BLOCK: usize = 256 * 1024;
 
+/// The most XML one cell or one tag may take. Excel holds at most 32,767
+/// characters in a cell (a few hundred KiB of XML with rich-text runs);
+/// more is a damaged or hostile file (a small zip that inflates to
+/// gigabytes), refused rather than held in memory.
+pub(super) const MAX_PIECE: usize = 16 * 1024 * 1024;
+
+/// A part too large to read ([`MAX_PIECE`], and the shared strings'
+/// limit): the workbook is refused, not read again by calamine, which
+/// would hold it all.
+#[derive(Debug)]
+pub(super) struct TooLarge(pub(super) String);
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: the workbook is damaged", self.0)
+    }
+}
+
+impl std::error::Error for TooLarge {}
+
+impl TooLarge {
+    pub(super) fn error(why: String) -> io::Error {
+        io::Error::new(io::ErrorKind::InvalidData, TooLarge(why))
+    }
+
+    /// Is `e` one?
+    pub(super) fn is(e: &io::Error) -> bool {
+        e.get_ref().is_some_and(|inner| inner.is::<TooLarge>())
+    }
+}
+
 /// Where a sheet's XML lies in the workbook's zip.
 pub(super) struct SheetPart {
     start: u64,
@@ -158,6 +189,14 @@ impl XlsxSheet {
         self.end -= self.pos;
         self.pos = 0;
         if self.buf.len() - self.end < BLOCK / 2 {
+            if self.end >= MAX_PIECE {
+                return Err(TooLarge::error(format!(
+                    "a cell or tag of row {} runs past {} MiB of XML, which no spreadsheet \
+                     writes",
+                    self.row + 1,
+                    MAX_PIECE >> 20
+                )));
+            }
             self.buf.resize(self.buf.len() * 2, 0);
         }
         let n = self.xml.read(&mut self.buf[self.end..])?;
@@ -458,6 +497,24 @@ mod tests {
     fn over(xml: &str, strings: Vec<String>, kinds: Vec<NumberKind>) -> XlsxSheet {
         let xml = Box::new(io::Cursor::new(xml.as_bytes().to_vec()));
         XlsxSheet::over(xml, 16, strings.into(), kinds.into(), false).unwrap()
+    }
+
+    /// A cell that never ends (a small zip can inflate to gigabytes of
+    /// it) is refused once it passes [`MAX_PIECE`], not held.
+    #[test]
+    fn a_cell_without_end_is_refused_not_held() {
+        let head = io::Cursor::new(b"<sheetData><row r=\"7\"><c r=\"A7\"><v>1".to_vec());
+        let xml = Box::new(head.chain(io::repeat(b'0')));
+        let mut sheet =
+            XlsxSheet::over(xml, BLOCK, Vec::new().into(), Vec::new().into(), false).unwrap();
+        let err = sheet.next_cell(|v| format!("{v:?}")).err().unwrap();
+        assert!(TooLarge::is(&err), "{err}");
+        assert!(err.to_string().contains("row 7"), "{err}");
+        assert!(
+            sheet.buf.len() <= 2 * MAX_PIECE,
+            "{} bytes held",
+            sheet.buf.len()
+        );
     }
 
     fn cells(xml: &str) -> Vec<(u32, u32, String)> {
