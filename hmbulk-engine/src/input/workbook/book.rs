@@ -111,6 +111,24 @@ pub(super) fn open_book(
         Err(_) => {}
     }
     let source = || origin.source().map_err(io_error);
+    // calamine holds a part whole as it reads it: a zip that inflates
+    // past what it can hold is refused first (the zip reader holds each
+    // part to its declared size, so the sizes can be trusted).
+    let inflated = zip::ZipArchive::new(source()?)
+        .map(|mut zip| inflated_size(&mut zip))
+        .unwrap_or(0);
+    if inflated > MAX_WHOLE {
+        return Err(Error::input(
+            shown,
+            format!(
+                "{file} inflates to {:.1} GiB, more than hmbulk reads whole (an .ods, an \
+                 .xlsb, or an .xlsx it cannot read as it inflates: at most {} GiB); save it \
+                 from the spreadsheet as .xlsx or as \"CSV UTF-8\"",
+                inflated as f64 / f64::from(1u32 << 30),
+                MAX_WHOLE >> 30
+            ),
+        ));
+    }
     let xlsx = match open_workbook_from_rs::<Xlsx<_>, _>(source()?) {
         Ok(book) => return Ok((Book::Calamine(Box::new(Sheets::Xlsx(book))), "xlsx")),
         Err(e) => e.to_string(),
@@ -165,4 +183,16 @@ fn is_encrypted(origin: &Origin) -> bool {
         .flat_map(u16::to_le_bytes)
         .collect();
     read.is_ok() && memchr::memmem::find(&bytes, &name).is_some()
+}
+
+/// The most a workbook read whole by calamine may inflate to: a sheet
+/// of 100,000 rows saved as `.ods` by LibreOffice inflates to 86 MB and
+/// takes 157 MB read, so this is about 2.5 million such rows.
+const MAX_WHOLE: u64 = 2 << 30;
+
+/// The bytes the parts of `zip` inflate to, as its directory declares.
+fn inflated_size(zip: &mut zip::ZipArchive<Source>) -> u64 {
+    (0..zip.len())
+        .filter_map(|i| zip.by_index_raw(i).ok().map(|part| part.size()))
+        .fold(0, u64::saturating_add)
 }

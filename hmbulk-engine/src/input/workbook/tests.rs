@@ -476,6 +476,36 @@ fn a_workbook_that_inflates_past_any_spreadsheet_is_refused() {
     assert!(err.to_string().contains("damaged"), "{err}");
 }
 
+/// A zip read whole by calamine (here an `.ods`) whose parts declare
+/// more than it can hold is refused before a byte is inflated (the zip
+/// reader holds each part to its declared size, so a part cannot grow
+/// past what it declares).
+#[test]
+fn a_workbook_read_whole_that_declares_too_much_is_refused() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.ods");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(b"<office:document-content/>").unwrap();
+    zip.finish().unwrap();
+    // content.xml's central directory entry declares 3.5 GiB.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let entry = memchr::memmem::find_iter(&bytes, b"PK\x01\x02")
+        .nth(1)
+        .unwrap();
+    bytes[entry + 24..entry + 28].copy_from_slice(&0xE000_0000u32.to_le_bytes());
+    std::fs::write(&path, &bytes).unwrap();
+    let err = Config::new(&path).reader().err().unwrap().to_string();
+    assert!(err.contains("inflates to 3.5 GiB"), "{err}");
+}
+
 /// Progress counts each byte of a workbook once: read to its end, the
 /// bytes counted are about the file's size — the layout search's second
 /// pass over the sheet is not counted (it was: the bar ran past the end).
