@@ -86,7 +86,7 @@ impl ApiArgs {
         }
         let sandbox = Sandbox::open(&Sandbox::folder(c.sandbox_dir.as_deref())?)?;
         if !self.quiet {
-            eprintln!("{}", sandbox.describe());
+            say!("{}", sandbox.describe());
         }
         Ok(Some(sandbox))
     }
@@ -149,7 +149,7 @@ pub fn interrupt_on_ctrl_c() -> Arc<AtomicBool> {
         if set.swap(true, Ordering::SeqCst) {
             quit_interrupted("quitting at once; this run's reports were not written");
         }
-        eprintln!("\nhmbulk: stopping cleanly (Ctrl-C again to quit at once)");
+        say!("\nhmbulk: stopping cleanly (Ctrl-C again to quit at once)");
     });
     flag
 }
@@ -163,13 +163,13 @@ pub fn quit_on_ctrl_c(message: String) {
 
 fn on_ctrl_c(handler: impl FnMut() + Send + 'static) {
     if let Err(e) = ctrlc::set_handler(handler) {
-        eprintln!("hmbulk: warning: Ctrl-C will not stop the run cleanly: {e}");
+        say!("hmbulk: warning: Ctrl-C will not stop the run cleanly: {e}");
     }
 }
 
 fn quit_interrupted(message: &str) -> ! {
     hmbulk_engine::atomic_file::remove_unfinished();
-    eprintln!("\nhmbulk: interrupted (Ctrl-C): {message}");
+    say!("\nhmbulk: interrupted (Ctrl-C): {message}");
     if output::json() {
         let message = format!("interrupted (Ctrl-C): {message}");
         output::print_json_error("interrupted", &message, None, Exit::Interrupted as i32);
@@ -186,7 +186,7 @@ pub fn open_input(
 ) -> hmbulk_engine::error::Result<hmbulk_engine::input::InputFile> {
     use std::io::IsTerminal;
     if hmbulk_engine::input::config::is_stdin(arg) && std::io::stdin().is_terminal() {
-        eprintln!("hmbulk: reading the CSV from the terminal; end it with Ctrl-D");
+        say!("hmbulk: reading the CSV from the terminal; end it with Ctrl-D");
     }
     hmbulk_engine::input::InputFile::new(arg, two_passes)
 }

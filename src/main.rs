@@ -7,10 +7,13 @@
 // a placeholder the user reads, not an HTML tag.
 #![allow(rustdoc::invalid_html_tags)]
 
+// First: its `say!` is used by every module after it.
+#[macro_use]
+mod output;
+
 mod cli;
 mod cmd;
 mod exit;
-mod output;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 #[cfg(not(feature = "sandbox"))]
@@ -89,7 +92,7 @@ fn main() -> ExitCode {
             hmbulk_engine::atomic_file::remove_unfinished();
             std::process::exit(if stdout { 0 } else { CLOSED_STDERR });
         }
-        eprintln!("hmbulk: internal error: {message}");
+        say!("hmbulk: internal error: {message}");
         if output::json() {
             output::print_json_error("internal", &message, None, PANIC);
         }
@@ -133,10 +136,10 @@ fn main() -> ExitCode {
         Err(failure) if output::is_closed_stdout(&failure.error) => ExitCode::SUCCESS,
         Err(failure) => {
             let message = hmbulk_engine::redact::cleaned(failure.error.to_string());
-            eprintln!("hmbulk: {message}");
+            say!("hmbulk: {message}");
             let exit = failure.exit();
             if failure.sent && exit == Exit::Fatal {
-                eprintln!(
+                say!(
                     "hmbulk: contacts had been sent when the run stopped; once that is fixed, \
                      import the file again (upsert finds what is already there)"
                 );

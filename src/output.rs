@@ -11,6 +11,26 @@
 //!   command's summary with its `exit`, or `{"error": {...}, "exit": N}`.
 
 use std::io::{self, Write};
+
+/// `eprintln!` for a person: the line's control characters shown escaped
+/// ([`hmbulk_engine::terminal_text`]), so that a header, a cell, a file
+/// name or a server's answer in it is seen, not obeyed by the terminal.
+/// Every line for a person goes through it (a test keeps it so).
+macro_rules! say {
+    () => {
+        eprintln!()
+    };
+    ($($arg:tt)*) => {
+        eprintln!("{}", hmbulk_engine::terminal_text::escape(&format!($($arg)*)))
+    };
+}
+
+/// [`say!`] without the line break (a question's prompt).
+macro_rules! say_inline {
+    ($($arg:tt)*) => {
+        eprint!("{}", hmbulk_engine::terminal_text::escape(&format!($($arg)*)))
+    };
+}
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -133,5 +153,33 @@ mod tests {
             closed_pipe_panic("failed printing to stdout: No space left"),
             None
         );
+    }
+
+    /// Every line for a person goes through `say!`: no `eprintln!` or
+    /// `eprint!` anywhere else in the binary's source.
+    #[test]
+    fn stderr_is_written_through_say_only() {
+        fn walk(dir: &Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("output.rs")
+                {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for (n, line) in text.lines().enumerate() {
+                        if line.contains("eprintln!(") || line.contains("eprint!(") {
+                            found.push(format!("{}:{}", path.display(), n + 1));
+                        }
+                    }
+                }
+            }
+        }
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut found = Vec::new();
+        walk(&src, &mut found);
+        assert!(src.join("main.rs").is_file(), "{}", src.display());
+        assert!(found.is_empty(), "write these with say!: {found:?}");
     }
 }

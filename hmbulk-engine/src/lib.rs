@@ -54,4 +54,5 @@ pub mod redact;
 pub mod report;
 pub mod report_html;
 pub mod status;
+pub mod terminal_text;
 pub mod vcard;

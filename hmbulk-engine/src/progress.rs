@@ -261,6 +261,7 @@ fn duration(secs: f64) -> String {
 
 /// A line on stderr; a stderr that cannot take it is no reason to stop.
 fn write_line(line: &str) {
+    let line = crate::terminal_text::escape(line);
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 

@@ -151,9 +151,9 @@ fn preview(resolved: &Resolved, sample: usize, dry_run: bool, numbers: &RowNumbe
             count(other, "row cannot be read", "rows cannot be read")
         );
     }
-    eprintln!("{line}");
+    say!("{line}");
     for t in resolved.sample(sample) {
-        eprintln!(
+        say!(
             "  row {:>6}  {:<15}  {:<36}  {}",
             numbers.shown(t.row.row),
             t.phone.as_deref().unwrap_or(""),
@@ -162,10 +162,10 @@ fn preview(resolved: &Resolved, sample: usize, dry_run: bool, numbers: &RowNumbe
         );
     }
     if resolved.count() > sample {
-        eprintln!("  ... and {} more", resolved.count() - sample);
+        say!("  ... and {} more", resolved.count() - sample);
     }
     if !resolved.is_complete() {
-        eprintln!("the contacts could not all be found, so nothing will be deleted");
+        say!("the contacts could not all be found, so nothing will be deleted");
     }
 }
 
@@ -188,7 +188,7 @@ fn confirm(count: usize) -> Result<Answer, Failure> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         return Ok(Answer::NotOnTerminal);
     }
-    eprint!(
+    say_inline!(
         "Delete these {count} contacts permanently? This cannot be undone. Type yes to go on: "
     );
     std::io::stderr().flush().ok();

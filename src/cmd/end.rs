@@ -41,18 +41,18 @@ pub fn print_block(
     if quiet {
         return Ok(());
     }
-    eprintln!("{}", end.line);
+    say!("{}", end.line);
     for (code, n) in &s.errors_by_code {
-        eprintln!("  {n:>7} {code}");
+        say!("  {n:>7} {code}");
     }
     for line in &end.after_codes {
-        eprintln!("{line}");
+        say!("{line}");
     }
     for note in &end.notes {
-        eprintln!("note: {note}");
+        say!("note: {note}");
     }
     for line in &end.after_notes {
-        eprintln!("{line}");
+        say!("{line}");
     }
     print_places(s, sandbox, end.mapping);
     Ok(())
@@ -62,11 +62,11 @@ pub fn print_block(
 /// command writes one), and the sandbox's store when the run used one.
 fn print_places(s: &Summary, sandbox: Option<&Sandbox>, mapping: bool) {
     if let Some(r) = &s.reports {
-        eprintln!("results: {}", r.results.display());
-        eprintln!("errors:  {}", r.errors.display());
-        eprintln!("summary: {}", r.summary.display());
+        say!("results: {}", r.results.display());
+        say!("errors:  {}", r.errors.display());
+        say!("summary: {}", r.summary.display());
         if mapping {
-            eprintln!("mapping: {}", r.mapping.display());
+            say!("mapping: {}", r.mapping.display());
         }
     }
     if let Some(sb) = sandbox {
@@ -74,6 +74,6 @@ fn print_places(s: &Summary, sandbox: Option<&Sandbox>, mapping: bool) {
             Ok(n) => format!("now {n} contacts"),
             Err(e) => e.to_string(),
         };
-        eprintln!("sandbox: {count}, kept in {}", sb.dir().display());
+        say!("sandbox: {count}, kept in {}", sb.dir().display());
     }
 }

@@ -123,7 +123,7 @@ pub fn run(args: Args) -> Outcome {
     };
     let tell = |line: &str| {
         if !quiet {
-            eprintln!("export: {line}");
+            say!("export: {line}");
         }
     };
     let summary = run::run(&client, &plan, &tell)?;
@@ -139,7 +139,7 @@ pub fn run(args: Args) -> Outcome {
             true => Path::new(output::STDOUT),
             false => &args.out,
         };
-        eprintln!(
+        say!(
             "exported {} contacts to {} in {:.1}s ({} requests); count check: {}",
             summary.contacts,
             shown.display(),

@@ -54,7 +54,7 @@ impl FixLine {
 
     /// The line, on stderr.
     pub fn print(&self) {
-        eprintln!("fix {} and run: {}", self.errors, self.words.join(" "));
+        say!("fix {} and run: {}", self.errors, self.words.join(" "));
     }
 }
 

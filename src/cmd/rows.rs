@@ -87,9 +87,9 @@ pub fn print_columns(mapping: &Mapping, id: Option<usize>, own: &[(&str, Vec<&st
     for (what, cols) in own.iter().filter(|(_, c)| !c.is_empty()) {
         line += &format!("; {what} from {}", quoted(cols));
     }
-    eprintln!("{line}");
+    say!("{line}");
     for (reason, cols) in mapping.ignored_by_reason() {
-        eprintln!("ignored ({reason}): {}", quoted(&cols));
+        say!("ignored ({reason}): {}", quoted(&cols));
     }
 }
 
@@ -135,7 +135,7 @@ pub fn finish(
     };
     print_block(s, end, (json, quiet), sandbox, exit)?;
     if let Some(e) = &result.fatal {
-        eprintln!(
+        say!(
             "hmbulk: stopped: {}",
             hmbulk_engine::redact::clean(&e.to_string())
         );

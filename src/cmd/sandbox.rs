@@ -56,7 +56,7 @@ pub fn run(args: Args) -> Outcome {
                 } else {
                     "no contacts".to_string()
                 };
-                eprintln!(
+                say!(
                     "sandbox: reset; {} now holds {held} and the sample fields, tags and team",
                     dir.display()
                 );

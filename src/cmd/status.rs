@@ -94,7 +94,7 @@ pub fn run(args: Args) -> Outcome {
     }
     let estimated = opened.estimate()?;
     if !quiet {
-        eprintln!("status: {}", estimated.describe(args.api.rate));
+        say!("status: {}", estimated.describe(args.api.rate));
     }
     let sandbox = args.api.sandbox()?;
     let client = args.api.required_client(sandbox.as_ref())?;

@@ -48,13 +48,13 @@ pub fn run(args: Args) -> Outcome {
                 .find(|t| t.name.trim().eq_ignore_ascii_case(name))
             {
                 if !quiet {
-                    eprintln!("tag \"{}\" exists already (id {})", t.name, t.id);
+                    say!("tag \"{}\" exists already (id {})", t.name, t.id);
                 }
                 continue;
             }
             let id = client.create_tag(name)?;
             if !quiet {
-                eprintln!("created tag \"{name}\" (id {id})");
+                say!("created tag \"{name}\" (id {id})");
             }
             tags.push(Tag {
                 id,

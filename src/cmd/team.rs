@@ -32,7 +32,7 @@ pub fn run(args: Args) -> Outcome {
     listing::run(&args.api, &args.format, |client| {
         let team = client.team()?;
         if let Some(name) = team.name.as_deref().filter(|_| table && !quiet) {
-            eprintln!("team: {}", listing::printable(name));
+            say!("team: {}", listing::printable(name));
         }
         Ok(Listing {
             columns: vec!["id", "name", "role"],

@@ -537,3 +537,40 @@ pub(crate) fn wait_or_kill(
     }
     child.wait_with_output().unwrap()
 }
+
+/// Escape sequences in a file's header and in a server's answer are shown
+/// on the terminal as text (`\u{1b}`), never written as they are: a
+/// header `\x1b[8m` would hide what follows, `\x1b[2J` clear the screen,
+/// U+202E show the text reversed.
+#[test]
+fn escape_sequences_from_a_file_or_a_server_are_shown_not_obeyed() {
+    let wd = Workdir::new();
+    wd.create_bytes(
+        "people.csv",
+        b"na\x1b[8mme\x07,\xe2\x80\xaeenohp\n(415) 555-0100,Ann\n",
+    );
+    let out = wd.run(&["validate", "people.csv"]);
+    let err = stderr(&out);
+    assert_eq!(code(&out), 2, "{err}");
+    assert!(err.contains(r"na\u{1b}[8mme\u{7}"), "{err}");
+    assert!(err.contains(r"\u{202e}enohp"), "{err}");
+    let html = "<html><head><title>Sign in \x1b[2J\x1b[8m</title></head></html>";
+    let server = Hostile::start(move |r| match r.route().as_str() {
+        "POST /v2/contacts/list" => Reply::Body {
+            status: 502,
+            content_type: "text/html",
+            body: html.as_bytes().to_vec(),
+        },
+        _ => Reply::Default,
+    });
+    let args = ["export", "--out", "all.csv", "--retries", "0"];
+    let run = run_at(&wd, &server, &args);
+    assert_ends(&run, 3, r"Sign in \u{1b}[2J\u{1b}[8m");
+    for text in [err.as_str(), &run.stderr()] {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+        assert!(!text.contains('\u{202e}'), "{text:?}");
+    }
+}

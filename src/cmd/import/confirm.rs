@@ -40,7 +40,7 @@ pub(crate) fn confirm(mapping: &Mapping, settings: &Settings) -> Result<Answer> 
              as map.toml (change what is wrong) and run again with --map map.toml:\n\n{map}"
         )));
     }
-    eprint!("{why}.\nUse this mapping? [Y/n/edit] ");
+    say_inline!("{why}.\nUse this mapping? [Y/n/edit] ");
     io::stderr().flush().ok();
     let mut line = String::new();
     io::stdin().lock().read_line(&mut line).ok();

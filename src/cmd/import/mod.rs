@@ -216,7 +216,7 @@ fn import(
     };
     if !quiet {
         show(&mapped, mapped.found_map());
-        mapped.titles().iter().for_each(|note| eprintln!("{note}"));
+        mapped.titles().iter().for_each(|note| say!("{note}"));
     }
     // A plan that needed guesses is confirmed first (or stops).
     let in_file =
@@ -230,7 +230,7 @@ fn import(
     let interrupt = crate::cli::interrupt_on_ctrl_c();
     let tell = |line: &str| {
         if !quiet {
-            eprintln!("{line}");
+            say!("{line}");
         }
     };
     let outcome = mapped.run(client, &interrupt, &tell)?;

@@ -14,11 +14,11 @@ pub(super) fn print_stop(result: &pipeline::RunResult, journal: Option<&Path>) {
     let s = &result.summary;
     let count = |code: &str| s.errors_by_code.get(code).copied().unwrap_or(0);
     match &result.fatal {
-        Some(e) => eprintln!(
+        Some(e) => say!(
             "hmbulk: stopped: {}",
             hmbulk_engine::redact::clean(&e.to_string())
         ),
-        None => eprintln!("hmbulk: stopped: interrupted (Ctrl-C)"),
+        None => say!("hmbulk: stopped: interrupted (Ctrl-C)"),
     }
     let (not_sent, unconfirmed) = (count("not_sent"), count("unconfirmed"));
     let mut left = format!("{not_sent} rows were not sent (not_sent)");
@@ -27,20 +27,20 @@ pub(super) fn print_stop(result: &pipeline::RunResult, journal: Option<&Path>) {
             " and {unconfirmed} were sent but not confirmed (unconfirmed: may or may not be stored)"
         );
     }
-    eprintln!("hmbulk: {left}; every row of the file is in the reports.");
+    say!("hmbulk: {left}; every row of the file is in the reports.");
     let when = match &result.fatal {
         Some(Halt::Journal(_)) => "once there is room for the journal again, ",
         Some(Halt::Api(_)) => "once the API answers again, ",
         None => "",
     };
     match journal {
-        Some(j) => eprintln!(
+        Some(j) => say!(
             "hmbulk: {when}to finish the file, run:\n    {}\n(the journal {} remembers what \
              was sent; rows in flight are settled by a search, never created twice)",
             command_line("--resume"),
             j.display()
         ),
-        None => eprintln!(
+        None => say!(
             "hmbulk: to finish the file, import the error report again: hmbulk import {}",
             s.reports
                 .as_ref()

@@ -64,26 +64,26 @@ pub(super) fn print_mapping(
     }
     let sheet = sheet.map(|s| format!(", {s}")).unwrap_or_default();
     match mapping.layout() {
-        Some(layout) => eprintln!("layout: {}{sheet} — {}", layout.name, from.join("; ")),
-        None => eprintln!(
+        Some(layout) => say!("layout: {}{sheet} — {}", layout.name, from.join("; ")),
+        None => say!(
             "layout: none recognised, columns read by their header words and content{sheet} — {}",
             from.join("; ")
         ),
     }
     for line in plan_lines(mapping) {
-        eprintln!("{line}");
+        say!("{line}");
     }
     if let Some(path) = found_map {
-        eprintln!(
+        say!(
             "mapping: using {}, which the run that wrote this error report left beside it",
             path.display()
         );
     }
     for (reason, columns) in mapping.ignored_by_reason() {
-        eprintln!("ignored ({reason}): {}", quoted_list(&columns));
+        say!("ignored ({reason}): {}", quoted_list(&columns));
     }
     if !mapping.unchecked().is_empty() {
-        eprintln!(
+        say!(
             "not checked (no credentials, so custom field titles are unknown): {}",
             quoted_list(mapping.unchecked())
         );
@@ -220,7 +220,7 @@ pub(super) fn print_end(
     let moved = &s.reports_moved;
     if s.rows_read == 0 && s.stopped.is_none() {
         // Even with --quiet: a nightly job fed an empty export should say so.
-        eprintln!(
+        say!(
             "hmbulk: warning: {} has a header line but no data rows: nothing was {}",
             shown.display(),
             if dry_run { "checked" } else { "sent" }
@@ -228,14 +228,14 @@ pub(super) fn print_end(
     }
     print_summary(args, shown, s, sandbox, exit)?;
     if let Some(path) = outcome.html.as_ref().filter(|_| !args.api_args.quiet) {
-        eprintln!("report:  {}", path.display());
+        say!("report:  {}", path.display());
     }
     if let Some(path) = outcome
         .results_xlsx
         .as_ref()
         .filter(|_| !args.api_args.quiet)
     {
-        eprintln!("results: {}", path.display());
+        say!("results: {}", path.display());
     }
     let stopped = outcome.stopped();
     if stopped {
@@ -250,13 +250,13 @@ pub(super) fn print_end(
             .as_ref()
             .and_then(|r| r.results.parent().map(Path::to_path_buf))
             .unwrap_or_default();
-        eprintln!(
+        say!(
             "hmbulk: {}; the reports were written to {} instead (see the paths above)",
             hmbulk_engine::redact::clean(why),
             dir.display()
         );
         if !stopped && outcome.journal.is_some() {
-            eprintln!(
+            say!(
                 "hmbulk: once there is room, `{}` writes them in place (nothing is sent again)",
                 command_line("--resume")
             );
