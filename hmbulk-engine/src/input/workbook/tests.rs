@@ -410,6 +410,89 @@ fn the_sheet_read_by_hand_is_calamines_cell_for_cell() {
     }
 }
 
+/// Any cells rust_xlsxwriter writes, as shared strings or inline (its
+/// constant-memory mode), are read by hand as calamine reads them: text
+/// with control characters, CR and LF, Excel's own `_xHHHH_` escapes, XML's
+/// special characters and spaces at either end; numbers of any size;
+/// booleans; dates.
+mod any_cells {
+    use proptest::prelude::*;
+    use rust_xlsxwriter::{Format, Workbook};
+
+    #[derive(Debug, Clone)]
+    enum Cell {
+        Text(String),
+        Number(f64),
+        Bool(bool),
+        Date(f64),
+        Blank,
+    }
+
+    fn cell() -> impl Strategy<Value = Cell> {
+        let text = prop::collection::vec(
+            prop_oneof![
+                Just("\r\n".to_string()),
+                Just("_x000D_".to_string()),
+                Just("_x005F_".to_string()),
+                Just("&<>\"'".to_string()),
+                Just(" ".to_string()),
+                Just("]]>".to_string()),
+                any::<char>().prop_map(String::from),
+                "[a-z0-9 +()-]{1,8}",
+            ],
+            0..6,
+        )
+        .prop_map(|parts| parts.concat());
+        prop_oneof![
+            4 => text.prop_map(Cell::Text),
+            2 => any::<f64>().prop_filter("finite", |n| n.is_finite()).prop_map(Cell::Number),
+            2 => (1_000_000_000u64..99_999_999_999_999).prop_map(|n| Cell::Number(n as f64)),
+            1 => any::<bool>().prop_map(Cell::Bool),
+            1 => (1.0f64..80_000.0).prop_map(Cell::Date),
+            1 => Just(Cell::Blank),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_cells_are_read_by_hand_as_calamine_reads_them(
+            rows in prop::collection::vec(prop::collection::vec(cell(), 1..5), 1..12),
+            inline in any::<bool>(),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("any.xlsx");
+            let mut wb = Workbook::new();
+            let sheet = if inline {
+                wb.add_worksheet_with_constant_memory().unwrap()
+            } else {
+                wb.add_worksheet()
+            };
+            let date = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+            for (r, row) in rows.iter().enumerate() {
+                for (c, cell) in row.iter().enumerate() {
+                    let (r, c) = (r as u32, c as u16);
+                    match cell {
+                        Cell::Text(t) => sheet.write_string(r, c, t).map(|_| ()),
+                        Cell::Number(n) => sheet.write_number(r, c, *n).map(|_| ()),
+                        Cell::Bool(b) => sheet.write_boolean(r, c, *b).map(|_| ()),
+                        Cell::Date(d) => sheet.write_number_with_format(r, c, *d, &date).map(|_| ()),
+                        Cell::Blank => Ok(()),
+                    }
+                    .unwrap();
+                }
+            }
+            // A sheet of blanks alone has no cell to compare.
+            sheet.write_string(rows.len() as u32, 0, "end").unwrap();
+            wb.save(&path).unwrap();
+            let by_calamine = super::all_cells(&path, "Sheet1", false);
+            let by_hand = super::all_cells(&path, "Sheet1", true);
+            prop_assert_eq!(by_hand, by_calamine);
+        }
+    }
+}
+
 /// The zip at `from` written to `to`, each part's bytes passed through
 /// `edit(name, bytes)`.
 fn rezip(from: &std::path::Path, to: &std::path::Path, edit: impl Fn(&str, Vec<u8>) -> Vec<u8>) {
