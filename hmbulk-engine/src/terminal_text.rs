@@ -7,7 +7,7 @@
 //! Rust writes it escaped (`\u{1b}`), so that what the file holds is seen,
 //! not obeyed. Line breaks and tabs are kept: messages are made of lines.
 //! Every line hmbulk prints for a person goes through it (the binary's
-//! `say!`, and [`crate::progress`]'s lines).
+//! `say!`, and the progress module's lines).
 
 use std::borrow::Cow;
 

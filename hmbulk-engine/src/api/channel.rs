@@ -3,7 +3,7 @@
 //! adds one. One request per contact, and one per channel added: the
 //! reference documents no bulk form. A channel's kind is named by its wire
 //! name (`phone`, `email`): the kinds themselves are the `channel` module's
-//! (`crate::channel::ChannelKind`), which the API client does not import.
+//! (`ChannelKind`), which the API client does not import.
 
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
@@ -34,7 +34,7 @@ impl Client {
     }
 
     /// `POST /v2/contact/{uuid}/channel`: adds the `channel_type` (`phone`,
-    /// `email`: `crate::channel::ChannelKind::as_str`) channel `channel_id`;
+    /// `email`: the wire names of the channel module's kinds) channel `channel_id`;
     /// gives the contact's channels after.
     pub fn add_channel(
         &self,

@@ -430,7 +430,7 @@ impl From<FailedEntry> for FailedContact {
 
 /// What a search looks contacts up by: the `channel_type` of the search's
 /// body (`phone`, `id`). Not a contact's channel kind (phone, email: that is
-/// `crate::channel::ChannelKind`).
+/// the channel module's `ChannelKind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SearchBy {
