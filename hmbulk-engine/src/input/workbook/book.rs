@@ -14,6 +14,7 @@ use super::cells_of::SheetCells;
 use super::merges::{Layout, xlsx_layout};
 use super::ods_layout::ods_layout;
 use super::xlsx_book::XlsxBook;
+use super::xlsx_package::normal;
 use super::xlsx_sheet::TooLarge;
 use super::{Origin, Signature, Source};
 use crate::error::{Error, Result};
@@ -114,9 +115,7 @@ pub(super) fn open_book(
     // calamine holds a part whole as it reads it: a zip that inflates
     // past what it can hold is refused first (the zip reader holds each
     // part to its declared size, so the sizes can be trusted).
-    let inflated = zip::ZipArchive::new(source()?)
-        .map(|mut zip| inflated_size(&mut zip))
-        .unwrap_or(0);
+    let (inflated, names) = directory(source()?);
     if inflated > MAX_WHOLE {
         return Err(Error::input(
             shown,
@@ -143,15 +142,7 @@ pub(super) fn open_book(
     };
     // Say why it was not read as what it says it is: an OpenDocument
     // names its kind in `mimetype`, an `.xlsb` has a binary workbook part.
-    let names: Vec<String> = zip::ZipArchive::new(source()?)
-        .map(|zip| {
-            zip.file_names()
-                .flatten()
-                .map(|n| n.to_ascii_lowercase())
-                .collect()
-        })
-        .unwrap_or_default();
-    let has = |name: &str| names.iter().any(|n| n.replace('\\', "/") == name);
+    let has = |name: &str| names.iter().any(|n| n == name);
     let (kind, why) = if has("mimetype") {
         (".ods", ods)
     } else if has("xl/workbook.bin") {
@@ -190,9 +181,21 @@ fn is_encrypted(origin: &Origin) -> bool {
 /// takes 157 MB read, so this is about 2.5 million such rows.
 const MAX_WHOLE: u64 = 2 << 30;
 
-/// The bytes the parts of `zip` inflate to, as its directory declares.
-fn inflated_size(zip: &mut zip::ZipArchive<Source>) -> u64 {
-    (0..zip.len())
+/// What the zip's directory declares: the bytes its parts inflate to, and
+/// their names as part paths are compared ([`normal`]); nothing for a zip
+/// that cannot be read.
+fn directory(source: Source) -> (u64, Vec<String>) {
+    let Ok(mut zip) = zip::ZipArchive::new(source) else {
+        return (0, Vec::new());
+    };
+    let inflated = (0..zip.len())
         .filter_map(|i| zip.by_index_raw(i).ok().map(|part| part.size()))
-        .fold(0, u64::saturating_add)
+        .fold(0, u64::saturating_add);
+    (
+        inflated,
+        zip.file_names()
+            .flatten()
+            .map(|name| normal(&name))
+            .collect(),
+    )
 }

@@ -292,6 +292,25 @@ fn all_cells(path: &std::path::Path, name: &str, fast: bool) -> Vec<(u32, u32, S
     read
 }
 
+/// The `.xlsx` at `path`, opened by hand, lists its sheets as calamine
+/// lists them (names, kinds, visibility, order), so that the same sheet is
+/// chosen; gives calamine's list.
+fn listed_as_calamine_lists(path: &std::path::Path) -> Vec<calamine::Sheet> {
+    let origin = super::Origin::Bytes(std::fs::read(path).unwrap().into());
+    let book = super::xlsx_book::XlsxBook::open(&origin)
+        .unwrap_or_else(|e| panic!("{} not opened by hand: {e}", path.display()));
+    let calamines = calamine::open_workbook_auto(path).unwrap();
+    let sheets = calamine::Reader::sheets_metadata(&calamines).to_vec();
+    let listed = |s: &calamine::Sheet| format!("{} {:?} {:?}", s.name, s.typ, s.visible);
+    assert_eq!(
+        book.sheets().iter().map(listed).collect::<Vec<_>>(),
+        sheets.iter().map(listed).collect::<Vec<_>>(),
+        "{}",
+        path.display()
+    );
+    sheets
+}
+
 /// The sheet reader by hand gives what calamine's gives, cell for cell:
 /// for the workbooks openpyxl and LibreOffice wrote (tests/fixtures), and
 /// for one with every kind of cell rust_xlsxwriter writes.
@@ -390,19 +409,7 @@ fn the_sheet_read_by_hand_is_calamines_cell_for_cell() {
     for (path, name) in &books {
         // The sheets are listed as calamine lists them (names, kinds,
         // visibility, order), so that the same sheet is chosen.
-        let origin = super::Origin::Bytes(std::fs::read(path).unwrap().into());
-        let book = super::xlsx_book::XlsxBook::open(&origin).unwrap();
-        let calamines = calamine::open_workbook_auto(path).unwrap();
-        let listed = |s: &calamine::Sheet| format!("{} {:?} {:?}", s.name, s.typ, s.visible);
-        assert_eq!(
-            book.sheets().iter().map(listed).collect::<Vec<_>>(),
-            calamine::Reader::sheets_metadata(&calamines)
-                .iter()
-                .map(listed)
-                .collect::<Vec<_>>(),
-            "{}",
-            path.display()
-        );
+        listed_as_calamine_lists(path);
         let by_calamine = all_cells(path, name, false);
         let by_hand = all_cells(path, name, true);
         assert!(!by_calamine.is_empty(), "{} {name}", path.display());
@@ -639,17 +646,7 @@ fn workbooks_other_writers_made_read_by_hand_as_calamine_reads_them() {
     let mut regions = 0;
     for path in &paths {
         let origin = super::Origin::Bytes(std::fs::read(path).unwrap().into());
-        let book = super::xlsx_book::XlsxBook::open(&origin)
-            .unwrap_or_else(|e| panic!("{} not opened by hand: {e}", path.display()));
-        let calamines = calamine::open_workbook_auto(path).unwrap();
-        let listed = |s: &calamine::Sheet| format!("{} {:?} {:?}", s.name, s.typ, s.visible);
-        let sheets = calamine::Reader::sheets_metadata(&calamines).to_vec();
-        assert_eq!(
-            book.sheets().iter().map(listed).collect::<Vec<_>>(),
-            sheets.iter().map(listed).collect::<Vec<_>>(),
-            "{}",
-            path.display()
-        );
+        let sheets = listed_as_calamine_lists(path);
         let mut cells = 0;
         for sheet in sheets
             .iter()

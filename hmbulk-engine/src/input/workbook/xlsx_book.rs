@@ -66,10 +66,9 @@ impl XlsxBook {
             .filter_map(|tag| tag_attr(tag, b"date1904"))
             .last()
             .is_some_and(|v| v == "1" || v == "true");
-        let strings = match package.zip_name(&package.beside_workbook("sharedStrings.xml")) {
-            Some(_) => {
-                shared_strings(package.part(&package.beside_workbook("sharedStrings.xml"))?)?
-            }
+        let strings = package.beside_workbook("sharedStrings.xml");
+        let strings = match package.zip_name(&strings) {
+            Some(_) => shared_strings(package.part(&strings)?)?,
             None => Vec::new(),
         };
         let styles = package.beside_workbook("styles.xml");

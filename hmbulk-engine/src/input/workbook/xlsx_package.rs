@@ -103,7 +103,7 @@ impl Package {
 }
 
 /// A zip name as a part path is compared with it.
-fn normal(name: &str) -> String {
+pub(super) fn normal(name: &str) -> String {
     name.replace('\\', "/").to_ascii_lowercase()
 }
 
